@@ -1,0 +1,54 @@
+"""What the crawler saw on one site, as plain data: the input of every indicator.
+
+The store loads these from a crawl (govaudit.store.load_observations); tests build them by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Item:
+    """One entry of a list (homepage block or column page)."""
+    title: str
+    url: str
+    date: date | None = None          # publication date, None when no date could be found
+    date_source: str | None = None    # 'list' | 'article' | 'url' | None
+    pinned: bool = False              # 置顶
+
+
+@dataclass
+class Column:
+    url: str                          # the column's first list page
+    name: str
+    category: str | None              # a key of config/taxonomy.yaml categories, or None
+    blank: bool = False               # no items and no substantive text, or only 暂无信息 etc.
+    items: list[Item] = field(default_factory=list)
+    category_source: str | None = None  # 'override' | 'meta' | 'name' | None
+
+
+@dataclass
+class LinkCheck:
+    """One distinct link target and what checking it gave."""
+    url: str
+    kind: str                         # 'page' | 'image' | 'attachment' | 'external'
+    ok: bool
+    status: int | None = None         # final HTTP status, None when no response
+    failure: str | None = None        # None | 'http' | 'refused' | 'dns' | 'timeout' | 'soft404'
+                                      # | 'error_redirect' | 'other'
+    detail: str = ""                  # evidence in Chinese-readable form, e.g. 'HTTP 404', '连接被拒绝'
+    on_home: bool = False             # linked from the homepage
+    sources: list[str] = field(default_factory=list)  # pages linking to it (a few, for evidence)
+
+
+@dataclass
+class SiteObservations:
+    site_code: str
+    home_url: str
+    reachable: bool                   # False: homepage could not be fetched, measurements are None
+    home_items: list[Item] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    links: list[LinkCheck] = field(default_factory=list)
+    is_portal: bool = False
+    pages_crawled: int = 0
