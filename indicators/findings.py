@@ -1,0 +1,18 @@
+"""One checkable problem on one site: what the 问题清单 lists and an official verifies by hand."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Finding:
+    kind: str            # 'stale_column' | 'blank_column' | 'homepage_updates' | 'dead_link'
+                         # | 'broken_attachment' (more kinds come with later rules)
+    measure: str         # the measurement it is counted in, e.g. 'dead_links_home'
+    url: str             # the column page or dead target URL
+    evidence: str        # Chinese, e.g. '最近更新 2026-03-01，超过 6 个月未更新', 'HTTP 404'
+    title: str = ""      # column name or link text, when known
+    source_url: str = "" # the page that links to a dead target (first one)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
