@@ -1,0 +1,70 @@
+"""What a link check's answer means: ok, or dead and why (pure; the spider feeds it responses).
+
+The evidence strings end up in the 问题清单 an official checks by hand, so they say what was seen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from scrapy import exceptions as sx
+from twisted.internet import error as tx
+
+# A failure worth one more try later in the crawl (the census: a link may be briefly down).
+TRANSIENT = {"timeout", "http5xx", "lost"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    status: int | None = None
+    failure: str | None = None     # http|refused|dns|timeout|soft404|error_redirect|other
+    detail: str = ""
+    transient: bool = False        # worth one more try before calling it dead
+
+
+OK = Outcome(True)
+
+
+def host_is_malformed(url: str) -> bool:
+    """An empty label ('www..gov.cn') or a missing host cannot resolve: fail it without a lookup."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return True
+    return not host or any(label == "" for label in host.rstrip(".").split(".")) or " " in host
+
+
+def from_status(status: int) -> Outcome:
+    if status >= 500:
+        return Outcome(False, status, "http", f"HTTP {status}", transient=True)
+    if status >= 400:
+        return Outcome(False, status, "http", f"HTTP {status}")
+    return Outcome(True, status)
+
+
+def from_exception(exc: BaseException) -> Outcome:
+    if isinstance(exc, (sx.CannotResolveHostError, tx.DNSLookupError)):
+        return Outcome(False, None, "dns", "域名无法解析")
+    if isinstance(exc, (sx.DownloadConnectionRefusedError, tx.ConnectionRefusedError)):
+        return Outcome(False, None, "refused", "连接被拒绝")
+    if isinstance(exc, (sx.DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError)):
+        return Outcome(False, None, "timeout", "连接超时", transient=True)
+    if isinstance(exc, (sx.ResponseDataLossError, tx.ConnectionLost, tx.ConnectionDone)):
+        return Outcome(False, None, "other", "连接中断", transient=True)
+    if isinstance(exc, sx.DownloadCancelledError):
+        return Outcome(False, None, "other", "响应超过大小上限，未下载完")
+    return Outcome(False, None, "other", f"无法访问（{type(exc).__name__}）")
+
+
+def invalid_host() -> Outcome:
+    return Outcome(False, None, "dns", "域名无效，无法解析")
+
+
+def soft_not_found(phrase: str = "") -> Outcome:
+    detail = f"软404：返回200但内容为“{phrase}”" if phrase else "软404：返回200但内容是本站的错误页"
+    return Outcome(False, 200, "soft404", detail)
+
+
+def error_redirect(target: str) -> Outcome:
+    return Outcome(False, 200, "error_redirect", f"跳转到错误页 {target}")

@@ -1,0 +1,99 @@
+"""Store what the spider yields through SQLAlchemy, in batches, idempotently (resume-safe)."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from sqlalchemy import select, update
+
+from govaudit import store
+
+FLUSH_ROWS = 500
+FLUSH_SECONDS = 2.0
+
+
+class StorePipeline:
+    def __init__(self, db_url: str, run_id: int, sites: list[dict]):
+        self.db_url, self.run_id, self.site_list = db_url, run_id, sites
+        self.buffers: dict[str, list[dict]] = {"pages": [], "columns": [], "items": [], "links": []}
+        self.last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        return cls(s.get("GOVAUDIT_DB"), s.getint("GOVAUDIT_RUN_ID"), s.getlist("GOVAUDIT_SITES"))
+
+    def open_spider(self, spider=None):
+        self.engine = store.connect(self.db_url)
+        store.insert_ignore(self.engine, store.SiteCrawl.__table__, [
+            {"run_id": self.run_id, "site_code": s["code"], "home_url": s["home_url"],
+             "status": "running", "started_at": store.now()} for s in self.site_list])
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(store.SiteCrawl.site_code, store.SiteCrawl.id)
+                                .where(store.SiteCrawl.run_id == self.run_id))
+            self.crawl_ids = dict(rows.all())
+
+    def process_item(self, item, spider=None):
+        kind = item["_t"]
+        sc = self.crawl_ids[item["site"]]
+        if kind == "page":
+            self.buffers["pages"].append({"site_crawl_id": sc, "url": item["url"],
+                                          "status": item["status"], "title": item["title"],
+                                          "pub_date": item["pub_date"], "depth": item["depth"]})
+        elif kind == "column":
+            self.buffers["columns"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
+        elif kind == "items":
+            self.buffers["items"].extend(
+                {"site_crawl_id": sc, "list_url": item["list_url"], "on_home": item["on_home"], **row}
+                for row in item["rows"])
+        elif kind == "link":
+            self.buffers["links"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
+        elif kind == "site_done":
+            self.flush()
+            self._finish_site(sc, item)
+            return item
+        if sum(map(len, self.buffers.values())) >= FLUSH_ROWS \
+                or time.monotonic() - self.last_flush > FLUSH_SECONDS:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        tables = {"pages": store.Page, "columns": store.Column, "items": store.Item,
+                  "links": store.Link}
+        for name, rows in self.buffers.items():
+            if rows:
+                store.insert_ignore(self.engine, tables[name].__table__, _dedupe(name, rows))
+                rows.clear()
+        self.last_flush = time.monotonic()
+
+    def _finish_site(self, crawl_id: int, item: dict) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(store.SiteCrawl).where(store.SiteCrawl.id == crawl_id).values(
+                status=item["status"], error=item["error"], pages=item["pages"],
+                links=item["links"], skipped=item["skipped"], finished_at=store.now()))
+        # One line per finished site on stdout: the CLI turns these into its progress display.
+        print("GOVAUDIT-PROGRESS " + json.dumps(_without(item, "_t"), ensure_ascii=False),
+              file=sys.stdout, flush=True)
+
+    def close_spider(self, spider=None):
+        self.flush()
+        self.engine.dispose()
+
+
+def _without(d: dict, *keys: str) -> dict:
+    return {k: v for k, v in d.items() if k not in keys}
+
+
+_KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",)}
+
+
+def _dedupe(name: str, rows: list[dict]) -> list[dict]:
+    """One batch must not hold a row twice (PostgreSQL refuses that even with ON CONFLICT)."""
+    seen, out = set(), []
+    for row in rows:
+        key = (row["site_crawl_id"],) + tuple(row[k] for k in _KEYS[name])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out

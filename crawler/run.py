@@ -1,0 +1,31 @@
+"""Run one crawl in this process: `python -m crawler.run JOB.json`.
+
+Twisted's reactor cannot restart inside a process, so the CLI starts each crawl as a child process
+running this module; the job file names the store, the run and the sites.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler import settings as crawl_settings
+from crawler.spiders.site_audit import SiteAuditSpider
+
+
+def run(job: dict) -> None:
+    cfg = job["crawl_config"]
+    settings = crawl_settings.build(cfg)
+    settings.update(GOVAUDIT_DB=job["db"], GOVAUDIT_RUN_ID=job["run_id"],
+                    GOVAUDIT_SITES=job["sites"])
+    if job.get("jobdir"):
+        settings["JOBDIR"] = job["jobdir"]
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl(SiteAuditSpider, sites=job["sites"], crawl_cfg=cfg)
+    process.start()
+
+
+if __name__ == "__main__":
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        run(json.load(fh))

@@ -1,0 +1,345 @@
+"""The audit spider: one crawl over many registered sites, each on its own host.
+
+It only wires requests to the pure extractors in crawler.extract and the outcome rules in
+crawler.checks; everything it learns leaves as plain dict items that crawler.pipelines stores.
+Per site: probe a non-existent path (soft-404 fingerprint) → homepage → columns (nav, 更多, sidebar)
+→ their list pages (all four paging forms) → every other internal page within budget; every distinct
+link target is checked once, and a timeout or 5xx is tried once more at low priority before it counts.
+"""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
+
+from crawler import checks
+from crawler.extract import columns as xcol
+from crawler.extract import dates as xdates
+from crawler.extract import links as xlinks
+from crawler.extract import listing as xlist
+from crawler.extract import notfound as xnf
+from crawler.extract import paging as xpaging
+from crawler.extract.encoding import decode_body
+from crawler.extract.page import parse_page
+from crawler.frontier import Limits, SiteState, host_of
+
+HTML_TYPES = ("text/html", "application/xhtml")
+RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once more later in the crawl"
+
+
+class SiteAuditSpider(scrapy.Spider):
+    name = "site_audit"
+
+    def __init__(self, sites: list[dict], crawl_cfg: dict, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site_list = sites                     # [{'code':…, 'home_url':…}]
+        self.cfg = crawl_cfg
+        self.limits = Limits.from_config(crawl_cfg)
+        self.session_params = tuple(crawl_cfg.get("session_params", ()))
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        return spider
+
+    # ---- state (kept in spider.state so JOBDIR resume restores it) -------------------------
+    @property
+    def sites(self) -> dict[str, SiteState]:
+        if not hasattr(self, "state"):
+            self.state = {}
+        return self.state.setdefault("sites", {})
+
+    def _req(self, st: SiteState, url: str, callback, role: str, **meta) -> scrapy.Request:
+        st.outstanding += 1
+        meta.update(site=st.code, role=role)
+        method = meta.pop("method", "GET")
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
+                              method=method, dont_filter=True,
+                              priority=meta.get("priority", 0))
+
+    async def start(self):
+        for site in self.site_list:
+            if site["code"] in self.sites:        # resumed: its requests are in the job queue
+                continue
+            st = SiteState(site["code"], site["home_url"])
+            self.sites[st.code] = st
+            if checks.host_is_malformed(st.home_url):
+                st.error = "首页网址的域名无效"
+                yield self._finish(st, down=True)
+                continue
+            probe = urljoin(st.home_url, f"/govaudit-check-{secrets.token_hex(6)}.html")
+            yield self._req(st, probe, self.on_probe, "probe")
+
+    # ---- callbacks ---------------------------------------------------------------------
+    def on_probe(self, response):
+        st = self.sites[response.meta["site"]]
+        st.outstanding -= 1
+        if response.status == 200:
+            redirected = response.meta.get("redirect_urls")
+            if redirected:
+                st.error_target = response.url
+            page = self._parse(response)
+            if page is not None:
+                st.fingerprint = xnf.fingerprint(page)
+        yield self._req(st, st.home_url, self.on_page, "home", depth=0)
+
+    def on_page(self, response):
+        """Homepage, column page, list page or any other internal page (also link checks of them)."""
+        meta = response.meta
+        st = self.sites[meta["site"]]
+        st.outstanding -= 1
+        role = meta["role"]
+        outcome = self._outcome(st, response)
+        if outcome.transient and meta.get("attempt", 1) == 1:
+            yield self._retry(st, response.request)
+            return
+        if role == "home":
+            if not outcome.ok:
+                st.error = f"首页无法访问：{outcome.detail}"
+                yield self._finish(st, down=True)
+                return
+            st.home_ok = True
+            st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
+        else:
+            yield self._link_item(st, meta["target"], outcome, response, meta.get("attempt", 1))
+        if outcome.ok and meta.get("parse", True) and st.is_internal(response.url):
+            yield from self._process(st, response)
+        yield from self._maybe_finish(st)
+
+    def on_check(self, response):
+        """Images, attachments and external links: does it answer, and with a real page?"""
+        st = self.sites[response.meta["site"]]
+        st.outstanding -= 1
+        outcome = self._outcome(st, response)
+        if outcome.transient and response.meta.get("attempt", 1) == 1:
+            yield self._retry(st, response.request)
+            return
+        yield self._link_item(st, response.meta["target"], outcome, response,
+                              response.meta.get("attempt", 1))
+        yield from self._maybe_finish(st)
+
+    def on_dataproxy(self, response):
+        """Hanweb/JCMS list records delivered as XML by dataproxy.jsp."""
+        meta = response.meta
+        st = self.sites[meta["site"]]
+        st.outstanding -= 1
+        if response.status == 200:
+            text, _ = decode_body(response.body, response.headers.get("Content-Type", b"").decode())
+            items = xpaging.parse_dataproxy(text, response.url)
+            yield self._items(st, meta["list_url"], items, on_home=False)
+            for item in items:
+                yield from self._schedule(st, item.url, "page", meta["list_url"], False,
+                                          meta["depth"] + 1, item.title)
+        yield from self._maybe_finish(st)
+
+    def on_error(self, failure):
+        request = failure.request
+        meta = request.meta
+        st = self.sites[meta["site"]]
+        st.outstanding -= 1
+        outcome = checks.from_exception(failure.value)
+        role = meta["role"]
+        if outcome.transient and meta.get("attempt", 1) == 1:
+            yield self._retry(st, request)
+            return
+        if role == "probe":
+            yield self._req(st, st.home_url, self.on_page, "home", depth=0)
+            return
+        if role == "home":
+            st.error = f"首页无法访问：{outcome.detail}"
+            yield self._finish(st, down=True)
+            return
+        if role == "dataproxy":
+            yield from self._maybe_finish(st)
+            return
+        yield self._link_item(st, meta["target"], outcome, None, meta.get("attempt", 1))
+        yield from self._maybe_finish(st)
+
+    # ---- page processing ---------------------------------------------------------------
+    def _process(self, st: SiteState, response):
+        page = self._parse(response)
+        if page is None:
+            return
+        meta = response.meta
+        role, depth = meta["role"], meta.get("depth", 0)
+        is_home = role == "home"
+        list_url = meta.get("list_url") or (response.url if role == "column" else None)
+        pub_date = None if (is_home or list_url) else xdates.article_date(page)
+        yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
+               "title": page.title or "", "pub_date": pub_date, "depth": depth}
+
+        columns: list = []
+        if is_home:
+            columns = xcol.nav_columns(page) + xcol.more_links(page)
+            yield self._items(st, response.url, xlist.list_items(page), on_home=True)
+        elif list_url:
+            items = xlist.list_items(page)
+            yield self._items(st, list_url, items, on_home=False)
+            if role == "column":
+                yield {"_t": "column", "site": st.code, "url": list_url,
+                       "name": meta.get("column_name", ""),
+                       "meta_name": xcol.column_name(page) or "",
+                       "meta_type": page.meta.get("ColumnType", ""),
+                       "source": meta.get("column_source", ""),
+                       "blank": xlist.is_blank_column(page, items)}
+                columns = xcol.subnav_columns(page)
+                for dp in xpaging.hanweb_dataproxy(page):
+                    yield self._tracked(st, scrapy.Request(
+                        dp.url, method="POST", callback=self.on_dataproxy, errback=self.on_error,
+                        dont_filter=True,
+                        meta={"site": st.code, "role": "dataproxy", "list_url": list_url,
+                              "depth": depth}))
+            for next_url in xpaging.next_pages(page):
+                yield from self._schedule(st, next_url, "page", response.url, False, depth,
+                                          "", role="list", list_url=list_url)
+
+        for col in columns:
+            yield from self._schedule_column(st, col, response.url, is_home, depth)
+        for link in xlinks.extract_links(page):
+            yield from self._schedule(st, link.url, link.kind, response.url, is_home, depth + 1,
+                                      link.text)
+
+    def _schedule_column(self, st: SiteState, col, source: str, on_home: bool, depth: int):
+        url = self._canonical(col.url)
+        if url in st.columns or not st.is_internal(url) or url == self._canonical(st.home_url):
+            return
+        st.columns[url] = col.name
+        st.pages_fetched += 1
+        if url in st.links:
+            # Already fetched as an ordinary page before we knew it was a column: fetch it again
+            # as a column (its link check is already recorded).
+            yield self._req(st, url, self.on_page, "column", depth=depth + 1, target=url,
+                            column_name=col.name, column_source=col.source, list_url=url,
+                            recheck=True)
+            return
+        st.links[url] = {"kind": "page", "on_home": on_home, "source": source, "text": col.name}
+        yield self._req(st, url, self.on_page, "column", depth=depth + 1, target=url,
+                        column_name=col.name, column_source=col.source, list_url=url)
+
+    def _schedule(self, st: SiteState, raw_url: str, kind: str, source: str, on_home: bool,
+                  depth: int, text: str, role: str = "page", list_url: str | None = None):
+        url = self._canonical(raw_url)
+        if not url.startswith(("http://", "https://")):
+            return
+        if url in st.links:
+            if on_home and not st.links[url]["on_home"]:
+                st.links[url]["on_home"] = True
+            return
+        internal = st.is_internal(url)
+        link_kind = kind if (internal or kind == "attachment") else "external"
+        st.links[url] = {"kind": link_kind, "on_home": on_home, "source": source, "text": text[:200]}
+        if checks.host_is_malformed(url):
+            yield self._link_item(st, url, checks.invalid_host(), None, 0)
+            return
+        if internal and kind == "page":
+            decision = st.admit_page(url, depth, self.limits)
+            if decision == "skip":
+                st.skipped += 1
+                st.links[url]["unchecked"] = True
+                return
+            yield self._req(st, url, self.on_page, role, depth=depth, target=url,
+                            parse=decision == "fetch", list_url=list_url)
+        else:
+            yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind)
+
+    def _items(self, st: SiteState, list_url: str, items, on_home: bool) -> dict:
+        rows = []
+        for it in items:
+            rows.append({"url": self._canonical(it.url), "title": it.title, "list_date": it.date,
+                         "partial": f"{it.partial[0]:02d}-{it.partial[1]:02d}" if it.partial else "",
+                         "date_text": it.date_text, "pinned": it.pinned})
+        return {"_t": "items", "site": st.code, "list_url": list_url, "on_home": on_home,
+                "rows": rows}
+
+    # ---- outcomes -----------------------------------------------------------------------
+    def _outcome(self, st: SiteState, response) -> checks.Outcome:
+        outcome = checks.from_status(response.status)
+        if not outcome.ok:
+            return outcome
+        redirects = response.meta.get("redirect_urls")
+        if redirects and (xnf.is_error_url(response.url) or response.url == st.error_target):
+            return checks.error_redirect(urlsplit(response.url).path or response.url)
+        page = self._parse(response)
+        if page is None:
+            return checks.Outcome(True, response.status)
+        if xnf.looks_not_found(page):
+            return checks.soft_not_found(_not_found_phrase(page))
+        if st.fingerprint and response.meta.get("role") != "probe" \
+                and xnf.same_page(st.fingerprint, xnf.fingerprint(page)):
+            return checks.soft_not_found()
+        return checks.Outcome(True, response.status)
+
+    def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome, response,
+                   attempts: int) -> dict:
+        info = st.links.get(target, {})
+        return {"_t": "link", "site": st.code, "url": target, "kind": info.get("kind", "page"),
+                "on_home": info.get("on_home", False), "source_url": info.get("source", ""),
+                "text": info.get("text", ""), "ok": outcome.ok, "status": outcome.status,
+                "failure": outcome.failure, "detail": outcome.detail, "attempts": attempts}
+
+    def _retry(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
+        meta = dict(request.meta)
+        meta["attempt"] = meta.get("attempt", 1) + 1
+        for key in ("download_slot", "download_latency", "redirect_urls", "redirect_times",
+                    "redirect_ttl", "redirect_reasons", "_page"):
+            meta.pop(key, None)
+        st.outstanding += 1
+        return request.replace(meta=meta, priority=RETRY_PRIORITY, dont_filter=True)
+
+    def _tracked(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
+        st.outstanding += 1
+        return request
+
+    def _maybe_finish(self, st: SiteState):
+        if st.outstanding <= 0 and not st.done:
+            yield self._finish(st, down=not st.home_ok)
+
+    def _finish(self, st: SiteState, down: bool) -> dict:
+        st.done = True
+        checked = sum(1 for v in st.links.values() if not v.get("unchecked"))
+        return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
+                "error": st.error, "pages": st.pages_fetched, "links": checked,
+                "skipped": st.skipped}
+
+    # ---- helpers ------------------------------------------------------------------------
+    def _canonical(self, url: str) -> str:
+        return xlinks.canonical_url(url, self.session_params)
+
+    def _parse(self, response):
+        """Parse an HTML response once per request (cached on the response object)."""
+        cached = getattr(response, "_govaudit_page", False)
+        if cached is not False:
+            return cached
+        page = None
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        body = response.body
+        if any(t in ctype for t in HTML_TYPES) or (not ctype and body.lstrip()[:1] == b"<"):
+            text, _ = decode_body(body, ctype)
+            page = parse_page(text, response.url)
+        response._govaudit_page = page
+        return page
+
+    def _headers_received(self, headers, body_length, request, spider):
+        """Images, attachments and non-HTML answers need only their status: skip the body."""
+        if request.meta.get("role") != "check":
+            return
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if not any(t in ctype for t in HTML_TYPES):
+            raise StopDownload(fail=False)
+
+    def closed(self, reason):
+        # Sites whose last request never came back (shutdown, budget): the pipeline closes them.
+        self.logger.info("crawl closed: %s", reason)
+
+
+def _not_found_phrase(page) -> str:
+    from config import lexicon
+    text = (page.title or "") + " " + page.main_text()[:500]
+    for phrase in lexicon("not_found"):
+        if phrase in text:
+            return phrase
+    return ""

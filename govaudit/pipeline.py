@@ -1,0 +1,219 @@
+"""The audit stages as functions over the store: import, crawl, score, report.
+
+The CLI is a thin layer over these; tests call them too. Each reads what the previous one stored.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import config
+from crawler import settings as crawl_settings
+from govaudit import store
+from govaudit.observe import load_observations
+from govaudit.register import read_register
+from indicators import measure
+from indicators.findings import Finding
+from scoring import evaluate, rank
+from scoring.ruleset import load_ruleset
+from scoring.verdict import Deduction, Verdict
+
+
+class AuditError(Exception):
+    """A problem with the user's input or store, worded in Chinese for the user."""
+
+
+# ---- register ------------------------------------------------------------------------------
+def import_register(engine: Engine, path: str | Path):
+    """Upsert the register's good rows by 网站标识码; returns the RegisterResult (rows + errors)."""
+    result = read_register(path)
+    with Session(engine) as s:
+        for rec in result.sites:
+            site = s.get(store.Site, rec.code) or store.Site(code=rec.code)
+            site.name, site.home_url, site.sponsor = rec.name, rec.home_url, rec.sponsor
+            site.level, site.region, site.site_type = rec.level, rec.region, rec.site_type
+            site.updated_at = store.now()
+            s.add(site)
+        s.commit()
+    return result
+
+
+def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list[store.Site]:
+    with Session(engine) as s:
+        q = select(store.Site).order_by(store.Site.code)
+        sites = list(s.scalars(q))
+    if codes:
+        wanted = list(codes)
+        known = {site.code for site in sites}
+        missing = [c for c in wanted if c not in known]
+        if missing:
+            raise AuditError(f"网站标识码不在网站名录中：{'、'.join(missing)}（请先 govaudit sites import）")
+        sites = [site for site in sites if site.code in set(wanted)]
+    return sites
+
+
+# ---- crawl ---------------------------------------------------------------------------------
+def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
+                    jobdir_root: str | Path) -> store.CrawlRun:
+    cfg = crawl_settings.crawl_config(overrides)
+    with Session(engine, expire_on_commit=False) as s:
+        run = store.CrawlRun(site_codes=[x.code for x in sites], settings=cfg, status="running")
+        s.add(run)
+        s.commit()
+        run.jobdir = str(Path(jobdir_root).resolve() / f"run-{run.id}")
+        s.commit()
+    return run
+
+
+def unfinished_run(engine: Engine) -> store.CrawlRun | None:
+    with Session(engine, expire_on_commit=False) as s:
+        return s.scalars(select(store.CrawlRun).where(store.CrawlRun.status != "done")
+                         .order_by(store.CrawlRun.id.desc()).limit(1)).first()
+
+
+def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
+              on_progress: Callable[[dict], None] | None = None) -> int:
+    """Crawl in a child process (Twisted's reactor runs once per process); returns its exit code."""
+    sites = registered_sites(engine, run.site_codes)
+    job = {"db": db, "run_id": run.id, "crawl_config": run.settings, "jobdir": run.jobdir,
+           "sites": [{"code": x.code, "home_url": x.home_url} for x in sites]}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(job, fh, ensure_ascii=False)
+        job_file = fh.name
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.run", job_file],
+                                stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+        for line in proc.stdout:
+            if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
+                on_progress(json.loads(line.split(" ", 1)[1]))
+        code = proc.wait()
+    except KeyboardInterrupt:
+        proc.wait()
+        code = 130
+    finally:
+        os.unlink(job_file)
+    with engine.begin() as conn:
+        status = "done" if code == 0 else "interrupted"
+        conn.execute(update(store.CrawlRun).where(store.CrawlRun.id == run.id)
+                     .values(status=status, finished_at=store.now()))
+    return code
+
+
+# ---- score ---------------------------------------------------------------------------------
+def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
+          overrides_path: str | None = None, crawl_run_id: int | None = None) -> int:
+    """Measure and judge every site of a crawl run; returns the new score run's id."""
+    ruleset = load_ruleset(ruleset_name)
+    taxonomy = config.load_yaml("taxonomy.yaml")
+    overrides = load_overrides(overrides_path)
+    with Session(engine, expire_on_commit=False) as s:
+        run = s.get(store.CrawlRun, crawl_run_id) if crawl_run_id else s.scalars(
+            select(store.CrawlRun).order_by(store.CrawlRun.id.desc()).limit(1)).first()
+        if run is None:
+            raise AuditError("库中还没有抓取记录：请先运行 govaudit crawl")
+        crawls = list(s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.run_id == run.id)
+                                .order_by(store.SiteCrawl.site_code)))
+        sites = {x.code: x for x in s.scalars(select(store.Site))}
+    results = []
+    for sc in crawls:
+        site = sites.get(sc.site_code)
+        portal = bool(site and site.is_portal)
+        obs = load_observations(engine, sc, taxonomy=taxonomy, overrides=overrides,
+                                is_portal=portal)
+        measurements, findings = measure(obs, as_of, taxonomy)
+        verdict = evaluate(measurements, ruleset, is_portal=portal, site_code=sc.site_code)
+        if sc.status != "ok" and sc.error:
+            verdict.note = sc.error
+        results.append((verdict, measurements, findings))
+    rank([v for v, _, _ in results])
+    with Session(engine) as s:
+        score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.id)
+        s.add(score_run)
+        s.flush()
+        for verdict, measurements, findings in results:
+            s.add(store.VerdictRow(
+                score_run_id=score_run.id, site_code=verdict.site_code,
+                qualified=verdict.qualified, score=verdict.score, rank=verdict.rank,
+                vetoes=verdict.vetoes, deductions=[asdict(d) for d in verdict.deductions],
+                measurements=measurements, findings=[f.to_dict() for f in findings],
+                note=verdict.note))
+        s.commit()
+        return score_run.id
+
+
+def load_overrides(path: str | None) -> dict | None:
+    """The user's per-column category overrides: {column URL or column name: category}."""
+    if not path:
+        return None
+    import yaml
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AuditError(f"栏目分类覆盖文件 {path} 无法读取：{exc}") from exc
+    columns = data.get("columns", data) if isinstance(data, dict) else None
+    if not isinstance(columns, dict):
+        raise AuditError(f"栏目分类覆盖文件 {path} 格式不对：应为“栏目网址或栏目名称: 分类”的映射")
+    known = set(config.load_yaml("taxonomy.yaml")["categories"])
+    bad = {k: v for k, v in columns.items() if v not in known}
+    if bad:
+        raise AuditError(f"栏目分类覆盖文件 {path} 中有未知分类："
+                         + "、".join(f"{k} → {v}" for k, v in bad.items())
+                         + f"（可用分类：{'、'.join(sorted(known))}）")
+    return columns
+
+
+# ---- report --------------------------------------------------------------------------------
+def build_report(engine: Engine, score_run_id: int | None = None):
+    from reports.model import AuditReport, SiteReport
+    with Session(engine, expire_on_commit=False) as s:
+        sr = s.get(store.ScoreRun, score_run_id) if score_run_id else s.scalars(
+            select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
+        if sr is None:
+            raise AuditError("库中还没有评分结果：请先运行 govaudit score --as-of YYYY-MM-DD")
+        rows = list(s.scalars(select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)))
+        sites = {x.code: x for x in s.scalars(select(store.Site))}
+        crawls = list(s.scalars(select(store.SiteCrawl)
+                                .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
+    ruleset = load_ruleset(sr.ruleset) if not Path(sr.ruleset).suffix else load_ruleset(sr.ruleset)
+    site_reports = []
+    for row in rows:
+        site = sites.get(row.site_code) or store.Site(code=row.site_code, name=row.site_code,
+                                                      home_url="")
+        verdict = Verdict(site_code=row.site_code, qualified=row.qualified, score=row.score,
+                          vetoes=list(row.vetoes), rank=row.rank, note=row.note,
+                          deductions=[Deduction(**d) for d in row.deductions])
+        site_reports.append(SiteReport(site=site, verdict=verdict, measurements=row.measurements,
+                                       findings=[Finding(**f) for f in row.findings]))
+    summary = {"抓取站点数": len(crawls),
+               "无法访问站点数": sum(c.status != "ok" for c in crawls),
+               "抓取页面数": sum(c.pages for c in crawls),
+               "检查链接数": sum(c.links for c in crawls),
+               "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls)}
+    measures = _measures_of(ruleset)
+    return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,
+                       rule_titles={rid: ruleset.title_of(rid) for rid in _rule_ids(ruleset)},
+                       rules_reading={m: ruleset.rules_reading(m) for m in measures},
+                       sites=site_reports, crawl_summary=summary)
+
+
+def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None = None) -> Path:
+    from reports.ranking_xlsx import write_ranking
+    from reports.results_json import write_results
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = build_report(engine, score_run_id)
+    write_results(report, out / "results.json")
+    write_ranking(report, out / "ranking.xlsx")
+    return out

@@ -1,0 +1,206 @@
+"""The one store every stage reads and writes, behind SQLAlchemy (SQLite file or PostgreSQL URL).
+
+A crawl run owns its observations (site_crawls → pages, columns, items, links), so two quarters can be
+compared and any later stage can be re-run alone on what an earlier one stored.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, create_engine, event, insert, select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DEFAULT_DB = "sqlite:///govaudit.sqlite"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    home_url: Mapped[str] = mapped_column(Text)
+    sponsor: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(32), default="")
+    region: Mapped[str] = mapped_column(Text, default="")
+    site_type: Mapped[str] = mapped_column(String(32), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    @property
+    def is_portal(self) -> bool:
+        return "门户" in (self.site_type or "")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|done|interrupted
+    site_codes: Mapped[list] = mapped_column(JSON, default=list)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    jobdir: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SiteCrawl(Base):
+    __tablename__ = "site_crawls"
+    __table_args__ = (UniqueConstraint("run_id", "site_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True)
+    site_code: Mapped[str] = mapped_column(String(64), index=True)
+    home_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|ok|down
+    error: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    links: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)   # pages left out by budget or trap limits
+
+
+class Page(Base):
+    """An internal HTML page fetched; pub_date is its own (article) date, for dating list items."""
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
+                                               index=True)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    pub_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Column(Base):
+    __tablename__ = "columns"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
+                                               index=True)
+    url: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, default="")          # as linked (nav/more/subnav text)
+    meta_name: Mapped[str] = mapped_column(Text, default="")     # <meta name="ColumnName">/breadcrumb
+    meta_type: Mapped[str] = mapped_column(Text, default="")     # <meta name="ColumnType">
+    source: Mapped[str] = mapped_column(String(16), default="")  # nav|more|subnav
+    blank: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Item(Base):
+    """One list entry as the list shows it; its date is resolved when observations are loaded."""
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "list_url", "url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
+                                               index=True)
+    list_url: Mapped[str] = mapped_column(Text)      # the column's first page, or the homepage
+    on_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text)
+    list_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    partial: Mapped[str] = mapped_column(String(8), default="")  # 'MM-DD' when only that is shown
+    date_text: Mapped[str] = mapped_column(Text, default="")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Link(Base):
+    """One distinct link target of a site and the result of checking it."""
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
+                                               index=True)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))          # page|image|attachment|external
+    on_home: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    ok: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    failure: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ScoreRun(Base):
+    __tablename__ = "score_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    as_of: Mapped[date] = mapped_column(Date)
+    ruleset: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class VerdictRow(Base):
+    __tablename__ = "verdicts"
+    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
+                                              index=True)
+    site_code: Mapped[str] = mapped_column(String(64))
+    qualified: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    vetoes: Mapped[list] = mapped_column(JSON, default=list)
+    deductions: Mapped[list] = mapped_column(JSON, default=list)
+    measurements: Mapped[dict] = mapped_column(JSON, default=dict)
+    findings: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+def db_url(url: str | None = None) -> str:
+    """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file."""
+    url = url or os.environ.get("GOVAUDIT_DB") or DEFAULT_DB
+    if "://" not in url:
+        url = "sqlite:///" + str(Path(url).resolve())
+    return url
+
+
+def connect(url: str | None = None) -> Engine:
+    url = db_url(url)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # WAL: the crawler writes while the CLI reads progress
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def insert_ignore(engine: Engine, table, rows: Iterable[dict]) -> None:
+    """Insert rows, skipping those that hit a unique key (a resumed crawl may write a row twice)."""
+    rows = list(rows)
+    if not rows:
+        return
+    dialect = engine.dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # other databases: plain insert; unique clashes there are a bug worth seeing
+        with engine.begin() as conn:
+            conn.execute(insert(table), rows)
+        return
+    with engine.begin() as conn:
+        conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+
+
+def latest_crawl_run(engine: Engine) -> CrawlRun | None:
+    from sqlalchemy.orm import Session
+    with Session(engine) as s:
+        return s.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).first()
