@@ -1,0 +1,50 @@
+"""Shared fixtures: a real SQLite file and a real PostgreSQL database per test session."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _need_service(reason: str):
+    # CI machines run PostgreSQL: there a missing server is a failure, not a skip.
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the service must be running)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh PostgreSQL database for this session, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            name = f"govaudit_test_{uuid.uuid4().hex[:10]}"
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection problem means "no server here"
+        _need_service(f"PostgreSQL not reachable at {PG_ADMIN}: {exc.__class__.__name__}")
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """The same store tests on a SQLite file and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    url = request.getfixturevalue("pg_url")
+    from sqlalchemy import create_engine
+    from govaudit.store import Base
+    engine = create_engine(url)
+    Base.metadata.drop_all(engine)   # each test starts from an empty store
+    engine.dispose()
+    return url
