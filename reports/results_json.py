@@ -1,0 +1,45 @@
+"""results.json: the machine-readable audit result (DOMAIN.md "Results file"); other tools read it."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from reports.labels import ordered_keys
+from reports.model import AuditReport, SiteReport, ranked, site_attr, site_code
+
+
+def results_dict(report: AuditReport) -> dict:
+    """The results file as a dict, exactly the DOMAIN.md schema."""
+    return {"as_of": report.as_of.isoformat(), "ruleset": report.ruleset_id,
+            "sites": [_site(sr) for sr in ranked(report)]}
+
+
+def write_results(report: AuditReport, path: str | Path) -> Path:
+    """Write results.json (UTF-8, Chinese unescaped); replaces the file only once fully written."""
+    text = json.dumps(results_dict(report), ensure_ascii=False, indent=1) + "\n"
+    return _atomic_write(Path(path), text.encode("utf-8"))
+
+
+def _site(sr: SiteReport) -> dict:
+    v = sr.verdict
+    m = sr.measurements or {}
+    return {"site_code": site_code(sr), "site_name": site_attr(sr.site, "name"),
+            "qualified": v.qualified, "score": v.score, "rank": v.rank,
+            "vetoes": list(v.vetoes),
+            "deductions": [{"rule": d.rule, "points": d.points, "count": d.count} for d in v.deductions],
+            "measurements": {k: m[k] for k in ordered_keys(m)}}
+
+
+def _atomic_write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
