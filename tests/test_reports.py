@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from govaudit.register import SiteRecord
 from indicators.findings import Finding
+from reports.labels import measurement_order
 from reports.model import AuditReport, SiteReport
 from reports.ranking_xlsx import FINDING_HEADERS, RANKING_HEADERS, write_ranking
 from reports.results_json import results_dict, write_results
@@ -106,6 +107,7 @@ def test_results_dict_exact():
         "availability_probes", "availability_failures", "homepage_updates_14d", "stale_columns_total",
         "x_extra"]
     assert list(d["sites"][2]["measurements"]) == list(ALL_NONE)   # DOMAIN.md order
+    assert list(ALL_NONE) == list(measurement_order())
 
 
 def test_write_results_file(tmp_path):
@@ -171,9 +173,9 @@ def test_findings_sheet_shows_only_charged_findings_as_plain_text(workbook):
          "修复或删除不可用链接"],
         ["4401000001", "甲市人民政府", "链接可用性", "首页不可用链接数", "b",
          "http://4401000001.gov.cn/b.html", None, "HTTP 404", "修复或删除不可用链接"],
-        ["4401000002", "乙县人民政府", "栏目不更新", "超期未更新栏目数（动态要闻类）", "工作动态",
+        ["4401000002", "乙县人民政府", "栏目不更新", "超期未更新的动态要闻类栏目数", "工作动态",
          "http://4401000002.gov.cn/gzdt/", None, "最近更新 2026-10-01，超过 2 周未更新", "及时更新栏目内容"],
-        ["4401000002", "乙县人民政府", "首页不更新", "首页两周内更新条数", None,
+        ["4401000002", "乙县人民政府", "首页不更新", "首页近 2 周更新信息条数", None,
          "http://4401000002.gov.cn/", None, "首页两周内无新发布信息", None],
     ]
     for coord in ("E2", "H2"):
@@ -191,8 +193,9 @@ def test_no_formula_anywhere(workbook):
 
 def test_measurements_sheet(workbook):
     ws = workbook["指标明细"]
-    assert [c.value for c in ws[1]][:6] == ["网站标识码", "网站名称", "首页监测次数", "首页访问失败次数",
-                                           "首页两周内更新条数", "超期未更新栏目数（动态要闻类）"]
+    assert [c.value for c in ws[1]][:6] == ["网站标识码", "网站名称", "首页监测访问次数", "首页无法访问次数",
+                                           "首页近 2 周更新信息条数", "超期未更新的动态要闻类栏目数"]
+    assert ws.cell(1, 2 + len(ALL_NONE) + 1).value == "x_extra"   # unknown key: the key as title
     keys = [c.value for c in ws[2]]
     assert keys == ["site_code", "site_name", *ALL_NONE, "x_extra"]
     rows = {r[0]: dict(zip(keys, r)) for r in _rows(ws, 3)}
