@@ -261,7 +261,8 @@ def _read_rows(p: Path, errors: list[RowError]) -> list[tuple[int, list[str]]]:
 def _csv_rows(p: Path, errors: list[RowError]) -> list[tuple[int, list[str]]]:
     data = p.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        # Excel's "Unicode 文本" export is UTF-16 with a BOM (and tab-separated, see below).
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
@@ -271,7 +272,9 @@ def _csv_rows(p: Path, errors: list[RowError]) -> list[tuple[int, list[str]]]:
         errors.append(RowError(0, f"{p.name} 不是 UTF-8 编码，已按 GB18030（中文 Windows 版 Excel 的默认"
                                   f"编码）读取；建议另存为“CSV UTF-8”格式", "warning"))
     # One CSV record is one Excel row, even when a quoted cell holds a line break.
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return [(n, [clean(c) for c in rec]) for n, rec in enumerate(reader, start=1)]
 
 

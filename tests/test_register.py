@@ -163,3 +163,13 @@ def test_scheme_added_with_port(tmp_path, given, fixed):
     res = read_register(p)
     assert [s.home_url for s in res.sites] == [fixed or given]
     assert [e.level for e in res.errors if e.row == 2] == (["warning"] if fixed else [])
+
+
+def test_excel_unicode_text_export_utf16_tabs(tmp_path):
+    p = tmp_path / "unicode.txt"
+    p.write_bytes("网站名称\t网站标识码\t首页网址\t网站类型\r\n甲县, 人民政府\t4401000001\thttp://a.gov.cn/\t门户\r\n"
+                  .encode("utf-16"))
+    res = read_register(p)
+    assert [(s.name, s.code, s.home_url, s.site_type, s.row) for s in res.sites] == [
+        ("甲县, 人民政府", "4401000001", "http://a.gov.cn/", "门户网站", 2)]
+    assert [e.level for e in res.errors] == ["warning"] * 3   # the three missing optional columns
