@@ -53,7 +53,8 @@ def from_exception(exc: BaseException) -> Outcome:
     if isinstance(exc, (sx.ResponseDataLossError, tx.ConnectionLost, tx.ConnectionDone)):
         return Outcome(False, None, "other", "连接中断", transient=True)
     if isinstance(exc, sx.DownloadCancelledError):
-        return Outcome(False, None, "other", "响应超过大小上限，未下载完")
+        # It answered; only our size cap stopped the download.
+        return Outcome(True, None, None, "响应超过大小上限，未完整下载")
     return Outcome(False, None, "other", f"无法访问（{type(exc).__name__}）")
 
 

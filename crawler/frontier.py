@@ -52,7 +52,9 @@ class SiteState:
             return "skip"
         parts = urlsplit(url)
         if parts.query:
-            key = parts.path
+            # Same path and parameter names, endless values: calendars, searches, filters.
+            names = sorted({kv.split("=", 1)[0] for kv in parts.query.split("&")})
+            key = parts.path + "?" + "&".join(names)
             seen = self.query_variants.get(key, 0)
             if seen >= limits.max_query_variants_per_path:
                 return "skip"           # calendars, search results: same path, endless queries

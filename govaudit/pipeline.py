@@ -139,7 +139,7 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
         results.append((verdict, measurements, findings))
     rank([v for v, _, _ in results])
     with Session(engine) as s:
-        score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.id)
+        score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.ref)
         s.add(score_run)
         s.flush()
         for verdict, measurements, findings in results:
@@ -186,7 +186,7 @@ def build_report(engine: Engine, score_run_id: int | None = None):
         sites = {x.code: x for x in s.scalars(select(store.Site))}
         crawls = list(s.scalars(select(store.SiteCrawl)
                                 .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
-    ruleset = load_ruleset(sr.ruleset) if not Path(sr.ruleset).suffix else load_ruleset(sr.ruleset)
+    ruleset = load_ruleset(sr.ruleset)
     site_reports = []
     for row in rows:
         site = sites.get(row.site_code) or store.Site(code=row.site_code, name=row.site_code,
@@ -201,10 +201,11 @@ def build_report(engine: Engine, score_run_id: int | None = None):
                "抓取页面数": sum(c.pages for c in crawls),
                "检查链接数": sum(c.links for c in crawls),
                "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls)}
-    measures = _measures_of(ruleset)
+    ids = ruleset.rule_ids()
     return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,
-                       rule_titles={rid: ruleset.title_of(rid) for rid in _rule_ids(ruleset)},
-                       rules_reading={m: ruleset.rules_reading(m) for m in measures},
+                       rule_titles={rid: ruleset.title_of(rid) for rid in ids},
+                       rule_hints={rid: ruleset.rule(rid).hint for rid in ids},
+                       rules_reading={m: ruleset.rules_reading(m) for m in ruleset.measures()},
                        sites=site_reports, crawl_summary=summary)
 
 

@@ -112,7 +112,8 @@ def load_ruleset(name_or_path: str) -> Ruleset:
     except yaml.YAMLError as exc:
         raise RulesetError(f"规则集文件 {path}：YAML 格式错误（{exc}）") from exc
     ruleset = parse_ruleset(data, str(path))
-    ruleset.path, ruleset.ref = path, name
+    # ref reloads the same rules later (govaudit report), whatever the working directory then
+    ruleset.path, ruleset.ref = path, name if path.parent == RULESET_DIR else str(path.resolve())
     return ruleset
 
 

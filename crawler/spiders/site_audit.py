@@ -78,9 +78,9 @@ class SiteAuditSpider(scrapy.Spider):
     def on_probe(self, response):
         st = self.sites[response.meta["site"]]
         st.outstanding -= 1
-        if response.status == 200:
-            redirected = response.meta.get("redirect_urls")
-            if redirected:
+        # Sites that send unknown paths to the homepage give no error page to recognise.
+        if response.status == 200 and not _same_url(response.url, st.home_url):
+            if response.meta.get("redirect_urls"):
                 st.error_target = response.url
             page = self._parse(response)
             if page is not None:
@@ -94,7 +94,7 @@ class SiteAuditSpider(scrapy.Spider):
         st.outstanding -= 1
         role = meta["role"]
         outcome = self._outcome(st, response)
-        if outcome.transient and meta.get("attempt", 1) == 1:
+        if self._should_retry(outcome, meta):
             yield self._retry(st, response.request)
             return
         if role == "home":
@@ -115,7 +115,7 @@ class SiteAuditSpider(scrapy.Spider):
         st = self.sites[response.meta["site"]]
         st.outstanding -= 1
         outcome = self._outcome(st, response)
-        if outcome.transient and response.meta.get("attempt", 1) == 1:
+        if self._should_retry(outcome, response.meta):
             yield self._retry(st, response.request)
             return
         yield self._link_item(st, response.meta["target"], outcome, response,
@@ -143,7 +143,7 @@ class SiteAuditSpider(scrapy.Spider):
         st.outstanding -= 1
         outcome = checks.from_exception(failure.value)
         role = meta["role"]
-        if outcome.transient and meta.get("attempt", 1) == 1:
+        if self._should_retry(outcome, meta):
             yield self._retry(st, request)
             return
         if role == "probe":
@@ -268,7 +268,8 @@ class SiteAuditSpider(scrapy.Spider):
             return checks.Outcome(True, response.status)
         if xnf.looks_not_found(page):
             return checks.soft_not_found(_not_found_phrase(page))
-        if st.fingerprint and response.meta.get("role") != "probe" \
+        if st.fingerprint and response.meta["role"] not in ("probe", "home") \
+                and st.is_internal(response.url) \
                 and xnf.same_page(st.fingerprint, xnf.fingerprint(page)):
             return checks.soft_not_found()
         return checks.Outcome(True, response.status)
@@ -280,6 +281,10 @@ class SiteAuditSpider(scrapy.Spider):
                 "on_home": info.get("on_home", False), "source_url": info.get("source", ""),
                 "text": info.get("text", ""), "ok": outcome.ok, "status": outcome.status,
                 "failure": outcome.failure, "detail": outcome.detail, "attempts": attempts}
+
+    def _should_retry(self, outcome: checks.Outcome, meta: dict) -> bool:
+        return outcome.transient and self.cfg.get("retry_transient_once", True) \
+            and meta.get("attempt", 1) == 1
 
     def _retry(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
         meta = dict(request.meta)
@@ -334,6 +339,10 @@ class SiteAuditSpider(scrapy.Spider):
     def closed(self, reason):
         # Sites whose last request never came back (shutdown, budget): the pipeline closes them.
         self.logger.info("crawl closed: %s", reason)
+
+
+def _same_url(a: str, b: str) -> bool:
+    return a.rstrip("/") == b.rstrip("/")
 
 
 def _not_found_phrase(page) -> str:
