@@ -39,7 +39,7 @@ class Site(Base):
 
     @property
     def is_portal(self) -> bool:
-        return "门户" in (self.site_type or "")
+        return self.site_type == "门户网站"   # the register import normalises the variants
 
 
 class CrawlRun(Base):
