@@ -1,0 +1,255 @@
+"""Columns (栏目): where they are linked from, what they are called, which category they are."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .dates import date_from_url, find_date
+from .links import canonical_url, link_kind, link_text, resolve
+
+HOME_TEXTS = frozenset({"首页", "网站首页", "返回首页", "主页", "home", "首页home", "回到首页"})
+MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更多内容", "更多新闻", "moreinfo"})
+_MORE_STRIP = re.compile(r"[\s>»›＞》+＋.。…·:：\[\]【】()（）<《«‹/\\|-]+")
+_SUBLEVEL = re.compile(r"sub|drop|child|second|erji|level2|menu2|two")
+_HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
+_BREAD_LABEL = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前所在位置|现在位置)\s*[:：]?\s*")
+_BREAD_SEP = re.compile(r"\s*(?:>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
+_TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
+_ARTICLE_CRUMBS = frozenset({"正文", "详情", "内容", "文章", "详细信息", "正文内容", "浏览"})
+_SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|门户网站|网站|政府|人民政府门户网站)$")
+
+
+@dataclass(frozen=True)
+class ColumnLink:
+    url: str
+    name: str
+    source: str   # 'nav' | 'more' | 'subnav'
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
+def is_more_text(text: str) -> bool:
+    return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
+
+
+def _is_home(page, url: str, text: str) -> bool:
+    if _norm(text).lower() in HOME_TEXTS:
+        return True
+    parts = urlsplit(url)
+    home = urlsplit(page.url)
+    if parts.netloc.lower() == home.netloc.lower() and \
+            re.fullmatch(r"/?(index\.(s?html?|jsp|php|aspx?))?", parts.path or "/"):
+        return True
+    return canonical_url(url) == canonical_url(page.url)
+
+
+def _level(a, container) -> int:
+    """How deep a link sits in the menu: 0 for first-level entries, more inside drop-downs."""
+    level = 0
+    for anc in a.iterancestors():
+        if anc is container:
+            break
+        if anc.tag in ("ul", "ol", "dl"):
+            level += 1
+        tokens = ((anc.get("class") or "") + " " + (anc.get("id") or "")).lower()
+        if _SUBLEVEL.search(tokens):
+            level += 1
+    return level
+
+
+def _top_containers(page, role: str, exclude: tuple[str, ...] = ("footer", "friend")) -> list:
+    out = []
+    for el in page.body.iter():
+        if not isinstance(el.tag, str) or page.own_role(el) != role:
+            continue
+        roles = page.roles(el)
+        if any(r in roles for r in exclude):
+            continue
+        if any(page.own_role(anc) == role for anc in el.iterancestors()):
+            continue   # nested inside another container of the same role
+        out.append(el)
+    return out
+
+
+def nav_columns(page) -> list[ColumnLink]:
+    """First-level columns of the navigation menu (the 首页 link excluded)."""
+    out: list[ColumnLink] = []
+    seen: set[str] = set()
+    for container in _top_containers(page, "nav"):
+        anchors = [(a, _level(a, container)) for a in container.iter("a")]
+        if not anchors:
+            continue
+        top = min(level for _, level in anchors)
+        for a, level in anchors:
+            if level != top:
+                continue
+            url = resolve(a.get("href"), page.base_url)
+            text = link_text(a)
+            if not url or link_kind(url, "a") != "page" or url in seen or _is_home(page, url, text):
+                continue
+            seen.add(url)
+            out.append(ColumnLink(url, text, "nav"))
+    return out
+
+
+def _has_date(text: str) -> bool:
+    d, partial = find_date(text)
+    return d is not None or partial is not None
+
+
+def _heading_ok(text: str, max_len: int = 20) -> bool:
+    return 2 <= len(text) <= max_len and not is_more_text(text) and not _has_date(text) \
+        and _norm(text).lower() not in HOME_TEXTS
+
+
+def _heading_for(page, a) -> str:
+    """The name of the block a 更多 link belongs to: its nearest preceding heading."""
+    ancestors = set(a.iterancestors())
+    for depth, anc in enumerate(a.iterancestors()):
+        if depth >= 4 or anc is page.body:
+            break
+        strict = loose = None
+        for el in anc.iter():
+            if el is a:
+                break
+            if not isinstance(el.tag, str) or el in ancestors or el.tag in ("li", "tr", "dd"):
+                continue
+            if any(p.tag in ("li", "tr", "dd") for p in el.iterancestors() if p not in ancestors):
+                continue   # inside a list entry: an item title, not a heading
+            tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+            if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or _HEADING_CLASS.search(tokens):
+                text = " ".join(el.text_content().split())
+                if _heading_ok(text):
+                    strict = text
+            elif depth < 2 and el.tag in ("span", "strong", "b", "a", "em", "font", "p", "div"):
+                text = " ".join((el.text or "").split())
+                if _heading_ok(text, 15):
+                    loose = text
+        if strict or loose:
+            return strict or loose
+    return ""
+
+
+def more_links(page) -> list[ColumnLink]:
+    """Column pages behind the 更多>> links of content blocks, named by each block's heading."""
+    out: list[ColumnLink] = []
+    seen: set[str] = set()
+    anchors_by_url: dict[str, str] = {}
+    for a in page.body.iter("a"):
+        url = resolve(a.get("href"), page.base_url)
+        text = link_text(a)
+        if url and text and url not in anchors_by_url and _heading_ok(text):
+            anchors_by_url[url] = text
+    for a in page.body.iter("a"):
+        roles = page.roles(a)
+        if {"nav", "footer", "friend", "script"} & roles:
+            continue
+        text = link_text(a)
+        if not is_more_text(text):
+            continue
+        url = resolve(a.get("href"), page.base_url)
+        if not url or url in seen or _is_home(page, url, ""):
+            continue
+        seen.add(url)
+        name = _heading_for(page, a)
+        if not name:
+            title = (a.get("title") or "").replace("更多", "").strip()
+            name = title if _heading_ok(title) else anchors_by_url.get(url, "")
+        out.append(ColumnLink(url, name, "more"))
+    return out
+
+
+def subnav_columns(page) -> list[ColumnLink]:
+    """Sibling/child columns listed in a column page's sidebar navigation."""
+    out: list[ColumnLink] = []
+    seen: set[str] = set()
+    for container in _top_containers(page, "sidebar"):
+        for a in container.iter("a"):
+            url = resolve(a.get("href"), page.base_url)
+            text = link_text(a)
+            if not url or url in seen or link_kind(url, "a") != "page" or not text:
+                continue
+            if _is_home(page, url, text) or is_more_text(text) or date_from_url(url):
+                continue
+            entry = next((p for p in a.iterancestors() if p.tag in ("li", "tr", "dd")), None)
+            if entry is not None and _has_date(entry.text_content().replace(text, "")):
+                continue   # a dated entry of a side list ("热点信息"), not a column
+            seen.add(url)
+            out.append(ColumnLink(url, text, "subnav"))
+    return out
+
+
+def breadcrumb(page) -> list[str]:
+    """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告'])."""
+    for el in page.body.iter():
+        if not isinstance(el.tag, str) or page.own_role(el) != "breadcrumb":
+            continue
+        text = _BREAD_LABEL.sub("", " ".join(el.text_content().split()))
+        parts = [p.strip() for p in _BREAD_SEP.split(text) if p and p.strip()]
+        if parts:
+            return parts
+    return []
+
+
+def column_name(page) -> str | None:
+    """The column's name: meta ColumnName, else the last breadcrumb segment, else part of <title>."""
+    name = page.meta.get("ColumnName")
+    if name:
+        return name
+    crumbs = [c for c in breadcrumb(page) if c not in _ARTICLE_CRUMBS]
+    if len(crumbs) >= 2 or (crumbs and _norm(crumbs[0]) not in HOME_TEXTS):
+        return crumbs[-1]
+    if not page.title:
+        return None
+    site = page.meta.get("SiteName", "")
+    parts = [p for p in _TITLE_SEP.split(page.title) if p]
+    candidates = [p for p in parts if p != site and not _SITE_NAME_TAIL.search(p)]
+    if candidates:
+        return candidates[0]
+    return None
+
+
+# ---- categories ----------------------------------------------------------------------------
+def _url_key(url: str) -> str:
+    url = url.strip().split("#", 1)[0]
+    url = re.sub(r"/index\.(s?html?|jsp|php|aspx?)$", "/", url, flags=re.I)
+    return url.rstrip("/").lower()
+
+
+def classify_column(name: str | None, column_type: str | None, taxonomy: dict,
+                    overrides: dict | None = None, url: str | None = None
+                    ) -> tuple[str | None, str | None]:
+    """(category, source): the user's override, else meta ColumnType, else the column name
+    (exact names first, then keywords, in taxonomy order) — config/taxonomy.yaml's documented order."""
+    cats: dict = taxonomy.get("categories", taxonomy)
+    if overrides:
+        table = overrides.get("columns") if isinstance(overrides.get("columns"), dict) else overrides
+        if url:
+            key = _url_key(url)
+            for k, v in table.items():
+                if isinstance(k, str) and "/" in k and _url_key(k) == key:
+                    return v, "override"
+        if name:
+            for k, v in table.items():
+                if isinstance(k, str) and _norm(k) == _norm(name):
+                    return v, "override"
+    if column_type and _norm(column_type):
+        ctype = _norm(column_type)
+        for cat, spec in cats.items():
+            if ctype in [_norm(t) for t in spec.get("column_types", [])]:
+                return cat, "meta"
+        for cat, spec in cats.items():
+            if any(_norm(t) in ctype for t in spec.get("column_types", [])):
+                return cat, "meta"
+    if name and _norm(name):
+        n = _norm(name)
+        for cat, spec in cats.items():
+            if n in [_norm(x) for x in spec.get("names", [])]:
+                return cat, "name"
+        for cat, spec in cats.items():
+            if any(_norm(k) in n for k in spec.get("keywords", [])):
+                return cat, "name"
+    return None, None

@@ -1,0 +1,131 @@
+"""The links on a page that a dead-link check should follow, and the canonical form of a URL."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+ATTACHMENT_EXT = frozenset(".doc .docx .xls .xlsx .pdf .zip .rar .wps .et .ppt .pptx .txt .7z .ofd "
+                           ".csv".split())
+IMAGE_EXT = frozenset(".jpg .jpeg .png .gif .bmp .webp .svg".split())
+_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:", "sms:", "vbscript:")
+# Which attribute of which element is a link to check (<link rel=stylesheet> is not).
+_LINK_ATTRS = {"a": "href", "area": "href", "img": "src", "iframe": "src", "frame": "src"}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Characters kept as they are when percent-encoding a path or query (existing %XX stays).
+_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
+_SAFE_QUERY = _SAFE_PATH + "?"
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str      # absolute, fragment removed
+    text: str     # link text, title or alt, whitespace-collapsed
+    kind: str     # 'page' | 'image' | 'attachment'
+    tag: str      # 'a' | 'area' | 'img' | 'iframe' | 'frame'
+
+
+def extension(url: str) -> str:
+    """Lower-case extension of the URL's last path segment ('' when none); query ignored."""
+    path = urlsplit(url).path
+    last = path.rsplit("/", 1)[-1]
+    dot = last.rfind(".")
+    return last[dot:].lower() if dot >= 0 else ""
+
+
+def link_kind(url: str, tag: str = "a") -> str:
+    ext = extension(url)
+    if tag == "img" or ext in IMAGE_EXT:
+        return "image"
+    if ext in ATTACHMENT_EXT:
+        return "attachment"
+    return "page"
+
+
+def clean_href(raw: str | None) -> str | None:
+    """An href as a browser reads it: whitespace trimmed, tabs/newlines dropped; None when it is
+    not a link to check (mailto:, tel:, javascript:, data:, bare '#' or '#anchor', empty)."""
+    if raw is None:
+        return None
+    href = re.sub(r"[\t\r\n]", "", raw).strip().strip("\u3000\xa0").strip()
+    if not href or href.startswith("#"):
+        return None
+    if href.lower().replace(" ", "").startswith(_SKIP_SCHEMES):
+        return None
+    return href.replace("\\", "/").replace(" ", "%20")
+
+
+def resolve(href: str | None, base: str) -> str | None:
+    """Absolute http(s) URL without fragment, or None."""
+    href = clean_href(href)
+    if href is None:
+        return None
+    try:
+        url = urljoin(base, href)
+    except ValueError:
+        return None
+    url = url.split("#", 1)[0]
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def link_text(el) -> str:
+    text = " ".join(el.text_content().split()) if el.tag in ("a", "area") else ""
+    if not text:
+        text = (el.get("title") or el.get("alt") or "").strip()
+        if not text and el.tag == "a":
+            img = el.find(".//img")
+            if img is not None:
+                text = (img.get("alt") or img.get("title") or "").strip()
+    return text
+
+
+def extract_links(page) -> list[Link]:
+    """Every link to check on the page, in document order, each URL once (Hanweb records included)."""
+    seen: set[str] = set()
+    out: list[Link] = []
+    base = page.base_url
+    for el in page.iter_elements():
+        attr = _LINK_ATTRS.get(el.tag)
+        if attr is None:
+            continue
+        url = resolve(el.get(attr), base)
+        if url is None or url in seen:
+            continue
+        seen.add(url)
+        out.append(Link(url, link_text(el), link_kind(url, el.tag), el.tag))
+    return out
+
+
+def canonical_url(url: str, session_params: Iterable[str] = ()) -> str:
+    """One spelling per resource: no fragment or session ids, sorted query, lower-case scheme and
+    host, no default port, non-ASCII percent-encoded (as a request would send it)."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url.split("#", 1)[0]
+    drop = {p.lower() for p in session_params} | {"jsessionid"}
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        pass
+    netloc = host
+    if parts.username:
+        netloc = parts.username + (":" + parts.password if parts.password else "") + "@" + netloc
+    if port is not None and _DEFAULT_PORTS.get(scheme) != port:
+        netloc += f":{port}"
+    segments = []
+    for seg in parts.path.split("/"):
+        # /list.jsp;jsessionid=ABC → /list.jsp
+        head, *params = seg.split(";")
+        params = [p for p in params if p.split("=", 1)[0].lower() not in drop]
+        segments.append(";".join([head, *params]))
+    path = quote("/".join(segments), safe=_SAFE_PATH) or "/"
+    pairs = [kv for kv in parts.query.split("&") if kv]
+    pairs = [kv for kv in pairs if unquote(kv.split("=", 1)[0]).lower() not in drop]
+    query = quote("&".join(sorted(pairs)), safe=_SAFE_QUERY)
+    return urlunsplit((scheme, netloc, path, query, ""))

@@ -1,0 +1,307 @@
+"""One parsed HTML page: the tree, its metadata, and which parts are page furniture.
+
+Parse once, extract many times: the spider builds a Page per response and hands it to every
+extractor. Furniture (header, nav, footer, sidebar, breadcrumb, paging, friend links, scripts) is
+recognised by tag and by the class/id names real CMS templates use, so list items and the main text
+can leave it out.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+GUIDELINE_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType",
+                  "ArticleTitle", "PubDate", "ContentSource")
+_META_KEYS = {k.lower(): k for k in GUIDELINE_META}
+
+# Roles of page furniture, tested on each class/id token (lower case) in this order.
+_TOKEN_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("breadcrumb", re.compile(
+        r"crumb|^(position|location|weizhi|dqwz|curpos|currentpos|current|nowpos|mbx|wz|dqlm|lujing)"
+        r"([-_]?(box|bar|nav|con|wrap|info|div|main|title))?$")),
+    ("paging", re.compile(
+        r"pagination|pager|paging|fenye|turn[-_]?page|pagenav|"
+        r"^(page|pages|fy|pagelist|page[-_]?(bar|box|nav|num|div|turn|s|list|link|wrap|con))$")),
+    ("friend", re.compile(r"friend|yqlj|flink|wzlj|xglj|^(links?|lj|link[-_]?(box|list|s|wrap))$")),
+    ("footer", re.compile(
+        r"footer|^(foot|bottom|copyright|copy|ft|bq|banquan)([-_]?(box|wrap|er|nav|bar|links?|info|"
+        r"inner|con|main|\d))?$|^(site|page|g|main)[-_]?(foot|bottom)$")),
+    ("sidebar", re.compile(
+        r"side|subnav|submenu|sub[-_](nav|menu|column|lm|list)|leftnav|leftmenu|"
+        r"left[-_](nav|menu|lm|column|list)|lmdh|^(left|sub|lm|sub[-_]?lm|leftbox|left[-_]box|"
+        r"sub[-_]?left|left[-_]?con)$")),
+    ("nav", re.compile(r"nav|menu|daohang|^dh$")),
+    ("header", re.compile(
+        r"^(header|head|top|topbar|masthead|banner|logo|site[-_]?head(er)?|page[-_]?head(er)?|"
+        r"head[-_]?(box|wrap|er|main|con|top|\d)|top[-_]?(box|wrap|bar|main|con|head|\d))$")),
+]
+# Sidebar names that real sites also give to content columns ("left" holds news blocks on many
+# homepages): furniture only when the element holds no dated entries.
+_AMBIGUOUS_SIDEBAR = re.compile(r"^(left|sub|lm|leftbox|left[-_]box|sub[-_]?left|left[-_]?con)$")
+_TAG_ROLES = {"header": "header", "nav": "nav", "footer": "footer", "aside": "sidebar",
+              "script": "script", "style": "script", "noscript": "script", "template": "script",
+              "select": "friend", "head": "script", "title": "script"}
+# Entries keep their own class names (<li class="top"> is a pinned item, not a page header).
+_NO_TOKEN_ROLE_TAGS = {"li", "tr", "dd", "dt", "a", "img", "em", "b", "i", "font", "strong",
+                       "option", "input", "html", "body"}
+_INLINE = {"span", "strong", "b", "em", "font", "label", "i"}
+_BREADCRUMB_TEXT = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前所在位置|现在位置)")
+_HAS_DATE = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|(?<![\d:])\d{1,2}-\d{1,2}(?![\d:])")
+# Furniture guard: a wrapper holding most of the page (<div id="page">) is not furniture.
+_MAX_FURNITURE_SHARE = 0.6
+
+EMPTY: frozenset[str] = frozenset()
+_RECORD = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
+_NEXTGROUP = re.compile(r"<nextgroup\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</nextgroup>",
+                        re.S | re.I)
+_TOTAL = re.compile(r"<totalrecord\b[^>]*>\s*(\d+)\s*</totalrecord>", re.I)
+_HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.I)
+_DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
+
+
+@dataclass
+class Datastore:
+    """A Hanweb/JCMS list whose records sit in <script type="text/xml"><datastore>."""
+    records: list[str]
+    nextgroup: str | None            # the nextgroup href, entities decoded, unresolved
+    totalrecord: int | None
+    container_id: str | None         # id of the element holding the script (the pager target)
+    script: etree._Element | None = None
+    fragment: etree._Element | None = field(default=None, repr=False)  # parsed records
+
+
+def parse_datastore_text(text: str) -> tuple[list[str], str | None, int | None]:
+    """(records' HTML, nextgroup href, totalrecord) from datastore XML text."""
+    records = [(m.group(1) if m.group(1) is not None else htmllib.unescape(m.group(2) or ""))
+               .strip() for m in _RECORD.finditer(text)]
+    nextgroup = None
+    m = _NEXTGROUP.search(text)
+    if m:
+        inner = m.group(1) if m.group(1) is not None else htmllib.unescape(m.group(2) or "")
+        h = _HREF.search(inner)
+        if h:
+            nextgroup = htmllib.unescape(h.group(1)).strip()
+    t = _TOTAL.search(text)
+    return records, nextgroup, (int(t.group(1)) if t else None)
+
+
+def parse_fragment(markup: str) -> etree._Element:
+    """Parse an HTML snippet (list records) under a <div>; table rows keep a <table>."""
+    wrapped = f"<table>{markup}</table>" if re.match(r"\s*<(tr|td)\b", markup, re.I) else markup
+    doc = lxml.html.document_fromstring(
+        f"<html><body><div>{wrapped}</div></body></html>".encode("utf-8"), parser=_PARSER)
+    return doc.find("body/div")
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=False)
+_EMPTY_DOC = b"<html><head></head><body></body></html>"
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Page:
+    """A parsed page. Build it with parse_page()."""
+
+    def __init__(self, html: str, url: str):
+        self.url = url
+        data = html.encode("utf-8", "surrogatepass") if html and html.strip() else _EMPTY_DOC
+        try:
+            self.tree = lxml.html.document_fromstring(data, parser=_PARSER)
+        except (etree.ParserError, ValueError):
+            self.tree = lxml.html.document_fromstring(_EMPTY_DOC, parser=_PARSER)
+        self._raw = html or ""
+        self._roles: dict[etree._Element, frozenset[str]] = {}
+        body = self.tree.find("body")
+        self.body = body if body is not None else self.tree
+        self._assign_roles(self.body, EMPTY)
+        self.datastores: list[Datastore] = self._find_datastores()
+
+    # ---- metadata -------------------------------------------------------------------------
+    @cached_property
+    def base_url(self) -> str:
+        for base in self.tree.iter("base"):
+            href = (base.get("href") or "").strip()
+            if href:
+                return urljoin(self.url, href)
+        return self.url
+
+    @cached_property
+    def title(self) -> str | None:
+        el = self.tree.find(".//title")
+        if el is None:
+            return None
+        return _collapse(el.text_content()) or None
+
+    @cached_property
+    def meta_all(self) -> dict[str, str]:
+        """Every <meta name|property|http-equiv> → content (first occurrence)."""
+        out: dict[str, str] = {}
+        for el in self.tree.iter("meta"):
+            key = el.get("name") or el.get("property") or el.get("http-equiv")
+            content = el.get("content")
+            if key and content is not None and key.strip() not in out:
+                out[key.strip()] = content.strip()
+        return out
+
+    @cached_property
+    def meta(self) -> dict[str, str]:
+        """The 2017 website-guideline meta tags present on the page, keyed by their standard names."""
+        out: dict[str, str] = {}
+        for key, value in self.meta_all.items():
+            std = _META_KEYS.get(key.lower())
+            if std and std not in out:
+                out[std] = value
+        return out
+
+    # ---- furniture ----------------------------------------------------------------------
+    def roles(self, el: etree._Element) -> frozenset[str]:
+        """Furniture roles of el and its ancestors: {'nav', 'footer', …}; empty in content."""
+        return self._roles.get(el, EMPTY)
+
+    def in_content(self, el: etree._Element) -> bool:
+        return not self._roles.get(el)
+
+    def own_role(self, el: etree._Element) -> str | None:
+        """The role el itself was given (not inherited), if any."""
+        mine = self._roles.get(el, EMPTY)
+        parent = el.getparent()
+        inherited = self._roles.get(parent, EMPTY) if parent is not None else EMPTY
+        extra = mine - inherited
+        return next(iter(extra)) if extra else None
+
+    def _assign_roles(self, root: etree._Element, inherited: frozenset[str]) -> None:
+        total = max(1, sum(1 for _ in root.iter()))
+        cache: dict[frozenset[str], frozenset[str]] = {}
+        stack = [(root, inherited)]
+        while stack:
+            el, roles = stack.pop()
+            if not isinstance(el.tag, str):
+                continue
+            role = self._role_of(el, total)
+            if role and role not in roles:
+                key = roles | {role}
+                roles = cache.setdefault(key, key)
+            if roles:
+                self._roles[el] = roles
+            for child in reversed(el):
+                stack.append((child, roles))
+
+    def _role_of(self, el: etree._Element, total: int) -> str | None:
+        tag = el.tag.lower()
+        role = _TAG_ROLES.get(tag)
+        if role == "script":
+            return role
+        if role is None and tag not in _NO_TOKEN_ROLE_TAGS:
+            tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower().split()
+            if tokens:
+                role = self._token_role(el, tokens)
+            if role is None and tag in ("div", "p", "span", "td", "section"):
+                first = el.text
+                if not (first or "").strip() and len(el) and el[0].tag in _INLINE:
+                    first = el[0].text
+                if first and _BREADCRUMB_TEXT.match(first) and len(el.text_content()) < 200:
+                    role = "breadcrumb"
+        if role and role != "breadcrumb" and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
+            return None
+        return role
+
+    @staticmethod
+    def _token_role(el: etree._Element, tokens: list[str]) -> str | None:
+        for role, pattern in _TOKEN_ROLES:
+            for tok in tokens:
+                if pattern.search(tok):
+                    if role == "sidebar" and _AMBIGUOUS_SIDEBAR.match(tok) \
+                            and _HAS_DATE.search(el.text_content()):
+                        continue
+                    return role
+        return None
+
+    # ---- Hanweb datastore ----------------------------------------------------------------
+    def _find_datastores(self) -> list[Datastore]:
+        found: list[Datastore] = []
+        for script in self.body.iter("script"):
+            text = script.text or ""
+            if "<datastore" not in text.lower():
+                continue
+            records, nextgroup, total = parse_datastore_text(text)
+            cid = None
+            for anc in script.iterancestors():
+                if anc.get("id"):
+                    cid = anc.get("id")
+                    break
+            found.append(Datastore(records, nextgroup, total, cid, script))
+        if not found and "<datastore" in self._raw.lower():
+            # The datastore outside a script element: the HTML parser has eaten its CDATA.
+            for m in _DATASTORE.finditer(self._raw):
+                records, nextgroup, total = parse_datastore_text(m.group(0))
+                cid_m = re.search(r"""id\s*=\s*["']([^"']+)["'][^<]*<(?:script[^>]*>\s*<)?datastore""",
+                                  self._raw[max(0, m.start() - 300):m.start() + 12], re.I)
+                found.append(Datastore(records, nextgroup, total, cid_m.group(1) if cid_m else None))
+        for ds in found:
+            if ds.records:
+                ds.fragment = parse_fragment("".join(ds.records))
+                base = EMPTY
+                if ds.script is not None and ds.script.getparent() is not None:
+                    base = self.roles(ds.script.getparent())
+                self._assign_roles(ds.fragment, base)
+        return found
+
+    def iter_elements(self):
+        """Body elements in document order, with Hanweb datastore records in place of their script."""
+        by_script = {ds.script: ds for ds in self.datastores if ds.script is not None}
+        orphans = [ds for ds in self.datastores if ds.script is None]
+        for el in self.body.iter():
+            if not isinstance(el.tag, str):
+                continue
+            ds = by_script.get(el) if el.tag == "script" else None
+            if ds is not None:
+                if ds.fragment is not None:
+                    yield from (e for e in ds.fragment.iter() if isinstance(e.tag, str))
+                continue
+            yield el
+        for ds in orphans:
+            if ds.fragment is not None:
+                yield from (e for e in ds.fragment.iter() if isinstance(e.tag, str))
+
+    # ---- text ---------------------------------------------------------------------------
+    def main_text(self) -> str:
+        """Visible text outside page furniture, whitespace-collapsed."""
+        if self._main is None:
+            self._main = _collapse(" ".join(self._text_parts(content_only=True)))
+        return self._main
+
+    def body_text(self) -> str:
+        """All visible body text (furniture included, scripts and styles not), collapsed."""
+        if self._body is None:
+            self._body = _collapse(" ".join(self._text_parts(content_only=False)))
+        return self._body
+
+    _main: str | None = None
+    _body: str | None = None
+
+    def _text_parts(self, content_only: bool):
+        def hidden(el) -> bool:
+            roles = self._roles.get(el, EMPTY)
+            return bool(roles) if content_only else "script" in roles
+
+        for el in self.body.iter():
+            is_elem = isinstance(el.tag, str)
+            if is_elem and el.text and not hidden(el):
+                yield el.text
+            if el is not self.body and el.tail:
+                parent = el.getparent()
+                if parent is not None and not hidden(parent):
+                    yield el.tail
+
+
+def parse_page(html: str, url: str) -> Page:
+    """Parse a decoded HTML page once; every extractor takes the result."""
+    return Page(html, url)
