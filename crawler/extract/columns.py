@@ -100,6 +100,15 @@ def _has_date(text: str) -> bool:
     return d is not None or partial is not None
 
 
+def _visible_label(a) -> str:
+    """What the reader sees on a link: its text, else its image's alt."""
+    text = " ".join(a.text_content().split())
+    if not text:
+        img = a.find(".//img")
+        text = (img.get("alt") or "").strip() if img is not None else ""
+    return text
+
+
 def _heading_ok(text: str, max_len: int = 20) -> bool:
     return 2 <= len(text) <= max_len and not is_more_text(text) and not _has_date(text) \
         and _norm(text).lower() not in HOME_TEXTS
@@ -147,8 +156,7 @@ def more_links(page) -> list[ColumnLink]:
         roles = page.roles(a)
         if {"nav", "footer", "friend", "script"} & roles:
             continue
-        text = link_text(a)
-        if not is_more_text(text):
+        if not is_more_text(_visible_label(a)):
             continue
         url = resolve(a.get("href"), page.base_url)
         if not url or url in seen or _is_home(page, url, ""):

@@ -19,7 +19,7 @@ _COMPACT = re.compile(r"^\s*[\[(【]?((?:19|20)\d{2})(\d{2})(\d{2})[\])】]?(?:\
 # 11-20, [11-20], 11/20, 11.20, 11月20日: month and day only.
 _PARTIAL = re.compile(r"(?<![\d\-/.:])(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?![\d:])\s*日?")
 # 二〇二六年十一月二十日 (official documents).
-_CN_DIGITS = "〇零一二三四五六七八九"
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _CN_FULL = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 
 
@@ -34,12 +34,11 @@ def make_date(year: int, month: int, day: int) -> date | None:
 
 
 def _cn_number(s: str) -> int:
+    """一 → 1, 十一 → 11, 二十 → 20, 三十一 → 31 (month and day numbers)."""
     if "十" not in s:
-        return _CN_DIGITS.index(s[0]) % 10 if len(s) == 1 else -1
+        return _CN_DIGITS[s] if len(s) == 1 else -1
     tens, _, ones = s.partition("十")
-    t = (_CN_DIGITS.index(tens) % 10) if tens else 1
-    o = (_CN_DIGITS.index(ones) % 10) if ones else 0
-    return t * 10 + o
+    return (_CN_DIGITS.get(tens, -9) if tens else 1) * 10 + (_CN_DIGITS.get(ones, -99) if ones else 0)
 
 
 def parse_date(text: str | None) -> date | None:
@@ -56,7 +55,7 @@ def parse_date(text: str | None) -> date | None:
         return make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     m = _CN_FULL.search(text)
     if m:
-        year = int("".join(str(_CN_DIGITS.index(c) % 10) for c in m.group(1)))
+        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
         return make_date(year, _cn_number(m.group(2)), _cn_number(m.group(3)))
     return _dateparser(text)
 

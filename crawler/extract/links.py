@@ -48,7 +48,8 @@ def clean_href(raw: str | None) -> str | None:
     not a link to check (mailto:, tel:, javascript:, data:, bare '#' or '#anchor', empty)."""
     if raw is None:
         return None
-    href = re.sub(r"[\t\r\n]", "", raw).strip().strip("\u3000\xa0").strip()
+    # A line break inside an href is template formatting: drop it with its indentation.
+    href = re.sub(r"[ \t]*[\r\n]+[ \t]*|\t", "", raw).strip().strip("\u3000\xa0").strip()
     if not href or href.startswith("#"):
         return None
     if href.lower().replace(" ", "").startswith(_SKIP_SCHEMES):

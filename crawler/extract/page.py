@@ -209,7 +209,8 @@ class Page:
                     first = el[0].text
                 if first and _BREADCRUMB_TEXT.match(first) and len(el.text_content()) < 200:
                     role = "breadcrumb"
-        if role and role != "breadcrumb" and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
+        if role and role not in ("breadcrumb", "nav") \
+                and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
             return None
         return role
 
