@@ -1,0 +1,123 @@
+"""The sample farm: small Chinese government websites on loopback addresses, with a ground truth.
+
+    with samplefarm.start() as farm:             # 127.0.1.1 … 127.0.1.6 + external 127.0.1.100
+        farm.write_register("register.csv")      # the 政府网站基本信息表 of the 7 registered sites
+        ...audit with as_of=samplefarm.AS_OF, compare with samplefarm.load_truth()
+
+Site 127.0.1.7 is registered but nothing listens there (a site that is down).
+"""
+from __future__ import annotations
+
+import csv
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from govaudit.samplefarm import render_hanweb, render_trs, server
+from govaudit.samplefarm.model import EXT_HOST, Site
+from govaudit.samplefarm.spec import AS_OF, EXT_PAGES, sites
+
+__all__ = ["AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "REGISTER_HEADERS"]
+
+REGISTER_HEADERS = ("网站名称", "网站标识码", "首页网址", "主办单位", "行政级别", "所属地区", "网站类型")
+TRUTH_FILE = Path(__file__).with_name("truth.yaml")
+
+
+@lru_cache(maxsize=1)
+def _truth_text() -> str:
+    return TRUTH_FILE.read_text(encoding="utf-8")
+
+
+def load_truth() -> dict:
+    """truth.yaml as data: {'as_of', 'ruleset', 'sites': {code: {...}}} (a fresh copy each call)."""
+    return yaml.safe_load(_truth_text())
+
+
+class Farm:
+    """The running farm. A context manager; stop() shuts every server down."""
+
+    def __init__(self, port: int, site_list: list[Site], servers: list[server.FarmHTTPServer],
+                 stop: threading.Event):
+        self.port = port
+        self.sites = {s.code: s for s in site_list}
+        self._servers = servers
+        self._stop = stop
+
+    def base_url(self, code: str) -> str:
+        return f"http://{self.sites[code].ip}:{self.port}/"
+
+    def ext_url(self, path: str = "/") -> str:
+        return f"http://{EXT_HOST}:{self.port}{path}"
+
+    def abs_url(self, code: str, url: str) -> str:
+        """A truth.yaml URL made absolute: '/a.html' is on the site, '{port}' is filled in."""
+        if url.startswith("/"):
+            return self.base_url(code) + url[1:]
+        return url.replace("{port}", str(self.port))
+
+    def register_rows(self) -> list[dict]:
+        return [{"网站名称": s.name, "网站标识码": s.code, "首页网址": self.base_url(s.code),
+                 "主办单位": s.org, "行政级别": s.level, "所属地区": s.region, "网站类型": s.site_type}
+                for s in self.sites.values()]
+
+    def write_register(self, path) -> Path:
+        path = Path(path)
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=REGISTER_HEADERS)
+            w.writeheader()
+            w.writerows(self.register_rows())
+        return path
+
+    def stop(self) -> None:
+        self._stop.set()                 # releases requests sleeping on the slow path
+        for srv in self._servers:
+            srv.shutdown()
+            srv.server_close()
+        self._servers = []
+
+    def __enter__(self) -> "Farm":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _bind(addresses: list[str], port: int) -> tuple[int, list[server.FarmHTTPServer]]:
+    """Bind the first address (port 0 = any free port), then the others on the same port."""
+    bound: list[server.FarmHTTPServer] = []
+    try:
+        first = server.FarmHTTPServer((addresses[0], port), server.Handler)
+        bound.append(first)
+        port = first.server_address[1]
+        for addr in addresses[1:]:
+            bound.append(server.FarmHTTPServer((addr, port), server.Handler))
+        return port, bound
+    except OSError:
+        for srv in bound:
+            srv.server_close()
+        raise
+
+
+def start(port: int = 0) -> Farm:
+    """Start every live site and the external host on one port; returns the running Farm."""
+    site_list = sites()
+    live = [s for s in site_list if not s.down]
+    addresses = [s.ip for s in live] + [EXT_HOST]
+    for attempt in range(20):
+        try:
+            port_used, servers = _bind(addresses, port)
+            break
+        except OSError:
+            if port or attempt == 19:   # an explicit port that is taken is the caller's problem
+                raise
+    stop = threading.Event()
+    for s, srv in zip(live, servers):
+        out = (render_hanweb if s.style == "hanweb" else render_trs).render(s, port_used)
+        srv.host = server.Host(site=s, pages=out.pages, files=out.files, dynamic=out.dynamic, stop=stop)
+    servers[-1].host = server.external_host(EXT_PAGES)
+    servers[-1].host.stop = stop
+    for srv in servers:
+        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    return Farm(port_used, site_list, servers, stop)

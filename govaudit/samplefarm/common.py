@@ -1,0 +1,214 @@
+"""Helpers both renderers share: dates, hrefs, list paging, article bodies, small fixed pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from typing import Callable
+
+from govaudit.samplefarm import content
+from govaudit.samplefarm.model import EXT_HOST, Col, Item, Link, Site
+
+# Placeholders the server replaces with a fresh value on every response (session-id traps).
+JSID = "@@JSID@@"
+SID = "@@SID@@"
+
+# Images every template draws; each site serves them.
+TEMPLATE_IMAGES = ("/images/logo.png", "/images/jiucuo.png", "/images/dzjg.png", "/images/top.gif")
+STATIC_FILES = {"/css/style.css": "css", "/js/jquery.min.js": "js", "/js/page.js": "js"}
+
+
+@dataclass
+class Rendered:
+    """What a renderer produces for one site."""
+    pages: dict[str, str] = field(default_factory=dict)          # path[?query] → HTML
+    files: dict[str, str] = field(default_factory=dict)          # path → extension
+    dynamic: dict[str, Callable[[dict], str]] = field(default_factory=dict)  # path → f(query)
+
+
+def esc(s: str) -> str:
+    return escape(s, quote=True)
+
+
+def expand(href: str, port: int) -> str:
+    return href.replace("{ext}", f"http://{EXT_HOST}:{port}").replace("{port}", str(port))
+
+
+def fmt_date(d: date | None, site: Site, style: str = "full") -> str:
+    """A list date as the site writes it; '' when the list shows none."""
+    if d is None or style == "none":
+        return ""
+    if style == "partial":
+        return f"{d:%m-%d}" if site.date_fmt == "dot" else f"[{d:%m-%d}]"
+    return {"iso": f"{d:%Y-%m-%d}", "slash": f"{d:%Y/%m/%d}", "cn": f"{d.year}年{d:%m}月{d:%d}日",
+            "dot": f"{d:%Y.%m.%d}"}[site.date_fmt]
+
+
+def list_style(col: Col, it: Item) -> str:
+    return "full" if it.href else it.list_fmt
+
+
+def item_href(it: Item) -> str:
+    return it.href or it.path
+
+
+def col_href(col: Col) -> str:
+    if col.session == "jsessionid":
+        return f"{col.path};jsessionid={JSID}"
+    if col.session == "sid":
+        return f"{col.path}?sid={SID}"
+    return col.path
+
+
+def chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def list_pages(col: Col) -> list[tuple[str, list[Item]]]:
+    """(page key, items) for TRS / ?page= / 下一页 / single lists; the key is what the server serves."""
+    if col.paging == "single":
+        return [(col.path, col.items)]
+    out = []
+    for k, part in enumerate(chunks(col.items, col.per_page)):
+        out.append((page_key(col, k), part))
+    return out
+
+
+def page_key(col: Col, k: int) -> str:
+    if k == 0:
+        return col.path
+    if col.paging == "trs":
+        return f"{col.dir}index_{k}.html"
+    if col.paging == "page":
+        return f"{col.path}?page={k + 1}"
+    if col.paging == "next":
+        name = col.path[len(col.dir):]
+        base, _, ext = name.rpartition(".")
+        return f"{col.dir}{base}_{k + 1}.{ext}"
+    raise ValueError(col.paging)
+
+
+def page_href(col: Col, k: int) -> str:
+    """How page k is linked from the list's own pages (relative, as CMSs write it)."""
+    name = col.path[len(col.dir):] or "index.html"
+    if col.paging == "page":
+        return name if k == 0 else f"?page={k + 1}"
+    return page_key(col, k)[len(col.dir):] or "./"
+
+
+def group_cols(site: Site, col: Col) -> list[Col]:
+    """The sidebar entries on a column page: the hub's children, or the column's group."""
+    if col.kind == "hub":
+        return site.children(col)
+    if not col.group:
+        return []
+    return [c for c in site.columns if c.group == col.group and c.kind != "hub"]
+
+
+def hub_of(site: Site, col: Col) -> Col | None:
+    for c in site.columns:
+        if c.kind == "hub" and c.name == col.group:
+            return c
+    return None
+
+
+def link_html(link: Link, port: int) -> str:
+    href = esc(expand(link.href, port))
+    if link.tag == "img":
+        return f'<img src="{href}" alt="{esc(link.text)}">'
+    return f'<a href="{href}" target="_blank">{esc(link.text)}</a>'
+
+
+def article_date_line(site: Site, it: Item) -> str:
+    """The visible date text, in the site's own wording."""
+    d = it.date
+    if d is None or it.article not in ("both", "visible"):
+        return ""
+    if site.date_fmt == "cn":
+        return f"发布日期：{d.year}年{d:%m}月{d:%d}日"
+    if site.style == "hanweb":
+        return f"时间：{d:%Y-%m-%d} 09:30"
+    return f"发布时间：{d:%Y-%m-%d} 09:30"
+
+
+def pubdate_meta(it: Item) -> str:
+    if it.date is None or it.article not in ("both", "meta"):
+        return ""
+    return f'<meta name="PubDate" content="{it.date:%Y-%m-%d} 09:30">'
+
+
+def article_paragraphs(site: Site, col: Col, it: Item, port: int) -> str:
+    paras = (content.guide_body(it.title, site.org) if col.category == "guide"
+             else content.body(it.title, site.org))
+    html = "".join(f"<p>{esc(p)}</p>" for p in paras)
+    for link in it.links:
+        html += f"<p>{link_html(link, port)}</p>"
+    return html
+
+
+def print_bar() -> str:
+    return ('<div class="print"><a href="javascript:window.print()">【打印本页】</a>'
+            '<a href="javascript:void(0)" onclick="window.close()">【关闭窗口】</a>'
+            '<a href="#top">【返回顶部】</a></div>')
+
+
+def site_metas(site: Site, column: Col | None = None, title: str = "") -> str:
+    out = []
+    if site.site_meta:
+        out += [f'<meta name="SiteName" content="{esc(site.name)}">',
+                f'<meta name="SiteDomain" content="{esc(site.domain)}">',
+                f'<meta name="SiteIDCode" content="{site.code}">']
+    if column is not None and site.site_meta:
+        out.append(f'<meta name="ColumnName" content="{esc(column.name)}">')
+    if column is not None and column.meta_type:
+        out.append(f'<meta name="ColumnType" content="{esc(column.meta_type)}">')
+    if title and site.site_meta:
+        out.append(f'<meta name="ArticleTitle" content="{esc(title)}">')
+    return "\n".join(out)
+
+
+def footer(site: Site, port: int, cls: str = "footer", friends: str = "") -> str:
+    extra = "".join(f' | <a href="{esc(expand(lk.href, port))}">{esc(lk.text)}</a>'
+                    for lk in site.footer_links)
+    ext = f"http://{EXT_HOST}:{port}"
+    return (f'<div class="{cls}">{friends}<div class="w1200">'
+            f'<p><a href="mailto:webmaster@{esc(site.domain)}">联系我们</a>{extra}</p>'
+            f'<p>主办单位：{esc(site.org)}　　承办：{esc(site.org)}信息中心　　网站标识码：{site.code}</p>'
+            f'<p>华ICP备0501234{site.host}号　　华公网安备 99010002000{site.host}号</p>'
+            f'<p><a href="{ext}/check_web/errorInfo_querySiteId.action?siteCode={site.code}" '
+            f'target="_blank"><img src="/images/jiucuo.png" alt="政府网站找错"></a>'
+            f'<img src="/images/dzjg.png" alt="党政机关"></p></div></div>')
+
+
+def friends_select(site: Site, port: int) -> str:
+    if not site.friends:
+        return ""
+    opts = "".join(f'<option value="{esc(expand(h, port))}">{esc(t)}</option>' for t, h in site.friends)
+    return ('<div class="yqlj"><span>友情链接：</span><select onchange="if(this.value)'
+            f'window.open(this.value)"><option value="">--请选择--</option>{opts}</select></div>')
+
+
+def error_page_html(site: Site) -> str:
+    """/404.html: where error redirects land (200, with a not-found phrase)."""
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>页面不存在_{esc(site.name)}</title>'
+            '</head><body><div class="error"><h1>404</h1><p>您访问的页面不存在或已被删除。</p>'
+            '<p><a href="/">返回首页</a></p></div></body></html>')
+
+
+def custom_unknown_html(site: Site) -> str:
+    """A site's own answer to unknown paths, served with 200 and no not-found phrase at all."""
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(site.name)}</title></head>'
+            '<body><div class="tip-box"><img src="/images/logo.png" alt="">'
+            '<p>抱歉，您要找的内容可能已经移走或尚未发布。</p>'
+            '<p>您可以<a href="/">返回网站首页</a>继续浏览。</p></div></body></html>')
+
+
+def soft404_html(site: Site, phrase: str) -> str:
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(phrase)}</title></head>'
+            f'<body><div class="msg"><p>{esc(phrase)}！</p><p><a href="/">返回首页</a></p></div>'
+            '</body></html>')
+
+
+def plain_status_html(status: int, reason: str) -> str:
+    return (f"<!DOCTYPE html><html><head><title>{status} {reason}</title></head>"
+            f"<body><h1>{status} {reason}</h1><hr><center>nginx</center></body></html>")

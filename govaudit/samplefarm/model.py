@@ -1,0 +1,144 @@
+"""The data a sample site is made of: columns, items, planted links and special answers.
+
+Everything the renderers draw and everything truth.yaml states comes from these objects, so the
+self-check test can recount the truth from them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+EXT_HOST = "127.0.1.100"           # the unregistered external news site / national portal
+REFUSED_URL = "http://127.0.0.1:9/"  # discard port: nothing listens there
+
+
+@dataclass
+class Link:
+    """A planted link. href: site path ('/a/b.html', './x.doc'), or absolute with '{ext}'/'{port}'."""
+    href: str
+    text: str = ""
+    tag: str = "a"                 # 'a' | 'img'
+
+
+@dataclass
+class Item:
+    title: str
+    date: date | None
+    list_fmt: str = "full"         # how list pages show the date: full | partial | none
+    article: str = "both"          # date on the article page: both | meta | visible | none
+    url_dated: bool = True         # the article URL carries the date (t20261120_…, /art/2026/11/20/)
+    pinned: bool = False
+    href: str | None = None        # a planted target instead of a generated article page
+    links: list[Link] = field(default_factory=list)   # extra links in the article body
+    path: str = ""                 # article path, assigned by Site.build()
+
+
+@dataclass
+class Col:
+    key: str
+    name: str
+    path: str                      # the column URL path (how every route links to it)
+    category: str | None           # expected category (truth); None = uncategorised
+    kind: str = "list"             # list | hub | static | blank
+    paging: str = "single"         # trs | hanweb | page | next | single
+    per_page: int = 15
+    items: list[Item] = field(default_factory=list)
+    text: str = ""                 # static text, or the blank column's placeholder ('' = nothing)
+    group: str | None = None       # sidebar group label (hub name when a hub exists)
+    nav: bool = False              # first-level navigation entry
+    meta_type: str = ""            # <meta name="ColumnType">
+    colid: int = 0                 # Hanweb column id
+    table: bool = False            # list drawn as table rows
+    page_links: dict[int, list[Link]] = field(default_factory=dict)  # extra links on list page N
+    session: str = ""              # '' | 'jsessionid' | 'sid': links to it carry a session id
+    static_links: list[Link] = field(default_factory=list)           # links inside static text
+
+    @property
+    def dir(self) -> str:
+        return self.path if self.path.endswith("/") else self.path[: self.path.rfind("/") + 1]
+
+
+@dataclass
+class Block:
+    """A homepage content block: heading, the column's first n items, a 更多 link."""
+    col: str
+    n: int
+    date_style: str = "full"       # full | partial | none (the homepage often shows less)
+
+
+@dataclass
+class Special:
+    """A path with a planted answer."""
+    kind: str                      # 404 | 410 | 500 | flaky503 | soft404 | redirect404 | slow
+    detail: str = ""
+
+
+@dataclass
+class Site:
+    code: str
+    name: str
+    place: str                     # the place name used in titles
+    org: str                       # 主办单位
+    level: str                     # 省级 / 地市级 / 县级 / 乡镇
+    region: str
+    site_type: str                 # 门户网站 / 部门网站
+    host: int                      # 127.0.1.X
+    domain: str = ""               # the public domain it pretends to have (SiteDomain, mailto)
+    style: str = "trs"             # trs | hanweb
+    encoding: str = "utf-8"        # 'gb18030' = served as bytes, charset only in <meta> (gb2312)
+    date_fmt: str = "iso"          # iso | slash | cn | dot: how list dates are written
+    columns: list[Col] = field(default_factory=list)
+    nav: list = field(default_factory=list)      # column keys, or (text, absolute href) externals
+    blocks: list[Block] = field(default_factory=list)
+    home_links: list[Link] = field(default_factory=list)   # quick links / banners on the homepage
+    focus: list[tuple[str, int]] = field(default_factory=list)  # slider: (column key, item index)
+    calendar: bool = False         # homepage activity calendar (endless ?month= trap)
+    unknown: str = "404"           # unknown paths: '404' or 'custom200' (own error page, status 200)
+    specials: dict[str, Special] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)    # fine attachments/images: path → ext
+    site_meta: bool = True         # SiteName/SiteDomain/SiteIDCode meta tags
+    theme: dict = field(default_factory=dict)   # class names (real sites vary them)
+    friends: list[tuple[str, str]] = field(default_factory=list)  # 友情链接 <select> options
+    extra_pages: dict[str, str] = field(default_factory=dict)  # plain content pages: path → title
+    footer_links: list[Link] = field(default_factory=list)     # site-specific footer links
+    down: bool = False
+    uid_base: int = 100000
+
+    @property
+    def ip(self) -> str:
+        return f"127.0.1.{self.host}"
+
+    def col(self, key: str) -> Col:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+    def children(self, hub: Col) -> list[Col]:
+        return [c for c in self.columns if c.group == hub.name and c is not hub and c.kind != "hub"]
+
+    def build(self) -> "Site":
+        """Order items as list pages show them and give every generated article its path."""
+        uid = self.uid_base
+        for c in self.columns:
+            pinned = [i for i in c.items if i.pinned]
+            rest = [i for i in c.items if not i.pinned]
+            rest.sort(key=lambda i: (i.date is None, -(i.date.toordinal() if i.date else 0)))
+            c.items = pinned + rest
+            for it in c.items:
+                uid += 1
+                if it.href:
+                    continue
+                it.path = article_path(self, c, it, uid)
+        return self
+
+
+def article_path(site: Site, col: Col, it: Item, uid: int) -> str:
+    d = it.date if it.url_dated else None
+    if site.style == "hanweb":
+        if d:
+            return f"/art/{d.year}/{d.month}/{d.day}/art_{col.colid}_{uid}.html"
+        return f"/art/{col.colid}/art_{col.colid}_{uid}.html"
+    if d:
+        return f"{col.dir}{d:%Y%m}/t{d:%Y%m%d}_{uid}.html"
+    return f"{col.dir}content_{uid}.html"

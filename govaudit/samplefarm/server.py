@@ -1,0 +1,160 @@
+"""Serving the farm: one ThreadingHTTPServer per site address, all on the same port.
+
+Static pages come from the renderers; the planted answers (404/410/500, a 503 on the first request
+only, soft 404s, error redirects, a 30 s sleeper) and the dynamic routes (Hanweb dataproxy, the endless
+calendar, per-response session ids) are decided here per request.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+from govaudit.samplefarm import common
+from govaudit.samplefarm.model import Site
+
+SESSION_PARAMS = ("sid", "jsessionid", "phpsessid")
+SLOW_SECONDS = 30
+
+_GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
+        b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+_FILES: dict[str, tuple[str, bytes]] = {
+    "png": ("image/png", _GIF), "gif": ("image/gif", _GIF), "jpg": ("image/jpeg", _GIF),
+    "pdf": ("application/pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+    "doc": ("application/msword", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 56),
+    "xls": ("application/vnd.ms-excel", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 56),
+    "css": ("text/css", b"body{margin:0;font-family:SimSun,serif}.w1200{width:1200px;margin:0 auto}\n"),
+    "js": ("application/javascript", b"/* site script */\n"),
+}
+
+
+@dataclass
+class Host:
+    """Everything one address serves."""
+    site: Site | None                      # None: the external host
+    pages: dict[str, str]
+    files: dict[str, str] = field(default_factory=dict)
+    dynamic: dict[str, Callable[[dict], str]] = field(default_factory=dict)
+    stop: threading.Event = field(default_factory=threading.Event)
+    served_once: set[str] = field(default_factory=set)   # flaky paths already answered with 503
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "nginx"
+    sys_version = ""
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format, *args):   # noqa: A002 - the farm logs nothing per request
+        pass
+
+    def do_GET(self):
+        self._serve({})
+
+    def do_HEAD(self):
+        self._serve({}, body=False)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace")) if length else {}
+        self._serve(form)
+
+    # ----------------------------------------------------------------------------------------
+    def _serve(self, form: dict, body: bool = True) -> None:
+        host: Host = self.server.host
+        parts = urlsplit(self.path)
+        path = re.sub(r";jsessionid=[^/?#]*", "", unquote(parts.path), flags=re.I)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        for k in list(query):
+            if k.lower() in SESSION_PARAMS:
+                del query[k]
+        for k, v in form.items():
+            query.setdefault(k, v)
+        try:
+            self._route(host, path, query, body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _route(self, host: Host, path: str, query: dict, body: bool) -> None:
+        site = host.site
+        special = site.specials.get(path) if site else None
+        if special is not None:
+            kind = special.kind
+            if kind == "flaky503":
+                with host.lock:
+                    first = path not in host.served_once
+                    host.served_once.add(path)
+                if first:
+                    return self._send(503, common.plain_status_html(503, "Service Unavailable"), body=body)
+            elif kind in ("404", "410", "500"):
+                reason = {"404": "Not Found", "410": "Gone", "500": "Internal Server Error"}[kind]
+                return self._send(int(kind), common.plain_status_html(int(kind), reason), body=body)
+            elif kind == "soft404":
+                return self._send(200, common.soft404_html(site, special.detail or "页面不存在"), body=body)
+            elif kind == "redirect404":
+                return self._send(302, "", headers={"Location": "/404.html"}, body=body)
+            elif kind == "slow":
+                if host.stop.wait(SLOW_SECONDS):
+                    return
+                return self._send(200, common.soft404_html(site, "统计报告"), body=body)
+        if path in host.dynamic:
+            return self._send(200, host.dynamic[path](query), body=body)
+        q = urlencode(sorted((k, v[0]) for k, v in query.items()))
+        page = host.pages.get(f"{path}?{q}") if q else None
+        if page is None:
+            page = host.pages.get(path)
+        if page is not None:
+            return self._send(200, page, body=body)
+        if path in host.files:
+            ctype, data = _FILES[host.files[path]]
+            return self._send(200, data, ctype=ctype, body=body)
+        if site is not None and path == "/404.html":
+            return self._send(200, common.error_page_html(site), body=body)
+        if site is not None and site.unknown == "custom200":
+            return self._send(200, common.custom_unknown_html(site), body=body)
+        return self._send(404, common.plain_status_html(404, "Not Found"), body=body)
+
+    def _send(self, status: int, content: str | bytes, ctype: str | None = None,
+              headers: dict | None = None, body: bool = True) -> None:
+        site = self.server.host.site
+        if isinstance(content, str):
+            content = content.replace(common.JSID, secrets.token_hex(8).upper())
+            content = content.replace(common.SID, secrets.token_hex(6))
+            if content.startswith("<?xml"):
+                ctype, data = "text/xml;charset=UTF-8", content.encode("utf-8")
+            elif site is not None and site.encoding == "gb18030":
+                ctype, data = "text/html", content.encode("gb18030")     # charset only in <meta>
+            elif site is not None and site.style == "hanweb":
+                ctype, data = "text/html; charset=UTF-8", content.encode("utf-8")
+            else:
+                ctype, data = "text/html", content.encode("utf-8")
+        else:
+            data = content
+        self.send_response(status)
+        self.send_header("Content-Type", ctype or "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+class FarmHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    host: Host
+
+    def handle_error(self, request, client_address):   # clients that give up are normal here
+        pass
+
+
+def external_host(pages: dict[str, str]) -> Host:
+    html = {p: (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{common.esc(t)}</title></head>'
+                f'<body><h1>{common.esc(t)}</h1><p>{common.esc(t)}欢迎您。</p></body></html>')
+            for p, t in pages.items()}
+    return Host(site=None, pages=html)
