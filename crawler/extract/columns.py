@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .dates import date_from_url, find_date
-from .links import canonical_url, link_kind, link_text, resolve
+from .links import canonical_url, link_kind, link_text
+from .page import text_of
 
 HOME_TEXTS = frozenset({"首页", "网站首页", "返回首页", "主页", "home", "首页home", "回到首页"})
 MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更多内容", "更多新闻", "moreinfo"})
@@ -62,9 +63,7 @@ def _level(a, container) -> int:
 
 def _top_containers(page, role: str, exclude: tuple[str, ...] = ("footer", "friend")) -> list:
     out = []
-    for el in page.body.iter():
-        if not isinstance(el.tag, str) or page.own_role(el) != role:
-            continue
+    for el in page.furniture(role):
         roles = page.roles(el)
         if any(r in roles for r in exclude):
             continue
@@ -86,7 +85,7 @@ def nav_columns(page) -> list[ColumnLink]:
         for a, level in anchors:
             if level != top:
                 continue
-            url = resolve(a.get("href"), page.base_url)
+            url = page.resolve(a.get("href"))
             text = link_text(a)
             if not url or link_kind(url, "a") != "page" or url in seen or _is_home(page, url, text):
                 continue
@@ -102,7 +101,7 @@ def _has_date(text: str) -> bool:
 
 def _visible_label(a) -> str:
     """What the reader sees on a link: its text, else its image's alt."""
-    text = " ".join(a.text_content().split())
+    text = " ".join(text_of(a).split())
     if not text:
         img = a.find(".//img")
         text = (img.get("alt") or "").strip() if img is not None else ""
@@ -130,7 +129,7 @@ def _heading_for(page, a) -> str:
                 continue   # inside a list entry: an item title, not a heading
             tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
             if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or _HEADING_CLASS.search(tokens):
-                text = " ".join(el.text_content().split())
+                text = " ".join(text_of(el).split())
                 if _heading_ok(text):
                     strict = text
             elif depth < 2 and el.tag in ("span", "strong", "b", "a", "em", "font", "p", "div"):
@@ -148,7 +147,7 @@ def more_links(page) -> list[ColumnLink]:
     seen: set[str] = set()
     anchors_by_url: dict[str, str] = {}
     for a in page.body.iter("a"):
-        url = resolve(a.get("href"), page.base_url)
+        url = page.resolve(a.get("href"))
         text = link_text(a)
         if url and text and url not in anchors_by_url and _heading_ok(text):
             anchors_by_url[url] = text
@@ -158,7 +157,7 @@ def more_links(page) -> list[ColumnLink]:
             continue
         if not is_more_text(_visible_label(a)):
             continue
-        url = resolve(a.get("href"), page.base_url)
+        url = page.resolve(a.get("href"))
         if not url or url in seen or _is_home(page, url, ""):
             continue
         seen.add(url)
@@ -176,14 +175,14 @@ def subnav_columns(page) -> list[ColumnLink]:
     seen: set[str] = set()
     for container in _top_containers(page, "sidebar"):
         for a in container.iter("a"):
-            url = resolve(a.get("href"), page.base_url)
+            url = page.resolve(a.get("href"))
             text = link_text(a)
             if not url or url in seen or link_kind(url, "a") != "page" or not text:
                 continue
             if _is_home(page, url, text) or is_more_text(text) or date_from_url(url):
                 continue
             entry = next((p for p in a.iterancestors() if p.tag in ("li", "tr", "dd")), None)
-            if entry is not None and _has_date(entry.text_content().replace(text, "")):
+            if entry is not None and _has_date(text_of(entry).replace(text, "")):
                 continue   # a dated entry of a side list ("热点信息"), not a column
             seen.add(url)
             out.append(ColumnLink(url, text, "subnav"))
@@ -192,10 +191,8 @@ def subnav_columns(page) -> list[ColumnLink]:
 
 def breadcrumb(page) -> list[str]:
     """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告'])."""
-    for el in page.body.iter():
-        if not isinstance(el.tag, str) or page.own_role(el) != "breadcrumb":
-            continue
-        text = _BREAD_LABEL.sub("", " ".join(el.text_content().split()))
+    for el in page.furniture("breadcrumb"):
+        text = _BREAD_LABEL.sub("", " ".join(text_of(el).split()))
         parts = [p.strip() for p in _BREAD_SEP.split(text) if p and p.strip()]
         if parts:
             return parts

@@ -163,10 +163,11 @@ def article_date(page) -> date | None:
 
 
 def _htmldate(page) -> date | None:
-    from copy import deepcopy
-
+    import lxml.html
     from htmldate import find_date as hd_find_date
-    tree = deepcopy(page.tree)
+    from lxml import etree
+    # htmldate wants lxml.html elements; this copy is also ours to prune.
+    tree = lxml.html.document_fromstring(etree.tostring(page.tree, encoding="unicode"))
     # htmldate would read dates out of canonical/og:url addresses; the URL is not ours to use here.
     for el in tree.xpath('//link[@rel="canonical"]|//meta[@property="og:url"]'):
         el.getparent().remove(el)

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from .page import text_of
+
 ATTACHMENT_EXT = frozenset(".doc .docx .xls .xlsx .pdf .zip .rar .wps .et .ppt .pptx .txt .7z .ofd "
                            ".csv".split())
 IMAGE_EXT = frozenset(".jpg .jpeg .png .gif .bmp .webp .svg".split())
@@ -18,6 +20,7 @@ _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
 
+
 @dataclass(frozen=True)
 class Link:
     url: str      # absolute, fragment removed
@@ -28,7 +31,9 @@ class Link:
 
 def extension(url: str) -> str:
     """Lower-case extension of the URL's last path segment ('' when none); query ignored."""
-    path = urlsplit(url).path
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if "://" in path:
+        path = path.split("://", 1)[1].partition("/")[2]
     last = path.rsplit("/", 1)[-1]
     dot = last.rfind(".")
     return last[dot:].lower() if dot >= 0 else ""
@@ -71,7 +76,7 @@ def resolve(href: str | None, base: str) -> str | None:
 
 
 def link_text(el) -> str:
-    text = " ".join(el.text_content().split()) if el.tag in ("a", "area") else ""
+    text = " ".join(text_of(el).split()) if el.tag in ("a", "area") else ""
     if not text:
         text = (el.get("title") or el.get("alt") or "").strip()
         if not text and el.tag == "a":
@@ -85,12 +90,11 @@ def extract_links(page) -> list[Link]:
     """Every link to check on the page, in document order, each URL once (Hanweb records included)."""
     seen: set[str] = set()
     out: list[Link] = []
-    base = page.base_url
     for el in page.iter_elements():
         attr = _LINK_ATTRS.get(el.tag)
         if attr is None:
             continue
-        url = resolve(el.get(attr), base)
+        url = page.resolve(el.get(attr))
         if url is None or url in seen:
             continue
         seen.add(url)

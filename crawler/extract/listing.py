@@ -11,7 +11,7 @@ from . import settings
 from .columns import is_more_text
 from .dates import find_date_match
 from .links import link_kind, link_text, resolve
-from .page import parse_fragment
+from .page import parse_fragment, text_of
 
 ENTRY_TAGS = ("li", "tr", "dd")
 _MAX_LINKS_PER_ENTRY = 4        # title + 附件/查看/栏目 labels; more means a menu, not an entry
@@ -32,7 +32,7 @@ class ListItem:
 
 
 def _title_of(a) -> str:
-    text = " ".join(a.text_content().split())
+    text = " ".join(text_of(a).split())
     title = " ".join((a.get("title") or "").split())
     if title and (not text or text.endswith(_CUT)):
         return title
@@ -49,7 +49,7 @@ def _is_pinned(entry, title_link) -> bool:
         if el.tag == "img" and "置顶" in ((el.get("alt") or "") + (el.get("title") or "")):
             return True
     return "置顶" in _text_outside(entry, title_link) or \
-        bool(_PIN_LABEL.match(" ".join(title_link.text_content().split())))
+        bool(_PIN_LABEL.match(" ".join(text_of(title_link).split())))
 
 
 def _text_outside(entry, skip) -> str:
@@ -68,10 +68,10 @@ def _text_outside(entry, skip) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _item_from_entry(entry, base: str) -> ListItem | None:
+def _item_from_entry(entry, resolver) -> ListItem | None:
     anchors = []
     for a in entry.iter("a"):
-        url = resolve(a.get("href"), base)
+        url = resolver(a.get("href"))
         if url and link_kind(url) != "image":
             anchors.append((a, url))
     if not anchors or len(anchors) > _MAX_LINKS_PER_ENTRY:
@@ -104,7 +104,7 @@ def list_items(page) -> list[ListItem]:
     """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order."""
     out: list[ListItem] = []
     for entry in _entries(page.iter_elements(), page):
-        item = _item_from_entry(entry, page.base_url)
+        item = _item_from_entry(entry, page.resolve)
         if item is not None:
             out.append(item)
     return out
@@ -117,7 +117,7 @@ def items_from_records(records: list[str], base_url: str) -> list[ListItem]:
     fragment = parse_fragment("".join(records))
     out = []
     for entry in _entries(fragment.iter()):
-        item = _item_from_entry(entry, base_url)
+        item = _item_from_entry(entry, lambda href: resolve(href, base_url))
         if item is not None:
             out.append(item)
     return out

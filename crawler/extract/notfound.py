@@ -11,7 +11,7 @@ from . import settings
 
 _ERROR_SEGMENT = re.compile(
     r"^(404|error|errors|err|notfound|not[-_]found|pagenotfound|page[-_]?not[-_]?found|nopage|"
-    r"no[-_]page|missing)(\.\w+)?$|^error|(^|[^0-9])404([^0-9]|$)")
+    r"no[-_]page|missing)(\.\w+)?$|^error|^[a-z_-]*404[a-z_-]*(\.\w+)?$")
 _ERROR_QUERY = re.compile(r"(^|&)(aspxerrorpath|errorpath|errcode|error)=", re.I)
 # Ascii tokens that look like a path, URL, number or timestamp: a 404 page echoes the requested
 # path and often the time, which must not make two answers of the same template differ.

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from . import settings
 from .links import canonical_url, resolve
 from .listing import ListItem, items_from_records
-from .page import parse_datastore_text
+from .page import parse_datastore_text, text_of
 
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
 _ARG = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([\w.$]+))\s*""")
@@ -69,7 +69,7 @@ def _query_pages(page) -> list[str]:
     # The page we are on: its own ?page=N, or page 1 when it has none (a "?page=1" 首页 link).
     current = _page_numbers(here.query)
     for a in page.body.iter("a"):
-        url = resolve(a.get("href"), page.base_url)
+        url = page.resolve(a.get("href"))
         if not url:
             continue
         parts = urlsplit(url)
@@ -90,9 +90,9 @@ def _page_numbers(query: str) -> dict[str, int]:
 def _next_links(page) -> list[str]:
     out = []
     for a in page.body.iter("a"):
-        text = _NEXT_STRIP.sub("", a.text_content()) or _NEXT_STRIP.sub("", a.get("title") or "")
+        text = _NEXT_STRIP.sub("", text_of(a)) or _NEXT_STRIP.sub("", a.get("title") or "")
         if text in _NEXT_TEXTS:
-            url = resolve(a.get("href"), page.base_url)
+            url = page.resolve(a.get("href"))
             if url:
                 out.append(url)
     return out

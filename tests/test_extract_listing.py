@@ -1,0 +1,142 @@
+"""crawler.extract.listing: list items with their dates, pinned items, blank columns."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from crawler.extract.encoding import decode_body
+from crawler.extract.listing import ListItem, is_blank_column, list_items
+from crawler.extract.page import parse_page
+
+FIX = Path(__file__).parent / "fixtures" / "extract"
+E = "http://www.example.gov.cn/"
+
+
+def _page(name: str, url: str):
+    text, _ = decode_body((FIX / name).read_bytes(), "text/html")
+    return parse_page(text, url)
+
+
+def test_trs_home_items_only_from_content_blocks():
+    items = list_items(_page("trs_home.html", E))
+    assert [(i.title, i.date, i.date_text, i.pinned) for i in items] == [
+        # title attribute replaces the text cut with "…"
+        ("省政府召开常务会议 研究部署冬季安全生产工作", date(2026, 11, 21), "2026-11-21", False),
+        ("全省优化营商环境推进会召开", date(2026, 11, 20), "2026-11-20", False),
+        ("省领导督导检查重点项目建设", date(2026, 11, 18), "2026-11-18", False),
+        ("关于做好政府网站年度报表发布工作的通知", date(2024, 1, 5), "2024-01-05", True),  # li.top
+        ("关于2026年度省级预算公开的公告", date(2026, 11, 19), "2026/11/19", False),
+        ("某某省人民政府关于印发数字政府建设方案的通知", date(2026, 11, 10), "2026年11月10日", False),
+        ("数字政府建设方案（全文）", date(2026, 11, 10), "2026.11.10", False),
+    ]
+    assert items[0].url == E + "zwdt/jryw/202611/t20261121_900101.html"
+    assert items[6].url == E + "zwgk/zcwj/202611/P020261110_doc.pdf"
+    # (nav, drop-down menu, 个人办事 icon links, friend links and footer gave none of the 7)
+
+
+def test_trs_column_pinned_label_and_partial_free_dates():
+    items = list_items(_page("trs_column.html", E + "zwgk/tzgg/index.html"))
+    assert len(items) == 5
+    assert items[0] == ListItem("关于公布政府信息公开工作机构的公告",
+                                E + "zwgk/tzgg/202301/t20230110_600001.html",
+                                date(2023, 1, 10), None, "2023-01-10", True)
+    assert [i.pinned for i in items] == [True, False, False, False, False]
+    assert [i.date for i in items[1:]] == [date(2026, 11, 20), date(2026, 11, 2),
+                                           date(2026, 10, 15), date(2026, 9, 30)]
+
+
+def test_hanweb_datastore_records_are_items():
+    items = list_items(_page("hanweb_column.html", "http://www.xx.gov.cn/col/col4512/index.html"))
+    assert len(items) == 45
+    assert items[0] == ListItem("某某市工作动态第1条", "http://www.xx.gov.cn/art/2026/11/20/art_4512_1000.html",
+                                date(2026, 11, 20), None, "2026-11-20", False)
+    assert items[-1].title == "某某市工作动态第45条"
+    assert items[-1].date == date(2026, 7, 11)
+
+
+def test_table_rows_partial_dates_undated_and_base_href():
+    items = list_items(_page("next_list.html", "http://www.xx.gov.cn/xzdt/list.asp"))
+    assert items == [
+        ListItem("城关镇开展冬季森林防火宣传活动", "http://www.xx.gov.cn/xzdt/show.asp?id=88",
+                 None, (11, 20), "11-20", False),
+        ListItem("城南镇召开村级换届工作部署会", "http://www.xx.gov.cn/xzdt/show.asp?id=87",
+                 date(2026, 11, 18), None, "2026年11月18日", False),
+        ListItem("城北镇举办农民丰收节 活动", "http://www.xx.gov.cn/xzdt/show.asp?id=86",
+                 None, None, "", False),
+        ListItem("东山乡完成秋季造林任务", "http://www.xx.gov.cn/xzdt/show.asp?id=85",
+                 date(2026, 11, 2), None, "2026/11/2", False),
+    ]
+
+
+def test_table_list_with_attachment_label_link():
+    items = list_items(_page("query_list.html", "http://www.county.gov.cn/policy/list.html"))
+    assert [(i.title, i.url, i.date) for i in items] == [
+        ("某某县人民政府关于印发2026年重点工作任务的通知", "http://www.county.gov.cn/policy/detail.html?id=301",
+         date(2026, 11, 5)),
+        ("某某县规范性文件清理结果公告", "http://www.county.gov.cn/policy/detail.html?id=300", date(2026, 10, 28)),
+        ("县政府办公室关于规范性文件备案的说明", "http://www.county.gov.cn/uploads/2026/10/附件1.docx",
+         date(2026, 10, 20)),
+    ]
+
+
+def test_message_board_rows_take_the_first_date():
+    items = list_items(_page("message_board.html", "http://www.county.gov.cn/hdjl/xzxx/list.jsp"))
+    assert [(i.title, i.date) for i in items] == [
+        ("关于城区停车难问题的建议", date(2026, 11, 10)),
+        ("反映某小区供暖不热的问题", date(2026, 8, 1)),
+        ("咨询新生儿医保办理流程", date(2026, 7, 20)),
+    ]
+
+
+def test_gbk_page_items():
+    items = list_items(_page("gbk_column.html", "http://www.lyz.gov.cn/zwgk/"))
+    assert [(i.title, i.date) for i in items] == [
+        ("刘䶮镇召开㻏村环境整治推进会", date(2026, 11, 20)),
+        ("刘䶮镇2026年秋季征兵公告", date(2026, 11, 12)),
+    ]
+
+
+def test_pin_markers_and_dates_only_next_to_the_link():
+    html = """<div class="list"><ul>
+      <li><img src="/ding.gif" alt="置顶"><a href="/a/1.html">图片标记置顶的旧通知标题</a><span>2025-03-01</span></li>
+      <li><a href="/a/2.html">[置顶] 标题前缀置顶的旧公告</a><span>2025-02-01</span></li>
+      <li><a href="/a/3.html">关于2026年11月20日停电检修的通知</a></li>
+      <li><a href="/a/4.html" title="">……</a><em>2026-11-01</em></li>
+      <li><a href="/a/5.html">短标题</a></li>
+      <li><a href="/a/6.html">短标题</a><span>11-19</span></li>
+    </ul></div>"""
+    items = list_items(parse_page(html, "http://p.gov.cn/"))
+    assert [(i.title, i.date, i.partial, i.pinned) for i in items] == [
+        ("图片标记置顶的旧通知标题", date(2025, 3, 1), None, True),
+        ("标题前缀置顶的旧公告", date(2025, 2, 1), None, True),
+        ("关于2026年11月20日停电检修的通知", None, None, False),   # a date in the title is not its date
+        ("……", date(2026, 11, 1), None, False),
+        ("短标题", None, (11, 19), False),                        # undated short entries dropped
+    ]
+
+
+def test_blank_columns():
+    page = _page("blank_column.html", "http://www.county.gov.cn/zwgk/rsxx/")
+    items = list_items(page)
+    assert items == []
+    assert page.main_text() == "人事信息 暂无信息"
+    assert is_blank_column(page, items) is True
+    page = _page("empty_column.html", "http://www.county.gov.cn/zwgk/ghjh/")
+    assert page.main_text() == "规划计划"
+    assert is_blank_column(page, list_items(page)) is True
+
+
+def test_not_blank_columns():
+    page = _page("static_jggk.html", "http://www.county.gov.cn/zjxx/jggk/")
+    assert list_items(page) == []
+    assert is_blank_column(page, []) is False
+    page = _page("trs_column.html", E + "zwgk/tzgg/index.html")
+    assert is_blank_column(page, list_items(page)) is False
+    # A Hanweb column: no text outside the script, but records.
+    page = _page("hanweb_column.html", "http://www.xx.gov.cn/col/col4512/index.html")
+    assert page.main_text() == ""
+    assert is_blank_column(page, list_items(page)) is False
+    # A placeholder next to real text is not "only a placeholder".
+    page = parse_page("<div class='con'><p>暂无内容。本栏目发布本县人事任免信息，"
+                      "历史信息请到县人社局网站查询，咨询电话0000-1234567。</p></div>", "http://q.gov.cn/")
+    assert is_blank_column(page, []) is False

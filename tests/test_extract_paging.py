@@ -1,0 +1,107 @@
+"""crawler.extract.paging: the four paging forms and Hanweb dataproxy requests/answers."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from crawler.extract.listing import ListItem
+from crawler.extract.page import parse_page
+from crawler.extract.paging import DataproxyRequest, hanweb_dataproxy, next_pages, parse_dataproxy
+
+FIX = Path(__file__).parent / "fixtures" / "extract"
+T = "http://www.example.gov.cn/zwgk/tzgg/"
+DP = ("http://www.xx.gov.cn/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/"
+      "&columnid=4512&unitid=8921&webname=%E6%9F%90%E6%9F%90%E5%B8%82%E4%BA%BA%E6%B0%91%E6%94%BF%E5%BA%9C"
+      "&permissiontype=0")
+
+
+def _page(name: str, url: str):
+    return parse_page((FIX / name).read_text(encoding="utf-8"), url)
+
+
+def test_trs_create_page_html_first_page():
+    assert next_pages(_page("trs_column.html", T + "index.html")) == [
+        T + "index_1.html", T + "index_2.html", T + "index_3.html", T + "index_4.html"]
+    # The column URL without index.html is the same first page.
+    assert next_pages(_page("trs_column.html", T))[:1] == [T + "index.html"]
+
+
+def test_trs_single_quotes_spaces_second_page():
+    assert next_pages(_page("trs_column_p1.html", T + "index_1.html")) == [
+        T + "index.html", T + "index_2.html", T + "index_3.html", T + "index_4.html"]
+
+
+def test_trs_variables_and_other_base_name():
+    html = """<div class="page"><script>var countPage = 3;var currentPage = 0;
+    createPageHTML(countPage, currentPage,"list","shtml");</script></div>"""
+    assert next_pages(parse_page(html, "http://s.gov.cn/xw/list.shtml")) == [
+        "http://s.gov.cn/xw/list_1.shtml", "http://s.gov.cn/xw/list_2.shtml"]
+    one = '<script>createPageHTML(1, 0, "index", "html");</script>'
+    assert next_pages(parse_page(one, "http://s.gov.cn/xw/index.html")) == []
+
+
+def test_query_page_links_same_directory_only():
+    assert next_pages(_page("query_list.html", "http://www.county.gov.cn/policy/list.html")) == [
+        "http://www.county.gov.cn/policy/list.html?page=2",
+        "http://www.county.gov.cn/policy/list.html?page=3&type=zc",
+    ]
+    # On page 2 the link back to page 1 counts, the link to itself does not.
+    html = '<a href="?page=1">1</a><a href="?page=2">2</a><a href="?page=3">3</a>'
+    assert next_pages(parse_page(html, "http://c.gov.cn/policy/list.html?page=2")) == [
+        "http://c.gov.cn/policy/list.html?page=1", "http://c.gov.cn/policy/list.html?page=3"]
+
+
+def test_next_page_links():
+    assert next_pages(_page("next_list.html", "http://www.xx.gov.cn/xzdt/list.asp")) == [
+        "http://www.xx.gov.cn/xzdt/list.asp?pn=2", "http://www.xx.gov.cn/xzdt/list.asp?pn=4"]
+    html = """<div class="pages"><a href="list_3.html">上一页</a><a href="list_5.html">下页</a>
+    <a href="list_5.html">后页</a><a href="list_4.html">下一页</a></div>"""
+    assert next_pages(parse_page(html, "http://c.gov.cn/gg/list_4.html")) == [
+        "http://c.gov.cn/gg/list_5.html"]   # 下一页 pointing at itself is the last page
+    html = '<a href="javascript:void(0)">下一页</a><a href="/gg/">尾页</a>'
+    assert next_pages(parse_page(html, "http://c.gov.cn/gg/")) == []
+
+
+def test_hanweb_dataproxy_requests():
+    page = _page("hanweb_column.html", "http://www.xx.gov.cn/col/col4512/index.html")
+    assert hanweb_dataproxy(page) == [
+        DataproxyRequest(DP + "&startrecord=46&endrecord=90&perpage=15", 46, 90)]
+    assert next_pages(page) == []
+
+
+def test_hanweb_dataproxy_total_from_pager_and_several_groups():
+    records = "".join(f'<record><![CDATA[<li><a href="/art/2026/11/1/art_7_{i}.html">标题第{i}条信息</a>'
+                      f"<span>2026-11-01</span></li>]]></record>" for i in range(1, 21))
+    html = (f'<div id="77"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/'
+            f'jpage/dataproxy.jsp?page=1&columnid=77"></a>]]></nextgroup><recordset>{records}</recordset>'
+            f"</datastore></script></div><script>$('#77').pager({{url:'/module/web/jpage/dataproxy.jsp',"
+            f"totalRecord:65,perPage:10,dataStore:dataStore}});</script>")
+    reqs = hanweb_dataproxy(parse_page(html, "http://h.gov.cn/col/col77/index.html"))
+    base = "http://h.gov.cn/module/web/jpage/dataproxy.jsp?page=1&columnid=77"
+    assert reqs == [
+        DataproxyRequest(base + "&startrecord=21&endrecord=40&perpage=10", 21, 40),
+        DataproxyRequest(base + "&startrecord=41&endrecord=60&perpage=10", 41, 60),
+        DataproxyRequest(base + "&startrecord=61&endrecord=80&perpage=10", 61, 80),
+    ]
+    # All records already in the page: nothing to fetch.
+    html_all = html.replace("totalRecord:65", "totalRecord:20")
+    assert hanweb_dataproxy(parse_page(html_all, "http://h.gov.cn/col/col77/index.html")) == []
+
+
+def test_parse_dataproxy_answer():
+    xml = (FIX / "hanweb_dataproxy.xml").read_text(encoding="utf-8")
+    items = parse_dataproxy(xml, DP + "&startrecord=46&endrecord=90&perpage=15")
+    assert len(items) == 12
+    assert items[0] == ListItem("某某市工作动态第46条", "http://www.xx.gov.cn/art/2026/7/8/art_4512_1045.html",
+                                date(2026, 7, 8), None, "2026-07-08", False)
+    assert items[-1].title == "某某市工作动态第57条"
+    assert items[-1].date == date(2026, 6, 5)
+    # Escaped records (no CDATA) and table rows
+    xml2 = ("<datastore><recordset><record>&lt;tr&gt;&lt;td&gt;&lt;a href=\"/art/2026/1/2/art_1_9.html\"&gt;"
+            "表格形式的记录标题&lt;/a&gt;&lt;/td&gt;&lt;td&gt;2026-01-02&lt;/td&gt;&lt;/tr&gt;</record>"
+            "</recordset></datastore>")
+    assert parse_dataproxy(xml2, "http://h.gov.cn/module/web/jpage/dataproxy.jsp") == [
+        ListItem("表格形式的记录标题", "http://h.gov.cn/art/2026/1/2/art_1_9.html", date(2026, 1, 2), None,
+                 "2026-01-02", False)]
+    assert parse_dataproxy("", "http://h.gov.cn/") == []
+    assert parse_dataproxy("<html>500 error</html>", "http://h.gov.cn/") == []
