@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from . import settings
-from .links import canonical_url, resolve
+from .links import canonical_url
 from .listing import ListItem, items_from_records
 from .page import parse_datastore_text, text_of
 
