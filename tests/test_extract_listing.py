@@ -140,3 +140,16 @@ def test_not_blank_columns():
     page = parse_page("<div class='con'><p>暂无内容。本栏目发布本县人事任免信息，"
                       "历史信息请到县人社局网站查询，咨询电话0000-1234567。</p></div>", "http://q.gov.cn/")
     assert is_blank_column(page, []) is False
+
+
+def test_hub_column_with_empty_blocks_leading_to_sub_columns_is_not_blank():
+    html = """<div class="nav"><a href="/">首页</a><a href="/zjhy/">走进华阳</a></div>
+    <div class="position">当前位置：<a href="/">首页</a> &gt; 走进华阳</div>
+    <div class="right"><div class="gk-box"><div class="box-hd"><h3>省情概况</h3>
+    <a class="more" href="/zjhy/sqgk/">更多&gt;&gt;</a></div><ul></ul></div></div>"""
+    page = parse_page(html, "http://h.gov.cn/zjhy/")
+    assert list_items(page) == []
+    assert is_blank_column(page, []) is False
+    # The same page without the 更多 link is blank.
+    page = parse_page(html.replace("更多&gt;&gt;", ""), "http://h.gov.cn/zjhy/")
+    assert is_blank_column(page, []) is True

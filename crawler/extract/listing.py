@@ -123,11 +123,21 @@ def items_from_records(records: list[str], base_url: str) -> list[ListItem]:
     return out
 
 
+def _label(a) -> str:
+    text = " ".join(text_of(a).split())
+    if not text:
+        img = a.find(".//img")
+        text = (img.get("alt") or "") if img is not None else ""
+    return text
+
+
 def is_blank_column(page, items: list[ListItem]) -> bool:
     """No list items and no substantive text (main content under the threshold), or only a
     placeholder such as 暂无信息 (config/lexicons/blank_column.txt)."""
     if items:
         return False
+    if any(page.in_content(a) and is_more_text(_label(a)) for a in page.body.iter("a")):
+        return False   # a hub column: content blocks leading on to its sub-columns
     text = "".join(page.main_text().split())
     limit = settings.get("blank_min_chars")
     if len(text) < limit:
