@@ -72,8 +72,12 @@ class Farm:
 
     def stop(self) -> None:
         self._stop.set()                 # releases requests sleeping on the slow path
+        stoppers = [threading.Thread(target=srv.shutdown) for srv in self._servers]
+        for t in stoppers:               # in parallel: each waits up to one poll interval
+            t.start()
+        for t in stoppers:
+            t.join()
         for srv in self._servers:
-            srv.shutdown()
             srv.server_close()
         self._servers = []
 

@@ -1,0 +1,524 @@
+"""Self-check of the sample farm: what it serves, and that truth.yaml matches its spec.
+
+(a) Over HTTP on loopback: planted answers behave as declared; a small crawler of our own walks
+    every site and finds exactly the dead targets truth.yaml lists.
+(b) An independent recount of every truth number from the spec data (not using `indicators`).
+"""
+from __future__ import annotations
+
+import csv
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+from datetime import date
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+import pytest
+from dateutil.relativedelta import relativedelta
+
+import config
+from govaudit import samplefarm
+from govaudit.samplefarm import common, render_hanweb, render_trs, spec
+from govaudit.samplefarm.model import EXT_HOST, REFUSED_URL
+
+AS_OF = samplefarm.AS_OF
+ATTACH = (".doc", ".docx", ".xls", ".xlsx", ".pdf", ".zip", ".rar", ".wps", ".et", ".ppt", ".pptx",
+          ".txt", ".7z", ".ofd", ".csv")
+IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg")
+LIMITS = {"news": {"days": 14}, "notice": {"months": 6}, "policy": {"months": 6},
+          "personnel": {"years": 1}, "plan": {"years": 1}}
+GROUP = {"news": "news", "notice": "notice_policy", "policy": "notice_policy",
+         "personnel": "personnel_plan", "plan": "personnel_plan"}
+
+
+@pytest.fixture
+def farm():
+    with samplefarm.start() as f:
+        yield f
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return samplefarm.load_truth()
+
+
+def live_sites():
+    return [s for s in spec.sites() if not s.down]
+
+
+# ---- small HTTP helpers ---------------------------------------------------------------------
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a, **k):
+        return None
+
+
+_plain = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))
+_follow = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def fetch(url: str, timeout: float = 5, follow: bool = True, data: bytes | None = None):
+    """(status, headers, body, final_url); HTTP errors are answers, not exceptions."""
+    try:
+        with (_follow if follow else _plain).open(url, data=data, timeout=timeout) as r:
+            return r.status, r.headers, r.read(), r.geturl()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read(), url
+
+
+# ---- (a) planted answers ----------------------------------------------------------------------
+def test_register_and_addresses(farm, tmp_path):
+    rows = farm.register_rows()
+    assert len(rows) == 7
+    assert list(rows[0]) == ["网站名称", "网站标识码", "首页网址", "主办单位", "行政级别", "所属地区", "网站类型"]
+    assert {r["行政级别"] for r in rows} == {"省级", "地市级", "县级", "乡镇"}
+    assert {r["网站类型"] for r in rows} == {"门户网站", "部门网站"}
+    hosts = {urlsplit(r["首页网址"]).hostname for r in rows}
+    assert hosts == {f"127.0.1.{i}" for i in range(1, 8)}
+    assert {urlsplit(r["首页网址"]).port for r in rows} == {farm.port}
+    path = farm.write_register(tmp_path / "register.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.DictReader(fh)) == rows
+    # the down site: nothing listens, connection refused
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.1.7", farm.port), timeout=2).close()
+
+
+def test_gbk_site_decodes_only_as_gb18030(farm):
+    status, headers, body, _ = fetch(farm.base_url("9900000001"))
+    assert status == 200 and headers["Content-Type"] == "text/html"
+    assert b'charset=gb2312"' in body
+    for enc in ("utf-8", "gb2312", "gbk"):
+        with pytest.raises(UnicodeDecodeError):
+            body.decode(enc)
+    text = body.decode("gb18030")
+    assert "华阳要闻" in text and "䶮" in text
+    _, _, body, _ = fetch(farm.base_url("9900000001") + "ywdt/sxdt/")
+    assert "㻏川县" in body.decode("gb18030")
+
+
+def test_planted_statuses(farm):
+    s5 = farm.base_url("9901000023")
+    assert fetch(s5 + "zwgk/old/t20180506_112.html")[0] == 404
+    assert fetch(s5 + "tzgg/201905/t20190510_777.html")[0] == 410
+    assert [fetch(s5 + "gjcx/query.jsp")[0] for _ in range(3)] == [500, 500, 500]
+    status, headers, _, _ = fetch(s5 + "xxgk/ghjh/old_plan.html", follow=False)
+    assert status == 302 and headers["Location"] == "/404.html"
+    status, _, body, final = fetch(s5 + "xxgk/ghjh/old_plan.html")
+    assert status == 200 and final.endswith("/404.html") and "页面不存在".encode() in body
+    status, _, body, _ = fetch(s5 + "gzdt/content_8812.html")
+    assert status == 200 and "<title>信息已删除</title>".encode() in body
+    # unknown paths: the site's own page with 200 and no not-found phrase, identical every time
+    a = fetch(s5 + "no-such-page-1.html")
+    b = fetch(s5 + "jtdt/map.html")
+    assert a[0] == b[0] == 200 and a[2] == b[2]
+    assert not any(p.encode() in a[2] for p in config.lexicon("not_found"))
+    # other sites answer unknown paths with a real 404
+    assert fetch(farm.base_url("9901230001") + "no-such-page.html")[0] == 404
+    # attachments: .doc 404, .pdf answering an HTML not-found page, .xls fine
+    assert fetch(s5 + "tzgg/202611/P020261110_001.doc")[0] == 404
+    status, headers, body, _ = fetch(s5 + "tzgg/202610/P020261014_002.pdf")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and "页面不存在".encode() in body
+    status, headers, _, _ = fetch(s5 + "tzgg/202611/P020261110_003.xls")
+    assert status == 200 and headers["Content-Type"] == "application/vnd.ms-excel"
+    # external host: some pages fine, some 404
+    assert fetch(farm.ext_url("/zwfw/"))[0] == 200
+    assert fetch(farm.ext_url("/jtxx/index.html"))[0] == 404
+    with pytest.raises(urllib.error.URLError) as exc:
+        fetch(REFUSED_URL, timeout=2)
+    assert isinstance(exc.value.reason, ConnectionRefusedError)
+
+
+def test_flaky_503_then_200_and_reset_by_start():
+    for _ in range(2):          # a new farm starts with fresh state
+        with samplefarm.start() as f:
+            url = f.base_url("9900000001") + "wzsm/index.html"
+            assert fetch(url)[0] == 503
+            assert fetch(url)[0] == 200
+            assert fetch(url)[0] == 200
+
+
+def test_slow_path_is_slow_and_stop_releases_it(farm):
+    url = farm.base_url("9901000023") + "slow/report.html"
+    t0 = time.monotonic()
+    with pytest.raises((socket.timeout, TimeoutError, urllib.error.URLError)):
+        fetch(url, timeout=1)
+    assert time.monotonic() - t0 >= 0.9
+
+
+def test_traps_are_endless_but_stable(farm):
+    s5 = farm.base_url("9901000023")
+    _, _, body, _ = fetch(s5 + "hdrl/calendar.jsp?month=1900-01")
+    assert b"month=1899-12" in body and b"month=1900-02" in body
+    _, _, body, _ = fetch(s5 + "hdrl/calendar.jsp?month=rubbish")
+    assert b"month=2026-10" in body and b"month=2026-12" in body
+    one = fetch(s5 + "hdjl/index.jsp")[2]
+    two = fetch(s5 + "hdjl/index.jsp;jsessionid=ABC?sid=x1")[2]
+    sids = [re.findall(rb"sid=([0-9a-f]+)", b) for b in (one, two)]
+    assert sids[0] and sids[1] and sids[0] != sids[1]          # a new session id per render
+    assert re.sub(rb"(jsessionid|sid)=\w+", b"", one) == re.sub(rb"(jsessionid|sid)=\w+", b"", two)
+    home = fetch(farm.base_url("9901000023"))[2]
+    assert re.search(rb'href="/hdjl/index.jsp;jsessionid=[0-9A-F]{16}"', home)
+
+
+def test_hanweb_dataproxy(farm):
+    base = farm.base_url("9901000001")
+    _, _, body, _ = fetch(base + "col/col4512/index.html")
+    text = body.decode()
+    assert text.count("<record>") == 45 and "<totalrecord>57</totalrecord>" in text
+    assert "art_4512_9.html" not in text
+    nextgroup = re.search(r'<nextgroup><!\[CDATA\[<a href="([^"]+)"', text).group(1)
+    url = urljoin(base, nextgroup).replace("webname=江北市人民政府", "webname=%E6%B1%9F%E5%8C%97")
+    url += "&startrecord=46&endrecord=90&perpage=15"
+    for data in (None, b"x=1"):                                  # GET and POST
+        status, headers, xml, _ = fetch(url, data=data)
+        assert status == 200 and headers["Content-Type"].startswith("text/xml")
+        assert xml.count(b"<record>") == 12 and b"art_4512_9.html" in xml
+
+
+# ---- (a) our own small crawl: every page answers, the dead set is exactly the truth's ------------
+def canonical(url: str) -> str:
+    parts = urlsplit(url)
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.I)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k.lower() not in ("sid", "jsessionid")])
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def extract(url: str, html: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(links as (url, tag), follow-up list pages) of one page."""
+    doc = lxml.html.fromstring(html)
+    out = []
+    for el, attr in ((e, "href") for e in doc.iter("a", "area")):
+        out.append((el.get(attr), "a"))
+    for el in doc.iter("img", "iframe"):
+        out.append((el.get("src"), el.tag))
+    for script in doc.iter("script"):
+        if script.get("type") == "text/xml":
+            for href in re.findall(r'href="([^"]+)"', script.text or ""):
+                out.append((href, "a"))
+    pages = []
+    m = re.search(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']", html)
+    if m:
+        pages = [urljoin(url, f"{m.group(3)}_{i}.{m.group(4)}") for i in range(1, int(m.group(1)))]
+    links = []
+    for href, tag in out:
+        if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
+            continue
+        if "dataproxy.jsp" in href:
+            pages.append(urljoin(url, href) + "&startrecord=46&endrecord=1000&perpage=15")
+            continue
+        links.append((urljoin(url, href), tag))
+    return links, pages
+
+
+def check(url: str, fingerprint: bytes | None, timeout: float = 1.5):
+    """(failure or None, body or None), retrying a 5xx or a timeout once, as the census allows."""
+    if any(label == "" for label in (urlsplit(url).hostname or "").split(".")):
+        return "dns", None
+    for attempt in (1, 2):
+        try:
+            status, headers, body, final = fetch(url, timeout=timeout)
+        except urllib.error.URLError as e:
+            if isinstance(e.reason, ConnectionRefusedError):
+                return "refused", None
+            if isinstance(e.reason, (socket.timeout, TimeoutError)) and attempt == 1:
+                continue
+            return "timeout", None
+        except (socket.timeout, TimeoutError):
+            if attempt == 1:
+                continue
+            return "timeout", None
+        if status >= 500 and attempt == 1:
+            continue
+        if status >= 400:
+            return "http", None
+        if urlsplit(final).path in ("/404.html",) and final != url:
+            return "error_redirect", None
+        if headers.get_content_type() == "text/html":
+            head = body[:3000].decode("utf-8", "ignore")
+            title = re.search(r"<title>(.*?)</title>", head, re.S)
+            short = len(body) < 2000
+            if any(p in (title.group(1) if title else "") or (short and p in head)
+                   for p in config.lexicon("not_found")):
+                return "soft404", None
+            if fingerprint is not None and body == fingerprint:
+                return "soft404", None
+        return None, body
+    raise AssertionError("unreachable")
+
+
+def kind_of(url: str, tag: str, host: str) -> str:
+    path = urlsplit(url).path.lower()
+    if path.endswith(ATTACH):
+        return "attachment"
+    if urlsplit(url).netloc != host:
+        return "external"
+    return "image" if tag == "img" or path.endswith(IMAGES) else "page"
+
+
+def crawl(farm, site) -> tuple[set, set]:
+    """Our crawl of one site: (dead targets as (url, kind, where, failure), parsed page urls).
+
+    Every distinct link target is checked once; internal pages that answer are parsed in turn.
+    The homepage is parsed first, so every target it links is marked 'home'."""
+    base = farm.base_url(site.code)
+    host = urlsplit(base).netloc
+    probe = fetch(base + "govaudit-probe-xyz.html")
+    fingerprint = probe[2] if probe[0] == 200 else None
+    encoding = "gb18030" if site.encoding == "gb18030" else "utf-8"
+    targets: dict[str, dict] = {}
+    parsed: set[str] = set()
+    calendar_pages = 0
+    status, _, body, _ = fetch(base)
+    queue = [(base, body, True)]
+    while queue:
+        url, body, is_home = queue.pop(0)
+        parsed.add(url)
+        if "dataproxy.jsp" in url:
+            links, more = [(urljoin(base, h), "a") for h in re.findall(r'href="([^"]+)"', body.decode())], []
+        else:
+            links, more = extract(url, body.decode(encoding))
+        for page in more:                                  # index_N.html / dataproxy groups
+            page = canonical(page)
+            if page not in parsed:
+                status, _, pbody, _ = fetch(page)
+                assert status == 200, (page, status)
+                parsed.add(page)
+                queue.append((page, pbody, False))
+        for link, tag in links:
+            link = canonical(link)
+            if urlsplit(link).path == "/hdrl/calendar.jsp" and link not in targets:
+                calendar_pages += 1
+                if calendar_pages > 5:                     # the endless calendar: a few months
+                    continue
+            t = targets.get(link)
+            if t is not None:
+                t["home"] |= is_home
+                continue
+            failure, tbody = check(link, fingerprint)
+            targets[link] = {"tag": tag, "home": is_home, "failure": failure}
+            if failure is None and urlsplit(link).netloc == host and \
+                    kind_of(link, tag, host) == "page" and link not in parsed:
+                parsed.add(link)
+                queue.append((link, tbody, False))
+    dead = {(u, kind_of(u, t["tag"], host), "home" if t["home"] else "other", t["failure"])
+            for u, t in targets.items() if t["failure"]}
+    return dead, parsed
+
+
+@pytest.mark.parametrize("code", [s.code for s in live_sites()])
+def test_own_crawl_finds_exactly_the_truth(farm, truth, code):
+    site = farm.sites[code]
+    dead, parsed = crawl(farm, site)
+    expected = {(farm.abs_url(code, d["url"]), d["kind"], d["where"], d["failure"])
+                for d in truth["sites"][code]["dead_links"]}
+    assert sorted(dead) == sorted(expected)
+    # every page the renderer made was reached (bar unlinked '…/index.html' aliases of a '…/' page)
+    rendered = (render_hanweb if site.style == "hanweb" else render_trs).render(site, farm.port).pages
+    base = farm.base_url(code)
+    missing = [k for k in rendered if canonical(urljoin(base, k)) not in parsed
+               and not (k.endswith("/index.html") and k[:-len("index.html")] in rendered)]
+    assert missing == []
+
+
+# ---- (b) the truth recounted from the spec --------------------------------------------------------
+def classify(name: str, meta_type: str) -> str | None:
+    cats = config.load_yaml("taxonomy.yaml")["categories"]
+    if meta_type:
+        for cat, c in cats.items():
+            if meta_type in c.get("column_types", []):
+                return cat
+    for cat, c in cats.items():
+        if name in c.get("names", []):
+            return cat
+    for cat, c in cats.items():
+        if any(k in name for k in c.get("keywords", [])):
+            return cat
+    return None
+
+
+def in_window(d: date | None, within: dict) -> bool:
+    return d is not None and AS_OF - relativedelta(**within) <= d <= AS_OF
+
+
+def eff_date(it, style: str) -> date | None:
+    """The date a correct crawler resolves for an item shown with this list style."""
+    if it.href:
+        return it.date if style == "full" else None
+    if style == "full":
+        return it.date
+    return it.date if (it.article != "none" or it.url_dated) else None
+
+
+def reachable_columns(site) -> list:
+    found = [site.col(k) for k in site.nav if isinstance(k, str)] + [site.col(b.col) for b in site.blocks]
+    i = 0
+    while i < len(found):
+        for c in common.group_cols(site, found[i]):
+            if c not in found:
+                found.append(c)
+        i += 1
+    return list({c.path: c for c in found}.values())
+
+
+def col_items(site, col):
+    if col.kind == "hub":
+        return [(it, "full") for c in site.children(col) for it in c.items[:5]]
+    return [(it, common.list_style(col, it)) for it in col.items]
+
+
+def recount(site) -> dict:
+    cols = reachable_columns(site)
+    out = {"columns": []}
+    stale = {"news": 0, "notice_policy": 0, "personnel_plan": 0}
+    blank = 0
+    for c in cols:
+        cat = classify(c.name, c.meta_type)
+        is_blank = c.kind == "blank"
+        is_stale = cat in LIMITS and not any(in_window(eff_date(it, st), LIMITS[cat])
+                                             for it, st in col_items(site, c))
+        if is_stale:
+            stale[GROUP[cat]] += 1
+        blank += is_blank
+        out["columns"].append({"url": c.path, "name": c.name, "category": cat, "stale": is_stale,
+                               "blank": is_blank})
+    home = {}
+    for b in site.blocks:
+        for it in site.col(b.col).items[:b.n]:
+            home[common.item_href(it)] = eff_date(it, "full" if it.href else b.date_style)
+    for key, idx in site.focus:
+        it = site.col(key).items[idx]
+        home.setdefault(common.item_href(it), None)
+    hp = sum(1 for d in home.values() if in_window(d, {"days": 14}))
+    dead = recount_dead(site)
+    n_home = sum(1 for d in dead if d["where"] == "home" and d["kind"] != "attachment")
+    n_other = sum(1 for d in dead if d["where"] == "other" and d["kind"] != "attachment")
+    n_att = sum(1 for d in dead if d["kind"] == "attachment")
+    total = sum(stale.values())
+    out["measurements"] = {
+        "homepage_updates_14d": hp, "stale_columns_news": stale["news"],
+        "stale_columns_notice_policy": stale["notice_policy"],
+        "stale_columns_personnel_plan": stale["personnel_plan"], "stale_columns_total": total,
+        "blank_columns": blank, "dead_links_home": n_home, "dead_links_other": n_other,
+        "broken_attachments": n_att}
+    vetoes = []
+    if hp == 0:
+        vetoes.append("homepage_not_updated")
+    if stale["news"] + stale["notice_policy"] >= 5 or total >= 10 or blank >= 5:
+        vetoes.append("columns_not_updated")
+    deductions = []
+    if n_home + n_other:
+        deductions.append({"rule": "link_availability", "points": round(n_home + 0.1 * n_other, 1),
+                           "count": n_home + n_other})
+    if 0 < hp < 10:
+        deductions.append({"rule": "homepage_updates", "points": 5, "count": 1})
+    if total:
+        points = 3 * stale["news"] + 4 * stale["notice_policy"] + 5 * stale["personnel_plan"]
+        deductions.append({"rule": "basic_info", "points": points, "count": total})
+    if n_att:
+        deductions.append({"rule": "attachments", "points": n_att, "count": n_att})
+    out["vetoes"] = vetoes
+    out["deductions"] = deductions
+    out["score"] = round(100 - sum(d["points"] for d in deductions), 1)
+    out["qualified"] = not vetoes and out["score"] > 60
+    out["dead_links"] = dead
+    return out
+
+
+def recount_dead(site) -> list[dict]:
+    """Planted links → distinct dead targets, from the spec's own declarations."""
+    occurrences = [(lk.href, lk.tag, True) for lk in site.home_links]
+    for b in site.blocks:
+        occurrences += [(it.href, "a", True) for it in site.col(b.col).items[:b.n] if it.href]
+    for c in site.columns:
+        for links in c.page_links.values():
+            occurrences += [(lk.href, lk.tag, False) for lk in links]
+        occurrences += [(lk.href, lk.tag, False) for lk in c.static_links]
+        for it in c.items:
+            if it.href:
+                occurrences.append((urljoin(c.dir, it.href), "a", False))
+            occurrences += [(lk.href, lk.tag, False) for lk in it.links]
+    served = set(render_trs.render(site, 0).pages if site.style == "trs"
+                 else render_hanweb.render(site, 0).pages) | set(site.files)
+    targets: dict[str, dict] = {}
+    for href, tag, home in occurrences:
+        if href.startswith(("mailto:", "tel:", "javascript:", "#")):
+            continue
+        t = targets.setdefault(href, {"tag": tag, "home": False})
+        t["home"] |= home
+    out = []
+    for href, t in targets.items():
+        path = href.split("?")[0]
+        internal = href.startswith("/")
+        if internal:
+            kind = "attachment" if path.endswith(ATTACH) else (
+                "image" if t["tag"] == "img" or path.endswith(IMAGES) else "page")
+            sp = site.specials.get(path)
+            if sp is not None:
+                failure = {"404": "http", "410": "http", "500": "http", "soft404": "soft404",
+                           "redirect404": "error_redirect", "slow": "timeout", "flaky503": None}[sp.kind]
+            elif path in served or path.split(";")[0] in served:
+                failure = None
+            else:
+                failure = "http" if site.unknown == "404" else "soft404"
+        else:
+            kind = "attachment" if path.endswith(ATTACH) else "external"
+            if href.startswith("{ext}"):
+                failure = None if href[len("{ext}"):] in spec.EXT_PAGES else "http"
+                href = f"http://{EXT_HOST}:{{port}}" + href[len("{ext}"):]
+            elif href == REFUSED_URL or href.startswith("http://127.0.1.7:"):
+                failure = "refused"
+            elif ".." in urlsplit(href).netloc:
+                failure = "dns"
+            else:
+                failure = None
+        if failure:
+            out.append({"url": href, "kind": kind, "where": "home" if t["home"] else "other",
+                        "failure": failure})
+    return out
+
+
+@pytest.mark.parametrize("code", [s.code for s in spec.sites()])
+def test_truth_equals_recount_from_spec(truth, code):
+    site = {s.code: s for s in spec.sites()}[code]
+    want = truth["sites"][code]
+    assert want["name"] == site.name
+    if site.down:
+        assert set(want["measurements"].values()) == {None}
+        assert want["qualified"] is None and want["score"] is None
+        assert want["vetoes"] == [] and want["deductions"] == [] and want["dead_links"] == []
+        return
+    got = recount(site)
+    by_url = lambda rows: sorted(rows, key=lambda d: d["url"])   # noqa: E731
+    assert got["measurements"] == want["measurements"]
+    assert got["vetoes"] == want["vetoes"]
+    assert got["deductions"] == want["deductions"]
+    assert got["score"] == want["score"]
+    assert got["qualified"] == want["qualified"]
+    assert by_url(got["columns"]) == by_url(want["columns"])
+    assert by_url(got["dead_links"]) == by_url(want["dead_links"])
+    # every spec column is reachable as nav / 更多 / sidebar entry, and categories match the spec
+    assert {c.path for c in site.columns} == {c["url"] for c in got["columns"]}
+    assert {c.path: c.category for c in site.columns} == {c["url"]: c["category"] for c in got["columns"]}
+
+
+def test_truth_file_shape(truth):
+    keys = ["homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
+            "stale_columns_personnel_plan", "stale_columns_total", "blank_columns",
+            "dead_links_home", "dead_links_other", "broken_attachments"]
+    assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
+    assert set(truth["sites"]) == {s.code for s in spec.sites()}
+    for code, s in truth["sites"].items():
+        assert list(s["measurements"]) == keys, code
+    # the planted spread the farm promises
+    t = truth["sites"]
+    assert [c for c in t if "columns_not_updated" in t[c]["vetoes"]] == ["9901000001", "9901000012"]
+    assert [c for c in t if "homepage_not_updated" in t[c]["vetoes"]] == ["9901230001"]
+    assert 60 < t["9901000023"]["score"] < 90 and t["9901000023"]["qualified"] is True
+    failures = {d["failure"] for s in t.values() for d in s["dead_links"]}
+    assert failures == {"http", "refused", "dns", "timeout", "soft404", "error_redirect"}
