@@ -21,7 +21,8 @@ def run(job: dict) -> None:
                     GOVAUDIT_SITES=job["sites"])
     if job.get("jobdir"):
         settings["JOBDIR"] = job["jobdir"]
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings["LOG_INSTALL_ROOT_HANDLER"] = True
+    process = CrawlerProcess(settings)
     process.crawl(SiteAuditSpider, sites=job["sites"], crawl_cfg=cfg)
     process.start()
 

@@ -95,10 +95,15 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     try:
         proc = subprocess.Popen([sys.executable, "-m", "crawler.run", job_file],
                                 stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+        reason = None
         for line in proc.stdout:
             if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
                 on_progress(json.loads(line.split(" ", 1)[1]))
+            elif line.startswith("GOVAUDIT-CLOSED "):
+                reason = line.split(" ", 1)[1].strip()
         code = proc.wait()
+        if code == 0 and reason != "finished":
+            code = 130
     except KeyboardInterrupt:
         proc.wait()
         code = 130
@@ -108,7 +113,20 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
         status = "done" if code == 0 else "interrupted"
         conn.execute(update(store.CrawlRun).where(store.CrawlRun.id == run.id)
                      .values(status=status, finished_at=store.now()))
+        if status == "done":
+            _close_leftover_sites(conn, run.id)
     return code
+
+
+def _close_leftover_sites(conn, run_id: int) -> None:
+    """A finished crawl whose spider lost track of a site: judge it by what was stored."""
+    for sc in conn.execute(select(store.SiteCrawl.id).where(
+            store.SiteCrawl.run_id == run_id, store.SiteCrawl.status == "running")).scalars():
+        pages = conn.execute(select(store.Page.id).where(store.Page.site_crawl_id == sc)
+                             .limit(1)).first()
+        conn.execute(update(store.SiteCrawl).where(store.SiteCrawl.id == sc).values(
+            status="ok" if pages else "down", finished_at=store.now(),
+            error="" if pages else "抓取异常结束，首页未能取得"))
 
 
 # ---- score ---------------------------------------------------------------------------------

@@ -132,8 +132,8 @@ class SiteAuditSpider(scrapy.Spider):
             items = xpaging.parse_dataproxy(text, response.url)
             yield self._items(st, meta["list_url"], items, on_home=False)
             for item in items:
-                yield from self._schedule(st, item.url, "page", meta["list_url"], False,
-                                          meta["depth"] + 1, item.title)
+                yield from self._schedule(st, item.url, xlinks.link_kind(item.url),
+                                          meta["list_url"], False, meta["depth"] + 1, item.title)
         yield from self._maybe_finish(st)
 
     def on_error(self, failure):
@@ -316,16 +316,15 @@ class SiteAuditSpider(scrapy.Spider):
 
     def _parse(self, response):
         """Parse an HTML response once per request (cached on the response object)."""
-        cached = getattr(response, "_govaudit_page", False)
-        if cached is not False:
-            return cached
+        if "_page" in response.meta:
+            return response.meta["_page"]
         page = None
         ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
         body = response.body
         if any(t in ctype for t in HTML_TYPES) or (not ctype and body.lstrip()[:1] == b"<"):
             text, _ = decode_body(body, ctype)
             page = parse_page(text, response.url)
-        response._govaudit_page = page
+        response.meta["_page"] = page   # dropped again before any retry is queued (_retry)
         return page
 
     def _headers_received(self, headers, body_length, request, spider):
@@ -337,8 +336,8 @@ class SiteAuditSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     def closed(self, reason):
-        # Sites whose last request never came back (shutdown, budget): the pipeline closes them.
-        self.logger.info("crawl closed: %s", reason)
+        # The CLI reads this to tell a finished crawl from an interrupted one (resume).
+        print(f"GOVAUDIT-CLOSED {reason}", flush=True)
 
 
 def _same_url(a: str, b: str) -> bool:
