@@ -1,0 +1,119 @@
+"""End to end: the real `govaudit audit` command crawls the sample farm over loopback HTTP and its
+results must equal the farm's hand-written ground truth, site by site, column by column, link by link."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import config
+from govaudit import samplefarm, store
+from govaudit.observe import load_observations
+
+TIMEOUT = "3"   # the farm's slow link sleeps 30 s: a short timeout keeps the test quick
+EXPECTED_RANKS = {"9900000001": 1, "9901230101": 2, "9901000023": 3, "9901230001": 4,
+                  "9901000012": 5, "9901000001": 6, "9901230015": None}
+
+
+def govaudit(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "govaudit.cli", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"govaudit {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="module")
+def farm():
+    with samplefarm.start() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return samplefarm.load_truth()
+
+
+def run_audit(farm, out: Path, db: str) -> dict:
+    register = out / "register.csv"
+    farm.write_register(register)
+    govaudit("audit", str(register), "--as-of", str(samplefarm.AS_OF), "--out", str(out),
+             "--db", db, "--timeout", TIMEOUT, "--jobdir-root", str(out / "jobs"))
+    return json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def audited(farm, tmp_path_factory):
+    out = tmp_path_factory.mktemp("audit")
+    db = f"sqlite:///{out / 'govaudit.sqlite'}"
+    return out, db, run_audit(farm, out, db)
+
+
+def test_results_json_equals_truth(audited, truth):
+    _, _, results = audited
+    assert results["as_of"] == str(truth["as_of"]) and results["ruleset"] == "census-2015"
+    got = {s["site_code"]: s for s in results["sites"]}
+    assert set(got) == set(truth["sites"])
+    for code, want in truth["sites"].items():
+        site = got[code]
+        assert site["site_name"] == want["name"]
+        assert site["measurements"] == want["measurements"], code
+        assert site["vetoes"] == want["vetoes"], code
+        assert sorted(map(_ded, site["deductions"])) == sorted(map(_ded, want["deductions"])), code
+        assert (site["score"], site["qualified"]) == (want["score"], want["qualified"]), code
+        assert site["rank"] == EXPECTED_RANKS[code], code
+
+
+def _ded(d: dict) -> tuple:
+    return d["rule"], round(float(d["points"]), 2), d["count"]
+
+
+def test_columns_and_dead_links_match_truth(audited, farm, truth):
+    """Pinpoints what the crawler missed: every planted column and every planted dead target."""
+    _, db, _ = audited
+    engine = store.connect(db)
+    taxonomy = config.load_yaml("taxonomy.yaml")
+    with Session(engine) as s:
+        crawls = {c.site_code: c for c in s.scalars(select(store.SiteCrawl))}
+    for code, want in truth["sites"].items():
+        obs = load_observations(engine, crawls[code], taxonomy=taxonomy)
+        got_columns = {c.url: (c.category, c.blank) for c in obs.columns}
+        want_columns = {farm.abs_url(code, c["url"]): (c["category"], c["blank"])
+                        for c in want.get("columns") or []}
+        assert got_columns == want_columns, code
+        got_dead = {(l.url, l.kind, "home" if l.on_home else "other", l.failure)
+                    for l in obs.links if not l.ok}
+        want_dead = {(farm.abs_url(code, d["url"]), d["kind"], d["where"], d["failure"])
+                     for d in want.get("dead_links") or []}
+        assert got_dead == want_dead, code
+    engine.dispose()
+
+
+def test_ranking_workbook(audited, farm):
+    out, _, _ = audited
+    wb = openpyxl.load_workbook(out / "ranking.xlsx")
+    assert wb.sheetnames[:2] == ["排名", "问题清单"]
+    ranking = wb["排名"]
+    header_row = next(r for r in range(1, 6) if ranking.cell(r, 1).value == "排名")
+    codes = [ranking.cell(r, 2).value for r in range(header_row + 1, ranking.max_row + 1)]
+    assert codes == sorted(EXPECTED_RANKS, key=lambda c: (EXPECTED_RANKS[c] is None,
+                                                          EXPECTED_RANKS[c] or 0))
+    results = {ranking.cell(r, 2).value: ranking.cell(r, 9).value
+               for r in range(header_row + 1, ranking.max_row + 1)}
+    assert results["9901000012"] == "不合格" and results["9901230015"] == "未能评估"
+    issues = wb["问题清单"]
+    rows = [[c.value for c in row] for row in issues.iter_rows()]
+    dead_404 = farm.abs_url("9901000001", "/art/2019/3/5/art_4512_9.html")
+    hits = [r for r in rows if dead_404 in r]
+    assert len(hits) == 1 and "HTTP 404" in hits[0]
+
+
+def test_same_audit_on_postgresql_gives_same_results(audited, farm, pg_url, tmp_path):
+    _, _, sqlite_results = audited
+    assert run_audit(farm, tmp_path, pg_url) == sqlite_results
