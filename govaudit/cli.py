@@ -181,7 +181,7 @@ def _crawl(engine, db, codes, overrides, jobdir_root, resume):
     total = len(run.site_codes)
     with Progress(TextColumn("[bold]抓取"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=console) as progress:
-        task = progress.add_task("", total=total)
+        task = progress.add_task("", total=total, completed=pipeline.sites_finished(engine, run.id))
 
         def on_progress(ev):
             mark = "[green]完成[/]" if ev["status"] == "ok" else f"[red]无法访问[/] {ev['error']}"

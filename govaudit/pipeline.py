@@ -82,6 +82,12 @@ def unfinished_run(engine: Engine) -> store.CrawlRun | None:
                          .order_by(store.CrawlRun.id.desc()).limit(1)).first()
 
 
+def sites_finished(engine: Engine, run_id: int) -> int:
+    with engine.connect() as conn:
+        return len(conn.execute(select(store.SiteCrawl.id).where(
+            store.SiteCrawl.run_id == run_id, store.SiteCrawl.status != "running")).all())
+
+
 def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
               on_progress: Callable[[dict], None] | None = None) -> int:
     """Crawl in a child process (Twisted's reactor runs once per process); returns its exit code."""
