@@ -220,9 +220,11 @@ def _print_summary(engine, score_run_id):
 
 
 def main(argv=None):
+    from govaudit.register import RegisterError
+    from scoring.ruleset import RulesetError
     try:
         cli.main(args=argv, prog_name="govaudit", standalone_mode=False)
-    except AuditError as exc:
+    except (AuditError, RegisterError, RulesetError, OSError) as exc:
         err.print(f"[red]错误：[/]{exc}")
         sys.exit(2)
     except click.exceptions.Abort:
@@ -231,9 +233,6 @@ def main(argv=None):
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (ValueError, OSError) as exc:  # RulesetError, RegisterError, unreadable files
-        err.print(f"[red]错误：[/]{exc}")
-        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
+import uuid
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -71,7 +73,8 @@ def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
         run = store.CrawlRun(site_codes=[x.code for x in sites], settings=cfg, status="running")
         s.add(run)
         s.commit()
-        run.jobdir = str(Path(jobdir_root).resolve() / f"run-{run.id}")
+        # Unique per store too: run ids restart at 1 in every new database.
+        run.jobdir = str(Path(jobdir_root).resolve() / f"run-{run.id}-{uuid.uuid4().hex[:8]}")
         s.commit()
     return run
 
@@ -121,6 +124,8 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
                      .values(status=status, finished_at=store.now()))
         if status == "done":
             _close_leftover_sites(conn, run.id)
+    if code == 0 and run.jobdir:
+        shutil.rmtree(run.jobdir, ignore_errors=True)   # resume state is only kept for resuming
     return code
 
 

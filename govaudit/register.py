@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Iterator, Literal
 from urllib.parse import urlsplit
 
+import config
+
 # Headers of DOMAIN.md "Site register". Required ones stop the import when missing.
 REQUIRED_HEADERS = ("网站名称", "网站标识码", "首页网址")
 OPTIONAL_HEADERS = ("主办单位", "行政级别", "所属地区", "网站类型")
@@ -22,21 +24,12 @@ HEADER_SEARCH_ROWS = 5  # a title row such as "XX省政府网站基本信息表"
 
 # Canonical 行政级别 / 网站类型 values and the spellings offices actually use. This is vocabulary of
 # the register format itself (DOMAIN.md), not a census rule; compared after _norm_key().
-LEVELS = ("省级", "地市级", "县级", "乡镇")
-_LEVEL_VARIANTS = {
-    "省级": ("省级", "省", "省部级", "部级", "省级部门", "自治区级", "直辖市级"),
-    "地市级": ("地市级", "地市", "市级", "市", "地级市", "地级", "设区市", "设区的市", "州级", "盟级",
-             "市州级", "地州级"),
-    "县级": ("县级", "县", "区县", "县区", "区县级", "县区级", "县(区)级", "县(市、区)级", "县(市区)级",
-           "县市区", "县市区级", "区级", "县级市", "旗级"),
-    "乡镇": ("乡镇", "乡镇级", "乡镇街道", "乡镇(街道)", "乡镇(街道)级", "乡镇街道级", "街道", "街道级",
-           "乡", "镇", "乡级", "镇级", "苏木"),
-}
-SITE_TYPES = ("门户网站", "部门网站")
-_TYPE_VARIANTS = {
-    "门户网站": ("门户网站", "门户", "政府门户网站", "政府门户", "人民政府门户网站", "政府网站门户"),
-    "部门网站": ("部门网站", "部门", "政府部门网站", "部门政府网站", "部门门户网站", "政府部门"),
-}
+# Canonical values and the variant spellings offices use: config/register.yaml.
+_VALUES = config.load_yaml("register.yaml")
+_LEVEL_VARIANTS = {k: tuple(v) for k, v in _VALUES["levels"].items()}
+_TYPE_VARIANTS = {k: tuple(v) for k, v in _VALUES["site_types"].items()}
+LEVELS = tuple(_LEVEL_VARIANTS)
+SITE_TYPES = tuple(_TYPE_VARIANTS)
 
 # Characters Excel users leave around values: full-width spaces, NBSP, BOM, zero-width spaces.
 _STRIP = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
