@@ -306,6 +306,9 @@ class SiteAuditSpider(scrapy.Spider):
     def _finish(self, st: SiteState, down: bool) -> dict:
         st.done = True
         checked = sum(1 for v in st.links.values() if not v.get("unchecked"))
+        # A finished site's frontier is no longer needed: free it (thousands of sites per crawl).
+        st.links.clear()
+        st.query_variants.clear()
         return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
                 "error": st.error, "pages": st.pages_fetched, "links": checked,
                 "skipped": st.skipped}
