@@ -21,6 +21,7 @@ DOWNLOAD_TIMEOUT = _cfg["download_timeout"]
 DOWNLOAD_MAXSIZE = _cfg["download_maxsize"]
 DOWNLOAD_WARNSIZE = 0
 # Many small hosts: hand out requests so no host waits behind another's queue.
+DOWNLOADER = "crawler.downloader.PoliteDownloader"   # enforces the per-host limit (see module)
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 RETRY_ENABLED = False             # the spider retries transient failures itself, once, later
 HTTPERROR_ALLOW_ALL = True        # a 404 is a finding, not an error: the spider classifies statuses

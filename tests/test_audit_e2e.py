@@ -117,3 +117,13 @@ def test_ranking_workbook(audited, farm):
 def test_same_audit_on_postgresql_gives_same_results(audited, farm, pg_url, tmp_path):
     _, _, sqlite_results = audited
     assert run_audit(farm, tmp_path, pg_url) == sqlite_results
+
+
+def test_crawl_is_polite_to_every_host(audited, farm):
+    """≤ 4 requests at once per host (config/crawl.yaml) and a User-Agent that names the crawler."""
+    traffic = farm.traffic()
+    assert len(traffic) == 7                      # six live sites and the external host
+    for address, seen in traffic.items():
+        assert seen["requests"] > 0, address
+        assert seen["max_active"] <= 4, (address, seen["max_active"])
+        assert seen["user_agents"] == {config.load_yaml("crawl.yaml")["user_agent"]}, address

@@ -70,6 +70,16 @@ class Farm:
             w.writerows(self.register_rows())
         return path
 
+    def traffic(self) -> dict[str, dict]:
+        """Per served address: requests received, most handled at once, User-Agents seen."""
+        out = {}
+        for srv in self._servers:
+            h = srv.host
+            with h.lock:
+                out[srv.server_address[0]] = {"requests": h.requests, "max_active": h.max_active,
+                                              "user_agents": set(h.user_agents)}
+        return out
+
     def stop(self) -> None:
         self._stop.set()                 # releases requests sleeping on the slow path
         stoppers = [threading.Thread(target=srv.shutdown) for srv in self._servers]

@@ -42,6 +42,11 @@ class Host:
     stop: threading.Event = field(default_factory=threading.Event)
     served_once: set[str] = field(default_factory=set)   # flaky paths already answered with 503
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # What the crawler did to this host, so tests can hold it to its politeness promises.
+    active: int = 0
+    max_active: int = 0
+    requests: int = 0
+    user_agents: set[str] = field(default_factory=set)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -74,10 +79,24 @@ class Handler(BaseHTTPRequestHandler):
                 del query[k]
         for k, v in form.items():
             query.setdefault(k, v)
+        with host.lock:
+            host.active += 1
+            host.requests += 1
+            host.max_active = max(host.max_active, host.active)
+            host.user_agents.add(self.headers.get("User-Agent", ""))
         try:
             self._route(host, path, query, body)
         except (BrokenPipeError, ConnectionResetError):
             pass
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        host: Host = self.server.host
+        with host.lock:
+            if not getattr(self, "_released", False):
+                self._released = True
+                host.active -= 1
 
     def _route(self, host: Host, path: str, query: dict, body: bool) -> None:
         site = host.site
@@ -98,6 +117,7 @@ class Handler(BaseHTTPRequestHandler):
             elif kind == "redirect404":
                 return self._send(302, "", headers={"Location": "/404.html"}, body=body)
             elif kind == "slow":
+                self._release()   # the crawler gives up long before: not one of its live requests
                 if host.stop.wait(SLOW_SECONDS):
                     return
                 return self._send(200, common.soft404_html(site, "统计报告"), body=body)
