@@ -189,6 +189,20 @@ def subnav_columns(page) -> list[ColumnLink]:
     return out
 
 
+def meta_column(page) -> ColumnLink | None:
+    """The column a page belongs to, from its ColumnName meta tag (2017 guidelines) and the
+    breadcrumb link carrying that name: finds columns no menu, 更多 or sidebar leads to."""
+    name = page.meta.get("ColumnName")
+    if not name:
+        return None
+    for el in page.furniture("breadcrumb"):
+        for a in el.iter("a"):
+            url = page.resolve(a.get("href"))
+            if url and _norm(link_text(a)) == _norm(name) and not _is_home(page, url, name):
+                return ColumnLink(url, name, "meta")
+    return None
+
+
 def breadcrumb(page) -> list[str]:
     """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告'])."""
     for el in page.furniture("breadcrumb"):

@@ -172,9 +172,10 @@ class SiteAuditSpider(scrapy.Spider):
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
                "title": page.title or "", "pub_date": pub_date, "depth": depth}
 
-        columns: list = []
+        found = xcol.meta_column(page)
+        columns: list = [found] if found else []
         if is_home:
-            columns = xcol.nav_columns(page) + xcol.more_links(page)
+            columns += xcol.nav_columns(page) + xcol.more_links(page)
             yield self._items(st, response.url, xlist.list_items(page), on_home=True)
         elif list_url:
             items = xlist.list_items(page)
@@ -186,7 +187,7 @@ class SiteAuditSpider(scrapy.Spider):
                        "meta_type": page.meta.get("ColumnType", ""),
                        "source": meta.get("column_source", ""),
                        "blank": xlist.is_blank_column(page, items)}
-                columns = xcol.subnav_columns(page)
+                columns += xcol.subnav_columns(page)
                 for dp in xpaging.hanweb_dataproxy(page):
                     yield self._tracked(st, scrapy.Request(
                         dp.url, method="POST", callback=self.on_dataproxy, errback=self.on_error,
