@@ -1,0 +1,41 @@
+"""The crawler's pure rules: what an answer means (crawler.checks) and how a site's frontier stays
+finite (crawler.frontier)."""
+from __future__ import annotations
+
+from scrapy import exceptions as sx
+
+from crawler import checks
+from crawler.frontier import Limits, SiteState
+
+LIMITS = Limits(page_budget=5, max_depth=2, max_url_length=60, max_query_variants_per_path=3)
+
+
+def test_statuses_and_failures_map_to_findings():
+    assert checks.from_status(200).ok
+    assert checks.from_status(404) == checks.Outcome(False, 404, "http", "HTTP 404")
+    assert checks.from_status(503).transient and not checks.from_status(410).transient
+    refused = checks.from_exception(sx.DownloadConnectionRefusedError("x"))
+    assert (refused.failure, refused.detail, refused.transient) == ("refused", "连接被拒绝", False)
+    timeout = checks.from_exception(sx.DownloadTimeoutError("x"))
+    assert (timeout.failure, timeout.transient) == ("timeout", True)
+    assert checks.from_exception(sx.CannotResolveHostError("x")).failure == "dns"
+
+
+def test_malformed_hosts_fail_without_a_lookup():
+    assert checks.host_is_malformed("http://www..example.gov.cn/index.html")
+    assert checks.host_is_malformed("http:///nohost")
+    assert not checks.host_is_malformed("http://127.0.1.1:8080/a.html")
+
+
+def test_frontier_budget_depth_and_query_variants():
+    st = SiteState("1", "http://127.0.1.1:8080/")
+    assert st.is_internal("http://127.0.1.1:8080/x") and not st.is_internal("http://127.0.1.1/x")
+    # endless calendar: same path and parameter names, new values
+    got = [st.admit_page(f"http://127.0.1.1:8080/cal?month=2026-{m:02d}", 1, LIMITS)
+           for m in range(1, 6)]
+    assert got == ["fetch", "fetch", "fetch", "skip", "skip"]
+    assert st.admit_page("http://127.0.1.1:8080/deep.html", 3, LIMITS) == "check"
+    assert st.admit_page("http://127.0.1.1:8080/" + "a" * 80, 1, LIMITS) == "skip"
+    assert st.admit_page("http://127.0.1.1:8080/last.html", 1, LIMITS) == "fetch"
+    assert st.pages_fetched == 5                       # the budget is now spent
+    assert st.admit_page("http://127.0.1.1:8080/more.html", 1, LIMITS) == "skip"
