@@ -4,8 +4,7 @@ Every cell is written through reports.cells.put, so crawled text stays text.
 """
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.files import write_atomically
 from reports.cells import clean_text, fit_columns, put, put_row
 from reports.labels import measurement_label, ordered_keys
 from reports.model import (AuditReport, SiteReport, ranked, result_text, rule_title, shown_findings,
@@ -45,17 +45,9 @@ def write_ranking(report: AuditReport, path: str | Path) -> Path:
     _findings_sheet(wb.create_sheet("问题清单"), report)
     _measurements_sheet(wb.create_sheet("指标明细"), report)
     _about_sheet(wb.create_sheet("说明"), report)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomically(Path(path), buffer.getvalue())
 
 
 def format_points(points: float) -> str:

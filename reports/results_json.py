@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from reports.files import write_atomically
 from reports.labels import ordered_keys
 from reports.model import AuditReport, SiteReport, ranked, site_attr, site_code
 
@@ -19,7 +18,7 @@ def results_dict(report: AuditReport) -> dict:
 def write_results(report: AuditReport, path: str | Path) -> Path:
     """Write results.json (UTF-8, Chinese unescaped); replaces the file only once fully written."""
     text = json.dumps(results_dict(report), ensure_ascii=False, indent=1) + "\n"
-    return _atomic_write(Path(path), text.encode("utf-8"))
+    return write_atomically(Path(path), text.encode("utf-8"))
 
 
 def _site(sr: SiteReport) -> dict:
@@ -30,16 +29,3 @@ def _site(sr: SiteReport) -> dict:
             "vetoes": list(v.vetoes),
             "deductions": [{"rule": d.rule, "points": d.points, "count": d.count} for d in v.deductions],
             "measurements": {k: m[k] for k in ordered_keys(m)}}
-
-
-def _atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
