@@ -13,7 +13,7 @@ from typing import Iterable
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint, create_engine, event, insert, select)
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 DEFAULT_DB = "sqlite:///govaudit.sqlite"
 
@@ -24,6 +24,15 @@ def now() -> datetime:
 
 class Base(DeclarativeBase):
     pass
+
+
+class CrawlObservation:
+    """What one site crawl observed: pages, columns, items, links (deleted with their crawl)."""
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    @declared_attr
+    def site_crawl_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"), index=True)
 
 
 class Site(Base):
@@ -69,13 +78,10 @@ class SiteCrawl(Base):
     skipped: Mapped[int] = mapped_column(Integer, default=0)   # pages left out by budget or trap limits
 
 
-class Page(Base):
+class Page(CrawlObservation, Base):
     """An internal HTML page fetched; pub_date is its own (article) date, for dating list items."""
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
-                                               index=True)
     url: Mapped[str] = mapped_column(Text)
     status: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")
@@ -83,12 +89,9 @@ class Page(Base):
     depth: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Column(Base):
+class Column(CrawlObservation, Base):
     __tablename__ = "columns"
     __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
-                                               index=True)
     url: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text, default="")          # as linked (nav/more/subnav text)
     meta_name: Mapped[str] = mapped_column(Text, default="")     # <meta name="ColumnName">/breadcrumb
@@ -97,13 +100,10 @@ class Column(Base):
     blank: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Item(Base):
+class Item(CrawlObservation, Base):
     """One list entry as the list shows it; its date is resolved when observations are loaded."""
     __tablename__ = "items"
     __table_args__ = (UniqueConstraint("site_crawl_id", "list_url", "url"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
-                                               index=True)
     list_url: Mapped[str] = mapped_column(Text)      # the column's first page, or the homepage
     on_home: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(Text, default="")
@@ -114,13 +114,10 @@ class Item(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Link(Base):
+class Link(CrawlObservation, Base):
     """One distinct link target of a site and the result of checking it."""
     __tablename__ = "links"
     __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    site_crawl_id: Mapped[int] = mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"),
-                                               index=True)
     url: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))          # page|image|attachment|external
     on_home: Mapped[bool] = mapped_column(Boolean, default=False)
