@@ -68,6 +68,8 @@ def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list
 # ---- crawl ---------------------------------------------------------------------------------
 def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
                     jobdir_root: str | Path) -> store.CrawlRun:
+    if not sites:
+        raise AuditError("网站名录为空：请先运行 govaudit sites import 名录文件")
     cfg = crawl_settings.crawl_config(overrides)
     with Session(engine, expire_on_commit=False) as s:
         run = store.CrawlRun(site_codes=[x.code for x in sites], settings=cfg, status="running")

@@ -51,3 +51,8 @@ def test_missing_register_header_names_file_and_header(tmp_path):
     proc = cli("sites", "import", str(register), "--db", str(tmp_path / "x.sqlite"))
     assert proc.returncode == 2
     assert "r.csv" in proc.stderr and "网站标识码" in proc.stderr
+
+
+def test_crawl_with_an_empty_register_says_what_to_do(tmp_path):
+    proc = cli("crawl", "--db", str(tmp_path / "x.sqlite"))
+    assert proc.returncode == 2 and "网站名录为空：请先运行 govaudit sites import" in proc.stderr
