@@ -58,8 +58,7 @@ class SiteAuditSpider(scrapy.Spider):
         meta.update(site=st.code, role=role)
         method = meta.pop("method", "GET")
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
-                              method=method, dont_filter=True,
-                              priority=meta.get("priority", 0))
+                              method=method, dont_filter=True)
 
     async def start(self):
         for site in self.site_list:
@@ -105,7 +104,7 @@ class SiteAuditSpider(scrapy.Spider):
             st.home_ok = True
             st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
         else:
-            yield self._link_item(st, meta["target"], outcome, response, meta.get("attempt", 1))
+            yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
         if outcome.ok and meta.get("parse", True) and st.is_internal(response.url):
             yield from self._process(st, response)
         yield from self._maybe_finish(st)
@@ -118,7 +117,7 @@ class SiteAuditSpider(scrapy.Spider):
         if self._should_retry(outcome, response.meta):
             yield self._retry(st, response.request)
             return
-        yield self._link_item(st, response.meta["target"], outcome, response,
+        yield self._link_item(st, response.meta["target"], outcome,
                               response.meta.get("attempt", 1))
         yield from self._maybe_finish(st)
 
@@ -156,7 +155,7 @@ class SiteAuditSpider(scrapy.Spider):
         if role == "dataproxy":
             yield from self._maybe_finish(st)
             return
-        yield self._link_item(st, meta["target"], outcome, None, meta.get("attempt", 1))
+        yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
         yield from self._maybe_finish(st)
 
     # ---- page processing ---------------------------------------------------------------
@@ -189,11 +188,8 @@ class SiteAuditSpider(scrapy.Spider):
                        "blank": xlist.is_blank_column(page, items)}
                 columns += xcol.subnav_columns(page)
                 for dp in xpaging.hanweb_dataproxy(page):
-                    yield self._tracked(st, scrapy.Request(
-                        dp.url, method="POST", callback=self.on_dataproxy, errback=self.on_error,
-                        dont_filter=True,
-                        meta={"site": st.code, "role": "dataproxy", "list_url": list_url,
-                              "depth": depth}))
+                    yield self._req(st, dp.url, self.on_dataproxy, "dataproxy", method="POST",
+                                    list_url=list_url, depth=depth)
             for next_url in xpaging.next_pages(page):
                 yield from self._schedule(st, next_url, "page", response.url, False, depth,
                                           "", role="list", list_url=list_url)
@@ -234,7 +230,7 @@ class SiteAuditSpider(scrapy.Spider):
         link_kind = kind if (internal or kind == "attachment") else "external"
         st.links[url] = {"kind": link_kind, "on_home": on_home, "source": source, "text": text[:200]}
         if checks.host_is_malformed(url):
-            yield self._link_item(st, url, checks.invalid_host(), None, 0)
+            yield self._link_item(st, url, checks.invalid_host(), 0)
             return
         if internal and kind == "page":
             decision = st.admit_page(url, depth, self.limits)
@@ -275,7 +271,7 @@ class SiteAuditSpider(scrapy.Spider):
             return checks.soft_not_found()
         return checks.Outcome(True, response.status)
 
-    def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome, response,
+    def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome,
                    attempts: int) -> dict:
         info = st.links.get(target, {})
         return {"_t": "link", "site": st.code, "url": target, "kind": info.get("kind", "page"),
@@ -295,10 +291,6 @@ class SiteAuditSpider(scrapy.Spider):
             meta.pop(key, None)
         st.outstanding += 1
         return request.replace(meta=meta, priority=RETRY_PRIORITY, dont_filter=True)
-
-    def _tracked(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
-        st.outstanding += 1
-        return request
 
     def _maybe_finish(self, st: SiteState):
         if st.outstanding <= 0 and not st.done:
