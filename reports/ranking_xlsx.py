@@ -154,29 +154,15 @@ def _about_sheet(ws: Worksheet, report: AuditReport) -> None:
         ("不合格网站数", sum(v.qualified is False for v in verdicts)),
         ("未能评估网站数", sum(v.qualified is None for v in verdicts)),
     ]
-    put(ws, 1, 1, "抽查说明").font = _TITLE
-    r = 2
-    for label, value in rows:
-        r += 1
-        put(ws, r, 1, label).font = _BOLD
-        put(ws, r, 2, value)
+    r = _section(ws, 1, "抽查说明", rows)
     if report.crawl_summary:
-        r += 2
-        put(ws, r, 1, "抓取情况").font = _TITLE
-        for label, value in report.crawl_summary.items():
-            r += 1
-            put(ws, r, 1, str(label)).font = _BOLD
-            put(ws, r, 2, value if isinstance(value, (int, float)) else str(value))
-    r += 2
-    put(ws, r, 1, "各表说明").font = _TITLE
-    for label, text in (
-            ("排名", "按得分排名；不合格网站（存在单项否决项或得分未达合格线）以红色标出，"
-                     "抓取时首页无法访问的网站列为未能评估、不参与排名。"),
-            ("问题清单", "只列出已触发单项否决或已扣分的规则所对应的问题，供逐条核实整改。"),
-            ("指标明细", "每个网站的各项监测数据；“—”表示未能测得或网站无此栏目。")):
-        r += 1
-        put(ws, r, 1, label).font = _BOLD
-        put(ws, r, 2, text)
+        r = _section(ws, r + 2, "抓取情况", [(str(k), v if isinstance(v, (int, float)) else str(v))
+                                           for k, v in report.crawl_summary.items()])
+    r = _section(ws, r + 2, "各表说明", [
+        ("排名", "按得分排名；不合格网站（存在单项否决项或得分未达合格线）以红色标出，"
+                 "抓取时首页无法访问的网站列为未能评估、不参与排名。"),
+        ("问题清单", "只列出已触发单项否决或已扣分的规则所对应的问题，供逐条核实整改。"),
+        ("指标明细", "每个网站的各项监测数据；“—”表示未能测得或网站无此栏目。")])
     if report.rule_titles:
         r += 2
         put(ws, r, 1, "规则编号").font = _TITLE
@@ -189,6 +175,16 @@ def _about_sheet(ws: Worksheet, report: AuditReport) -> None:
 
 
 # ---- shared ------------------------------------------------------------------------------------
+def _section(ws: Worksheet, row: int, title: str, pairs: list[tuple[str, Any]]) -> int:
+    """A titled block of label/value rows starting at `row`; returns its last row."""
+    put(ws, row, 1, title).font = _TITLE
+    for label, value in pairs:
+        row += 1
+        put(ws, row, 1, label).font = _BOLD
+        put(ws, row, 2, value)
+    return row
+
+
 def _header(ws: Worksheet, row: int, headers) -> None:
     for c in put_row(ws, row, list(headers)):
         c.font, c.fill, c.border = _BOLD, _HEAD_FILL, _THIN
