@@ -165,6 +165,28 @@ def test_traps_are_endless_but_stable(farm):
     assert re.search(rb'href="/hdjl/index.jsp;jsessionid=[0-9A-F]{16}"', home)
 
 
+def test_column_reachable_only_through_column_name_meta(farm):
+    """9901000023 公示公告: no page links /gsgg/ except its own articles' breadcrumbs (and its own
+    list page); those articles carry ColumnName meta = 公示公告 and are linked from the homepage."""
+    base = farm.base_url("9901000023")
+    site = farm.sites["9901000023"]
+    rendered = render_trs.render(site, farm.port).pages
+    col = site.col("gsgg")
+    articles = {it.path for it in col.items}
+    linking = sorted(k for k, html in rendered.items()
+                     if re.search(r'href="/gsgg/(index\.html)?"', html))
+    assert linking and set(linking) <= articles
+    home = fetch(base)[2].decode()
+    assert not re.search(r'href="/gsgg/(index\.html)?"', home) and "<h3>公示公告</h3>" in home
+    shown = [it.path for it in col.items[:3]]
+    assert all(f'href="{p}"' in home for p in shown)
+    doc = lxml.html.fromstring(fetch(base + shown[0][1:])[2].decode())
+    assert doc.xpath('//meta[@name="ColumnName"]/@content') == ["公示公告"]
+    crumb = doc.xpath('//div[@class="location"]')[0]
+    assert "当前位置" in crumb.text_content()
+    assert [a.get("href") for a in crumb.iter("a") if a.text_content() == "公示公告"] == ["/gsgg/"]
+
+
 def test_hanweb_dataproxy(farm):
     base = farm.base_url("9901000001")
     _, _, body, _ = fetch(base + "col/col4512/index.html")
@@ -356,7 +378,11 @@ def eff_date(it, style: str) -> date | None:
 
 
 def reachable_columns(site) -> list:
-    found = [site.col(k) for k in site.nav if isinstance(k, str)] + [site.col(b.col) for b in site.blocks]
+    """Columns a correct crawler finds: nav entries, 更多 links, sidebars (transitively), and the
+    ColumnName meta route: a homepage block without 更多 still links its column's articles, whose
+    <meta name="ColumnName"> and breadcrumb link name the column (only where site meta is drawn)."""
+    found = [site.col(k) for k in site.nav if isinstance(k, str)]
+    found += [site.col(b.col) for b in site.blocks if b.more or site.site_meta]
     i = 0
     while i < len(found):
         for c in common.group_cols(site, found[i]):
@@ -502,7 +528,8 @@ def test_truth_equals_recount_from_spec(truth, code):
     assert got["qualified"] == want["qualified"]
     assert by_url(got["columns"]) == by_url(want["columns"])
     assert by_url(got["dead_links"]) == by_url(want["dead_links"])
-    # every spec column is reachable as nav / 更多 / sidebar entry, and categories match the spec
+    # every spec column is reachable as nav / 更多 / sidebar / ColumnName-meta entry, and
+    # categories match the spec
     assert {c.path for c in site.columns} == {c["url"] for c in got["columns"]}
     assert {c.path: c.category for c in site.columns} == {c["url"]: c["category"] for c in got["columns"]}
 

@@ -64,6 +64,7 @@ class Block:
     col: str
     n: int
     date_style: str = "full"       # full | partial | none (the homepage often shows less)
+    more: bool = True              # False: no 更多 link, the block only lists the articles
 
 
 @dataclass

@@ -81,8 +81,8 @@ def home(site: Site, port: int) -> str:
     for b in site.blocks:
         c = site.col(b.col)
         lis = "".join(record(site, c, it, b.date_style if not it.href else "full") for it in c.items[:b.n])
-        parts.append(f'<div class="bt_box"><div class="bt_title"><span>{esc(c.name)}</span>'
-                     f'<a class="bt_more" href="{esc(col_href(c))}">更多</a></div>'
+        more = f'<a class="bt_more" href="{esc(col_href(c))}">更多</a>' if b.more else ""
+        parts.append(f'<div class="bt_box"><div class="bt_title"><span>{esc(c.name)}</span>{more}</div>'
                      f'<ul class="bt_list">{lis}</ul></div>')
     if site.home_links:
         links = " ".join(link_html(lk, port) for lk in site.home_links)

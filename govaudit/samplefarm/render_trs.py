@@ -139,8 +139,8 @@ def home(site: Site, port: int) -> str:
     for b in site.blocks:
         c = site.col(b.col)
         lis = "".join(li(site, it, b.date_style if not it.href else "full") for it in c.items[:b.n])
-        parts.append(f'<div class="index-box"><div class="box-hd"><h3>{esc(c.name)}</h3>'
-                     f'<a class="more" href="{esc(col_href(c))}">{more_text}</a></div>'
+        more = f'<a class="more" href="{esc(col_href(c))}">{more_text}</a>' if b.more else ""
+        parts.append(f'<div class="index-box"><div class="box-hd"><h3>{esc(c.name)}</h3>{more}</div>'
                      f'<ul class="list">{lis}</ul></div>')
     if site.home_links:
         links = " ".join(link_html(lk, port) for lk in site.home_links)

@@ -289,13 +289,21 @@ def _s5() -> Site:
             text="江北市交通运输局负责全市公路、水路交通运输行业管理，拟订并组织实施交通运输发展规划，"
                  "承担道路、水路运输市场监管责任，指导城市公共交通运营管理。"),
         Col("bszn", "办事指南", "/bszn/", "guide", items=m.undated("guide", 5)),
+        # 公示公告: no nav entry, no group (so no sidebar or hub lists it), and its homepage block
+        # has no 更多 link. Only its articles are linked (from that block); each carries
+        # <meta name="ColumnName" content="公示公告"> and a breadcrumb linking /gsgg/: the one
+        # route to the column. Newest 2026-10-26: fresh (6-month window), but older than 14 days,
+        # so the homepage block adds no homepage update. Last in the list: no other column's
+        # titles or article ids move.
+        Col("gsgg", "公示公告", "/gsgg/", "notice", items=m.run("notice", "2026-10-26", 5, 15)),
     ]
     return Site(
         code="9901000023", name="江北市交通运输局", place="市交通运输局", org="江北市交通运输局",
         level="地市级", region="华阳省江北市", site_type="部门网站", host=5, domain="jtj.jiangbei.gov.cn", style="trs",
         date_fmt="slash", columns=cols,
         nav=["gzdt", "tzgg", "xxgk", "hdjl", "jgzn"],
-        blocks=[Block("gzdt", 10), Block("tzgg", 6), Block("jtkx", 4, "none"), Block("bszn", 4)],
+        blocks=[Block("gzdt", 10), Block("tzgg", 6), Block("jtkx", 4, "none"), Block("bszn", 4),
+                Block("gsgg", 3, more=False)],
         home_links=[Link("/jtdt/map.html", "交通地图"),                       # unknown → own 200 page
                     Link("/images/banner_2019.jpg", "", "img"),              # unknown → own 200 page
                     Link("{ext}/jtxx/index.html", "全国交通运输信息网"),       # external 404
