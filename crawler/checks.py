@@ -50,7 +50,9 @@ def from_exception(exc: BaseException) -> Outcome:
         return Outcome(False, None, "refused", "连接被拒绝")
     if isinstance(exc, (sx.DownloadTimeoutError, tx.TimeoutError, tx.TCPTimedOutError)):
         return Outcome(False, None, "timeout", "连接超时", transient=True)
-    if isinstance(exc, (sx.ResponseDataLossError, tx.ConnectionLost, tx.ConnectionDone)):
+    if isinstance(exc, (sx.ResponseDataLossError, sx.DownloadFailedError, tx.ConnectionLost,
+                        tx.ConnectionDone)):
+        # Dropped mid-way; Twisted retries only idempotent requests itself, not a Hanweb POST.
         return Outcome(False, None, "other", "连接中断", transient=True)
     if isinstance(exc, sx.DownloadCancelledError):
         # It answered; only our size cap stopped the download.

@@ -19,6 +19,8 @@ def test_statuses_and_failures_map_to_findings():
     timeout = checks.from_exception(sx.DownloadTimeoutError("x"))
     assert (timeout.failure, timeout.transient) == ("timeout", True)
     assert checks.from_exception(sx.CannotResolveHostError("x")).failure == "dns"
+    dropped = checks.from_exception(sx.DownloadFailedError("x"))
+    assert (dropped.failure, dropped.detail, dropped.transient) == ("other", "连接中断", True)
 
 
 def test_malformed_hosts_fail_without_a_lookup():

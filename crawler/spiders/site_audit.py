@@ -56,9 +56,8 @@ class SiteAuditSpider(scrapy.Spider):
     def _req(self, st: SiteState, url: str, callback, role: str, **meta) -> scrapy.Request:
         st.outstanding += 1
         meta.update(site=st.code, role=role)
-        method = meta.pop("method", "GET")
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
-                              method=method, dont_filter=True)
+                              dont_filter=True)
 
     async def start(self):
         for site in self.site_list:
@@ -126,7 +125,10 @@ class SiteAuditSpider(scrapy.Spider):
         meta = response.meta
         st = self.sites[meta["site"]]
         st.outstanding -= 1
-        if response.status == 200:
+        if response.status != 200:
+            self.logger.warning("list records not loaded from %s: HTTP %s", response.url,
+                                response.status)
+        else:
             text, _ = decode_body(response.body, response.headers.get("Content-Type", b"").decode())
             items = xpaging.parse_dataproxy(text, response.url)
             yield self._items(st, meta["list_url"], items, on_home=False)
@@ -153,6 +155,7 @@ class SiteAuditSpider(scrapy.Spider):
             yield self._finish(st, down=True)
             return
         if role == "dataproxy":
+            self.logger.warning("list records not loaded from %s: %s", request.url, outcome.detail)
             yield from self._maybe_finish(st)
             return
         yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
@@ -187,8 +190,11 @@ class SiteAuditSpider(scrapy.Spider):
                        "source": meta.get("column_source", ""),
                        "blank": xlist.is_blank_column(page, items)}
                 columns += xcol.subnav_columns(page)
+                # GET, not the pager's POST: JCMS reads the same parameters from the query string,
+                # and Twisted silently retries an idempotent request whose pooled connection the
+                # server had closed (a POST failed that way under load, twice in a row).
                 for dp in xpaging.hanweb_dataproxy(page):
-                    yield self._req(st, dp.url, self.on_dataproxy, "dataproxy", method="POST",
+                    yield self._req(st, dp.url, self.on_dataproxy, "dataproxy",
                                     list_url=list_url, depth=depth)
             for next_url in xpaging.next_pages(page):
                 yield from self._schedule(st, next_url, "page", response.url, False, depth,
