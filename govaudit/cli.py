@@ -138,20 +138,24 @@ def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, pa
 @click.option("--as-of", "as_of", default=None, callback=_parse_date,
               help="监测时间点（默认为样例网站的监测时间点）")
 @click.option("--timeout", type=float, help="单个请求超时秒数")
-def demo(out, as_of, timeout):
+@click.option("--db", default=None,
+              help="数据库（默认每次新建 demo-output/govaudit.sqlite）；样例网站每次启动端口不同")
+def demo(out, as_of, timeout, db):
     """启动内置的样例政府网站（本机回环地址），完整检查一遍，结果写入 ./demo-output/。"""
     from govaudit import samplefarm
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    db_file = out_dir / "govaudit.sqlite"
-    for stale in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
-        stale.unlink(missing_ok=True)
+    if db is None:   # a fresh store each time: the farm's port, and so its URLs, change per run
+        db_file = out_dir / "govaudit.sqlite"
+        for stale in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
+            stale.unlink(missing_ok=True)
+        db = str(db_file)
     with samplefarm.start() as farm:
         register = out_dir / "register.csv"
         farm.write_register(register)
         console.print(f"样例网站已启动（{len(farm.register_rows())} 个在册网站，端口 {farm.port}），"
                       f"名录：{register}")
-        _audit(register, as_of or samplefarm.AS_OF, out_dir, "census-2015", None, str(db_file),
+        _audit(register, as_of or samplefarm.AS_OF, out_dir, "census-2015", None, db,
                (), dict(timeout=timeout), out_dir / "jobs", fresh=True)
 
 
