@@ -22,20 +22,25 @@ def _phrases() -> tuple[str, ...]:
     return config.lexicon("not_found")
 
 
-def _contains(text: str, phrases: tuple[str, ...]) -> bool:
+def _phrase_in(text: str, phrases: tuple[str, ...]) -> str | None:
     low = text.lower()
-    return any(p.lower() in low for p in phrases)
+    return next((p for p in phrases if p.lower() in low), None)
+
+
+def not_found_phrase(page) -> str | None:
+    """The error phrase the title, or the body of a page with little main text, shows (evidence)."""
+    phrases = _phrases()
+    if page.title and (found := _phrase_in(page.title, phrases)):
+        return found
+    main = "".join(page.main_text().split())
+    if len(main) < settings.get("not_found_max_chars"):
+        return _phrase_in(page.body_text(), phrases)
+    return None
 
 
 def looks_not_found(page) -> bool:
-    """The title, or the body of a page with little main text, says the page does not exist."""
-    phrases = _phrases()
-    if page.title and _contains(page.title, phrases):
-        return True
-    main = "".join(page.main_text().split())
-    if len(main) < settings.get("not_found_max_chars"):
-        return _contains(page.body_text(), phrases)
-    return False
+    """The page says it does not exist."""
+    return not_found_phrase(page) is not None
 
 
 def _normalized_text(text: str) -> str:

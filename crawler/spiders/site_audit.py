@@ -269,8 +269,9 @@ class SiteAuditSpider(scrapy.Spider):
         page = self._parse(response)
         if page is None:
             return checks.Outcome(True, response.status)
-        if xnf.looks_not_found(page):
-            return checks.soft_not_found(_not_found_phrase(page))
+        phrase = xnf.not_found_phrase(page)
+        if phrase:
+            return checks.soft_not_found(phrase)
         if st.fingerprint and response.meta["role"] not in ("probe", "home") \
                 and st.is_internal(response.url) \
                 and xnf.same_page(st.fingerprint, xnf.fingerprint(page)):
@@ -344,12 +345,3 @@ class SiteAuditSpider(scrapy.Spider):
 
 def _same_url(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
-
-
-def _not_found_phrase(page) -> str:
-    from config import lexicon
-    text = (page.title or "") + " " + page.main_text()[:500]
-    for phrase in lexicon("not_found"):
-        if phrase in text:
-            return phrase
-    return ""
