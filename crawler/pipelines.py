@@ -63,8 +63,9 @@ class StorePipeline:
                   "links": store.Link}
         for name, rows in self.buffers.items():
             if rows:
-                store.insert_ignore(self.engine, tables[name].__table__, _dedupe(name, rows))
-                rows.clear()
+                rows = [_text_safe(row) for row in _dedupe(name, rows)]
+                store.insert_ignore(self.engine, tables[name].__table__, rows)
+                self.buffers[name].clear()
         self.last_flush = time.monotonic()
 
     def _finish_site(self, crawl_id: int, item: dict) -> None:
@@ -86,6 +87,11 @@ def _without(d: dict, *keys: str) -> dict:
 
 
 _KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",)}
+
+
+def _text_safe(row: dict) -> dict:
+    """Crawled text may hold NUL characters, which PostgreSQL text columns refuse."""
+    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in row.items()}
 
 
 def _dedupe(name: str, rows: list[dict]) -> list[dict]:

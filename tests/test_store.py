@@ -26,7 +26,7 @@ def _items():
          "partial": "11-20", "date_text": "[11-20]", "pinned": False},
         {"url": HOME + "a/only-url/t20261102_9.html", "title": "只有网址日期", "list_date": None,
          "partial": "", "date_text": "", "pinned": False},
-        {"url": HOME + "a/none.html", "title": "无日期", "list_date": None, "partial": "",
+        {"url": HOME + "a/none.html", "title": "无\x00日期", "list_date": None, "partial": "",
          "date_text": "", "pinned": False},
         {"url": HOME + "a/listed.html", "title": "列表日期", "list_date": date(2025, 1, 2),
          "partial": "", "date_text": "2025-01-02", "pinned": True}]}
