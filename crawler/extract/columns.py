@@ -255,20 +255,24 @@ def classify_column(name: str | None, column_type: str | None, taxonomy: dict,
             for k, v in table.items():
                 if isinstance(k, str) and _norm(k) == _norm(name):
                     return v, "override"
-    if column_type and _norm(column_type):
-        ctype = _norm(column_type)
-        for cat, spec in cats.items():
-            if ctype in [_norm(t) for t in spec.get("column_types", [])]:
-                return cat, "meta"
-        for cat, spec in cats.items():
-            if any(_norm(t) in ctype for t in spec.get("column_types", [])):
-                return cat, "meta"
-    if name and _norm(name):
-        n = _norm(name)
-        for cat, spec in cats.items():
-            if n in [_norm(x) for x in spec.get("names", [])]:
-                return cat, "name"
-        for cat, spec in cats.items():
-            if any(_norm(k) in n for k in spec.get("keywords", [])):
-                return cat, "name"
+    category = _lookup(cats, column_type, "column_types", "column_types")
+    if category:
+        return category, "meta"
+    category = _lookup(cats, name, "names", "keywords")
+    if category:
+        return category, "name"
     return None, None
+
+
+def _lookup(cats: dict, value: str | None, exact_key: str, part_key: str) -> str | None:
+    """The first category listing `value` under exact_key, else one whose part_key entry it contains."""
+    v = _norm(value or "")
+    if not v:
+        return None
+    for cat, spec in cats.items():
+        if v in [_norm(x) for x in spec.get(exact_key, [])]:
+            return cat
+    for cat, spec in cats.items():
+        if any(_norm(x) in v for x in spec.get(part_key, [])):
+            return cat
+    return None
