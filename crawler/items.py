@@ -6,4 +6,3 @@
   link       one distinct link target and its check outcome
   site_done  a site finished (ok or down) with its counts
 """
-KINDS = ("page", "column", "items", "link", "site_done")

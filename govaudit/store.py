@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, create_engine, event, insert, select)
+                        UniqueConstraint, create_engine, event, insert)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -196,8 +196,3 @@ def insert_ignore(engine: Engine, table, rows: Iterable[dict]) -> None:
     with engine.begin() as conn:
         conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
 
-
-def latest_crawl_run(engine: Engine) -> CrawlRun | None:
-    from sqlalchemy.orm import Session
-    with Session(engine) as s:
-        return s.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(1)).first()
