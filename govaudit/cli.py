@@ -156,11 +156,10 @@ def demo(out, as_of, timeout, db):
         console.print(f"样例网站已启动（{len(farm.register_rows())} 个在册网站，端口 {farm.port}），"
                       f"名录：{register}")
         _audit(register, as_of or samplefarm.AS_OF, out_dir, "census-2015", None, db,
-               (), dict(timeout=timeout), out_dir / "jobs", fresh=True)
+               (), dict(timeout=timeout), out_dir / "jobs")
 
 
-def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
-           fresh=False):
+def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root):
     engine = store.connect(db)
     result = pipeline.import_register(engine, register)
     _print_register_messages(result)

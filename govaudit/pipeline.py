@@ -56,12 +56,11 @@ def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list
         q = select(store.Site).order_by(store.Site.code)
         sites = list(s.scalars(q))
     if codes:
-        wanted = list(codes)
-        known = {site.code for site in sites}
-        missing = [c for c in wanted if c not in known]
+        wanted = set(codes)
+        missing = sorted(wanted - {site.code for site in sites})
         if missing:
             raise AuditError(f"网站标识码不在网站名录中：{'、'.join(missing)}（请先 govaudit sites import）")
-        sites = [site for site in sites if site.code in set(wanted)]
+        sites = [site for site in sites if site.code in wanted]
     return sites
 
 
