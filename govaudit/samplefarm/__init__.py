@@ -26,13 +26,18 @@ TRUTH_FILE = Path(__file__).with_name("truth.yaml")
 
 
 @lru_cache(maxsize=1)
-def _truth_text() -> str:
-    return TRUTH_FILE.read_text(encoding="utf-8")
+def _truth_texts() -> tuple[str, ...]:
+    extra = sorted(TRUTH_FILE.parent.glob("truth_*.yaml"))
+    return tuple(p.read_text(encoding="utf-8") for p in [TRUTH_FILE, *extra])
 
 
 def load_truth() -> dict:
-    """truth.yaml as data: {'as_of', 'ruleset', 'sites': {code: {...}}} (a fresh copy each call)."""
-    return yaml.safe_load(_truth_text())
+    """truth.yaml, plus the sites of every truth_<topic>.yaml beside it, as data:
+    {'as_of', 'ruleset', 'sites': {code: {...}}} (a fresh copy each call)."""
+    main, *extra = (yaml.safe_load(t) for t in _truth_texts())
+    for part in extra:
+        main["sites"].update(part.get("sites") or {})
+    return main
 
 
 class Farm:

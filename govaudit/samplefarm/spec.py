@@ -375,9 +375,18 @@ def _s7() -> Site:
                 level="县级", region="华阳省江北市清河县", site_type="部门网站", host=7, domain="jyj.qinghe.gov.cn", down=True)
 
 
+# Sites added for later features live in their own modules (spec_<topic>.py, each with a
+# SITES list of builder functions and a truth_<topic>.yaml beside it), so they grow independently.
+EXTRA_SPEC_MODULES: list[str] = []
+
+
 def sites() -> list[Site]:
     """Fresh site objects (built anew each call, so callers may not share mutable state)."""
-    return [_s1(), _s2(), _s3(), _s4(), _s5(), _s6(), _s7()]
+    import importlib
+    out = [_s1(), _s2(), _s3(), _s4(), _s5(), _s6(), _s7()]
+    for name in EXTRA_SPEC_MODULES:
+        out += [build() for build in importlib.import_module(f"govaudit.samplefarm.{name}").SITES]
+    return out
 
 
 # The unregistered external host: these paths answer 200, every other path 404.
