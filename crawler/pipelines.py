@@ -61,11 +61,11 @@ class StorePipeline:
     def flush(self) -> None:
         tables = {"pages": store.Page, "columns": store.Column, "items": store.Item,
                   "links": store.Link}
-        for name, rows in self.buffers.items():
-            if rows:
-                rows = [_text_safe(row) for row in _dedupe(name, rows)]
-                store.insert_ignore(self.engine, tables[name].__table__, rows)
-                self.buffers[name].clear()
+        store.insert_ignore_many(self.engine, [
+            (tables[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
+            for name, rows in self.buffers.items()])
+        for rows in self.buffers.values():
+            rows.clear()
         self.last_flush = time.monotonic()
 
     def _finish_site(self, crawl_id: int, item: dict) -> None:

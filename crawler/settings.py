@@ -41,6 +41,7 @@ CLI_KEYS = {  # `govaudit crawl` option → crawl.yaml key
     "per_host": "concurrent_requests_per_host",
     "page_budget": "page_budget",
     "concurrency": "concurrent_requests",
+    "workers": "workers",
 }
 
 

@@ -43,6 +43,8 @@ def crawl_options(f):
         click.option("--timeout", type=float, help="单个请求超时秒数（默认 15）"),
         click.option("--per-host", type=int, help="每个主机的并发请求数（默认 4）"),
         click.option("--page-budget", type=int, help="每个网站最多抓取的页面数（默认 5000）"),
+        click.option("--workers", type=int,
+                     help="抓取进程数（默认为 CPU 核数）；每个网站只由一个进程抓取"),
         click.option("--jobdir-root", default=".govaudit-jobs", show_default=True,
                      help="断点续抓状态目录"),
     ]):
@@ -86,11 +88,11 @@ def sites_list(db):
 @crawl_options
 @click.option("--resume", is_flag=True, help="继续上次中断的抓取")
 @db_option
-def crawl(sites, timeout, per_host, page_budget, jobdir_root, resume, db):
+def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, db):
     """抓取名录中的网站（或 --site 指定的网站）。"""
     engine = store.connect(db)
-    _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget),
-           jobdir_root, resume)
+    _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
+                                   workers=workers), jobdir_root, resume)
 
 
 @cli.command()
@@ -127,10 +129,11 @@ def report(out, score_run, db):
 @crawl_options
 @db_option
 def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, page_budget,
-          jobdir_root, db):
+          workers, jobdir_root, db):
     """一次完成：导入名录 → 抓取 → 评分 → 报告。"""
     _audit(register, as_of, out, ruleset, overrides, db, sites,
-           dict(timeout=timeout, per_host=per_host, page_budget=page_budget), jobdir_root)
+           dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers),
+           jobdir_root)
 
 
 @cli.command()

@@ -5,11 +5,7 @@ The CLI is a thin layer over these; tests call them too. Each reads what the pre
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import shutil
-import tempfile
 import uuid
 from dataclasses import asdict
 from datetime import date
@@ -22,7 +18,7 @@ from sqlalchemy.orm import Session
 
 import config
 from crawler import settings as crawl_settings
-from govaudit import store
+from govaudit import shards, store
 from govaudit.observe import load_observations
 from govaudit.register import read_register
 from indicators import measure
@@ -70,6 +66,7 @@ def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
     if not sites:
         raise AuditError("网站名录为空：请先运行 govaudit sites import 名录文件")
     cfg = crawl_settings.crawl_config(overrides)
+    cfg["workers"] = shards.worker_count(cfg.get("workers"))   # fixed per run: resume reshards alike
     with Session(engine, expire_on_commit=False) as s:
         run = store.CrawlRun(site_codes=[x.code for x in sites], settings=cfg, status="running")
         s.add(run)
@@ -94,31 +91,23 @@ def sites_finished(engine: Engine, run_id: int) -> int:
 
 def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
               on_progress: Callable[[dict], None] | None = None) -> int:
-    """Crawl in a child process (Twisted's reactor runs once per process); returns its exit code."""
+    """Crawl in child processes (Twisted's reactor runs once per process), the run's sites sharded
+    over `workers` of them; returns 0 when every one finished, else a non-zero exit code."""
     sites = registered_sites(engine, run.site_codes)
-    job = {"db": db, "run_id": run.id, "crawl_config": run.settings, "jobdir": run.jobdir,
-           "sites": [{"code": x.code, "home_url": x.home_url} for x in sites]}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
-        json.dump(job, fh, ensure_ascii=False)
-        job_file = fh.name
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    try:
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.run", job_file],
-                                stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
-        reason = None
-        for line in proc.stdout:
-            if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
-                on_progress(json.loads(line.split(" ", 1)[1]))
-            elif line.startswith("GOVAUDIT-CLOSED "):
-                reason = line.split(" ", 1)[1].strip()
-        code = proc.wait()
-        if code == 0 and reason != "finished":
-            code = 130
-    except KeyboardInterrupt:
-        proc.wait()
+    parts = shards.shard([{"code": x.code, "home_url": x.home_url} for x in sites],
+                         shards.worker_count(run.settings.get("workers")))
+    jobs = [{"db": db, "run_id": run.id, "crawl_config": run.settings, "sites": part,
+             "jobdir": shards.shard_jobdir(run.jobdir, i, len(parts))}
+            for i, part in enumerate(parts)]
+
+    def on_line(line: str) -> None:
+        if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
+            on_progress(json.loads(line.split(" ", 1)[1]))
+
+    results = shards.run_processes(jobs, on_line)
+    code = next((c for c, _ in results if c != 0), 0)
+    if code == 0 and any(reason != "finished" for _, reason in results):
         code = 130
-    finally:
-        os.unlink(job_file)
     with engine.begin() as conn:
         status = "done" if code == 0 else "interrupted"
         conn.execute(update(store.CrawlRun).where(store.CrawlRun.id == run.id)

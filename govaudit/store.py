@@ -166,7 +166,10 @@ def db_url(url: str | None = None) -> str:
 
 def connect(url: str | None = None) -> Engine:
     url = db_url(url)
-    engine = create_engine(url, future=True)
+    sqlite = url.startswith("sqlite")
+    # Several crawler processes write one SQLite file (govaudit crawl --workers): a writer that
+    # finds the file locked waits up to 60 s for its turn instead of failing.
+    engine = create_engine(url, future=True, connect_args={"timeout": 60} if sqlite else {})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # WAL: the crawler writes while the CLI reads progress
@@ -181,8 +184,14 @@ def connect(url: str | None = None) -> Engine:
 
 def insert_ignore(engine: Engine, table, rows: Iterable[dict]) -> None:
     """Insert rows, skipping those that hit a unique key (a resumed crawl may write a row twice)."""
-    rows = list(rows)
-    if not rows:
+    insert_ignore_many(engine, [(table, rows)])
+
+
+def insert_ignore_many(engine: Engine, batches: Iterable[tuple]) -> None:
+    """insert_ignore for several (table, rows) batches in one transaction: one lock and one
+    commit per flush, which is what lets several crawler processes share a SQLite file."""
+    batches = [(table, rows) for table, rows in ((t, list(r)) for t, r in batches) if rows]
+    if not batches:
         return
     dialect = engine.dialect.name
     if dialect == "sqlite":
@@ -190,9 +199,8 @@ def insert_ignore(engine: Engine, table, rows: Iterable[dict]) -> None:
     elif dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # other databases: plain insert; unique clashes there are a bug worth seeing
-        with engine.begin() as conn:
-            conn.execute(insert(table), rows)
-        return
+        dialect_insert = None
     with engine.begin() as conn:
-        conn.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
-
+        for table, rows in batches:
+            conn.execute(dialect_insert(table).on_conflict_do_nothing() if dialect_insert
+                         else insert(table), rows)

@@ -39,6 +39,7 @@ class SiteAuditSpider(scrapy.Spider):
         self.cfg = crawl_cfg
         self.limits = Limits.from_config(crawl_cfg)
         self.session_params = tuple(crawl_cfg.get("session_params", ()))
+        self.max_active = max(1, int(crawl_cfg.get("max_active_sites", 16)))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -60,17 +61,36 @@ class SiteAuditSpider(scrapy.Spider):
                               dont_filter=True)
 
     async def start(self):
-        for site in self.site_list:
-            if site["code"] in self.sites:        # resumed: its requests are in the job queue
-                continue
+        for out in self._start_sites():
+            yield out
+
+    def _start_sites(self):
+        """Start registered sites while fewer than max_active_sites are in progress.
+
+        Sites start as others finish (see _close), so memory holds the frontiers of a bounded
+        number of sites however long the register is, and a process never idles while its
+        shard still has sites waiting."""
+        if not hasattr(self, "_waiting"):
+            # Resumed: sites already in spider.state have their requests in the job queue.
+            self._waiting = [s for s in reversed(self.site_list) if s["code"] not in self.sites]
+            self._active = sum(1 for st in self.sites.values() if not st.done)
+        while self._waiting and self._active < self.max_active:
+            site = self._waiting.pop()
             st = SiteState(site["code"], site["home_url"])
             self.sites[st.code] = st
             if checks.host_is_malformed(st.home_url):
                 st.error = "首页网址的域名无效"
                 yield self._finish(st, down=True)
                 continue
+            self._active += 1
             probe = urljoin(st.home_url, f"/govaudit-check-{secrets.token_hex(6)}.html")
             yield self._req(st, probe, self.on_probe, "probe")
+
+    def _close(self, st: SiteState, down: bool):
+        """Finish an active site and start the next waiting one in its place."""
+        yield self._finish(st, down)
+        self._active -= 1
+        yield from self._start_sites()
 
     # ---- callbacks ---------------------------------------------------------------------
     def on_probe(self, response):
@@ -98,7 +118,7 @@ class SiteAuditSpider(scrapy.Spider):
         if role == "home":
             if not outcome.ok:
                 st.error = f"首页无法访问：{outcome.detail}"
-                yield self._finish(st, down=True)
+                yield from self._close(st, down=True)
                 return
             st.home_ok = True
             st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
@@ -152,7 +172,7 @@ class SiteAuditSpider(scrapy.Spider):
             return
         if role == "home":
             st.error = f"首页无法访问：{outcome.detail}"
-            yield self._finish(st, down=True)
+            yield from self._close(st, down=True)
             return
         if role == "dataproxy":
             self.logger.warning("list records not loaded from %s: %s", request.url, outcome.detail)
@@ -301,7 +321,7 @@ class SiteAuditSpider(scrapy.Spider):
 
     def _maybe_finish(self, st: SiteState):
         if st.outstanding <= 0 and not st.done:
-            yield self._finish(st, down=not st.home_ok)
+            yield from self._close(st, down=not st.home_ok)
 
     def _finish(self, st: SiteState, down: bool) -> dict:
         st.done = True
@@ -309,6 +329,7 @@ class SiteAuditSpider(scrapy.Spider):
         # A finished site's frontier is no longer needed: free it (thousands of sites per crawl).
         st.links.clear()
         st.query_variants.clear()
+        st.columns.clear()
         return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
                 "error": st.error, "pages": st.pages_fetched, "links": checked,
                 "skipped": st.skipped}

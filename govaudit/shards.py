@@ -1,0 +1,80 @@
+"""Crawl one run's sites in N crawler processes at once (`govaudit crawl --workers N`).
+
+Twisted's reactor, and so one Scrapy process, uses one core; a register of many sites uses every core
+by giving each process its own share of the sites. A site belongs to exactly one process, so the
+per-host politeness limit still holds. Every process writes to the same store (SQLite in WAL mode with
+a busy timeout, batched transactions; see benchmarks/sqlite_writers.py for why not one writer).
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable
+
+
+def worker_count(requested: int | None) -> int:
+    """--workers N; 0 or None means one process per core."""
+    return requested if requested and requested > 0 else (os.cpu_count() or 1)
+
+
+def shard(sites: list[dict], n: int) -> list[list[dict]]:
+    """Deal sites round-robin (register order), so each process gets a like mix of site sizes."""
+    n = max(1, min(n, len(sites)))
+    return [sites[i::n] for i in range(n)]
+
+
+def shard_jobdir(jobdir: str | None, index: int, count: int) -> str | None:
+    """Each process resumes from its own JOBDIR; the shard count is fixed per run (run.settings)."""
+    if not jobdir:
+        return None
+    return jobdir if count == 1 else str(Path(jobdir) / f"shard-{index + 1}-of-{count}")
+
+
+def run_processes(jobs: list[dict], on_line: Callable[[str], None]) -> list[tuple[int, str | None]]:
+    """Run `python -m crawler.run` once per job at the same time; hand every stdout line to on_line
+    (on this thread) and return each process's (exit code, close reason) in job order."""
+    files, procs = [], []
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    lines: queue.Queue = queue.Queue()
+    try:
+        for job in jobs:
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False,
+                                             encoding="utf-8") as fh:
+                json.dump(job, fh, ensure_ascii=False)
+                files.append(fh.name)
+            procs.append(subprocess.Popen([sys.executable, "-m", "crawler.run", fh.name],
+                                          stdout=subprocess.PIPE, text=True, encoding="utf-8",
+                                          env=env))
+        readers = [threading.Thread(target=_pump, args=(i, p.stdout, lines), daemon=True)
+                   for i, p in enumerate(procs)]
+        for t in readers:
+            t.start()
+        reasons: list[str | None] = [None] * len(procs)
+        open_streams = len(procs)
+        while open_streams:
+            index, line = lines.get()
+            if line is None:
+                open_streams -= 1
+            elif line.startswith("GOVAUDIT-CLOSED "):
+                reasons[index] = line.split(" ", 1)[1].strip()
+            else:
+                on_line(line)
+        return [(p.wait(), reasons[i]) for i, p in enumerate(procs)]
+    except KeyboardInterrupt:
+        # Ctrl-C reached every child too (same process group): let each close its JOBDIR cleanly.
+        return [(p.wait(), None) for p in procs]
+    finally:
+        for name in files:
+            os.unlink(name)
+
+
+def _pump(index: int, stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put((index, line))
+    lines.put((index, None))

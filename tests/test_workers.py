@@ -1,0 +1,45 @@
+"""`govaudit crawl --workers N`: the register is sharded over N crawler processes writing one SQLite
+file at once; each site is crawled by exactly one of them, so results and per-host politeness are
+those of a single process."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from govaudit import samplefarm, shards
+from tests.test_audit_e2e import TIMEOUT, govaudit
+
+
+def test_shards_deal_every_site_to_exactly_one_process():
+    sites = [{"code": f"{i:010d}", "home_url": f"http://127.0.0.1/{i}"} for i in range(11)]
+    parts = shards.shard(sites, 3)
+    assert [len(p) for p in parts] == [4, 4, 3]
+    assert sorted(s["code"] for p in parts for s in p) == [s["code"] for s in sites]
+    assert len(shards.shard(sites[:2], 8)) == 2          # never an idle process
+    assert shards.shard_jobdir("/j", 1, 3) == "/j/shard-2-of-3"
+    assert shards.shard_jobdir("/j", 0, 1) == "/j"
+
+
+def test_three_workers_audit_equals_the_truth_and_stay_polite(tmp_path):
+    truth = samplefarm.load_truth()
+    db = tmp_path / "govaudit.sqlite"
+    with samplefarm.start() as farm:
+        register = farm.write_register(tmp_path / "register.csv")
+        govaudit("audit", str(register), "--as-of", str(samplefarm.AS_OF), "--out", str(tmp_path),
+                 "--db", str(db), "--timeout", TIMEOUT, "--workers", "3",
+                 "--jobdir-root", str(tmp_path / "jobs"))
+        traffic = farm.traffic()
+    results = {s["site_code"]: s for s in
+               json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["sites"]}
+    assert set(results) == set(truth["sites"])
+    for code, want in truth["sites"].items():
+        got = results[code]
+        assert got["measurements"] == want["measurements"], code
+        assert (got["score"], got["qualified"], got["vetoes"]) == \
+            (want["score"], want["qualified"], want["vetoes"]), code
+    for address, seen in traffic.items():
+        assert seen["max_active"] <= 4, (address, seen["max_active"])
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT settings FROM crawl_runs").fetchone()[0].count('"workers": 3') == 1
+    assert con.execute("SELECT COUNT(*) FROM site_crawls WHERE status = 'running'").fetchone() == (0,)
+    con.close()
