@@ -85,6 +85,181 @@ def sites_list(db):
 
 
 @cli.command()
+@click.option("--share", help="抽查比例，如 30% 或 0.3（与 --count 二选一）")
+@click.option("--count", type=click.IntRange(min=1), help="抽查网站数（与 --share 二选一）")
+@click.option("--by", default="", help="分层字段，逗号分隔：行政级别,网站类型,所属地区")
+@click.option("--min", "minimum", type=click.IntRange(min=0), default=1, show_default=True,
+              help="每层至少抽取的网站数")
+@click.option("--include-failed-last", is_flag=True, help="上次检查不合格的网站一律抽取")
+@click.option("--seed", type=int, required=True, help="随机种子（相同种子、相同名录得到相同样本）")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="样本名录文件（.xlsx 或 .csv），可直接交给 govaudit audit")
+@db_option
+def sample(share, count, by, minimum, include_failed_last, seed, out, db):
+    """按比例或数量分层随机抽取网站（季度抽查）。
+
+    \b
+    例：govaudit sample --share 30% --by 行政级别,网站类型 --seed 2026 --out 抽查名录.xlsx
+    """
+    from govaudit import sampling, spotcheck
+    engine = store.connect(db)
+    try:
+        drawn = spotcheck.draw_and_record(
+            engine, seed=seed, share=sampling.parse_share(share) if share else None, count=count,
+            by=[b.strip() for b in by.replace("，", ",").split(",") if b.strip()],
+            minimum=minimum, include_failed_last=include_failed_last)
+        path = spotcheck.write_sample(engine, drawn, out)
+    except sampling.SampleError as exc:
+        raise AuditError(str(exc)) from exc
+    console.print(f"{drawn.describe()}\n样本名录：{path}")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--name", help="网站名称（默认为主机名）")
+@click.option("--type", "site_type", default="门户网站", show_default=True, help="门户网站 或 部门网站")
+@click.option("--code", help="网站标识码（默认为主机名）")
+@click.option("--as-of", "as_of", default=None, callback=_parse_date, help="监测时间点（默认今天）")
+@click.option("--ruleset", default="census-2015", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), help="结果目录（默认 ./自查结果-<主机名>/）")
+@click.option("--timeout", type=float, help="单个请求超时秒数（默认 15）")
+@click.option("--page-budget", type=int, help="最多抓取的页面数（默认 5000）")
+def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget):
+    """自查：不用名录、不用建库，检查一个网站并逐条说明问题和整改办法。
+
+    \b
+    再次运行同一目录时自动与上次比较，列出已整改、未整改和新增的问题。
+    例：govaudit check http://www.example.gov.cn/ --name 某某县人民政府
+    """
+    from govaudit import history, selfcheck
+    out_dir = Path(out) if out else selfcheck.default_out(url)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = str(out_dir / "govaudit.sqlite")
+    engine = store.connect(db)
+    try:
+        site = selfcheck.register_site(engine, url, name, site_type, code)
+    except selfcheck.CheckError as exc:
+        raise AuditError(str(exc)) from exc
+    console.print(f"自查：{site.name}  {site.home_url}")
+    run = _crawl(engine, db, [site.code], dict(timeout=timeout, page_budget=page_budget),
+                 out_dir / "jobs", resume=False)
+    sid = pipeline.score(engine, as_of or date.today(), ruleset, None, run.id)
+    try:
+        rc = history.recheck(engine, after=sid)
+    except history.HistoryError:
+        rc = None                                  # the first check of this site
+    path = pipeline.write_reports(engine, out_dir, sid, recheck=rc)
+    _print_check(engine, sid, rc)
+    console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
+
+
+def _print_check(engine, score_run, rc):
+    from govaudit import selfcheck
+    from govaudit.recheck import FIXED, NEW, OPEN
+    row, found, not_judged = selfcheck.sections(engine, score_run)
+    if row.qualified is None:
+        console.print(f"[red]未能评估[/]：{row.note or '首页无法访问'}")
+        return
+    verdict = "[green]合格[/]" if row.qualified else "[red]不合格[/]"
+    console.print(f"\n结论：{verdict}  得分 {row.score:g}")
+    for sec in found:
+        head = "单项否决" if sec.veto else f"扣 {sec.points:g} 分"
+        console.print(f"\n[bold]【{sec.title}】{head}[/]")
+        for f in sec.findings[:20]:
+            where = f" 所在页面 {f['source_url']}" if f.get("source_url") else ""
+            console.print(f"  · {f.get('title') or ''} {f['url']}  {f['evidence']}{where}")
+        if len(sec.findings) > 20:
+            console.print(f"  …… 另有 {len(sec.findings) - 20} 条，见 ranking.xlsx 问题清单")
+        if sec.hint:
+            console.print(f"  整改办法：{sec.hint}")
+    if not found:
+        console.print("未发现扣分或否决问题。")
+    if not_judged:
+        console.print("\n[bold]本次无法判定的规则[/]")
+        for nj in not_judged:
+            console.print(f"  · {nj.title}：{nj.how}")
+    if rc is not None and rc.sites:
+        s = rc.sites[0]
+        console.print(f"\n与上次自查（{rc.before.as_of:%Y-%m-%d}）相比：已整改 {s.count(FIXED)}，"
+                      f"未整改 {s.count(OPEN)}，新增 {s.count(NEW)}")
+
+
+@cli.command()
+@click.option("--before", type=int, help="复查前的评分批次（默认：同一批网站的上一次检查）")
+@click.option("--after", type=int, help="复查的评分批次（默认：最近一次检查）")
+@click.option("--out", type=click.Path(file_okay=False),
+              help="写出复查报告的目录（ranking.xlsx 含整改情况表、results.json 含 recheck、复查通知）")
+@db_option
+def compare(before, after, out, db):
+    """整改复查：比较两次检查，逐条列出已整改、未整改、新增的问题。
+
+    \b
+    例：govaudit compare --out 复查结果/
+    """
+    from govaudit import history
+    from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED
+    engine = store.connect(db)
+    try:
+        rc = history.recheck(engine, before, after)
+    except history.HistoryError as exc:
+        raise AuditError(str(exc)) from exc
+    console.print(f"复查前：{rc.before.label}；复查：{rc.after.label}")
+    table = Table("网站", "复查前", "复查后", "已整改", "未整改", "新增", "未能复查", "整改率")
+    for s in rc.sites:
+        table.add_row(f"{s.name}（{s.code}）", _verdict_cell(s.before), _verdict_cell(s.after),
+                      str(s.count(FIXED)), str(s.count(OPEN)), str(s.count(NEW)),
+                      str(s.count(UNVERIFIED)), "—" if s.rate is None else f"{s.rate:.0%}")
+    console.print(table)
+    if out:
+        path = pipeline.write_reports(engine, out, rc.after.score_run, recheck=rc)
+        console.print(f"复查报告：{path / 'ranking.xlsx'}（整改情况）  {path / 'results.json'}")
+
+
+def _verdict_cell(a) -> str:
+    from reports.recheck_xlsx import verdict_text
+    return verdict_text(a.qualified) + ("" if a.score is None else f" {a.score:g}")
+
+
+@cli.command()
+@click.option("--by", type=click.Choice(["所属地区", "行政级别", "网站类型"]), default=None,
+              help="分组字段（默认不分组）")
+@click.option("--ruleset", default=None, help="只看按此规则集评分的检查")
+@click.option("--out", type=click.Path(dir_okay=False), help="写出趋势工作簿（.xlsx，含走势图）")
+@db_option
+def trend(by, ruleset, out, db):
+    """历次检查的合格率、平均分和各规则问题数走势。
+
+    \b
+    例：govaudit trend --by 所属地区 --out 检查趋势.xlsx
+    """
+    from govaudit import history
+    from govaudit.trend import trend as compute
+    engine = store.connect(db)
+    rows = compute(history.trend_input(engine, by, ruleset))
+    if not rows:
+        raise AuditError("库中还没有评分结果：请先运行 govaudit audit")
+    titles = _rule_titles(ruleset)
+    table = Table("监测时间点", "批次", by or "范围", "网站数", "合格", "合格率", "平均分", "主要问题")
+    for t in rows:
+        top = sorted(t.rule_sites.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        table.add_row(f"{t.as_of:%Y-%m-%d}", str(t.audit), t.group, str(t.sites), str(t.qualified),
+                      "—" if t.pass_rate is None else f"{t.pass_rate:.0%}",
+                      "—" if t.average is None else f"{t.average:g}",
+                      "、".join(f"{titles(r)} {n}" for r, n in top))
+    console.print(table)
+    if out:
+        from reports.trend_xlsx import write_trend
+        console.print(f"趋势工作簿：{write_trend(rows, by or '', titles, out)}")
+
+
+def _rule_titles(ruleset: str | None):
+    from scoring.ruleset import load_ruleset
+    rs = load_ruleset(ruleset or "census-2015")
+    known = set(rs.rule_ids())
+    return lambda r: rs.title_of(r) if r in known else r
+
+
+@cli.command()
 @crawl_options
 @click.option("--resume", is_flag=True, help="继续上次中断的抓取")
 @db_option

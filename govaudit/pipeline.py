@@ -21,6 +21,7 @@ from crawler import settings as crawl_settings
 from govaudit import shards, store
 from govaudit.observe import load_observations
 from govaudit.register import read_register
+from govaudit.spotcheck import sample_note
 from indicators import measure
 from indicators.findings import Finding
 from scoring import evaluate, rank
@@ -194,7 +195,7 @@ def load_overrides(path: str | None) -> dict | None:
 
 
 # ---- report --------------------------------------------------------------------------------
-def build_report(engine: Engine, score_run_id: int | None = None):
+def build_report(engine: Engine, score_run_id: int | None = None, recheck=None):
     from reports.model import AuditReport, SiteReport
     with Session(engine, expire_on_commit=False) as s:
         sr = s.get(store.ScoreRun, score_run_id) if score_run_id else s.scalars(
@@ -225,15 +226,17 @@ def build_report(engine: Engine, score_run_id: int | None = None):
                        rule_titles={rid: ruleset.title_of(rid) for rid in ids},
                        rule_hints={rid: ruleset.rule(rid).hint for rid in ids},
                        rules_reading={m: ruleset.rules_reading(m) for m in ruleset.measures()},
-                       sites=site_reports, crawl_summary=summary)
+                       sites=site_reports, crawl_summary=summary, recheck=recheck,
+                       sample_note=sample_note(engine, [r.site_code for r in rows]))
 
 
-def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None = None) -> Path:
+def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None = None,
+                  recheck=None) -> Path:
     from reports.ranking_xlsx import write_ranking
     from reports.results_json import write_results
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = build_report(engine, score_run_id)
+    report = build_report(engine, score_run_id, recheck)
     write_results(report, out / "results.json")
     write_ranking(report, out / "ranking.xlsx")
     return out

@@ -140,7 +140,7 @@ def _record(fname: str, row: int, v: dict[str, str], errors: list[RowError]) -> 
         ok = False
         errors.append(RowError(row, f"{fname} 第 {row} 行：{who}缺少首页网址，本行未导入"))
     else:
-        fixed = _fix_url(url)
+        fixed = fix_url(url)
         if fixed is None:
             ok = False
             errors.append(RowError(row, f"{fname} 第 {row} 行：{who}首页网址“{url}”无效"
@@ -174,7 +174,7 @@ _HOST = re.compile(r"^[\w.-]+$")  # \w: letters of any script (中文域名), di
 _OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 
 
-def _fix_url(url: str) -> str | None:
+def fix_url(url: str) -> str | None:
     """The URL to crawl: as given, with 'http://' added when the scheme is missing; None if invalid."""
     if url.startswith("//"):
         url = "http:" + url

@@ -156,6 +156,17 @@ class VerdictRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+# ---- the office's cycle: spot-check samples (抽查) -------------------------------------------
+class SampleDraw(Base):
+    """A spot-check sample as drawn, so a published ranking can say how its sites were chosen."""
+    __tablename__ = "sample_draws"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    description: Mapped[str] = mapped_column(Text)       # Chinese, as shown in 总体情况
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    site_codes: Mapped[list] = mapped_column(JSON, default=list)
+
+
 def db_url(url: str | None = None) -> str:
     """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file."""
     url = url or os.environ.get("GOVAUDIT_DB") or DEFAULT_DB

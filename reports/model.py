@@ -40,6 +40,8 @@ class AuditReport:
     sites: list[SiteReport]
     crawl_summary: dict[str, Any] | None = None   # Chinese label → value, shown on sheet 说明
     rule_hints: dict[str, str] = field(default_factory=dict)  # rule id → 整改建议 (optional)
+    sample_note: str | None = None       # how the sites were drawn (抽查), when they were
+    recheck: Any = None                  # govaudit.history.Recheck when this audit re-checks one
 
 
 def site_attr(site: SiteLike, name: str) -> str:

@@ -45,6 +45,10 @@ def write_ranking(report: AuditReport, path: str | Path) -> Path:
     _findings_sheet(wb.create_sheet("问题清单"), report)
     _measurements_sheet(wb.create_sheet("指标明细"), report)
     _about_sheet(wb.create_sheet("说明"), report)
+    if report.recheck is not None:
+        from reports.recheck_xlsx import recheck_sheet
+        recheck_sheet(wb.create_sheet("整改情况"), report.recheck.sites, report.recheck.title,
+                      lambda r: rule_title(report, r))
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())
@@ -153,6 +157,7 @@ def _about_sheet(ws: Worksheet, report: AuditReport) -> None:
         ("合格网站数", sum(v.qualified is True for v in verdicts)),
         ("不合格网站数", sum(v.qualified is False for v in verdicts)),
         ("未能评估网站数", sum(v.qualified is None for v in verdicts)),
+        ("抽取方法", report.sample_note or "未经 govaudit sample 抽样（名录中的网站全部检查）"),
     ]
     r = _section(ws, 1, "抽查说明", rows)
     if report.crawl_summary:

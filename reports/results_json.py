@@ -11,8 +11,11 @@ from reports.model import AuditReport, SiteReport, ranked, site_attr, site_code
 
 def results_dict(report: AuditReport) -> dict:
     """The results file as a dict, exactly the DOMAIN.md schema."""
-    return {"as_of": report.as_of.isoformat(), "ruleset": report.ruleset_id,
-            "sites": [_site(sr) for sr in ranked(report)]}
+    out = {"as_of": report.as_of.isoformat(), "ruleset": report.ruleset_id,
+           "sites": [_site(sr) for sr in ranked(report)]}
+    if report.recheck is not None:
+        out["recheck"] = report.recheck.to_dict()
+    return out
 
 
 def write_results(report: AuditReport, path: str | Path) -> Path:

@@ -119,9 +119,13 @@ def _bind(addresses: list[str], port: int) -> tuple[int, list[server.FarmHTTPSer
         raise
 
 
-def start(port: int = 0) -> Farm:
-    """Start every live site and the external host on one port; returns the running Farm."""
+def start(port: int = 0, phase: str = "audit") -> Farm:
+    """Start every live site and the external host on one port; returns the running Farm.
+    phase="recheck" serves the sites as they are after rectification (spec_recheck.py)."""
     site_list = sites()
+    if phase == "recheck":
+        from govaudit.samplefarm.spec_recheck import rectify
+        site_list = rectify(site_list)
     live = [s for s in site_list if not s.down]
     addresses = [s.ip for s in live] + [EXT_HOST]
     for attempt in range(20):

@@ -1,0 +1,152 @@
+"""Past audits in the store: which score runs count as audits, and their per-site results.
+
+An audit is one crawl judged at one monitoring point; when a crawl was scored several times (another
+ruleset, corrected overrides) the newest score of that crawl under the ruleset asked for stands for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit import store
+from govaudit.recheck import AuditedSite, SiteRecheck, compare
+
+
+class HistoryError(ValueError):
+    """The audits asked for do not exist; Chinese message listing the ones that do."""
+
+
+@dataclass
+class Audit:
+    score_run: int
+    crawl_run: int
+    as_of: date
+    ruleset: str
+    site_codes: frozenset[str]
+
+    @property
+    def label(self) -> str:
+        return f"第 {self.score_run} 次评分（监测时间点 {self.as_of:%Y-%m-%d}）"
+
+
+def audits(engine, ruleset: str | None = None) -> list[Audit]:
+    """One Audit per crawl run (its newest score run), oldest first."""
+    with Session(engine) as s:
+        runs = list(s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id)))
+        if ruleset:
+            runs = [r for r in runs if r.ruleset == ruleset]
+        newest = {r.crawl_run_id: r for r in runs}
+        out = []
+        for r in sorted(newest.values(), key=lambda r: r.id):
+            codes = frozenset(s.scalars(select(store.VerdictRow.site_code)
+                                        .where(store.VerdictRow.score_run_id == r.id)))
+            out.append(Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset, codes))
+    return out
+
+
+def _listing(runs: list[Audit]) -> str:
+    return "；".join(a.label for a in runs) or "（无）"
+
+
+def pick_pair(engine, before: int | None = None, after: int | None = None) -> tuple[Audit, Audit]:
+    """The two audits to compare: given score-run ids, or by default the newest audit and the
+    newest earlier audit of a different crawl that shares sites with it (same ruleset)."""
+    with Session(engine) as s:
+        all_runs = {r.id: r for r in s.scalars(select(store.ScoreRun))}
+    every = audits(engine)
+    by_id = {a.score_run: a for a in every}
+    for wanted in (before, after):
+        if wanted is not None and wanted not in by_id:
+            if wanted in all_runs:   # an older score of a re-scored crawl: still usable
+                r = all_runs[wanted]
+                by_id[wanted] = Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset,
+                                      frozenset(a for a in _codes(engine, r.id)))
+            else:
+                raise HistoryError(f"没有第 {wanted} 次评分。已有的检查：{_listing(every)}")
+    after_a = by_id[after] if after is not None else (every[-1] if every else None)
+    if after_a is None:
+        raise HistoryError("库中还没有评分结果：请先完成两次检查（govaudit audit）再复查")
+    if before is not None:
+        return by_id[before], after_a
+    earlier = [a for a in every if a.crawl_run != after_a.crawl_run and a.score_run < after_a.score_run
+               and a.ruleset == after_a.ruleset and a.site_codes & after_a.site_codes]
+    if not earlier:
+        raise HistoryError(f"找不到与{after_a.label}相同网站的更早一次检查，无法复查。"
+                           f"已有的检查：{_listing(every)}")
+    return earlier[-1], after_a
+
+
+def _codes(engine, score_run: int) -> list[str]:
+    with Session(engine) as s:
+        return list(s.scalars(select(store.VerdictRow.site_code)
+                              .where(store.VerdictRow.score_run_id == score_run)))
+
+
+def audited_sites(engine, score_run: int) -> list[AuditedSite]:
+    """Each site's verdict and the problems a rule charged it with (as the 问题清单 shows them),
+    every finding carrying the ids of those rules under "rules"."""
+    from scoring.ruleset import load_ruleset
+    with Session(engine) as s:
+        ruleset = load_ruleset(s.get(store.ScoreRun, score_run).ruleset)
+        names = {x.code: x.name for x in s.scalars(select(store.Site))}
+        rows = list(s.scalars(select(store.VerdictRow)
+                              .where(store.VerdictRow.score_run_id == score_run)))
+    out = []
+    for r in rows:
+        fired = set(r.vetoes) | {d["rule"] for d in r.deductions if d["points"] > 0}
+        charged = []
+        for f in r.findings:
+            rules = [x for x in ruleset.rules_reading(f["measure"]) if x in fired]
+            if rules:
+                charged.append(dict(f, rules=rules))
+        out.append(AuditedSite(r.site_code, names.get(r.site_code, r.site_code), r.qualified,
+                               r.score, list(r.vetoes), charged))
+    return out
+
+
+def trend_input(engine, by: str | None, ruleset: str | None = None):
+    """(as_of, score run, [trend.SiteResult]) for every audit, grouped by a register field."""
+    from govaudit.sampling import STRATA_FIELDS
+    from govaudit.trend import SiteResult
+    attr = STRATA_FIELDS[by] if by else None
+    with Session(engine) as s:
+        sites = {x.code: x for x in s.scalars(select(store.Site))}
+        out = []
+        for a in audits(engine, ruleset):
+            results = []
+            for r in s.scalars(select(store.VerdictRow)
+                               .where(store.VerdictRow.score_run_id == a.score_run)):
+                site = sites.get(r.site_code)
+                group = (getattr(site, attr) or "") if (site and attr) else ""
+                rules = list(r.vetoes) + [d["rule"] for d in r.deductions if d["points"] > 0]
+                results.append(SiteResult(group if attr else "全部", r.qualified, r.score, rules))
+            out.append((a.as_of, a.score_run, results))
+    return out
+
+
+@dataclass
+class Recheck:
+    """Two audits compared: what the 整改情况 sheet, results.json and 复查通知 show."""
+    before: Audit
+    after: Audit
+    sites: list[SiteRecheck]
+
+    @property
+    def title(self) -> str:
+        return (f"整改复查情况（复查前：{self.before.as_of:%Y-%m-%d}，"
+                f"复查：{self.after.as_of:%Y-%m-%d}）")
+
+    def to_dict(self) -> dict:
+        return {"before": {"score_run": self.before.score_run,
+                           "as_of": self.before.as_of.isoformat()},
+                "after": {"score_run": self.after.score_run, "as_of": self.after.as_of.isoformat()},
+                "sites": [rc.to_dict() for rc in self.sites]}
+
+
+def recheck(engine, before: int | None = None, after: int | None = None) -> Recheck:
+    b, a = pick_pair(engine, before, after)
+    return Recheck(b, a, compare(audited_sites(engine, b.score_run),
+                                 audited_sites(engine, a.score_run)))

@@ -1,0 +1,92 @@
+"""County self-check (自查): one site audited without a register or a database to set up.
+
+Everything lives in the output folder (its own SQLite store included), so running the check again
+after fixing compares the two runs, and the second report shows what was fixed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit import store
+from govaudit.register import fix_url, normalize_site_type
+
+# What an officer must do to judge a rule one run cannot: measurement → how to get it.
+_MONITOR = ("首页可用性需要连续 7 天、每天 20 次以上的监测：用 govaudit monitor --days 7 --per-day 24"
+            "（或每小时由 cron 运行 govaudit probe --count 1）采集后再评分")
+HOW_TO_MEASURE = {"availability_probes": _MONITOR, "availability_failures": _MONITOR}
+DEFAULT_HOW = "本次抓取未能测得该项所需数据"
+
+
+class CheckError(ValueError):
+    """The self-check cannot start; Chinese message."""
+
+
+def default_out(url: str) -> Path:
+    return Path(f"自查结果-{urlsplit(url).hostname}")
+
+
+def register_site(engine, url: str, name: str | None, site_type: str | None,
+                  code: str | None) -> store.Site:
+    """Upsert the one site being checked; its code defaults to the host name."""
+    fixed = fix_url(url.strip())
+    if not fixed:
+        raise CheckError(f"网址“{url}”无效：应为 http:// 或 https:// 开头的网站首页地址")
+    kind = normalize_site_type(site_type) if site_type else "门户网站"
+    if kind is None:
+        raise CheckError(f"网站类型“{site_type}”无法识别，应为 门户网站 或 部门网站")
+    host = urlsplit(fixed).hostname or fixed
+    with Session(engine, expire_on_commit=False) as s:
+        site = s.get(store.Site, code or host) or store.Site(code=code or host)
+        site.name, site.home_url, site.site_type = name or site.name or host, fixed, kind
+        site.updated_at = store.now()
+        s.add(site)
+        s.commit()
+        return site
+
+
+@dataclass
+class RuleSection:
+    rule: str
+    title: str
+    veto: bool
+    points: float | None
+    hint: str
+    findings: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class NotJudged:
+    rule: str
+    title: str
+    missing: list[str]
+    how: str
+
+
+def sections(engine, score_run: int) -> tuple[store.VerdictRow, list[RuleSection], list[NotJudged]]:
+    """The site's verdict, its problems grouped by rule (vetoes first), and the rules one run could
+    not judge with what to do about each."""
+    from scoring.engine import assess
+    from scoring.ruleset import load_ruleset
+    with Session(engine) as s:
+        sr = s.get(store.ScoreRun, score_run)
+        row = s.scalars(select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)).one()
+        site = s.get(store.Site, row.site_code)
+        ruleset = load_ruleset(sr.ruleset)
+    points = {d["rule"]: d["points"] for d in row.deductions if d["points"] > 0}
+    out = []
+    for rid in [*row.vetoes, *points]:
+        rule = ruleset.rule(rid)
+        found = [f for f in row.findings if rid in ruleset.rules_reading(f["measure"])]
+        out.append(RuleSection(rid, rule.title, rid in row.vetoes, points.get(rid), rule.hint, found))
+    skipped = assess(row.measurements, ruleset, is_portal=bool(site and site.is_portal)).skipped
+    not_judged = []
+    for rid in skipped:
+        missing = [m for m in ruleset.rule(rid).measures() if row.measurements.get(m) is None]
+        how = next((HOW_TO_MEASURE[m] for m in missing if m in HOW_TO_MEASURE), DEFAULT_HOW)
+        not_judged.append(NotJudged(rid, ruleset.title_of(rid), missing, how))
+    return row, out, not_judged

@@ -1,0 +1,94 @@
+"""Spot-check sampling against the store: draw from the register, remember the draw, write it out.
+
+The draw itself is govaudit.sampling (pure); this module reads the register and the last audit from
+the store and writes the sample as a register file that `govaudit audit` takes.
+"""
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govaudit import sampling, store
+from govaudit.register import OPTIONAL_HEADERS, REQUIRED_HEADERS
+
+REGISTER_HEADERS = REQUIRED_HEADERS + OPTIONAL_HEADERS
+
+
+def failed_last_audit(engine) -> set[str]:
+    """Codes of the sites judged unqualified by the most recent score run."""
+    with Session(engine) as s:
+        last = s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
+        if last is None:
+            return set()
+        return set(s.scalars(select(store.VerdictRow.site_code).where(
+            store.VerdictRow.score_run_id == last.id, store.VerdictRow.qualified.is_(False))))
+
+
+def draw_and_record(engine, *, seed: int, share=None, count=None, by=(), minimum=1,
+                    include_failed_last=False) -> sampling.Sample:
+    with Session(engine) as s:
+        sites = list(s.scalars(select(store.Site).order_by(store.Site.code)))
+    always = failed_last_audit(engine) if include_failed_last else set()
+    sample = sampling.draw(sites, seed=seed, share=share, count=count, by=by, minimum=minimum,
+                           always=always)
+    with Session(engine) as s:
+        s.add(store.SampleDraw(description=f"{date.today():%Y-%m-%d} {sample.describe()}",
+                               site_codes=sample.codes,
+                               params={"share": share, "count": count, "by": list(by),
+                                       "min": minimum, "seed": seed,
+                                       "include_failed_last": include_failed_last}))
+        s.commit()
+    return sample
+
+
+def sample_note(engine, site_codes) -> str | None:
+    """How these sites were chosen, if they are exactly a recorded draw (newest first)."""
+    wanted = sorted(site_codes)
+    with Session(engine) as s:
+        for draw in s.scalars(select(store.SampleDraw).order_by(store.SampleDraw.id.desc())):
+            if sorted(draw.site_codes) == wanted:
+                return draw.description
+    return None
+
+
+def write_sample(engine, sample: sampling.Sample, path: str | Path) -> Path:
+    """The sample as a register (.xlsx or .csv by suffix): the same headers `sites import` reads;
+    an .xlsx also gets a second sheet 抽样说明 with the draw and its strata."""
+    path = Path(path)
+    with Session(engine) as s:
+        rows = [s.get(store.Site, code) for code in sample.codes]
+    values = [[r.name, r.code, r.home_url, r.sponsor, r.level, r.region, r.site_type] for r in rows]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(REGISTER_HEADERS)
+            w.writerows(values)
+        return path
+    if path.suffix.lower() != ".xlsx":
+        raise sampling.SampleError(f"输出文件 {path} 应以 .xlsx 或 .csv 结尾")
+    from openpyxl import Workbook
+    from reports.cells import fit_columns, put_row
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "抽查网站名录"
+    put_row(ws, 1, REGISTER_HEADERS)
+    for i, row in enumerate(values, start=2):
+        put_row(ws, i, row)
+    fit_columns(ws)
+    info = wb.create_sheet("抽样说明")
+    put_row(info, 1, ["抽样方法", sample.describe()])
+    put_row(info, 2, ["抽取日期", date.today().isoformat()])
+    put_row(info, 4, [*(sample.by or ["全部"]), "在册网站数", "抽取数", "其中上次不合格"])
+    for i, st in enumerate(sample.strata, start=5):
+        put_row(info, i, [*(st.key or ("全部",)), st.population, st.drawn, st.forced])
+    fit_columns(info)
+    from io import BytesIO
+    from reports.files import write_atomically
+    buf = BytesIO()
+    wb.save(buf)
+    return write_atomically(path, buf.getvalue())
