@@ -1,0 +1,156 @@
+"""The office's cycle end to end: audit the farm, the sites rectify (spec_recheck.py), audit again,
+compare. Every planted change must get its status, every untouched problem must remain, and the
+site that is down at the re-check cannot be re-checked."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from govaudit import recheck as rc
+from govaudit import samplefarm
+from govaudit.samplefarm import spec_recheck
+
+SITES = ["9901000001", "9901000012", "9901230001", "9901230101"]
+AS_OF = str(samplefarm.AS_OF)
+
+
+def govaudit(*args: str) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "govaudit.cli", *args], capture_output=True,
+                          text=True, encoding="utf-8", timeout=600,
+                          env=dict(os.environ, COLUMNS="200"))   # an office monitor, not 80 columns
+    assert proc.returncode == 0, f"govaudit {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
+    proc.flat = proc.stdout.replace("\n", "")      # the terminal wraps long lines at 80 columns
+    return proc
+
+
+def write_register(farm, path: Path) -> Path:
+    farm.write_register(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text("\ufeff" + "\n".join([lines[0]] + [l for l in lines[1:]
+                                                        if l.split(",")[1] in SITES]) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cycle")
+    db = str(tmp / "store.sqlite")
+    common = ("--as-of", AS_OF, "--db", db, "--timeout", "3", "--jobdir-root", str(tmp / "jobs"))
+    with samplefarm.start() as farm:
+        port = farm.port
+        reg = write_register(farm, tmp / "register.csv")
+        govaudit("audit", str(reg), "--out", str(tmp / "before"), *common)
+    with samplefarm.start(port, phase="recheck") as farm:
+        govaudit("audit", str(reg), "--out", str(tmp / "after"), *common)
+    proc = govaudit("compare", "--out", str(tmp / "recheck"), "--db", db)
+    before = json.loads((tmp / "before" / "results.json").read_text(encoding="utf-8"))
+    results = json.loads((tmp / "recheck" / "results.json").read_text(encoding="utf-8"))
+    return tmp, db, port, before, results, proc.flat
+
+
+def statuses(results, code):
+    site = next(s for s in results["recheck"]["sites"] if s["site_code"] == code)
+    return site, {(f["kind"], f["url"]): f["status"] for f in site["findings"]}
+
+
+def url(port, code, path):
+    host = {"9901230001": 3, "9901230101": 6}[code]
+    return f"http://127.0.1.{host}:{port}{path}"
+
+
+def test_rectified_problems_are_fixed_and_the_rest_remain(cycle):
+    _, _, port, _, results, _ = cycle
+    site, st = statuses(results, "9901230001")
+    fixed = {k for k, v in st.items() if v == rc.FIXED}
+    assert fixed == {("stale_column", url(port, "9901230001", "/xwzx/xzyw/")),
+                     ("dead_link", url(port, "9901230001", spec_recheck.FIXED_LINK_QINGHE))}
+    assert set(st.values()) == {rc.FIXED, rc.OPEN}            # nothing new, nothing unverifiable
+    assert "homepage_not_updated" in site["before"]["vetoes"]
+    assert "homepage_not_updated" not in site["after"]["vetoes"]
+    assert site["rate"] == pytest.approx(2 / len(st), abs=1e-4)
+
+
+def test_a_new_problem_is_new_and_a_removed_one_fixed(cycle):
+    _, _, port, _, results, _ = cycle
+    _, st = statuses(results, "9901230101")
+    assert {k for k, v in st.items() if v == rc.FIXED} == {
+        ("dead_link", url(port, "9901230101", spec_recheck.FIXED_LINK_LIULIN))}
+    assert {k for k, v in st.items() if v == rc.NEW} == {
+        ("dead_link", url(port, "9901230101", spec_recheck.NEW_DEAD_LINK_LIULIN))}
+    assert {v for k, v in st.items() if k[1].endswith(("/xczx/", "/lyzt/")) is False} <= {rc.OPEN}
+
+
+def test_a_site_down_at_the_recheck_is_not_counted_as_fixed(cycle):
+    _, _, _, before, results, _ = cycle
+    site, st = statuses(results, spec_recheck.DOWN_AT_RECHECK)
+    assert site["after"]["qualified"] is None and site["rate"] is None
+    assert st and set(st.values()) == {rc.UNVERIFIED}
+    assert site["before"]["qualified"] is False
+
+
+def test_an_unchanged_site_keeps_every_problem(cycle):
+    _, _, _, _, results, _ = cycle
+    site, st = statuses(results, "9901000001")
+    assert st and set(st.values()) == {rc.OPEN}
+    assert site["before"] == site["after"]
+
+
+def test_recheck_sheet_and_terminal_summary(cycle):
+    tmp, _, port, _, _, stdout = cycle
+    ws = openpyxl.load_workbook(tmp / "recheck" / "ranking.xlsx")["整改情况"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    summary = {r[0]: r for r in rows[2:6]}
+    assert summary["9901230101"][6:10] == [1, summary["9901230101"][7], 1, 0]
+    assert summary["9901000012"][4] == "未能评估"
+    fixed_link = url(port, "9901230101", spec_recheck.FIXED_LINK_LIULIN)
+    row = next(r for r in ws.iter_rows() if r[5].value == fixed_link)
+    assert row[2].value == rc.FIXED and row[5].hyperlink.target == fixed_link
+    assert "清河县人民政府（9901230001）" in stdout and "整改率" in stdout
+
+
+def test_sample_with_failed_last_draws_the_failed_sites(cycle):
+    tmp, db, _, _, results, _ = cycle
+    out = tmp / "sample.csv"
+    govaudit("sample", "--share", "1%", "--min", "0", "--include-failed-last", "--seed", "1",
+             "--out", str(out), "--db", db)
+    failed = {s["site_code"] for s in json.loads((tmp / "after" / "results.json")
+                                                  .read_text(encoding="utf-8"))["sites"]
+              if s["qualified"] is False}
+    drawn = {line.split(",")[1] for line in out.read_text(encoding="utf-8-sig").splitlines()[1:]}
+    assert failed and drawn == failed
+
+
+def test_trend_across_the_two_audits(cycle):
+    tmp, db, _, before, _, _ = cycle
+    proc = govaudit("trend", "--by", "行政级别", "--out", str(tmp / "trend.xlsx"), "--db", db)
+    ws = openpyxl.load_workbook(tmp / "trend.xlsx")["检查趋势"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    first = [r for r in rows if r[1] == rows[0][1]]
+    whole = next(r for r in first if r[2] == "全部")
+    assessed = [s for s in before["sites"] if s["qualified"] is not None]
+    assert whole[3:6] == [len(SITES), len(assessed), sum(s["qualified"] for s in assessed)]
+    assert len({r[1] for r in rows}) == 2 and "合格率走势" in openpyxl.load_workbook(
+        tmp / "trend.xlsx").sheetnames
+    assert "县级" in proc.stdout
+
+
+def test_self_check_twice_shows_what_was_fixed(tmp_path):
+    args = ("--name", "清河县柳林镇人民政府", "--as-of", AS_OF, "--out", str(tmp_path / "自查"),
+            "--timeout", "3")
+    with samplefarm.start() as farm:
+        port = farm.port
+        home = farm.base_url("9901230101")
+        first = govaudit("check", home, *args).flat
+    assert "【链接可用性】" in first and f"127.0.1.6:{port}/ztzl/xczx/" in first
+    assert "本次无法判定的规则" in first and "govaudit monitor" in first
+    with samplefarm.start(port, phase="recheck") as farm:
+        second = govaudit("check", home, *args).flat
+    assert "已整改 1" in second and "新增 1" in second
+    assert (tmp_path / "自查" / "ranking.xlsx").exists()
