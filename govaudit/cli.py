@@ -197,12 +197,19 @@ def compare(before, after, out, db):
     例：govaudit compare --out 复查结果/
     """
     from govaudit import history
-    from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED
     engine = store.connect(db)
     try:
         rc = history.recheck(engine, before, after)
     except history.HistoryError as exc:
         raise AuditError(str(exc)) from exc
+    _print_recheck(rc)
+    if out:
+        path = pipeline.write_reports(engine, out, rc.after.score_run, recheck=rc)
+        console.print(f"复查报告：{path / 'ranking.xlsx'}（整改情况）  {path / 'results.json'}")
+
+
+def _print_recheck(rc) -> None:
+    from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED
     console.print(f"复查前：{rc.before.label}；复查：{rc.after.label}")
     table = Table("网站", "复查前", "复查后", "已整改", "未整改", "新增", "未能复查", "整改率")
     for s in rc.sites:
@@ -210,9 +217,6 @@ def compare(before, after, out, db):
                       str(s.count(FIXED)), str(s.count(OPEN)), str(s.count(NEW)),
                       str(s.count(UNVERIFIED)), "—" if s.rate is None else f"{s.rate:.0%}")
     console.print(table)
-    if out:
-        path = pipeline.write_reports(engine, out, rc.after.score_run, recheck=rc)
-        console.print(f"复查报告：{path / 'ranking.xlsx'}（整改情况）  {path / 'results.json'}")
 
 
 def _verdict_cell(a) -> str:
@@ -318,8 +322,14 @@ def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, pa
 @click.option("--timeout", type=float, help="单个请求超时秒数")
 @click.option("--db", default=None,
               help="数据库（默认每次新建 demo-output/govaudit.sqlite）；样例网站每次启动端口不同")
-def demo(out, as_of, timeout, db):
-    """启动内置的样例政府网站（本机回环地址），完整检查一遍，结果写入 ./demo-output/。"""
+@click.option("--recheck", is_flag=True,
+              help="再演示整改复查：样例网站整改后，抽取上次不合格网站及 30% 其他网站复查，写出整改情况")
+def demo(out, as_of, timeout, db, recheck):
+    """启动内置的样例政府网站（本机回环地址），完整检查一遍，结果写入 ./demo-output/。
+
+    \b
+    例：govaudit demo            govaudit demo --recheck
+    """
     from govaudit import samplefarm
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -335,9 +345,28 @@ def demo(out, as_of, timeout, db):
                       f"名录：{register}")
         _audit(register, as_of or samplefarm.AS_OF, out_dir, "census-2015", None, db,
                (), dict(timeout=timeout), out_dir / "jobs")
+        port = farm.port
+    if recheck:
+        _demo_recheck(out_dir, port, as_of or samplefarm.AS_OF, db, timeout)
 
 
-def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root):
+def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
+    """The second half of a quarter: the sites rectify, the office draws the re-check sample
+    (every failed site plus a share of the others) and audits it again on the same port."""
+    from govaudit import history, samplefarm, spotcheck
+    engine = store.connect(db)
+    drawn = spotcheck.draw_and_record(engine, seed=2026, share=0.3, by=["行政级别"],
+                                      include_failed_last=True)
+    sample_file = spotcheck.write_sample(engine, drawn, out_dir / "复查名录.xlsx")
+    console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（govaudit/samplefarm/spec_recheck.py）。"
+                  f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
+    with samplefarm.start(port, phase="recheck"):
+        _audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
+               dict(timeout=timeout), out_dir / "jobs", recheck=True)
+
+
+def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
+           recheck=False):
     engine = store.connect(db)
     result = pipeline.import_register(engine, register)
     _print_register_messages(result)
@@ -346,7 +375,12 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
     sid = pipeline.score(engine, as_of, ruleset, overrides)
     _print_summary(engine, sid)
-    path = pipeline.write_reports(engine, out, sid)
+    rc = None
+    if recheck:
+        from govaudit import history
+        rc = history.recheck(engine, after=sid)
+        _print_recheck(rc)
+    path = pipeline.write_reports(engine, out, sid, recheck=rc)
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
 
 
