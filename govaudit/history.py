@@ -36,53 +36,45 @@ def audits(engine, ruleset: str | None = None) -> list[Audit]:
     """One Audit per crawl run (its newest score run), oldest first."""
     with Session(engine) as s:
         runs = list(s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id)))
-        if ruleset:
-            runs = [r for r in runs if r.ruleset == ruleset]
-        newest = {r.crawl_run_id: r for r in runs}
-        out = []
-        for r in sorted(newest.values(), key=lambda r: r.id):
-            codes = frozenset(s.scalars(select(store.VerdictRow.site_code)
-                                        .where(store.VerdictRow.score_run_id == r.id)))
-            out.append(Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset, codes))
-    return out
+    newest = {r.crawl_run_id: r.id for r in runs if not ruleset or r.ruleset == ruleset}
+    return [audit(engine, sid) for sid in sorted(newest.values())]
 
 
-def _listing(runs: list[Audit]) -> str:
-    return "；".join(a.label for a in runs) or "（无）"
+def audit(engine, score_run: int) -> Audit | None:
+    with Session(engine) as s:
+        r = s.get(store.ScoreRun, score_run)
+        if r is None:
+            return None
+        codes = frozenset(s.scalars(select(store.VerdictRow.site_code)
+                                    .where(store.VerdictRow.score_run_id == r.id)))
+        return Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset, codes)
 
 
 def pick_pair(engine, before: int | None = None, after: int | None = None) -> tuple[Audit, Audit]:
     """The two audits to compare: given score-run ids, or by default the newest audit and the
     newest earlier audit of a different crawl that shares sites with it (same ruleset)."""
-    with Session(engine) as s:
-        all_runs = {r.id: r for r in s.scalars(select(store.ScoreRun))}
     every = audits(engine)
-    by_id = {a.score_run: a for a in every}
-    for wanted in (before, after):
-        if wanted is not None and wanted not in by_id:
-            if wanted in all_runs:   # an older score of a re-scored crawl: still usable
-                r = all_runs[wanted]
-                by_id[wanted] = Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset,
-                                      frozenset(a for a in _codes(engine, r.id)))
-            else:
-                raise HistoryError(f"没有第 {wanted} 次评分。已有的检查：{_listing(every)}")
-    after_a = by_id[after] if after is not None else (every[-1] if every else None)
-    if after_a is None:
+    listing = "；".join(a.label for a in every) or "（无）"
+
+    def given(sid: int) -> Audit:
+        found = audit(engine, sid)
+        if found is None:
+            raise HistoryError(f"没有第 {sid} 次评分。已有的检查：{listing}")
+        return found
+
+    if after is not None:
+        after_a = given(after)
+    elif every:
+        after_a = every[-1]
+    else:
         raise HistoryError("库中还没有评分结果：请先完成两次检查（govaudit audit）再复查")
     if before is not None:
-        return by_id[before], after_a
+        return given(before), after_a
     earlier = [a for a in every if a.crawl_run != after_a.crawl_run and a.score_run < after_a.score_run
                and a.ruleset == after_a.ruleset and a.site_codes & after_a.site_codes]
     if not earlier:
-        raise HistoryError(f"找不到与{after_a.label}相同网站的更早一次检查，无法复查。"
-                           f"已有的检查：{_listing(every)}")
+        raise HistoryError(f"找不到与{after_a.label}相同网站的更早一次检查，无法复查。已有的检查：{listing}")
     return earlier[-1], after_a
-
-
-def _codes(engine, score_run: int) -> list[str]:
-    with Session(engine) as s:
-        return list(s.scalars(select(store.VerdictRow.site_code)
-                              .where(store.VerdictRow.score_run_id == score_run)))
 
 
 def audited_sites(engine, score_run: int) -> list[AuditedSite]:

@@ -154,3 +154,11 @@ def test_self_check_twice_shows_what_was_fixed(tmp_path):
         second = govaudit("check", home, *args).flat
     assert "已整改 1" in second and "新增 1" in second
     assert (tmp_path / "自查" / "ranking.xlsx").exists()
+
+
+def test_compare_names_the_audits_that_exist(cycle):
+    _, db, _, _, _, _ = cycle
+    proc = subprocess.run([sys.executable, "-m", "govaudit.cli", "compare", "--before", "99",
+                           "--db", db], capture_output=True, text=True, encoding="utf-8")
+    assert proc.returncode == 2
+    assert "没有第 99 次评分。已有的检查：第 1 次评分（监测时间点 2026-11-22）；第 2 次评分" in proc.stderr

@@ -118,3 +118,10 @@ def test_sample_command_writes_a_register_audit_can_take(tmp_path):
     bad = cli("sample", "--share", "30%", "--by", "地区", "--seed", "1", "--out",
               str(tmp_path / "x.csv"), "--db", db)
     assert bad.returncode == 2 and "不能按“地区”分层" in bad.stderr
+
+
+def test_compare_without_two_audits_lists_what_exists(tmp_path):
+    proc = cli("compare", "--db", str(tmp_path / "empty.sqlite"))
+    assert proc.returncode == 2 and "请先完成两次检查" in proc.stderr
+    proc = cli("compare", "--before", "7", "--db", str(tmp_path / "empty.sqlite"))
+    assert proc.returncode == 2 and "请先完成两次检查" in proc.stderr
