@@ -161,4 +161,4 @@ def test_compare_names_the_audits_that_exist(cycle):
     proc = subprocess.run([sys.executable, "-m", "govaudit.cli", "compare", "--before", "99",
                            "--db", db], capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 2
-    assert "没有第 99 次评分。已有的检查：第 1 次评分（监测时间点 2026-11-22）；第 2 次评分" in proc.stderr
+    assert "没有第 99 次评分。已有的检查：第 1 次评分（监测时间点 2026-11-22）；第 2 次评分" in proc.stderr.replace("\n", "")
