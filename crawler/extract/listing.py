@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 import config
 
@@ -19,6 +20,12 @@ _CUT = ("…", "...", "..", "……")
 _PIN_CLASS = re.compile(r"^(top|is[-_]?top|zd|zhiding|sticky|pinned|ding|settop)$")
 _PIN_LABEL = re.compile(r"^\s*[\[【(（]?\s*置顶\s*[\]】)）]?\s*")
 _OPTIONAL_BRACKETS = re.compile(r"^[\[【(（]|[\]】)）]$")
+# A breadcrumb written as a list row or table row: 您的当前位置：首页 > … or 首页 -> 政府文件 -> …
+_CRUMB_ROW = re.compile(r"^\s*(您?(的|现在的|当前的)?(当前)?所?在?位置(是)?\s*[:：]|首页\s*(>|->|»|›|＞|/|→))")
+# Where an undated link leads to a column or a site (…/czyjs/, index.html, a bare host), not to
+# one published item: navigation, footer and friend-link rows look like that.
+_COLUMN_LAST_SEGMENT = re.compile(r"^((index|default|main|home)(_\d+)?\.\w+)?$", re.I)
+_ID_DIGITS = re.compile(r"\d{4}")
 
 
 @dataclass
@@ -68,7 +75,9 @@ def _text_outside(entry, skip) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def _item_from_entry(entry, resolver) -> ListItem | None:
+def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
+    """The entry's item and whether its title is short (an undated shortcut unless its list says
+    otherwise), or None when the entry is no item at all."""
     anchors = []
     for a in entry.iter("a"):
         url = resolver(a.get("href"))
@@ -83,10 +92,12 @@ def _item_from_entry(entry, resolver) -> ListItem | None:
         return None
     pinned = _is_pinned(entry, a)
     title = _PIN_LABEL.sub("", title) if pinned else title
-    d, partial, date_text = find_date_match(_text_outside(entry, a))
-    if d is None and partial is None and len(title) < settings.get("undated_item_min_title"):
-        return None   # shortcut / icon links (网上办事, 领导信箱), not published items
-    return ListItem(title, url, d, partial, date_text, pinned)
+    outside = _text_outside(entry, a)
+    if _CRUMB_ROW.match(outside) or _CRUMB_ROW.match(" ".join(text_of(entry).split())):
+        return None
+    d, partial, date_text = find_date_match(outside)
+    return (ListItem(title, url, d, partial, date_text, pinned),
+            len(title) < settings.get("undated_item_min_title"))
 
 
 def _entries(elements, page=None):
@@ -102,10 +113,54 @@ def _entries(elements, page=None):
 
 def list_items(page) -> list[ListItem]:
     """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order."""
+    return _select([(entry.getparent(), found) for entry in _entries(page.iter_elements(), page)
+                    if (found := _item_from_entry(entry, page.resolve)) is not None])
+
+
+def _is_dated(item: ListItem) -> bool:
+    return item.date is not None or item.partial is not None
+
+
+def _leads_to_column(url: str) -> bool:
+    parts = urlsplit(url)
+    last = parts.path.rsplit("/", 1)[-1]
+    if _COLUMN_LAST_SEGMENT.match(last):
+        return True
+    # …/ztzl/ndgzbb: a directory written without its slash (an article has an extension,
+    # a query or an id number)
+    return "." not in last and not parts.query and not _ID_DIGITS.search(last)
+
+
+def _select(rows: list) -> list[ListItem]:
+    """Which rows a person reads as list items, judged per list (the rows' common parent).
+
+    Dated rows always count. A list that is mostly dated keeps its undated rows unless their
+    title is a short label. On a page with no dated row at all, a list that clearly dominates the
+    page (信息公开指南: 44 departments, against a few menus of 5–10 links) keeps every row, short
+    names such as 市教育局 included. Any other undated row counts only when it has a real title
+    and leads to an article rather than to a column or a site (a footer 栏目 menu, friend links).
+    """
+    groups: dict = {}
+    for parent, (item, _) in rows:
+        counts = groups.setdefault(parent, [0, 0])
+        counts[0] += 1
+        counts[1] += _is_dated(item)
+    main = None
+    if not any(dated for _, dated in groups.values()):
+        sizes = sorted(((n, id(p), p) for p, (n, _) in groups.items()), reverse=True)
+        runner_up = sizes[1][0] if len(sizes) > 1 else 0
+        if sizes and sizes[0][0] >= max(settings.get("undated_list_min_rows"), 2 * runner_up):
+            main = sizes[0][2]
     out: list[ListItem] = []
-    for entry in _entries(page.iter_elements(), page):
-        item = _item_from_entry(entry, page.resolve)
-        if item is not None:
+    for parent, (item, short) in rows:
+        size, dated = groups[parent]
+        if _is_dated(item) or parent is main:
+            keep = True
+        elif 2 * dated >= size:
+            keep = not short
+        else:
+            keep = not short and not _leads_to_column(item.url)
+        if keep:
             out.append(item)
     return out
 
@@ -115,12 +170,9 @@ def items_from_records(records: list[str], base_url: str) -> list[ListItem]:
     if not records:
         return []
     fragment = parse_fragment("".join(records))
-    out = []
-    for entry in _entries(fragment.iter()):
-        item = _item_from_entry(entry, lambda href: resolve(href, base_url))
-        if item is not None:
-            out.append(item)
-    return out
+    return _select([(entry.getparent(), found) for entry in _entries(fragment.iter())
+                    if (found := _item_from_entry(entry, lambda href: resolve(href, base_url)))
+                    is not None])
 
 
 def _label(a) -> str:
