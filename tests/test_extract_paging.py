@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from crawler.extract.listing import ListItem
+from crawler.extract.listing import ListItem, list_items
 from crawler.extract.page import parse_page
 from crawler.extract.paging import DataproxyRequest, hanweb_dataproxy, next_pages, parse_dataproxy
 
@@ -105,3 +105,37 @@ def test_parse_dataproxy_answer():
                  "2026-01-02", False)]
     assert parse_dataproxy("", "http://h.gov.cn/") == []
     assert parse_dataproxy("<html>500 error</html>", "http://h.gov.cn/") == []
+
+
+def test_trs_inline_pager_without_create_page_html():
+    html = r"""<div class="page"><script>var currentPage = 0;var prevPage = currentPage-1;
+    var nextPage = currentPage+1;var countPage = 4//共多少页
+    if(countPage>1&&currentPage!=(countPage-1))
+    document.write("<a href=\"index"+"_"+nextPage+"."+"html\">下一页</a>");</script></div>"""
+    assert next_pages(parse_page(html, T + "index.html")) == [
+        T + "index_1.html", T + "index_2.html", T + "index_3.html"]
+    on_third = html.replace("currentPage = 0", "currentPage = 2")
+    assert next_pages(parse_page(on_third, T + "index_2.html")) == [
+        T + "index.html", T + "index_1.html", T + "index_3.html"]
+
+
+def test_jcms_jpage_init_data_records_and_proxy_requests():
+    records = ",".join(
+        f"'<li><a href=\"/art/2014/7/{d}/art_30067_{d}.html\">南通市某项目招标公告第{d}号</a>"
+        f"<span>[2014-07-{d:02d}]</span></li>'" for d in range(1, 26))
+    html = f"""<div id="49468"><script>var InitData49468;InitData49468=[{records}];
+    $(function(){{$('#49468').jpage({{themeName:'default',totalRecord:80,dataStore:InitData49468,
+    groupSize:1,proxyUrl:'/module/jslib/jquery/jpage/dataproxy.jsp',perPage:25,
+    ajaxParam:{{col:1,appid:'1',webid:60,path:'/',columnid:30067,unitid:'49468',permissiontype:0}}}});}});
+    </script></div>"""
+    page = parse_page(html, "http://zfcg.nt.gov.cn/col/col30067/index.html")
+    items = list_items(page)
+    assert (len(items), items[0].url, items[0].date) == (
+        25, "http://zfcg.nt.gov.cn/art/2014/7/1/art_30067_1.html", date(2014, 7, 1))
+    proxy = ("http://zfcg.nt.gov.cn/module/jslib/jquery/jpage/dataproxy.jsp?col=1&appid=1&webid=60"
+             "&path=%2F&columnid=30067&unitid=49468&permissiontype=0")
+    assert hanweb_dataproxy(page) == [
+        DataproxyRequest(f"{proxy}&startrecord=26&endrecord=50&perpage=25", 26, 50),
+        DataproxyRequest(f"{proxy}&startrecord=51&endrecord=75&perpage=25", 51, 75),
+        DataproxyRequest(f"{proxy}&startrecord=76&endrecord=100&perpage=25", 76, 100),
+    ]

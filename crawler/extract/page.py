@@ -63,6 +63,10 @@ _NEXTGROUP = re.compile(r"<nextgroup\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s
 _TOTAL = re.compile(r"<totalrecord\b[^>]*>\s*(\d+)\s*</totalrecord>", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.I)
 _DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
+# The oldest JCMS lists keep their records in a JS array: InitData49468=['<a …>…</a>', …];
+_INIT_DATA = re.compile(r"\bInitData(\w*)\s*=\s*\[(.*?)\]\s*;", re.S)
+_JS_STRING = re.compile(r"'((?:\\.|[^'\\])*)'|\"((?:\\.|[^\"\\])*)\"", re.S)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 
 
 @dataclass
@@ -89,6 +93,25 @@ def parse_datastore_text(text: str) -> tuple[list[str], str | None, int | None]:
             nextgroup = htmllib.unescape(h.group(1)).strip()
     t = _TOTAL.search(text)
     return records, nextgroup, (int(t.group(1)) if t else None)
+
+
+def _js_unescape(text: str) -> str:
+    def one(m: re.Match) -> str:
+        esc = m.group(1)
+        if esc[0] in "ux" and len(esc) > 1:
+            return chr(int(esc[1:], 16))
+        return {"n": "\n", "t": "\t", "r": ""}.get(esc, esc)
+    return _JS_ESCAPE.sub(one, text)
+
+
+def parse_init_data(script_text: str) -> list[tuple[str, list[str]]]:
+    """(unit id, records' HTML) of each InitData array in a script."""
+    out = []
+    for m in _INIT_DATA.finditer(script_text):
+        records = [_js_unescape(a if a is not None else b).strip()
+                   for a, b in _JS_STRING.findall(m.group(2))]
+        out.append((m.group(1), [r for r in records if r]))
+    return out
 
 
 def parse_fragment(markup: str) -> etree._Element:
@@ -257,6 +280,11 @@ class Page:
         found: list[Datastore] = []
         for script in self.body.iter("script"):
             text = script.text or ""
+            if "InitData" in text:
+                # The pager target is the unit id the array is named after ($('#49468').jpage)
+                found += [Datastore(records, None, None, unit or None, script)
+                          for unit, records in parse_init_data(text) if records]
+                continue
             if "<datastore" not in text.lower():
                 continue
             records, nextgroup, total = parse_datastore_text(text)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from . import settings
 from .links import canonical_url
@@ -19,7 +19,17 @@ _NEXT_TEXTS = frozenset({"下一页", "下页", "后页", "下一页>", "下一�
 _NEXT_STRIP = re.compile(r"[\s>»›＞》<《«‹\[\]【】]+")
 _PAGER_TOTAL = re.compile(r"totalRecord\s*:\s*['\"]?(\d+)", re.I)
 _PAGER_PER = re.compile(r"perPage\s*:\s*['\"]?(\d+)", re.I)
-_PAGER_TARGET = re.compile(r"""\$\(\s*['"]#([^'"]+)['"]\s*\)\s*\.\s*pager\s*\(""", re.I)
+_PAGER_GROUP = re.compile(r"groupSize\s*:\s*['\"]?(\d+)", re.I)
+_PAGER_PROXY = re.compile(r"""proxyUrl\s*:\s*['"]([^'"]+)['"]""", re.I)
+_PAGER_PARAMS = re.compile(r"ajaxParam\s*:\s*\{([^}]*)\}", re.I)
+_JS_PAIR = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([\w.-]+))""")
+# Hanweb/JCMS pagers: $('#4512').pager({…}) and the older $('#49468').jpage({…})
+_PAGER_TARGET = re.compile(r"""\$\(\s*['"]#([^'"]+)['"]\s*\)\s*\.\s*j?pager?\s*\(""", re.I)
+# TRS inline pager without createPageHTML: var countPage = 56 … "index"+"_"+nextPage+"."+"html"
+_INLINE_NEXT = re.compile(
+    r"""([\w.-]+?)(?:\\?["']\s*\+\s*["']_["']|_\\?["'])\s*\+\s*nextPage\s*\+\s*["']\.(?:["']\s*\+\s*["'])?(\w+)""")
+_COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
+_CURRENT_PAGE = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,20 @@ def _trs_pages(page, scripts: list[str]) -> list[str]:
             for n in range(min(total, 10000)):
                 name = f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"
                 out.append(urljoin(page.url, name))
+    return out
+
+
+def _inline_trs_pages(page, scripts: list[str]) -> list[str]:
+    """index_1.html … from a TRS template that writes its own pager from countPage/nextPage."""
+    out: list[str] = []
+    for script in scripts:
+        target = _INLINE_NEXT.search(script)
+        count = _COUNT_PAGE.search(script)
+        if not target or not count:
+            continue
+        base, ext = target.group(1), target.group(2)
+        for n in range(min(int(count.group(1)), 10000)):
+            out.append(urljoin(page.url, f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"))
     return out
 
 
@@ -103,7 +127,9 @@ def next_pages(page) -> list[str]:
     here = canonical_url(page.url)
     seen = {here}
     out = []
-    for url in _trs_pages(page, _scripts(page)) + _query_pages(page) + _next_links(page):
+    scripts = _scripts(page)
+    for url in _trs_pages(page, scripts) + _inline_trs_pages(page, scripts) + _query_pages(page) \
+            + _next_links(page):
         key = canonical_url(url)
         if key not in seen:
             seen.add(key)
@@ -117,36 +143,59 @@ def _with_range(href: str, start: int, end: int, per_page: int) -> str:
     return f"{href}{sep}startrecord={start}&endrecord={end}&perpage={per_page}"
 
 
+@dataclass(frozen=True)
+class _Pager:
+    total: int | None
+    per_page: int | None
+    group_size: int | None
+    proxy: str | None       # proxyUrl with its ajaxParam, for lists without a nextgroup
+
+
+def _pager_of(tail: str) -> _Pager:
+    def num(pattern):
+        m = pattern.search(tail)
+        return int(m.group(1)) if m else None
+    proxy = _PAGER_PROXY.search(tail)
+    href = None
+    if proxy:
+        params = _PAGER_PARAMS.search(tail)
+        pairs = [(k, next((v for v in vals if v), ""))
+                 for k, *vals in _JS_PAIR.findall(params.group(1))] if params else []
+        pairs = [(k, v) for k, v in pairs if k.lower() not in ("startrecord", "endrecord", "perpage")]
+        href = proxy.group(1) + ("?" + urlencode(pairs) if pairs else "")
+    return _Pager(num(_PAGER_TOTAL), num(_PAGER_PER), num(_PAGER_GROUP), href)
+
+
 def hanweb_dataproxy(page) -> list[DataproxyRequest]:
     """The dataproxy.jsp requests that fetch the records not already in the page's datastore.
 
     Each request asks for one more group of the size the page itself carried (e.g. 45 records =
-    3 pages of 15), as the Hanweb pager does: startrecord=46&endrecord=90&perpage=15.
-    A datastore whose total is unknown gives no requests (there is nothing to say where to stop).
+    3 pages of 15), as the Hanweb pager does: startrecord=46&endrecord=90&perpage=15; a jpage
+    pager that names its groupSize asks for perPage × groupSize. Records in a <datastore> continue
+    through its nextgroup link; records in an InitData array through the pager's proxyUrl.
+    A list whose total is unknown gives no requests (there is nothing to say where to stop).
     """
-    scripts = _scripts(page)
-    pagers: dict[str | None, tuple[int | None, int | None]] = {}
-    for script in scripts:
+    pagers: dict[str | None, _Pager] = {}
+    for script in _scripts(page):
         for m in _PAGER_TARGET.finditer(script):
-            tail = script[m.end():m.end() + 2000]
-            total = _PAGER_TOTAL.search(tail)
-            per = _PAGER_PER.search(tail)
-            pagers[m.group(1)] = (int(total.group(1)) if total else None,
-                                  int(per.group(1)) if per else None)
+            pagers[m.group(1)] = _pager_of(script[m.end():m.end() + 2000])
     out: list[DataproxyRequest] = []
+    none = _Pager(None, None, None, None)
     for ds in page.datastores:
-        if not ds.nextgroup:
+        pager = pagers.get(ds.container_id, none)
+        if pager == none and len(page.datastores) == 1 and pagers:
+            pager = next(iter(pagers.values()))
+        href = ds.nextgroup or pager.proxy
+        total = ds.totalrecord if ds.totalrecord is not None else pager.total
+        if not href or total is None:
             continue
-        pager_total, per_page = pagers.get(ds.container_id, (None, None))
-        if pager_total is None and per_page is None and len(page.datastores) == 1 and pagers:
-            pager_total, per_page = next(iter(pagers.values()))
-        total = ds.totalrecord if ds.totalrecord is not None else pager_total
-        if total is None:
-            continue
-        per_page = per_page or settings.get("hanweb_per_page")
+        per_page = pager.per_page or settings.get("hanweb_per_page")
         have = len(ds.records)
-        group = have if have >= per_page else per_page * 3
-        href = urljoin(page.base_url, ds.nextgroup)
+        if pager.group_size:
+            group = per_page * pager.group_size
+        else:
+            group = have if have >= per_page else per_page * 3
+        href = urljoin(page.base_url, href)
         start = have + 1
         while start <= total:
             end = start + group - 1
