@@ -114,3 +114,20 @@ def test_canonical_url(url, expected):
 
 def test_canonical_url_keeps_unlisted_params():
     assert canonical_url("http://x.gov.cn/a?sid=1&id=2", []) == "http://x.gov.cn/a?id=2&sid=1"
+
+
+def test_attachments_written_by_script_are_attachment_links():
+    html = """<div class="TRS_Editor">正文</div>
+    <script>var hasFJ='<a href="./P020260903553980549840.docx">附件1：企业名单.docx</a><BR/><a href="./P020260903553980810778.docx">附件2：项目名单.docx</a>';
+    if(hasFJ!=''){var FJarr=hasFJ.split("<BR/>");document.write('<div>附件下载：</div>');}</script>
+    <script>var att = '<a href="./P020160711317006236449.xlsx">上海市印花税应税凭证清单</a>';</script>
+    <script>document.write("<a href=\\"../201606/t20160630_425198.html\\">上一篇</a>")</script>"""
+    base = "http://www.x.gov.cn/gsgg/202609/t20260903_16027723.html"
+    assert extract_links(parse_page(html, base)) == [
+        Link("http://www.x.gov.cn/gsgg/202609/P020260903553980549840.docx", "附件1：企业名单.docx",
+             "attachment", "a"),
+        Link("http://www.x.gov.cn/gsgg/202609/P020260903553980810778.docx", "附件2：项目名单.docx",
+             "attachment", "a"),
+        Link("http://www.x.gov.cn/gsgg/202609/P020160711317006236449.xlsx", "上海市印花税应税凭证清单",
+             "attachment", "a"),
+    ]   # (a page link written by script is not followed: only attachments are read from scripts)

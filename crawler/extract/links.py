@@ -18,6 +18,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Characters kept as they are when percent-encoding a path or query (existing %XX stays).
 _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
+# An attachment link inside a script string (TRS: var hasFJ='<a href="./P0….docx">…</a>';
+# var att = '<a href="./P020160711317006236449.xlsx">…'), written into the page by document.write.
+_SCRIPT_HREF = re.compile(r"""<a\b[^>]*?href\s*=\s*\\?["']([^"'\\]+)\\?["'][^>]*>([^<]*)""", re.I)
 
 
 
@@ -91,6 +94,13 @@ def extract_links(page) -> list[Link]:
     seen: set[str] = set()
     out: list[Link] = []
     for el in page.iter_elements():
+        if el.tag == "script" and el.text and "href" in el.text:
+            for href, text in _SCRIPT_HREF.findall(el.text):
+                url = page.resolve(href)
+                if url and url not in seen and link_kind(url) == "attachment":
+                    seen.add(url)
+                    out.append(Link(url, " ".join(text.split()), "attachment", "a"))
+            continue
         attr = _LINK_ATTRS.get(el.tag)
         if attr is None:
             continue
