@@ -62,3 +62,15 @@ def test_normalize_label():
     assert [normalize_label(x) for x in ("GB2312", "gbk", "x-gbk", "cp936", "GB18030", "UTF8",
                                           "latin1", "no-such", None)] == \
         ["gb18030", "gb18030", "gb18030", "gb18030", "gb18030", "utf-8", "iso8859-1", None, None]
+
+
+def test_gbk_page_declaring_utf8_is_read_as_gb18030_not_cp949():
+    # The declared UTF-8 fails; a statistical guess called these bytes cp949 (무멩繫列).
+    body = '<html><head><meta charset="UTF-8"><title>公告通知</title></head><body>公告通知</body></html>' \
+        .encode("gbk")
+    text, enc = decode_body(body, "text/html")
+    assert (enc, "<title>公告通知</title>" in text) == ("gb18030", True)
+    # A UTF-8 page with one stray byte stays UTF-8 rather than becoming GB18030 mojibake.
+    body = ('<meta charset="utf-8"><p>' + "政府信息公开" * 20).encode() + b"\xff</p>"
+    text, enc = decode_body(body, None)
+    assert enc == "utf-8" and text.count("政府信息公开") == 20

@@ -41,11 +41,13 @@ def _try(body: bytes, encoding: str | None) -> str | None:
 
 
 def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
-    """(text, encoding): BOM, HTTP charset, <meta> charset, UTF-8, charset-normalizer, in that order.
+    """(text, encoding): BOM, HTTP charset, <meta> charset, UTF-8, GB18030, charset-normalizer.
 
-    A declared charset that does not decode the bytes is passed over (servers often send a default
-    "utf-8" for GBK pages); if nothing decodes cleanly the first declared charset is used with
-    replacement characters. Never raises.
+    A declared charset that does not decode the bytes is passed over (servers and templates often
+    say "utf-8" for GBK pages). Then UTF-8 is tried; then, when a charset was declared, GB18030
+    before any statistical guess — a GBK page labelled UTF-8 must not come out as cp949
+    (무멩繫列 for 公告通知). A page that is UTF-8 but for a stray byte stays UTF-8. If nothing
+    decodes cleanly the first declared charset is used with replacement characters. Never raises.
     """
     body = body or b""
     for bom, enc in _BOMS:
@@ -60,13 +62,16 @@ def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
     if m:
         declared.append(normalize_label(m.group(1).decode("ascii", "replace")) or "")
     declared = [d for d in declared if d]
-    for enc in declared:
+    for enc in declared + ["utf-8"]:
         text = _try(body, enc)
         if text is not None:
             return text, enc
-    text = _try(body, "utf-8")
-    if text is not None:
-        return text, "utf-8"
+    if _mostly_utf8(body):
+        return body.decode("utf-8", errors="replace"), "utf-8"
+    if declared:
+        text = _try(body, "gb18030")
+        if text is not None:
+            return text, "gb18030"
     guess = _guess(body)
     if guess:
         text = _try(body, guess)
@@ -74,6 +79,14 @@ def decode_body(body: bytes, content_type: str | None) -> tuple[str, str]:
             return text, guess
     enc = declared[0] if declared else (guess or "gb18030")
     return body.decode(enc, errors="replace"), enc
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """UTF-8 with at most a few broken bytes (a truncated paste), not another encoding."""
+    text = body.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    wide = sum(1 for ch in text if ord(ch) > 0x7f) - bad
+    return wide > 0 and bad * 50 <= wide
 
 
 def _guess(body: bytes) -> str | None:
