@@ -4,8 +4,6 @@ Each command maps to one stage of govaudit.pipeline; every command takes --db (o
 """
 from __future__ import annotations
 
-import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -13,37 +11,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govaudit import pipeline, store
+from govaudit import cliopts, pipeline, store
+from govaudit.cliopts import as_of_option, db_option, parse_date, ranged
 from govaudit.pipeline import AuditError
 
 console = Console()
-err = Console(stderr=True)
-
-db_option = click.option("--db", envvar="GOVAUDIT_DB", default=None,
-                         help="数据库：SQLite 文件路径或 SQLAlchemy URL（默认 ./govaudit.sqlite）")
-
-
-def as_of_option(required=True):
-    return click.option("--as-of", "as_of", required=required, default=None,
-                        callback=_parse_date, help="监测时间点 YYYY-MM-DD")
-
-
-def _parse_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"“{value}”不是有效日期，应为 YYYY-MM-DD，例如 2026-11-22")
-
+err = cliopts.err
 
 def crawl_options(f):
     for opt in reversed([
         click.option("--site", "sites", multiple=True, help="只抓取这些网站标识码（可重复）"),
-        click.option("--timeout", type=float, help="单个请求超时秒数（默认 15）"),
-        click.option("--per-host", type=int, help="每个主机的并发请求数（默认 4）"),
-        click.option("--page-budget", type=int, help="每个网站最多抓取的页面数（默认 5000）"),
-        click.option("--workers", type=int,
+        click.option("--timeout", type=ranged("download_timeout"), help="单个请求超时秒数（默认 15）"),
+        click.option("--per-host", type=ranged("concurrent_requests_per_host"),
+                     help="每个主机的并发请求数（默认 4）"),
+        click.option("--page-budget", type=ranged("page_budget"),
+                     help="每个网站最多抓取的页面数（默认 5000）"),
+        click.option("--workers", type=ranged("workers"),
                      help="抓取进程数（默认为 CPU 核数）；每个网站只由一个进程抓取"),
         click.option("--jobdir-root", default=".govaudit-jobs", show_default=True,
                      help="断点续抓状态目录"),
@@ -53,35 +36,54 @@ def crawl_options(f):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli():
+@click.version_option(package_name="govaudit", prog_name="govaudit", message="%(prog)s %(version)s")
+@click.option("--debug", is_flag=True, help="出错时显示详细的出错位置（traceback）")
+def cli(debug):
     """govaudit：按全国政府网站普查规则检查政府网站。"""
 
 
 @cli.group()
 def sites():
-    """网站名录（政府网站基本信息表）。"""
+    """网站名录（政府网站基本信息表）。
+
+    \b
+    示例：govaudit sites import 政府网站基本信息表.xlsx
+    """
 
 
 @sites.command("import")
 @click.argument("register", type=click.Path(dir_okay=False))
 @db_option
 def sites_import(register, db):
-    """导入网站名录（.xlsx 或 .csv），按网站标识码更新。"""
-    engine = store.connect(db)
-    result = pipeline.import_register(engine, register)
-    _print_register_messages(result)
+    """导入网站名录（.xlsx 或 .csv），按网站标识码更新。
+
+    \b
+    示例：govaudit sites import 政府网站基本信息表.xlsx --db govaudit.sqlite
+    """
+    result = _import(store.connect(db), register)
     console.print(f"已导入 {len(result.sites)} 个网站"
                   + (f"，{_errors(result)} 行有错误未导入" if _errors(result) else ""))
 
 
 @sites.command("list")
+@click.option("--region", help="只列出所属地区包含这些字的网站")
+@click.option("--level", help="只列出该行政级别的网站（省级/地市级/县级/乡镇，也接受 市级 等写法）")
+@click.option("--limit", type=ranged("list_limit"), default=100, show_default=True,
+              help="最多列出多少个网站")
 @db_option
-def sites_list(db):
-    """列出名录中的网站。"""
-    table = Table("网站标识码", "网站名称", "首页网址", "行政级别", "网站类型")
-    for s in pipeline.registered_sites(store.connect(db)):
-        table.add_row(s.code, s.name, s.home_url, s.level, s.site_type)
+def sites_list(region, level, limit, db):
+    """列出名录中的网站（可按地区、行政级别筛选）。
+
+    \b
+    示例：govaudit sites list --region 华阳 --level 县级 --limit 20
+    """
+    shown, total = pipeline.list_sites(store.connect(db), region=region, level=level, limit=limit)
+    table = Table("网站标识码", "网站名称", "首页网址", "行政级别", "所属地区", "网站类型")
+    for s in shown:
+        table.add_row(s.code, s.name, s.home_url, s.level, s.region, s.site_type)
     console.print(table)
+    more = f"，只列出前 {len(shown)} 个（用 --limit 调整）" if total > len(shown) else ""
+    console.print(f"共 {total} 个网站{more}")
 
 
 @cli.command()
@@ -268,7 +270,11 @@ def _rule_titles(ruleset: str | None):
 @click.option("--resume", is_flag=True, help="继续上次中断的抓取")
 @db_option
 def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, db):
-    """抓取名录中的网站（或 --site 指定的网站）。"""
+    """抓取名录中的网站（或 --site 指定的网站）。
+
+    \b
+    示例：govaudit crawl --db govaudit.sqlite --timeout 15 --per-host 4
+    """
     engine = store.connect(db)
     _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
                                    workers=workers), jobdir_root, resume)
@@ -280,21 +286,29 @@ def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, d
               help="规则集名称或 YAML 文件路径")
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
               help="栏目分类覆盖文件（YAML）")
-@click.option("--run", "run_id", type=int, help="评分哪一次抓取（默认最近一次）")
+@click.option("--run", "run_id", type=cliopts.RUN_ID, help="评分哪一次抓取（默认最近一次完整的抓取）")
 @db_option
 def score(as_of, ruleset, overrides, run_id, db):
-    """计算指标并按规则集评分、排名。"""
+    """计算指标并按规则集评分、排名。
+
+    \b
+    示例：govaudit score --as-of 2026-11-22 --ruleset census-2015 --db govaudit.sqlite
+    """
     engine = store.connect(db)
-    sid = pipeline.score(engine, as_of, ruleset, overrides, run_id)
+    sid = pipeline.score(engine, as_of, ruleset, overrides, run_id, notify=_notice)
     _print_summary(engine, sid)
 
 
 @cli.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
-@click.option("--score-run", type=int, help="哪一次评分（默认最近一次）")
+@click.option("--score-run", type=cliopts.RUN_ID, help="哪一次评分（默认最近一次）")
 @db_option
 def report(out, score_run, db):
-    """写出 results.json 和 ranking.xlsx。"""
+    """写出 results.json 和 ranking.xlsx。
+
+    \b
+    示例：govaudit report --out out/ --db govaudit.sqlite
+    """
     path = pipeline.write_reports(store.connect(db), out, score_run)
     console.print(f"报告已写入 {path}/results.json 和 {path}/ranking.xlsx")
 
@@ -309,7 +323,11 @@ def report(out, score_run, db):
 @db_option
 def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, page_budget,
           workers, jobdir_root, db):
-    """一次完成：导入名录 → 抓取 → 评分 → 报告。"""
+    """一次完成：导入名录 → 抓取 → 评分 → 报告。
+
+    \b
+    示例：govaudit audit 政府网站基本信息表.xlsx --as-of 2026-11-22 --out out/
+    """
     _audit(register, as_of, out, ruleset, overrides, db, sites,
            dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers),
            jobdir_root)
@@ -317,9 +335,9 @@ def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, pa
 
 @cli.command()
 @click.option("--out", default="demo-output", show_default=True, type=click.Path(file_okay=False))
-@click.option("--as-of", "as_of", default=None, callback=_parse_date,
+@click.option("--as-of", "as_of", default=None, callback=parse_date,
               help="监测时间点（默认为样例网站的监测时间点）")
-@click.option("--timeout", type=float, help="单个请求超时秒数")
+@click.option("--timeout", type=ranged("download_timeout"), help="单个请求超时秒数")
 @click.option("--db", default=None,
               help="数据库（默认每次新建 demo-output/govaudit.sqlite）；样例网站每次启动端口不同")
 @click.option("--recheck", is_flag=True,
@@ -368,12 +386,11 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
            recheck=False):
     engine = store.connect(db)
-    result = pipeline.import_register(engine, register)
-    _print_register_messages(result)
+    result = _import(engine, register)
     console.print(f"名录：导入 {len(result.sites)} 个网站")
     codes = sites or [s.code for s in result.sites]
     _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
-    sid = pipeline.score(engine, as_of, ruleset, overrides)
+    sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice)
     _print_summary(engine, sid)
     rc = None
     if recheck:
@@ -410,6 +427,26 @@ def _crawl(engine, db, codes, overrides, jobdir_root, resume):
     return run
 
 
+def _import(engine, register):
+    """Read and upsert the register with a progress bar; refuse a register that loaded nothing."""
+    with Progress(TextColumn("[bold]导入名录"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def on_batch(done, total):
+            progress.update(task, completed=done, total=total)
+        result = pipeline.import_register(engine, register, on_batch)
+    _print_register_messages(result)
+    if not result.sites:
+        raise AuditError(f"名录 {Path(register).name} 中没有一行可以导入"
+                         + (f"（{_errors(result)} 行有错误，见上）" if _errors(result) else "（文件中没有数据行）"))
+    return result
+
+
+def _notice(message: str) -> None:
+    err.print(f"[yellow]提示[/] {message}", highlight=False)
+
+
 def _errors(result) -> int:
     return sum(1 for e in result.errors if e.level == "error")
 
@@ -435,19 +472,7 @@ def _print_summary(engine, score_run_id):
 
 
 def main(argv=None):
-    from govaudit.register import RegisterError
-    from scoring.ruleset import RulesetError
-    try:
-        cli.main(args=argv, prog_name="govaudit", standalone_mode=False)
-    except (AuditError, RegisterError, RulesetError, OSError) as exc:
-        err.print(f"[red]错误：[/]{exc}")
-        sys.exit(2)
-    except click.exceptions.Abort:
-        err.print("已中止")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    cliopts.run(cli, argv)
 
 
 if __name__ == "__main__":

@@ -34,18 +34,40 @@ class AuditError(Exception):
 
 
 # ---- register ------------------------------------------------------------------------------
-def import_register(engine: Engine, path: str | Path):
-    """Upsert the register's good rows by 网站标识码; returns the RegisterResult (rows + errors)."""
+def import_register(engine: Engine, path: str | Path,
+                    on_batch: Callable[[int, int], None] | None = None):
+    """Upsert the register's good rows by 网站标识码, in batches; returns the RegisterResult (rows +
+    errors). on_batch(done, total) is called after each batch (the CLI's progress bar)."""
     result = read_register(path)
-    with Session(engine) as s:
-        for rec in result.sites:
-            site = s.get(store.Site, rec.code) or store.Site(code=rec.code)
-            site.name, site.home_url, site.sponsor = rec.name, rec.home_url, rec.sponsor
-            site.level, site.region, site.site_type = rec.level, rec.region, rec.site_type
-            site.updated_at = store.now()
-            s.add(site)
-        s.commit()
+    stamp = store.now()
+    rows = [{"code": r.code, "name": r.name, "home_url": r.home_url, "sponsor": r.sponsor,
+             "level": r.level, "region": r.region, "site_type": r.site_type, "updated_at": stamp}
+            for r in result.sites]
+    for start in range(0, len(rows), IMPORT_BATCH):
+        store.upsert(engine, store.Site.__table__, rows[start:start + IMPORT_BATCH], ["code"])
+        if on_batch:
+            on_batch(min(start + IMPORT_BATCH, len(rows)), len(rows))
     return result
+
+
+IMPORT_BATCH = 2000   # rows per upsert statement: one round trip each, well under SQLite's limits
+
+
+def list_sites(engine: Engine, region: str | None = None, level: str | None = None,
+               limit: int | None = None) -> tuple[list[store.Site], int]:
+    """Registered sites matching the filters (first `limit` by code) and how many match in all."""
+    from sqlalchemy import func
+    from govaudit.register import normalize_level
+    where = []
+    if region:
+        where.append(store.Site.region.contains(region))
+    if level:
+        where.append(store.Site.level == (normalize_level(level) or level))
+    with Session(engine) as s:
+        total = s.scalar(select(func.count()).select_from(store.Site).where(*where))
+        shown = list(s.scalars(select(store.Site).where(*where).order_by(store.Site.code)
+                               .limit(limit)))
+    return shown, total
 
 
 def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list[store.Site]:
@@ -133,20 +155,20 @@ def _close_leftover_sites(conn, run_id: int) -> None:
 
 # ---- score ---------------------------------------------------------------------------------
 def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
-          overrides_path: str | None = None, crawl_run_id: int | None = None) -> int:
-    """Measure and judge every site of a crawl run; returns the new score run's id."""
+          overrides_path: str | None = None, crawl_run_id: int | None = None,
+          notify: Callable[[str], None] = lambda message: None) -> int:
+    """Measure and judge every site of a crawl run (by default the latest complete one); returns the
+    new score run's id. notify() receives what the user should know (which run, unused overrides)."""
     ruleset = load_ruleset(ruleset_name)
     taxonomy = config.load_yaml("taxonomy.yaml")
     overrides = load_overrides(overrides_path)
     with Session(engine, expire_on_commit=False) as s:
-        run = s.get(store.CrawlRun, crawl_run_id) if crawl_run_id else s.scalars(
-            select(store.CrawlRun).order_by(store.CrawlRun.id.desc()).limit(1)).first()
-        if run is None:
-            raise AuditError("库中还没有抓取记录：请先运行 govaudit crawl")
+        run = pick_crawl_run(s, crawl_run_id)
         crawls = list(s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.run_id == run.id)
                                 .order_by(store.SiteCrawl.site_code)))
         sites = {x.code: x for x in s.scalars(select(store.Site))}
-    results = []
+    notify(f"评分使用第 {run.id} 次抓取（{_run_label(run)}）")
+    results, used_overrides = [], set()
     for sc in crawls:
         site = sites.get(sc.site_code)
         portal = bool(site and site.is_portal)
@@ -157,6 +179,15 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
         if sc.status != "ok" and sc.error:
             verdict.note = sc.error
         results.append((verdict, measurements, findings))
+        used_overrides.update(_override_keys_used(overrides, obs.columns))
+    if overrides:
+        unused = [k for k in overrides if k not in used_overrides]
+        if len(unused) == len(overrides):
+            raise AuditError(f"栏目分类覆盖文件 {overrides_path} 中的条目没有一个对应到第 {run.id} 次"
+                             f"抓取发现的栏目（{'、'.join(map(str, unused))}）：请检查栏目网址或栏目名称")
+        if unused:
+            notify(f"栏目分类覆盖文件 {overrides_path} 中这些条目没有对应的栏目，未生效："
+                   + "、".join(map(str, unused)))
     rank([v for v, _, _ in results])
     with Session(engine) as s:
         score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.ref)
@@ -173,6 +204,41 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
         return score_run.id
 
 
+RUN_STATUS = {"done": "完整", "interrupted": "中断，未完成", "running": "未完成或正在进行",
+              "failed": "失败"}
+
+
+def _run_label(run: store.CrawlRun) -> str:
+    when = (run.finished_at or run.started_at).strftime("%Y-%m-%d %H:%M")
+    return f"{RUN_STATUS.get(run.status, run.status)}，{len(run.site_codes)} 个网站，{when}"
+
+
+def pick_crawl_run(s: Session, run_id: int | None) -> store.CrawlRun:
+    """The crawl run to score: the one asked for, else the latest complete one. A run that failed or
+    was interrupted is never picked by default: it would judge sites on a fragment."""
+    runs = list(s.scalars(select(store.CrawlRun).order_by(store.CrawlRun.id)))
+    if not runs:
+        raise AuditError("库中还没有抓取记录：请先运行 govaudit crawl")
+    listing = "；".join(f"第 {r.id} 次（{_run_label(r)}）" for r in runs)
+    if run_id is not None:
+        run = next((r for r in runs if r.id == run_id), None)
+        if run is None:
+            raise AuditError(f"没有第 {run_id} 次抓取。库中的抓取：{listing}")
+        return run
+    done = [r for r in runs if r.status == "done"]
+    if not done:
+        raise AuditError(f"库中没有完整的抓取（{listing}）：请用 govaudit crawl --resume 把中断的抓取"
+                         f"做完，或用 --run N 明确指定要评分的那一次")
+    return done[-1]
+
+
+def _override_keys_used(overrides: dict | None, columns) -> set:
+    from crawler.extract.columns import override_key
+    if not overrides:
+        return set()
+    return {override_key(overrides, c.name, c.url) for c in columns} - {None}
+
+
 def load_overrides(path: str | None) -> dict | None:
     """The user's per-column category overrides: {column URL or column name: category}."""
     if not path:
@@ -182,9 +248,10 @@ def load_overrides(path: str | None) -> dict | None:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise AuditError(f"栏目分类覆盖文件 {path} 无法读取：{exc}") from exc
-    columns = data.get("columns", data) if isinstance(data, dict) else None
-    if not isinstance(columns, dict):
-        raise AuditError(f"栏目分类覆盖文件 {path} 格式不对：应为“栏目网址或栏目名称: 分类”的映射")
+    columns = data.get("columns") if isinstance(data, dict) else None
+    if not isinstance(columns, dict) or not columns:
+        raise AuditError(f"栏目分类覆盖文件 {path} 格式不对：应以 columns: 开头，其下每行"
+                         f"“栏目网址或栏目名称: 分类”，例如\ncolumns:\n  本县要闻: news")
     known = set(config.load_yaml("taxonomy.yaml")["categories"])
     bad = {k: v for k, v in columns.items() if v not in known}
     if bad:
@@ -234,9 +301,9 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
                   recheck=None) -> Path:
     from reports.ranking_xlsx import write_ranking
     from reports.results_json import write_results
+    report = build_report(engine, score_run_id, recheck)   # first: no score, no empty folder
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = build_report(engine, score_run_id, recheck)
     write_results(report, out / "results.json")
     write_ranking(report, out / "ranking.xlsx")
     return out

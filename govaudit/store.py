@@ -11,9 +11,13 @@ from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, create_engine, event, insert)
-from sqlalchemy.engine import Engine
+                        UniqueConstraint, create_engine, event, insert, select)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from govaudit import store_errors
+from govaudit.store_errors import StoreError
 
 DEFAULT_DB = "sqlite:///govaudit.sqlite"
 
@@ -168,19 +172,45 @@ class SampleDraw(Base):
 
 
 def db_url(url: str | None = None) -> str:
-    """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file."""
+    """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file.
+    postgres:// and postgresql:// mean PostgreSQL through psycopg 3 (the driver we install)."""
     url = url or os.environ.get("GOVAUDIT_DB") or DEFAULT_DB
     if "://" not in url:
-        url = "sqlite:///" + str(Path(url).resolve())
+        return "sqlite:///" + str(Path(url).resolve())
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgres", "postgresql"):
+        url = "postgresql+psycopg://" + rest
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise StoreError(f"数据库地址 {store_errors.shown(url)} 无效：应为 SQLite 文件路径或 "
+                         f"postgresql://用户@主机:端口/库名") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise StoreError(f"不支持的数据库 {backend}（{store_errors.shown(url)}）："
+                         f"{store_errors.SUPPORTED}")
     return url
 
 
+# The store the current command opened last: main() names it when a later error comes from it.
+current_url: str | None = None
+
+
 def connect(url: str | None = None) -> Engine:
-    url = db_url(url)
-    sqlite = url.startswith("sqlite")
+    """Open (and create if needed) the store; StoreError with a Chinese hint when it cannot be used.
+    A SQLite file the user may not write (read-only file or folder) opens read-only: it can still be
+    listed and reported."""
+    global current_url
+    url = current_url = db_url(url)
+    store_errors.check_sqlite_location(url)
+    path = store_errors.sqlite_path(url)
+    if path is not None and path.exists() and not _writable(path):
+        return _connect_read_only(url, path)
     # Several crawler processes write one SQLite file (govaudit crawl --workers): a writer that
-    # finds the file locked waits up to 60 s for its turn instead of failing.
-    engine = create_engine(url, future=True, connect_args={"timeout": 60} if sqlite else {})
+    # finds the file locked waits up to 60 s for its turn instead of failing. An unreachable
+    # PostgreSQL server is reported after 10 s instead of hanging.
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, future=True,
+                           connect_args={"timeout": 60} if sqlite else {"connect_timeout": 10})
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # WAL: the crawler writes while the CLI reads progress
@@ -189,8 +219,31 @@ def connect(url: str | None = None) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
-    Base.metadata.create_all(engine)
+    try:
+        Base.metadata.create_all(engine)
+    except Exception as exc:  # noqa: BLE001 - drivers raise more than DBAPI errors (e.g. idna)
+        engine.dispose()
+        raise StoreError(store_errors.explain(exc, url)) from exc
     return engine
+
+
+def _writable(path: Path) -> bool:
+    # SQLite also writes beside the file (-wal, -shm), so the folder must be writable too.
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect_read_only(url: str, path: Path) -> Engine:
+    """mode=ro reads a file in a read-only place; a WAL file there needs immutable=1 (no -shm)."""
+    for flag in ("mode=ro", "immutable=1"):
+        engine = create_engine(f"sqlite:///file:{path}?{flag}&uri=true", future=True)
+        try:
+            with engine.connect() as conn:
+                conn.execute(select(Site.code).limit(1)).all()
+            return engine
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            error = exc
+    raise StoreError(store_errors.explain(error, url)) from error
 
 
 def insert_ignore(engine: Engine, table, rows: Iterable[dict]) -> None:
@@ -215,3 +268,18 @@ def insert_ignore_many(engine: Engine, batches: Iterable[tuple]) -> None:
         for table, rows in batches:
             conn.execute(dialect_insert(table).on_conflict_do_nothing() if dialect_insert
                          else insert(table), rows)
+
+
+def upsert(engine: Engine, table, rows: list[dict], key: list[str]) -> None:
+    """Insert rows or, where `key` already exists, overwrite the other columns (register import)."""
+    if not rows:
+        return
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    stmt = dialect_insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=key, set_={
+        c: stmt.excluded[c] for c in rows[0] if c not in key})
+    with engine.begin() as conn:
+        conn.execute(stmt, rows)

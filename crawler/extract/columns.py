@@ -246,15 +246,9 @@ def classify_column(name: str | None, column_type: str | None, taxonomy: dict,
     cats: dict = taxonomy.get("categories", taxonomy)
     if overrides:
         table = overrides.get("columns") if isinstance(overrides.get("columns"), dict) else overrides
-        if url:
-            key = _url_key(url)
-            for k, v in table.items():
-                if isinstance(k, str) and "/" in k and _url_key(k) == key:
-                    return v, "override"
-        if name:
-            for k, v in table.items():
-                if isinstance(k, str) and _norm(k) == _norm(name):
-                    return v, "override"
+        key = override_key(table, name, url)
+        if key is not None:
+            return table[key], "override"
     category = _lookup(cats, column_type, "column_types", "column_types")
     if category:
         return category, "meta"
@@ -262,6 +256,20 @@ def classify_column(name: str | None, column_type: str | None, taxonomy: dict,
     if category:
         return category, "name"
     return None, None
+
+
+def override_key(table: dict, name: str | None, url: str | None) -> str | None:
+    """The key of the user's override table that names this column (its URL first, then its name)."""
+    if url:
+        wanted = _url_key(url)
+        for k in table:
+            if isinstance(k, str) and "/" in k and _url_key(k) == wanted:
+                return k
+    if name:
+        for k in table:
+            if isinstance(k, str) and _norm(k) == _norm(name):
+                return k
+    return None
 
 
 def _lookup(cats: dict, value: str | None, exact_key: str, part_key: str) -> str | None:
