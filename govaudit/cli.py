@@ -4,6 +4,7 @@ Each command maps to one stage of govaudit.pipeline; every command takes --db (o
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -88,9 +89,9 @@ def sites_list(region, level, limit, db):
 
 @cli.command()
 @click.option("--share", help="抽查比例，如 30% 或 0.3（与 --count 二选一）")
-@click.option("--count", type=click.IntRange(min=1), help="抽查网站数（与 --share 二选一）")
+@click.option("--count", type=cliopts.IntRange(min=1), help="抽查网站数（与 --share 二选一）")
 @click.option("--by", default="", help="分层字段，逗号分隔：行政级别,网站类型,所属地区")
-@click.option("--min", "minimum", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("--min", "minimum", type=cliopts.IntRange(min=0), default=1, show_default=True,
               help="每层至少抽取的网站数")
 @click.option("--include-failed-last", is_flag=True, help="上次检查不合格的网站一律抽取")
 @click.option("--seed", type=int, required=True, help="随机种子（相同种子、相同名录得到相同样本）")
@@ -121,11 +122,11 @@ def sample(share, count, by, minimum, include_failed_last, seed, out, db):
 @click.option("--name", help="网站名称（默认为主机名）")
 @click.option("--type", "site_type", default="门户网站", show_default=True, help="门户网站 或 部门网站")
 @click.option("--code", help="网站标识码（默认为主机名）")
-@click.option("--as-of", "as_of", default=None, callback=_parse_date, help="监测时间点（默认今天）")
+@click.option("--as-of", "as_of", default=None, callback=parse_date, help="监测时间点（默认今天）")
 @click.option("--ruleset", default="census-2015", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), help="结果目录（默认 ./自查结果-<主机名>/）")
-@click.option("--timeout", type=float, help="单个请求超时秒数（默认 15）")
-@click.option("--page-budget", type=int, help="最多抓取的页面数（默认 5000）")
+@click.option("--timeout", type=ranged("download_timeout"), help="单个请求超时秒数（默认 15）")
+@click.option("--page-budget", type=ranged("page_budget"), help="最多抓取的页面数（默认 5000）")
 def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget):
     """自查：不用名录、不用建库，检查一个网站并逐条说明问题和整改办法。
 
@@ -187,8 +188,8 @@ def _print_check(engine, score_run, rc):
 
 
 @cli.command()
-@click.option("--before", type=int, help="复查前的评分批次（默认：同一批网站的上一次检查）")
-@click.option("--after", type=int, help="复查的评分批次（默认：最近一次检查）")
+@click.option("--before", type=cliopts.RUN_ID, help="复查前的评分批次（默认：同一批网站的上一次检查）")
+@click.option("--after", type=cliopts.RUN_ID, help="复查的评分批次（默认：最近一次检查）")
 @click.option("--out", type=click.Path(file_okay=False),
               help="写出复查报告的目录（ranking.xlsx 含整改情况表、results.json 含 recheck、复查通知）")
 @db_option

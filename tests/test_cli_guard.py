@@ -90,9 +90,21 @@ def _commands(group: click.Group, path=()):
 def test_every_command_help_shows_one_example(capsys):
     for path, _ in _commands(cli):
         _, out, _ = run(capsys, *path, "--help")
-        examples = re.findall(r"示例：(govaudit .+)", out)
+        examples = re.findall(r"(?:示)?例：(govaudit .+)", out)
         assert len(examples) == 1, f"govaudit {' '.join(path)} --help: {examples}"
         assert examples[0].startswith("govaudit " + path[0]), examples[0]
+
+
+NOT_RANGED = {("sample", "seed")}   # any integer is a valid seed
+
+
+def test_every_numeric_option_has_a_range():
+    for path, cmd in _commands(cli):
+        for param in cmd.params:
+            if isinstance(param.type, (click.types.IntParamType, click.types.FloatParamType)) \
+                    and (path[-1], param.name) not in NOT_RANGED:
+                assert isinstance(param.type, click.types._NumberRangeBase), \
+                    f"govaudit {' '.join(path)} {param.opts[0]}: give it a range (govaudit.cliopts)"
 
 
 # ---- store problems: one message, a hint, exit 2 ----------------------------------------------
