@@ -6,12 +6,24 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    # os.umask can only be read by setting it; set it straight back (single-threaded report writing).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> Path:
+    """Write via a temp file in the same folder, then rename over `path`.
+
+    mkstemp creates its file 0600; the report is for the office's other users too, so the file gets
+    the mode an ordinary open() would give it (0666 less the umask) before it is renamed in place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            os.fchmod(fh.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
