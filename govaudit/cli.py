@@ -19,6 +19,26 @@ from govaudit.pipeline import AuditError
 console = Console()
 err = cliopts.err
 
+
+def report_options(f):
+    from reports.settings import GROUP_FIELDS
+    for opt in reversed([
+        click.option("--notices/--no-notices", default=True, show_default=True,
+                     help="是否为有问题的网站生成整改通知（notices/网站标识码.docx）"),
+        click.option("--group-by", type=click.Choice(list(GROUP_FIELDS)),
+                     help="排名分组（默认取报告设置 group_by，不设则不分组）"),
+        click.option("--report-config", type=click.Path(exists=True, dir_okay=False),
+                     help="报告设置文件（YAML，格式见 config/report.yaml）"),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _report_settings(report_config, group_by):
+    from reports.settings import load_report_config
+    return load_report_config(report_config, group_by=group_by)
+
+
 def crawl_options(f):
     for opt in reversed([
         click.option("--site", "sites", multiple=True, help="只抓取这些网站标识码（可重复）"),
@@ -151,7 +171,8 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget)
         rc = history.recheck(engine, after=sid)
     except history.HistoryError:
         rc = None                                  # the first check of this site
-    path = pipeline.write_reports(engine, out_dir, sid, recheck=rc)
+    # a self-check reports to the site's own staff: no rectification notice to itself
+    path = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
     _print_check(engine, sid, rc)
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
 
@@ -303,15 +324,18 @@ def score(as_of, ruleset, overrides, run_id, db):
 @cli.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
 @click.option("--score-run", type=cliopts.RUN_ID, help="哪一次评分（默认最近一次）")
+@report_options
 @db_option
-def report(out, score_run, db):
-    """写出 results.json 和 ranking.xlsx。
+def report(out, score_run, notices, group_by, report_config, db):
+    """写出 results.json、ranking.xlsx、图表和整改通知。
 
     \b
-    示例：govaudit report --out out/ --db govaudit.sqlite
+    示例：govaudit report --out out/ --group-by 行政级别 --db govaudit.sqlite
     """
-    path = pipeline.write_reports(store.connect(db), out, score_run)
-    console.print(f"报告已写入 {path}/results.json 和 {path}/ranking.xlsx")
+    settings = _report_settings(report_config, group_by)
+    path = pipeline.write_reports(store.connect(db), out, score_run, notices=notices,
+                                  settings=settings)
+    _print_outputs(path, notices)
 
 
 @cli.command()
@@ -321,17 +345,19 @@ def report(out, score_run, db):
 @click.option("--ruleset", default="census-2015", show_default=True)
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False))
 @crawl_options
+@report_options
 @db_option
 def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, page_budget,
-          workers, jobdir_root, db):
-    """一次完成：导入名录 → 抓取 → 评分 → 报告。
+          workers, jobdir_root, notices, group_by, report_config, db):
+    """一次完成：导入名录 → 抓取 → 评分 → 报告（含整改通知）。
 
     \b
     示例：govaudit audit 政府网站基本信息表.xlsx --as-of 2026-11-22 --out out/
     """
+    settings = _report_settings(report_config, group_by)   # a bad config stops before the crawl
     _audit(register, as_of, out, ruleset, overrides, db, sites,
            dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers),
-           jobdir_root)
+           jobdir_root, notices=notices, settings=settings)
 
 
 @cli.command()
@@ -385,21 +411,22 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
-           recheck=False):
+           recheck=False, notices=True, settings=None):
     engine = store.connect(db)
     result = _import(engine, register)
     console.print(f"名录：导入 {len(result.sites)} 个网站")
     codes = sites or [s.code for s in result.sites]
     _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
     sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice)
-    _print_summary(engine, sid)
     rc = None
     if recheck:
         from govaudit import history
         rc = history.recheck(engine, after=sid)
+    path = pipeline.write_reports(engine, out, sid, rc, notices=notices, settings=settings)
+    _print_summary(engine, sid, settings)
+    if rc is not None:
         _print_recheck(rc)
-    path = pipeline.write_reports(engine, out, sid, recheck=rc)
-    console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
+    _print_outputs(path, notices)
 
 
 def _crawl(engine, db, codes, overrides, jobdir_root, resume):
@@ -458,18 +485,29 @@ def _print_register_messages(result):
         err.print(f"[{style}]{'错误' if e.level == 'error' else '提示'}[/] {e}")
 
 
-def _print_summary(engine, score_run_id):
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-    table = Table("排名", "网站标识码", "得分", "结果", "单项否决")
-    with Session(engine) as s:
-        rows = s.scalars(select(store.VerdictRow)
-                         .where(store.VerdictRow.score_run_id == score_run_id)).all()
-    for r in sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.site_code)):
-        result = "未能评估" if r.qualified is None else ("合格" if r.qualified else "不合格")
-        table.add_row(str(r.rank or "—"), r.site_code,
-                      "—" if r.score is None else f"{r.score:g}", result, "、".join(r.vetoes))
+def _print_summary(engine, score_run_id, settings=None):
+    """The ranking as the workbook shows it: site names, results and veto titles in Chinese."""
+    from reports.model import RANK_ORDER, grade, ranked, result_text, veto_text
+    report = pipeline.build_report(engine, score_run_id, settings=settings)
+    grades = bool(report.settings.grades)
+    table = Table("排名", "网站名称", "得分", "结果", *(["等级"] if grades else []), "单项否决",
+                  title=f"抽查结果（监测时间点 {report.as_of.isoformat()}）",
+                  caption=f"排名规则：{RANK_ORDER}")
+    table.columns[1].no_wrap = True
+    for sr in ranked(report):
+        v = sr.verdict
+        style = {False: "red", None: "yellow"}.get(v.qualified)
+        table.add_row(str(v.rank or "—"), sr.site.name or v.site_code,
+                      "—" if v.score is None else f"{v.score:.1f}",
+                      f"[{style}]{result_text(v)}[/]" if style else result_text(v),
+                      *([grade(report, v) or "—"] if grades else []),
+                      veto_text(report, sr, "、") or ("—" if v.qualified is not None else v.note))
     console.print(table)
+
+
+def _print_outputs(path: Path, notices: bool) -> None:
+    console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}  图表：{path / 'charts'}"
+                  + (f"  整改通知：{path / 'notices'}" if notices else ""))
 
 
 def main(argv=None):

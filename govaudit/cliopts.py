@@ -79,6 +79,7 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
     from govaudit import store
     from govaudit.pipeline import AuditError
     from govaudit.register import RegisterError
+    from reports.errors import ReportError
     from scoring.ruleset import RulesetError
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -97,14 +98,14 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (AuditError, RegisterError, RulesetError, store.StoreError, OSError,
+    except (AuditError, RegisterError, RulesetError, ReportError, store.StoreError, OSError,
             SQLAlchemyError) as exc:
         if debug:
             raise
         message = store.store_errors.explain(exc, store.current_url) \
             if isinstance(exc, SQLAlchemyError) else str(exc)
         err.print(f"[red]错误：[/]{message}", highlight=False)
-        if not isinstance(exc, (AuditError, RegisterError, RulesetError)):
+        if not isinstance(exc, (AuditError, RegisterError, RulesetError, ReportError)):
             err.print("（加 --debug 可查看详细的出错位置）", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -47,7 +47,7 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
                                                    url=row["url"])
             obs.columns.append(Column(url=row["url"], name=name, category=category,
                                       blank=row["blank"], items=by_list.get(row["url"], []),
-                                      category_source=source))
+                                      category_source=source, found_by=row["source"] or ""))
         for row in conn.execute(select(store.Link.__table__)
                                 .where(store.Link.site_crawl_id == sc)
                                 .order_by(store.Link.id)).mappings():

@@ -24,6 +24,7 @@ from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import measure
 from indicators.findings import Finding
+from indicators.updates import column_judgements
 from scoring import evaluate, rank
 from scoring.ruleset import load_ruleset
 from scoring.verdict import Deduction, Verdict
@@ -169,6 +170,7 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
         sites = {x.code: x for x in s.scalars(select(store.Site))}
     notify(f"评分使用第 {run.id} 次抓取（{_run_label(run)}）")
     results, used_overrides = [], set()
+    site_columns: dict[str, list[dict]] = {}
     for sc in crawls:
         site = sites.get(sc.site_code)
         portal = bool(site and site.is_portal)
@@ -180,6 +182,7 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
             verdict.note = sc.error
         results.append((verdict, measurements, findings))
         used_overrides.update(_override_keys_used(overrides, obs.columns))
+        site_columns[sc.site_code] = column_judgements(obs.columns, as_of, taxonomy)
     if overrides:
         unused = [k for k in overrides if k not in used_overrides]
         if len(unused) == len(overrides):
@@ -200,6 +203,8 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
                 vetoes=verdict.vetoes, deductions=[asdict(d) for d in verdict.deductions],
                 measurements=measurements, findings=[f.to_dict() for f in findings],
                 note=verdict.note))
+            s.add(store.SiteColumnsRow(score_run_id=score_run.id, site_code=verdict.site_code,
+                                       columns=site_columns[verdict.site_code]))
         s.commit()
         return score_run.id
 
@@ -261,15 +266,19 @@ def load_overrides(path: str | None) -> dict | None:
     return columns
 
 
-# ---- report --------------------------------------------------------------------------------
-def build_report(engine: Engine, score_run_id: int | None = None, recheck=None):
+# ---- report ----------------------------------------------------------------------------------
+def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, settings=None):
+    """The AuditReport of a score run (default: the latest), with the report config `settings`."""
     from reports.model import AuditReport, SiteReport
+    from reports.settings import load_report_config
     with Session(engine, expire_on_commit=False) as s:
         sr = s.get(store.ScoreRun, score_run_id) if score_run_id else s.scalars(
             select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
         if sr is None:
             raise AuditError("库中还没有评分结果：请先运行 govaudit score --as-of YYYY-MM-DD")
         rows = list(s.scalars(select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)))
+        columns = {c.site_code: c.columns for c in s.scalars(
+            select(store.SiteColumnsRow).where(store.SiteColumnsRow.score_run_id == sr.id))}
         sites = {x.code: x for x in s.scalars(select(store.Site))}
         crawls = list(s.scalars(select(store.SiteCrawl)
                                 .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
@@ -282,28 +291,61 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None):
                           vetoes=list(row.vetoes), rank=row.rank, note=row.note,
                           deductions=[Deduction(**d) for d in row.deductions])
         site_reports.append(SiteReport(site=site, verdict=verdict, measurements=row.measurements,
-                                       findings=[Finding(**f) for f in row.findings]))
+                                       findings=[Finding(**f) for f in row.findings],
+                                       columns=columns.get(row.site_code, [])))
     summary = {"抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),
                "检查链接数": sum(c.links for c in crawls),
                "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls)}
     ids = ruleset.rule_ids()
+    above = ruleset.pass_boundary == "above"
     return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,
                        rule_titles={rid: ruleset.title_of(rid) for rid in ids},
                        rule_hints={rid: ruleset.rule(rid).hint for rid in ids},
                        rules_reading={m: ruleset.rules_reading(m) for m in ruleset.measures()},
                        sites=site_reports, crawl_summary=summary, recheck=recheck,
-                       sample_note=sample_note(engine, [r.site_code for r in rows]))
+                       sample_note=sample_note(engine, [r.site_code for r in rows]),
+                       ruleset_title=ruleset.title,
+                       pass_text=(f"无单项否决项且得分{'高于' if above else '不低于'} {ruleset.pass_line:g} 分"
+                                  f"（满分 {ruleset.full_score:g} 分）为合格"),
+                       rule_clauses={rid: ruleset.rule(rid).clause for rid in ids},
+                       veto_ids=[r.id for r in ruleset.vetoes],
+                       deduction_ids=[r.id for r in ruleset.deductions],
+                       settings=settings or load_report_config(),
+                       history=audit_history(engine, sr, {r.site_code for r in rows}))
+
+
+def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep: int = 6) -> list:
+    """This audit and the earlier audits (govaudit.history) under the same ruleset that judged all
+    its sites, oldest first: the data of the pass-rate-across-audits chart."""
+    from govaudit import history
+    from reports.model import AuditSnapshot
+    earlier = [a for a in history.audits(engine, current.ruleset)
+               if a.crawl_run != current.crawl_run and a.as_of <= current.as_of
+               and codes <= a.site_codes][-(keep - 1):]
+    snaps = []
+    with Session(engine) as s:
+        for sid, as_of in [*((a.score_run, a.as_of) for a in earlier), (current.id, current.as_of)]:
+            verdicts = dict(s.execute(select(store.VerdictRow.site_code, store.VerdictRow.qualified)
+                                      .where(store.VerdictRow.score_run_id == sid)).all())
+            snaps.append(AuditSnapshot(as_of=as_of, qualified={c: verdicts.get(c) for c in codes}))
+    return snaps
 
 
 def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None = None,
-                  recheck=None) -> Path:
+                  recheck=None, *, notices: bool = True, settings=None) -> Path:
+    """results.json, charts/*.png, notices/*.docx (unless notices=False) and ranking.xlsx."""
+    from reports.charts import write_charts
+    from reports.notices import write_notices
     from reports.ranking_xlsx import write_ranking
     from reports.results_json import write_results
-    report = build_report(engine, score_run_id, recheck)   # first: no score, no empty folder
+    report = build_report(engine, score_run_id, recheck, settings)   # first: no score, no empty folder
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_results(report, out / "results.json")
+    report.charts = write_charts(report, out / "charts")
+    if notices:
+        report.notices = write_notices(report, out)
     write_ranking(report, out / "ranking.xlsx")
     return out

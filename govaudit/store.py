@@ -171,6 +171,18 @@ class SampleDraw(Base):
     site_codes: Mapped[list] = mapped_column(JSON, default=list)
 
 
+# ---- reports (issue 8): every column judged, for the workbook's 栏目明细 sheet ----------------
+class SiteColumnsRow(Base):
+    """One site's column judgements of a score run (indicators.updates.column_judgements)."""
+    __tablename__ = "site_columns"
+    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
+                                              index=True)
+    site_code: Mapped[str] = mapped_column(String(64))
+    columns: Mapped[list] = mapped_column(JSON, default=list)
+
+
 def db_url(url: str | None = None) -> str:
     """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file.
     postgres:// and postgresql:// mean PostgreSQL through psycopg 3 (the driver we install)."""

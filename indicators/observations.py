@@ -26,6 +26,7 @@ class Column:
     blank: bool = False               # no items and no substantive text, or only 暂无信息 etc.
     items: list[Item] = field(default_factory=list)
     category_source: str | None = None  # 'override' | 'meta' | 'name' | None
+    found_by: str = ""                # how the crawler found it: store Column.source (nav, more…)
 
 
 @dataclass

@@ -93,3 +93,29 @@ def blank_columns(columns: list[Column]) -> tuple[int, list[Finding]]:
     findings = [Finding(kind="blank_column", measure="blank_columns", url=c.url,
                         evidence="空白栏目", title=c.name) for c in blank]
     return len(blank), findings
+
+
+def column_judgements(columns: list[Column], as_of: date, taxonomy: dict) -> list[dict]:
+    """Every distinct column as the 栏目明细 sheet shows it: category, newest date, verdict.
+
+    Plain dicts (dates as ISO text) so the score stage can store them as they are."""
+    out = []
+    for col in distinct_columns(columns):
+        cat = taxonomy["categories"].get(col.category or "", {})
+        within = cat.get("update_within")
+        newest = newest_dated((it.date for it in col.items), as_of)
+        if col.blank:
+            verdict, evidence = "空白栏目", "空白栏目"
+        elif not within or group_of(col.category, taxonomy) is None:
+            verdict, evidence = "不考核更新", ""
+        else:
+            evidence = stale_evidence(col, as_of, within) or ""
+            verdict = "超期未更新" if evidence else "正常"
+        out.append({"url": col.url, "name": col.name, "category": col.category or "",
+                    "category_title": cat.get("title", ""),
+                    "category_source": col.category_source or "",
+                    "found_by": col.found_by, "items": len(col.items),
+                    "newest": newest.isoformat() if newest else None,
+                    "within": describe(within) if within else "",
+                    "verdict": verdict, "evidence": evidence})
+    return out

@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_CELL_CHARS = 32767                       # Excel's limit for one cell's text
-_FORMULA_START = re.compile(r"^[\t\r\n ]*[=+\-@]")   # what Excel or a CSV import would evaluate
+# What Excel or a CSV import would evaluate; a leading tab or CR is how CSV injections hide it.
+_FORMULA_START = re.compile(r"^(?:[\t\r\n ]*[=+\-@]|[\t\r])")
 
 
 def formula_like(text: str) -> bool:

@@ -25,3 +25,17 @@ def measurement_label(key: str) -> str:
     """The Chinese title of a measurement; the key itself when the file does not know it."""
     entry = config.load_yaml(_MEASUREMENTS_FILE).get(key) or {}
     return entry.get("title") or key
+
+
+# How a column was found (store Column.source) and where its category came from, in Chinese.
+FOUND_BY = {"nav": "导航菜单", "more": "“更多”链接", "subnav": "栏目页侧栏", "channel": "频道页",
+            "sitemap": "网站地图", "meta": "页面元数据", "breadcrumb": "面包屑导航", "table": "表格菜单"}
+CATEGORY_SOURCE = {"override": "人工指定", "meta": "页面元数据", "name": "栏目名称"}
+
+
+def found_by_label(source: str) -> str:
+    return "、".join(FOUND_BY.get(s, s) for s in source.split(",") if s) if source else ""
+
+
+def category_source_label(source: str) -> str:
+    return CATEGORY_SOURCE.get(source, source)

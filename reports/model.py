@@ -4,12 +4,20 @@ govaudit.pipeline.build_report fills these from the store; tests build them by h
 """
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+import config
 from indicators.findings import Finding
+from reports.settings import GROUP_FIELDS, ReportConfig, load_report_config
+from scoring.ranking import rank
 from scoring.verdict import Verdict
+
+# How scoring.rank orders sites, stated wherever a rank is shown.
+RANK_ORDER = ("无单项否决项的网站在前、按得分从高到低排列，有单项否决项的网站在后、按得分从高到低排列；"
+              "得分相同名次并列；未能评估的网站不参加排名")
 
 
 class SiteLike(Protocol):
@@ -29,6 +37,23 @@ class SiteReport:
     verdict: Verdict
     measurements: dict[str, Any]     # results.json measurement keys → value (None: not measured)
     findings: list[Finding] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)   # indicators.updates.column_judgements
+
+
+@dataclass
+class AuditSnapshot:
+    """An earlier (or this) audit of the same sites, for the pass-rate-across-audits chart."""
+    as_of: date
+    qualified: dict[str, bool | None]      # site code → verdict
+
+
+@dataclass
+class NoticeFile:
+    """One rectification notice written for a site (the 整改通知 sheet lists them)."""
+    site_code: str
+    path: str                # relative to the report folder, e.g. notices/9901000001.docx
+    problems: int
+    deadline: date
 
 
 @dataclass
@@ -42,6 +67,15 @@ class AuditReport:
     rule_hints: dict[str, str] = field(default_factory=dict)  # rule id → 整改建议 (optional)
     sample_note: str | None = None       # how the sites were drawn (抽查), when they were
     recheck: Any = None                  # govaudit.history.Recheck when this audit re-checks one
+    ruleset_title: str = ""
+    pass_text: str = ""                    # the pass line in words, from the ruleset
+    rule_clauses: dict[str, str] = field(default_factory=dict)  # rule id → 依据条款
+    veto_ids: list[str] = field(default_factory=list)           # ruleset order
+    deduction_ids: list[str] = field(default_factory=list)
+    settings: ReportConfig = field(default_factory=load_report_config)
+    history: list[AuditSnapshot] = field(default_factory=list)  # oldest first, this audit last
+    notices: list[NoticeFile] | None = None  # filled by the notice writer; None: none written
+    charts: dict[str, Any] = field(default_factory=dict)       # chart name → PNG path
 
 
 def site_attr(site: SiteLike, name: str) -> str:
@@ -89,3 +123,63 @@ def shown_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, l
 
 def rule_title(report: AuditReport, rule_id: str) -> str:
     return report.rule_titles.get(rule_id) or rule_id
+
+
+def grade(report: AuditReport, verdict: Verdict) -> str | None:
+    return report.settings.grade(verdict.score, verdict.qualified)
+
+
+def group_order(field_name: str) -> list[str]:
+    """Canonical order of a register field's values (省级 before 地市级 …), from config/register.yaml."""
+    values = config.load_yaml("register.yaml")
+    key = {"level": "levels", "site_type": "site_types"}.get(field_name)
+    return list(values.get(key) or []) if key else []
+
+
+def grouped(report: AuditReport) -> list[tuple[str, list[tuple[SiteReport, int | None]]]]:
+    """(group value, [(site, rank within the group)]) in group order; one group '' when the report
+    config sets no group_by. Ranks within a group follow the same order as the overall rank."""
+    if not report.settings.group_by:
+        return [("", [(sr, sr.verdict.rank) for sr in ranked(report)])]
+    attr = GROUP_FIELDS[report.settings.group_by]
+    groups: dict[str, list[SiteReport]] = {}
+    for sr in report.sites:
+        groups.setdefault(site_attr(sr.site, attr) or "（未填写）", []).append(sr)
+    order = group_order(attr)
+    out = []
+    for name in sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g)):
+        members = groups[name]
+        pairs = [(sr, copy(sr.verdict)) for sr in members]   # rank() sets .rank: work on copies
+        site_of = {id(v): sr for sr, v in pairs}
+        ordered = rank([v for _, v in pairs])
+        out.append((name, [(site_of[id(v)], v.rank) for v in ordered]))
+    return out
+
+
+def format_points(points: float) -> str:
+    """4.4 → '4.4', 5.0 → '5', 0.30000000000000004 → '0.3'."""
+    return f"{round(points, 2):g}"
+
+
+def deduction_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str:
+    """'链接可用性 -4.4；首页更新量 -5' for the deductions that cost points."""
+    return sep.join(f"{d.title or rule_title(report, d.rule)} -{format_points(d.points)}"
+                    for d in sr.verdict.deductions if d.points > 0)
+
+
+def veto_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str:
+    return sep.join(rule_title(report, r) for r in sr.verdict.vetoes)
+
+
+def rule_measures(report: AuditReport, rule_id: str) -> list[str]:
+    """The measurements a rule reads (the inverse of rules_reading)."""
+    return [m for m, rules in report.rules_reading.items() if rule_id in rules]
+
+
+def unassessed_reason(sr: SiteReport) -> str:
+    return (sr.verdict.note or "未能评估") if sr.verdict.qualified is None else ""
+
+
+def needs_notice(sr: SiteReport) -> bool:
+    """A site gets a rectification notice when any rule cost it something."""
+    return bool(fired_rules(sr.verdict))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -98,13 +99,14 @@ def test_columns_and_dead_links_match_truth(audited, farm, truth):
 def test_ranking_workbook(audited, farm):
     out, _, _ = audited
     wb = openpyxl.load_workbook(out / "ranking.xlsx")
-    assert wb.sheetnames[:2] == ["排名", "问题清单"]
+    assert wb.sheetnames[:2] == ["总体情况", "排名"]
     ranking = wb["排名"]
     header_row = next(r for r in range(1, 6) if ranking.cell(r, 1).value == "排名")
     codes = [ranking.cell(r, 2).value for r in range(header_row + 1, ranking.max_row + 1)]
     assert codes == sorted(EXPECTED_RANKS, key=lambda c: (EXPECTED_RANKS[c] is None,
                                                           EXPECTED_RANKS[c] or 0))
-    results = {ranking.cell(r, 2).value: ranking.cell(r, 9).value
+    result_col = [c.value for c in ranking[header_row]].index("结果") + 1
+    results = {ranking.cell(r, 2).value: ranking.cell(r, result_col).value
                for r in range(header_row + 1, ranking.max_row + 1)}
     assert results["9901000012"] == "不合格" and results["9901230015"] == "未能评估"
     issues = wb["问题清单"]
@@ -112,6 +114,30 @@ def test_ranking_workbook(audited, farm):
     dead_404 = farm.abs_url("9901000001", "/art/2019/3/5/art_4512_9.html")
     hits = [r for r in rows if dead_404 in r]
     assert len(hits) == 1 and "HTTP 404" in hits[0]
+    link = next(c for row in issues.iter_rows() for c in row if c.value == dead_404)
+    assert link.hyperlink.target == dead_404
+
+
+def test_notices_and_charts(audited, truth):
+    """`audit` writes a notice for every site a rule cost something, naming each of its problems."""
+    out, _, results = audited
+    want = {s["site_code"] for s in results["sites"]
+            if s["vetoes"] or any(d["points"] > 0 for d in s["deductions"])}
+    assert {p.stem for p in (out / "notices").iterdir()} == want
+    wb = openpyxl.load_workbook(out / "ranking.xlsx")
+    issues = [[c.value for c in row] for row in wb["问题清单"].iter_rows(min_row=4)]
+    for code in want:
+        doc = Document(out / "notices" / f"{code}.docx")
+        assert doc.paragraphs[0].text == f"关于{truth['sites'][code]['name']}存在问题的整改通知"
+        cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+        urls = {r[5] for r in issues if r[0] == code}
+        assert urls and urls <= cells, code
+    listed = [r[0].value for r in wb["整改通知"].iter_rows(min_row=4)]
+    assert sorted(listed) == sorted(want)
+    assert {p.name for p in (out / "charts").iterdir()} == {
+        "score_distribution.png", "pass_rate_by_region.png", "problems_by_rule.png"}
+    columns = wb["栏目明细"]
+    assert columns.max_row - 3 == sum(len(t.get("columns") or []) for t in truth["sites"].values())
 
 
 def test_same_audit_on_postgresql_gives_same_results(audited, farm, pg_url, tmp_path):

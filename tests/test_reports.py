@@ -11,7 +11,8 @@ from govaudit.register import SiteRecord
 from indicators.findings import Finding
 from reports.labels import measurement_order
 from reports.model import AuditReport, SiteReport
-from reports.ranking_xlsx import FINDING_HEADERS, RANKING_HEADERS, write_ranking
+from reports.ranking_xlsx import write_ranking
+from reports.settings import load_report_config
 from reports.results_json import results_dict, write_results
 from scoring.verdict import Deduction, Verdict
 
@@ -44,7 +45,14 @@ def make_report() -> AuditReport:
                     source_url="http://4401000002.gov.cn/"),       # hidden: vetoed, nothing deducted
             Finding("homepage_updates", "homepage_updates_14d", "http://4401000002.gov.cn/",
                     "首页两周内无新发布信息"),
-        ])
+        ],
+        columns=[{"url": "http://4401000002.gov.cn/gzdt/", "name": "\t工作动态", "category": "news",
+                  "category_title": "动态要闻", "category_source": "name", "found_by": "nav",
+                  "items": 12, "newest": "2026-10-01", "within": "14 天", "verdict": "超期未更新",
+                  "evidence": "最近更新 2026-10-01，超过 14 天未更新"},
+                 {"url": "javascript:void(0)", "name": "机构概况", "category": "static",
+                  "category_title": "静态栏目", "category_source": "name", "found_by": "more",
+                  "items": 0, "newest": None, "within": "", "verdict": "不考核更新", "evidence": ""}])
     qualified = SiteReport(
         site=_site("4401000001", "甲市人民政府", level="地市级"),
         verdict=Verdict("4401000001", True, 90.6, rank=1, deductions=[
@@ -77,7 +85,12 @@ def make_report() -> AuditReport:
                        "broken_attachments": ["attachments"]},
         sites=[unassessed, vetoed, qualified],
         crawl_summary={"抓取站点数": 3, "无法访问站点数": 1, "抓取页面数": 812},
-        rule_hints={"link_availability": "修复或删除不可用链接", "columns_not_updated": "及时更新栏目内容"})
+        rule_hints={"link_availability": "修复或删除不可用链接", "columns_not_updated": "及时更新栏目内容"},
+        ruleset_title="全国政府网站普查评分（2015）", pass_text="无单项否决项且得分高于 60 分（满分 100 分）为合格",
+        rule_clauses={"columns_not_updated": "栏目不更新条款", "homepage_not_updated": "网站不更新条款"},
+        veto_ids=["homepage_not_updated", "columns_not_updated"],
+        deduction_ids=["link_availability", "homepage_updates", "attachments", "survey"],
+        settings=load_report_config(notice_date=date(2026, 11, 30)))
 
 
 EXPECTED = {
@@ -126,100 +139,3 @@ def test_unranked_sites_sort_by_code():
         "4401000001", "4401000002", "4401000000", "4401000003"]
 
 
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
-    path = tmp_path_factory.mktemp("xlsx") / "ranking.xlsx"
-    write_ranking(make_report(), path)
-    return load_workbook(path)
-
-
-def _rows(ws, first):
-    return [[c.value for c in row] for row in ws.iter_rows(min_row=first)]
-
-
-def test_ranking_sheet(workbook):
-    assert workbook.sheetnames == ["排名", "问题清单", "指标明细", "说明"]
-    ws = workbook["排名"]
-    assert ws["A1"].value == "政府网站抽查结果排名（监测时间点：2026-11-22，规则：census-2015）"
-    assert [c.value for c in ws[2]] == list(RANKING_HEADERS) == [
-        "排名", "网站标识码", "网站名称", "主办单位", "行政级别", "所属地区", "网站类型", "得分", "结果",
-        "单项否决项", "扣分明细", "首页网址"]
-    assert _rows(ws, 3) == [
-        [1, "4401000001", "甲市人民政府", "甲市人民政府办公室", "地市级", "XX省XX市", "门户网站", 90.6, "合格",
-         None, "链接可用性 -4.4；首页更新量（自定义） -5", "http://4401000001.gov.cn/"],
-        [2, "4401000002", "乙县人民政府", "乙县人民政府办公室", "县级", "XX省XX市", "门户网站", 0, "不合格",
-         "栏目不更新；首页不更新", None, "http://4401000002.gov.cn/"],
-        ["—", "4401000003", "-丙镇人民政府", "-丙镇人民政府办公室", "乡镇", "XX省XX市", "部门网站", "—",
-         "未能评估", None, None, "http://4401000003.gov.cn/"],
-    ]
-    red = [r for r in range(3, 6) if ws.cell(r, 1).fill.fgColor.rgb == "00FFC7CE"]
-    assert red == [4]
-    assert all(ws.cell(4, c).fill.fgColor.rgb == "00FFC7CE" for c in range(1, 13))
-    assert ws.freeze_panes == "C3"
-    assert ws.auto_filter.ref == "A2:L5"
-    assert ws["H3"].number_format == "0.0#"
-    assert ws["I5"].comment.text == "首页无法访问，未能评估"
-    assert ws["C5"].data_type == "s" and ws["C5"].quotePrefix    # "-丙镇…" stays text
-    assert not ws["C3"].quotePrefix
-    assert ws.column_dimensions["C"].width > 12
-
-
-def test_findings_sheet_shows_only_charged_findings_as_plain_text(workbook):
-    ws = workbook["问题清单"]
-    assert [c.value for c in ws[1]] == list(FINDING_HEADERS)
-    assert _rows(ws, 2) == [
-        ["4401000001", "甲市人民政府", "链接可用性", "其他页面不可用链接数", EVIL_TITLE,
-         "http://4401000001.gov.cn/a.html", "http://4401000001.gov.cn/list.html", EVIL_EVIDENCE,
-         "修复或删除不可用链接"],
-        ["4401000001", "甲市人民政府", "链接可用性", "首页不可用链接数", "b",
-         "http://4401000001.gov.cn/b.html", None, "HTTP 404", "修复或删除不可用链接"],
-        ["4401000002", "乙县人民政府", "栏目不更新", "超期未更新的动态要闻类栏目数", "工作动态",
-         "http://4401000002.gov.cn/gzdt/", None, "最近更新 2026-10-01，超过 2 周未更新", "及时更新栏目内容"],
-        ["4401000002", "乙县人民政府", "首页不更新", "首页近 2 周更新信息条数", None,
-         "http://4401000002.gov.cn/", None, "首页两周内无新发布信息", None],
-    ]
-    for coord in ("E2", "H2"):
-        assert ws[coord].data_type == "s"
-        assert ws[coord].quotePrefix
-    assert ws.auto_filter.ref == "A1:I5"
-
-
-def test_no_formula_anywhere(workbook):
-    for ws in workbook.worksheets:
-        for row in ws.iter_rows():
-            for c in row:
-                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
-
-
-def test_measurements_sheet(workbook):
-    ws = workbook["指标明细"]
-    assert [c.value for c in ws[1]][:6] == ["网站标识码", "网站名称", "首页监测访问次数", "首页无法访问次数",
-                                           "首页近 2 周更新信息条数", "超期未更新的动态要闻类栏目数"]
-    assert ws.cell(1, 2 + len(ALL_NONE) + 1).value == "x_extra"   # unknown key: the key as title
-    keys = [c.value for c in ws[2]]
-    assert keys == ["site_code", "site_name", *ALL_NONE, "x_extra"]
-    rows = {r[0]: dict(zip(keys, r)) for r in _rows(ws, 3)}
-    assert list(rows) == ["4401000001", "4401000002", "4401000003"]
-    assert rows["4401000001"]["dead_links_other"] == 34
-    assert rows["4401000001"]["interviews_1y"] == "—"      # key not measured for this site
-    assert rows["4401000002"]["x_extra"] == 7
-    assert rows["4401000002"]["homepage_updates_14d"] == 0  # a real zero stays 0
-    assert set(rows["4401000003"].values()) - {"4401000003", "-丙镇人民政府"} == {"—"}
-
-
-def test_about_sheet(workbook):
-    ws = workbook["说明"]
-    pairs = {r[0]: r[1] for r in _rows(ws, 1) if r[0]}
-    assert pairs["监测时间点"] == "2026-11-22"
-    assert pairs["评分规则"] == "census-2015"
-    assert (pairs["抽查网站数"], pairs["合格网站数"], pairs["不合格网站数"], pairs["未能评估网站数"]) == (3, 1, 1, 1)
-    assert pairs["抓取页面数"] == 812
-    assert pairs["link_availability"] == "链接可用性"
-
-
-def test_empty_report_still_writes(tmp_path):
-    rep = AuditReport(date(2026, 11, 22), "census-2015", {}, {}, [], None)
-    write_ranking(rep, tmp_path / "r.xlsx")
-    wb = load_workbook(tmp_path / "r.xlsx")
-    assert wb["排名"].max_row == 2 and wb["问题清单"].max_row == 1
-    assert results_dict(rep) == {"as_of": "2026-11-22", "ruleset": "census-2015", "sites": []}

@@ -9,7 +9,7 @@ from reports.cells import MAX_CELL_CHARS, clean_text, display_width, formula_lik
 
 @pytest.mark.parametrize("text,expected", [
     ("=1+1", True), ("+1", True), ("-2", True), ("@SUM(A1)", True), ("\t=cmd", True), ("\r@x", True),
-    ("\n-1", True), ("  =1", True), ("a=1", False), ("HTTP 404", False), ("＝1", False), ("", False),
+    ("\n-1", True), ("\tplain", True), ("  =1", True), ("a=1", False), ("HTTP 404", False), ("＝1", False), ("", False),
     ("—", False)])
 def test_formula_like(text, expected):
     assert formula_like(text) is expected

@@ -1,0 +1,223 @@
+"""notices/<网站标识码>.docx: one rectification notice (整改通知) per site that any rule cost something,
+in official-letter form, written with python-docx.
+
+Fonts follow official-document practice (GB/T 9704): title 方正小标宋, headings 黑体, body 仿宋_GB2312,
+names from the report config. Each run names the official font as its East-Asian font and a font
+every Windows/WPS install has (仿宋, 黑体, 宋体) as its Latin font, so a machine without the official
+font still shows a close face.
+"""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from indicators.findings import Finding
+from reports.cells import clean_text
+from reports.files import write_atomically
+from reports.labels import measurement_label
+from reports.model import (AuditReport, NoticeFile, SiteReport, format_points, needs_notice,
+                           result_text, rule_measures, rule_title, shown_findings, site_attr,
+                           site_code)
+from reports.workdays import add_working_days
+
+FOLDER = "notices"
+DEFAULT_FONTS = {"title": ["方正小标宋简体", "宋体"], "heading": ["黑体", "SimHei"],
+                 "body": ["仿宋_GB2312", "仿宋"]}
+TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 10.5       # 二号, 三号, 五号
+NUMERALS = "一二三四五六七八九十"
+TABLE_HEADERS = ("序号", "栏目/链接名称", "问题网址", "问题说明")
+
+
+def cn_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def deadline(report: AuditReport, issued: date) -> date:
+    cfg = report.settings
+    return add_working_days(issued, cfg.deadline_working_days, cfg.holidays, cfg.workdays)
+
+
+def notice_title(sr: SiteReport) -> str:
+    return f"关于{site_attr(sr.site, 'name')}存在问题的整改通知"
+
+
+def file_name(code: str) -> str:
+    return re.sub(r"[^\w.-]", "_", code) + ".docx"
+
+
+def write_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
+    """Write a notice for every site that needs one; remove a stale one of a site that no longer does."""
+    issued = report.settings.notice_date or date.today()
+    due = deadline(report, issued)
+    folder = Path(out_dir) / FOLDER
+    written = []
+    for sr in report.sites:
+        path = folder / file_name(site_code(sr))
+        if not needs_notice(sr):
+            path.unlink(missing_ok=True)
+            continue
+        doc = build_notice(report, sr, issued, due)
+        buf = io.BytesIO()
+        doc.save(buf)
+        write_atomically(path, buf.getvalue())
+        written.append(NoticeFile(site_code(sr), f"{FOLDER}/{path.name}",
+                                  len(shown_findings(report, sr)), due))
+    return written
+
+
+class _Writer:
+    """A python-docx Document with the official-letter page, fonts and paragraph helpers."""
+
+    def __init__(self, fonts: dict[str, list[str]]):
+        self.fonts = {**DEFAULT_FONTS, **(fonts or {})}
+        self.doc = Document()
+        sec = self.doc.sections[0]
+        sec.orientation = WD_ORIENT.PORTRAIT
+        sec.page_width, sec.page_height = Cm(21), Cm(29.7)          # A4
+        sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)        # GB/T 9704 margins
+        sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
+        normal = self.doc.styles["Normal"]
+        self._font(normal.font, normal.element.get_or_add_rPr(), "body", BODY_PT)
+        self._page_number(sec.footer.paragraphs[0])
+
+    def _font(self, font, rpr, kind: str, size: float, bold: bool = False) -> None:
+        official, *fallback = self.fonts[kind]
+        font.name = fallback[0] if fallback else official     # Latin text (ascii/hAnsi)
+        font.size, font.bold = Pt(size), bold
+        rfonts = rpr.get_or_add_rFonts()
+        rfonts.set(qn("w:eastAsia"), official)
+        rfonts.set(qn("w:hint"), "eastAsia")
+
+    def run(self, paragraph, text: str, kind: str = "body", size: float = BODY_PT, bold=False):
+        r = paragraph.add_run(clean_text(text))
+        self._font(r.font, r._element.get_or_add_rPr(), kind, size, bold)
+        return r
+
+    def para(self, text: str = "", kind: str = "body", *, size: float = BODY_PT, indent=True,
+             align=None, bold=False, space_after: float = 0):
+        p = self.doc.add_paragraph()
+        fmt = p.paragraph_format
+        fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
+        fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
+        if indent:
+            fmt.first_line_indent = Pt(size * 2)                  # two characters
+        if align is not None:
+            p.alignment = align
+        if text:
+            self.run(p, text, kind, size, bold)
+        return p
+
+    def _page_number(self, p) -> None:
+        """Footer '— N —' centred: a PAGE field, as Word and WPS number pages."""
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.run(p, "— ", size=14)
+        r = self.run(p, "", size=14)
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                           ("end", None)):
+            if kind:
+                el = OxmlElement("w:fldChar")
+                el.set(qn("w:fldCharType"), kind)
+            else:
+                el = OxmlElement("w:instrText" if text.strip() == "PAGE" else "w:t")
+                el.set(qn("xml:space"), "preserve")
+                el.text = text
+            r._element.append(el)
+        self.run(p, " —", size=14)
+
+    def table(self, rows: list[list[str]]) -> None:
+        t = self.doc.add_table(rows=1, cols=len(TABLE_HEADERS))
+        t.style = self.doc.styles["Table Grid"]
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, head in zip(t.rows[0].cells, TABLE_HEADERS):
+            self._cell(cell, head, "heading")
+        self._repeat_header(t.rows[0])
+        for values in rows:
+            for cell, v in zip(t.add_row().cells, values):
+                self._cell(cell, v, "body")
+        for row in t.rows:
+            for cell, width in zip(row.cells, (Cm(1.2), Cm(3.4), Cm(6.4), Cm(4.6))):
+                cell.width = width
+
+    def _cell(self, cell, text: str, kind: str) -> None:
+        p = cell.paragraphs[0]
+        p.paragraph_format.space_after = Pt(0)
+        self.run(p, text, kind, TABLE_PT)
+
+    @staticmethod
+    def _repeat_header(row) -> None:
+        # The table header repeats on every page the table runs over.
+        trpr = row._tr.get_or_add_trPr()
+        el = OxmlElement("w:tblHeader")
+        el.set(qn("w:val"), "true")
+        trpr.append(el)
+
+
+def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -> Document:
+    cfg = report.settings
+    w = _Writer(cfg.fonts)
+    v = sr.verdict
+    name, code = site_attr(sr.site, "name"), site_code(sr)
+    w.para(notice_title(sr), "title", size=TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER,
+           space_after=28)
+    w.para(f"{site_attr(sr.site, 'sponsor') or name}：", indent=False)
+    w.para(f"根据政府网站抽查工作安排，{cfg.issuing_office}以{cn_date(report.as_of)}为监测时间点，"
+           f"对你单位主办的“{name}”（网站标识码：{code}，首页网址：{site_attr(sr.site, 'home_url')}）"
+           f"进行了检查。{cfg.method}。评分依据：{report.ruleset_title or report.ruleset_id}。")
+    w.para("一、检查结论", "heading")
+    verdict = f"经检查，该网站检查结果为{result_text(v)}"
+    if v.score is not None:
+        verdict += f"，得分 {v.score:.1f} 分"
+    verdict += "。"
+    if v.vetoes:
+        verdict += f"存在单项否决问题：{'、'.join(rule_title(report, r) for r in v.vetoes)}。"
+    charged = [d for d in v.deductions if d.points > 0]
+    if charged:
+        verdict += "扣分情况：" + "，".join(f"{d.title or rule_title(report, d.rule)}扣 {format_points(d.points)} 分"
+                                        for d in charged) + "。"
+    w.para(verdict)
+    w.para("二、存在问题", "heading")
+    found = shown_findings(report, sr)
+    fired = [*v.vetoes, *(d.rule for d in charged)]
+    for n, rule in enumerate(fired):
+        kind = "单项否决" if rule in v.vetoes else next(
+            f"扣 {format_points(d.points)} 分" for d in charged if d.rule == rule)
+        w.para(f"（{NUMERALS[n % 10]}）{rule_title(report, rule)}（{kind}）", bold=True)
+        facts = _measured(report, sr, rule)
+        if facts:
+            w.para(f"监测数据：{facts}。")
+        rows = [f for f, rules in found if rules[0] == rule]     # each finding under its first rule
+        if rows:
+            w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(rows, 1)])
+        hint = report.rule_hints.get(rule)
+        if hint:
+            w.para(f"整改建议：{hint}")
+    w.para("三、整改要求", "heading")
+    w.para(f"请你单位对照上述问题逐项整改，整改期限为 {cfg.deadline_working_days} 个工作日"
+           f"（不含周末和法定节假日），截止日期为{cn_date(due)}。"
+           + cfg.reply.replace("{deadline}", cn_date(due)))
+    if cfg.contact:
+        w.para(cfg.contact)
+    w.para()
+    w.para(cfg.issuing_office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    w.para(cn_date(issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return w.doc
+
+
+def _measured(report: AuditReport, sr: SiteReport, rule: str) -> str:
+    m = sr.measurements or {}
+    return "；".join(f"{measurement_label(k)} {m[k]}" for k in rule_measures(report, rule)
+                    if m.get(k) is not None)
+
+
+def _evidence(f: Finding) -> str:
+    return f"{f.evidence}（所在页面：{f.source_url}）" if f.source_url else f.evidence

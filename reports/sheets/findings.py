@@ -1,0 +1,27 @@
+"""问题清单: every finding a fired rule charged, with the page URL as a clickable link."""
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.labels import measurement_label
+from reports.model import AuditReport, ranked, rule_title, shown_findings, site_attr, site_code
+from reports.sheets.style import SEP, finish, table, title_rows
+
+HEADERS = ("网站标识码", "网站名称", "问题类型", "指标", "栏目/链接名称", "问题页面/链接", "所在页面", "证据",
+           "整改建议")
+
+
+def rows(report: AuditReport):
+    for sr in ranked(report):
+        for f, rules in shown_findings(report, sr):
+            hints = [report.rule_hints[r] for r in rules if report.rule_hints.get(r)]
+            yield [site_code(sr), site_attr(sr.site, "name"), SEP.join(rule_title(report, r) for r in rules),
+                   measurement_label(f.measure), f.title, f.url, f.source_url, f.evidence,
+                   SEP.join(dict.fromkeys(hints))]
+
+
+def write(ws: Worksheet, report: AuditReport) -> None:
+    top = title_rows(ws, "问题清单", len(HEADERS),
+                     "只列出已触发单项否决或已扣分的规则所对应的问题，供逐条核实整改；网址可点击打开。")
+    last = table(ws, top, HEADERS, rows(report), links=("问题页面/链接", "所在页面"))
+    finish(ws, top, len(HEADERS), last)

@@ -1,0 +1,56 @@
+"""分地区统计: per 所属地区, sites checked, qualified, pass rate and scores; the pass-rate chart."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.model import AuditReport, SiteReport, site_attr
+from reports.sheets.style import BOLD, embed_chart, finish, table, title_rows
+
+HEADERS = ("所属地区", "网站数", "完成评估", "合格", "不合格", "未能评估", "合格率", "平均得分", "最高分", "最低分")
+UNKNOWN = "（未填写）"
+
+
+@dataclass
+class RegionStats:
+    region: str
+    sites: list[SiteReport] = field(default_factory=list)
+
+    @property
+    def scores(self) -> list[float]:
+        return [sr.verdict.score for sr in self.sites if sr.verdict.qualified is not None]
+
+    @property
+    def qualified(self) -> int:
+        return sum(sr.verdict.qualified is True for sr in self.sites)
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Qualified share of the assessed sites (unassessed sites are not in the denominator)."""
+        return self.qualified / len(self.scores) if self.scores else None
+
+    def row(self) -> list:
+        s = self.scores
+        return [self.region, len(self.sites), len(s), self.qualified, len(s) - self.qualified,
+                len(self.sites) - len(s), self.pass_rate, sum(s) / len(s) if s else None,
+                max(s, default=None), min(s, default=None)]
+
+
+def region_stats(report: AuditReport) -> list[RegionStats]:
+    by: dict[str, RegionStats] = {}
+    for sr in report.sites:
+        name = site_attr(sr.site, "region") or UNKNOWN
+        by.setdefault(name, RegionStats(name)).sites.append(sr)
+    return [by[k] for k in sorted(by)]
+
+
+def write(ws: Worksheet, report: AuditReport) -> None:
+    stats = region_stats(report)
+    total = RegionStats("合计", list(report.sites))
+    top = title_rows(ws, "分地区统计", len(HEADERS), "合格率 = 合格网站数 ÷ 完成评估网站数（未能评估的网站不计入）。")
+    last = table(ws, top, HEADERS, [*(s.row() for s in stats), total.row()])
+    for c in ws[last]:
+        c.font = BOLD
+    finish(ws, top, len(HEADERS), last, freeze="B")
+    embed_chart(ws, report, "pass_rate_by_region", f"B{last + 3}")

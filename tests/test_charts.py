@@ -1,0 +1,45 @@
+"""Charts: PNG files with Chinese drawn by a real CJK font; a font lacking a character is refused."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import matplotlib
+import pytest
+from PIL import Image
+
+from reports import charts
+from reports.model import AuditSnapshot
+from tests.test_reports import make_report
+
+
+def test_font_draws_chinese():
+    family, path = charts.cjk_font()
+    assert not charts._covers(path, "政府网站合格率各地区得分分布主要问题")
+    assert Path(path).is_file() and family
+
+
+def test_charts_written(tmp_path):
+    report = make_report()
+    written = charts.write_charts(report, tmp_path)
+    assert sorted(written) == ["pass_rate_by_region", "problems_by_rule", "score_distribution"]
+    for path in written.values():
+        with Image.open(path) as img:
+            assert img.format == "PNG" and img.width >= 1000
+
+
+def test_history_chart_needs_two_audits(tmp_path):
+    report = make_report()
+    codes = ["4401000001", "4401000002", "4401000003"]
+    report.history = [AuditSnapshot(dt.date(2026, 11, 22), dict(zip(codes, (True, False, None))))]
+    assert charts.pass_rate_history(report, tmp_path / "h.png") is None
+    report.history.insert(0, AuditSnapshot(dt.date(2026, 8, 22), dict(zip(codes, (False, False, True)))))
+    assert charts.pass_rate_history(report, tmp_path / "h.png").is_file()
+
+
+def test_missing_glyphs_stop_with_a_message(tmp_path, monkeypatch):
+    latin = str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf")
+    monkeypatch.setattr(charts, "cjk_font", lambda: ("DejaVu Sans", latin))
+    with pytest.raises(charts.ChartError, match="字体 DejaVu Sans 缺少以下字符，图表无法正确显示"):
+        charts.write_charts(make_report(), tmp_path)
+    assert not list(tmp_path.iterdir())
