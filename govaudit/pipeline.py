@@ -322,7 +322,7 @@ def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep
     from govaudit import history
     from reports.model import AuditSnapshot
     earlier = [a for a in history.audits(engine, current.ruleset)
-               if a.crawl_run != current.crawl_run and a.as_of <= current.as_of
+               if a.crawl_run != current.crawl_run_id and a.as_of <= current.as_of
                and codes <= a.site_codes][-(keep - 1):]
     snaps = []
     with Session(engine) as s:
