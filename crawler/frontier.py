@@ -33,6 +33,8 @@ class SiteState:
     outstanding: int = 0
     query_variants: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # column url → name
+    column_finds: set[tuple[str, str]] = field(default_factory=set)   # (column url, source) told
+    special_pages: set[tuple[str, str]] = field(default_factory=set)  # (role, url) fetched as such
     fingerprint: str | None = None      # the site's answer to a non-existent path, when it is a 200
     error_target: str | None = None     # where the site redirects unknown paths, if anywhere
     home_ok: bool = False

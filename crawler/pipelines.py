@@ -16,7 +16,8 @@ FLUSH_SECONDS = 2.0
 class StorePipeline:
     def __init__(self, db_url: str, run_id: int, sites: list[dict]):
         self.db_url, self.run_id, self.site_list = db_url, run_id, sites
-        self.buffers: dict[str, list[dict]] = {"pages": [], "columns": [], "items": [], "links": []}
+        self.buffers: dict[str, list[dict]] = {"pages": [], "columns": [], "items": [], "links": [],
+                                               "column_finds": [], "home_pages": []}
         self.last_flush = time.monotonic()
 
     @classmethod
@@ -47,8 +48,8 @@ class StorePipeline:
             self.buffers["items"].extend(
                 {"site_crawl_id": sc, "list_url": item["list_url"], "on_home": item["on_home"], **row}
                 for row in item["rows"])
-        elif kind == "link":
-            self.buffers["links"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
+        elif kind in ("link", "column_find", "home_page"):
+            self.buffers[kind + "s"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
         elif kind == "site_done":
             self.flush()
             self._finish_site(sc, item)
@@ -60,7 +61,7 @@ class StorePipeline:
 
     def flush(self) -> None:
         tables = {"pages": store.Page, "columns": store.Column, "items": store.Item,
-                  "links": store.Link}
+                  "links": store.Link, "column_finds": store.ColumnFind, "home_pages": store.HomePage}
         store.insert_ignore_many(self.engine, [
             (tables[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
             for name, rows in self.buffers.items()])
@@ -86,7 +87,8 @@ def _without(d: dict, *keys: str) -> dict:
     return {k: v for k, v in d.items() if k not in keys}
 
 
-_KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",)}
+_KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",),
+         "column_finds": ("url", "source"), "home_pages": ("url",)}
 
 
 def _text_safe(row: dict) -> dict:

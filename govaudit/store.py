@@ -100,7 +100,7 @@ class Column(CrawlObservation, Base):
     name: Mapped[str] = mapped_column(Text, default="")          # as linked (nav/more/subnav text)
     meta_name: Mapped[str] = mapped_column(Text, default="")     # <meta name="ColumnName">/breadcrumb
     meta_type: Mapped[str] = mapped_column(Text, default="")     # <meta name="ColumnType">
-    source: Mapped[str] = mapped_column(String(16), default="")  # nav|more|subnav
+    source: Mapped[str] = mapped_column(String(16), default="")  # first way found (column_finds)
     blank: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -132,6 +132,27 @@ class Link(CrawlObservation, Base):
     failure: Mapped[str | None] = mapped_column(String(16), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# ---- Column discovery and homepage structure (issue 5: real-site fidelity) -----------------
+class ColumnFind(CrawlObservation, Base):
+    """One way a column was found: from the menu, a channel page's 更多 block, the site map … A
+    column found several ways has several rows; columns.source keeps only the first."""
+    __tablename__ = "column_finds"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url", "source"),)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16))   # nav|more|channel|subnav|sitemap|meta|breadcrumb
+    name: Mapped[str] = mapped_column(Text, default="")   # what that source calls it
+    found_on: Mapped[str] = mapped_column(Text, default="")   # the page it was found on
+
+
+class HomePage(CrawlObservation, Base):
+    """The homepage, and when it is only a navigation entry (导航页), the second-level pages whose
+    items count as homepage items."""
+    __tablename__ = "home_pages"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    url: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))     # home | entry | second_level
 
 
 class ScoreRun(Base):

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+import config
 from urllib.parse import urlsplit
 
 from .dates import date_from_url, find_date
 from .links import canonical_url, link_kind, link_text
-from .page import text_of
+from .page import BREADCRUMB_LABEL, text_of
 
 HOME_TEXTS = frozenset({"首页", "网站首页", "返回首页", "主页", "home", "首页home", "回到首页"})
 MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更多内容", "更多新闻", "moreinfo"})
 _MORE_STRIP = re.compile(r"[\s>»›＞》+＋.。…·:：\[\]【】()（）<《«‹/\\|-]+")
 _SUBLEVEL = re.compile(r"sub|drop|child|second|erji|level2|menu2|two")
 _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
-_BREAD_LABEL = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前所在位置|现在位置)\s*[:：]?\s*")
-_BREAD_SEP = re.compile(r"\s*(?:>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
+_BREAD_SEP = re.compile(r"\s*(?:-+>|>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
+SITEMAP_TEXTS = frozenset({"网站地图", "站点地图", "sitemap", "网站导航"})
 _TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
 _ARTICLE_CRUMBS = frozenset({"正文", "详情", "内容", "文章", "详细信息", "正文内容", "浏览"})
 _SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|门户网站|网站|政府|人民政府门户网站)$")
@@ -25,18 +27,25 @@ _SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|门户网站|网站|政�
 class ColumnLink:
     url: str
     name: str
-    source: str   # 'nav' | 'more' | 'subnav'
+    source: str   # how it was found: 'nav' | 'more' (homepage 更多) | 'channel' (更多 on a column
+                  # page) | 'subnav' | 'sitemap' | 'meta' | 'breadcrumb'
 
 
 def _norm(text: str) -> str:
     return "".join(text.split())
 
 
+def _is_tool(text: str) -> bool:
+    """搜索, 登录, 网站地图 …: menu entries that are tools, not columns (config/lexicons)."""
+    return _norm(text).lower() in {w.lower() for w in config.lexicon("not_column")}
+
+
 def is_more_text(text: str) -> bool:
     return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
 
 
-def _is_home(page, url: str, text: str) -> bool:
+def is_home_link(page, url: str, text: str) -> bool:
+    """A link back to the homepage (by its text or its address)."""
     if _norm(text).lower() in HOME_TEXTS:
         return True
     parts = urlsplit(url)
@@ -87,7 +96,8 @@ def nav_columns(page) -> list[ColumnLink]:
                 continue
             url = page.resolve(a.get("href"))
             text = link_text(a)
-            if not url or link_kind(url, "a") != "page" or url in seen or _is_home(page, url, text):
+            if not url or link_kind(url, "a") != "page" or url in seen or is_home_link(page, url, text) \
+                    or _is_tool(text):
                 continue
             seen.add(url)
             out.append(ColumnLink(url, text, "nav"))
@@ -141,8 +151,25 @@ def _heading_for(page, a) -> str:
     return ""
 
 
-def more_links(page) -> list[ColumnLink]:
-    """Column pages behind the 更多>> links of content blocks, named by each block's heading."""
+def _same_url_anchor(page, a, url: str) -> str:
+    """An earlier link to the same URL inside the 更多 link's own block (a tab heading such as
+    <a href=".../szfwj/">市政府文件</a> … <a href=".../szfwj/">更多>></a>)."""
+    for depth, anc in enumerate(a.iterancestors()):
+        if depth >= 3 or anc is page.body:
+            break
+        for other in anc.iter("a"):
+            if other is a:
+                break
+            text = link_text(other)
+            if page.resolve(other.get("href")) == url and _heading_ok(text):
+                return text
+    return ""
+
+
+def more_links(page, source: str = "more") -> list[ColumnLink]:
+    """Column pages behind the 更多>> links of content blocks, named by an earlier link to the same
+    page in the block, else the block's heading. source: 'more' on the homepage, 'channel' on a
+    column page (a channel page's blocks lead on to its columns)."""
     out: list[ColumnLink] = []
     seen: set[str] = set()
     anchors_by_url: dict[str, str] = {}
@@ -158,14 +185,34 @@ def more_links(page) -> list[ColumnLink]:
         if not is_more_text(_visible_label(a)):
             continue
         url = page.resolve(a.get("href"))
-        if not url or url in seen or _is_home(page, url, ""):
+        if not url or url in seen or is_home_link(page, url, ""):
             continue
         seen.add(url)
-        name = _heading_for(page, a)
+        name = _same_url_anchor(page, a, url) or _heading_for(page, a)
         if not name:
             title = (a.get("title") or "").replace("更多", "").strip()
             name = title if _heading_ok(title) else anchors_by_url.get(url, "")
-        out.append(ColumnLink(url, name, "more"))
+        out.append(ColumnLink(url, name, source))
+        out += _tab_headings(page, a, seen, source)
+    return out
+
+
+def _tab_headings(page, more, seen: set[str], source: str) -> list[ColumnLink]:
+    """Tab headings sharing the 更多 link's title bar (市政府文件 | 市政府令 | 修订废止 更多>>): each
+    tab shows one column's items, so each is a column."""
+    bar = more.getparent()
+    if bar is None or any(True for tag in ("ul", "ol", "table", "li", "tr", "dd")
+                          for _ in bar.iter(tag)):
+        return []   # the whole block, items included: not a title bar
+    out = []
+    for a in bar.iter("a"):
+        url = page.resolve(a.get("href"))
+        text = link_text(a)
+        if a is more or not url or url in seen or link_kind(url, "a") != "page" \
+                or not _heading_ok(text) or date_from_url(url) or is_home_link(page, url, text):
+            continue
+        seen.add(url)
+        out.append(ColumnLink(url, text, source))
     return out
 
 
@@ -179,7 +226,7 @@ def subnav_columns(page) -> list[ColumnLink]:
             text = link_text(a)
             if not url or url in seen or link_kind(url, "a") != "page" or not text:
                 continue
-            if _is_home(page, url, text) or is_more_text(text) or date_from_url(url):
+            if is_home_link(page, url, text) or is_more_text(text) or date_from_url(url) or _is_tool(text):
                 continue
             entry = next((p for p in a.iterancestors() if p.tag in ("li", "tr", "dd")), None)
             if entry is not None and _has_date(text_of(entry).replace(text, "")):
@@ -198,15 +245,32 @@ def meta_column(page) -> ColumnLink | None:
     for el in page.furniture("breadcrumb"):
         for a in el.iter("a"):
             url = page.resolve(a.get("href"))
-            if url and _norm(link_text(a)) == _norm(name) and not _is_home(page, url, name):
+            if url and _norm(link_text(a)) == _norm(name) and not is_home_link(page, url, name):
                 return ColumnLink(url, name, "meta")
     return None
+
+
+def breadcrumb_columns(page) -> list[ColumnLink]:
+    """The columns a page's breadcrumb links to (首页 and the page itself left out)."""
+    out: list[ColumnLink] = []
+    for el in page.furniture("breadcrumb"):
+        for a in el.iter("a"):
+            url = page.resolve(a.get("href"))
+            text = BREADCRUMB_LABEL.sub("", link_text(a)).strip()
+            if not url or not text or link_kind(url, "a") != "page" or is_home_link(page, url, text) \
+                    or text in _ARTICLE_CRUMBS or canonical_url(url) == canonical_url(page.url) \
+                    or any(c.url == url for c in out):
+                continue
+            out.append(ColumnLink(url, text, "breadcrumb"))
+        if out:
+            break
+    return out
 
 
 def breadcrumb(page) -> list[str]:
     """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告'])."""
     for el in page.furniture("breadcrumb"):
-        text = _BREAD_LABEL.sub("", " ".join(text_of(el).split()))
+        text = BREADCRUMB_LABEL.sub("", " ".join(text_of(el).split()))
         parts = [p.strip() for p in _BREAD_SEP.split(text) if p and p.strip()]
         if parts:
             return parts
@@ -214,13 +278,14 @@ def breadcrumb(page) -> list[str]:
 
 
 def column_name(page) -> str | None:
-    """The column's name: meta ColumnName, else the last breadcrumb segment, else part of <title>."""
-    name = page.meta.get("ColumnName")
-    if name:
-        return name
+    """The column page's own name: the last breadcrumb segment, else meta ColumnName, else part of
+    <title>. The breadcrumb wins over the meta tag: sites copy meta tags between templates."""
     crumbs = [c for c in breadcrumb(page) if c not in _ARTICLE_CRUMBS]
     if len(crumbs) >= 2 or (crumbs and _norm(crumbs[0]) not in HOME_TEXTS):
         return crumbs[-1]
+    name = page.meta.get("ColumnName")
+    if name:
+        return name
     if not page.title:
         return None
     site = page.meta.get("SiteName", "")
@@ -229,6 +294,35 @@ def column_name(page) -> str | None:
     if candidates:
         return candidates[0]
     return None
+
+
+def sitemap_url(page) -> str | None:
+    """The 网站地图 page linked from the header or footer, if any."""
+    for a in page.body.iter("a"):
+        if _norm(link_text(a)).lower() in SITEMAP_TEXTS:
+            url = page.resolve(a.get("href"))
+            if url and link_kind(url, "a") == "page" and not is_home_link(page, url, ""):
+                return url
+    return None
+
+
+def sitemap_columns(page) -> list[ColumnLink]:
+    """Every column a 网站地图 page lists: the links of its content (header, menus and footer left
+    out), articles and attachments excluded. Each is still fetched before it is judged."""
+    out: list[ColumnLink] = []
+    seen: set[str] = set()
+    for a in page.body.iter("a"):
+        if page.roles(a) - {"sidebar"}:
+            continue
+        url = page.resolve(a.get("href"))
+        text = link_text(a)
+        if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
+                or is_home_link(page, url, text) or date_from_url(url) or _is_tool(text) \
+                or canonical_url(url) == canonical_url(page.url):
+            continue
+        seen.add(url)
+        out.append(ColumnLink(url, text, "sitemap"))
+    return out
 
 
 # ---- categories ----------------------------------------------------------------------------
@@ -270,6 +364,20 @@ def override_key(table: dict, name: str | None, url: str | None) -> str | None:
             if isinstance(k, str) and _norm(k) == _norm(name):
                 return k
     return None
+
+
+def page_columns(page, role: str) -> list[ColumnLink]:
+    """Every column a page leads to, by what the page is: the homepage's menu and 更多 blocks; a
+    column page's sidebar, its blocks' 更多 links (a channel page) and its breadcrumb; any page's
+    ColumnName meta and breadcrumb. The spider and the real-page tests both call this."""
+    found = meta_column(page)
+    out = [found] if found else []
+    if role == "home":
+        out += nav_columns(page) + more_links(page, "more")
+    elif role == "column":
+        out += subnav_columns(page) + more_links(page, "channel")
+    out += breadcrumb_columns(page)
+    return out
 
 
 def _lookup(cats: dict, value: str | None, exact_key: str, part_key: str) -> str | None:

@@ -34,8 +34,8 @@ _TOKEN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("sidebar", re.compile(
         r"side|subnav|submenu|sub[-_](nav|menu|column|lm|list)|leftnav|leftmenu|"
         r"left[-_](nav|menu|lm|column|list)|lmdh|^(left|sub|lm|sub[-_]?lm|leftbox|left[-_]box|"
-        r"sub[-_]?left|left[-_]?con)$")),
-    ("nav", re.compile(r"nav|menu|daohang|^dh$")),
+        r"sub[-_]?left|left[-_]?con)$|^[a-z0-9]{1,6}([-_][a-z0-9]{1,3})?[-_]left\d?$")),
+    ("nav", re.compile(r"nav|menu|memu|daohang|^dh$")),
     ("header", re.compile(
         r"^(header|head|top|topbar|masthead|banner|logo|site[-_]?head(er)?|page[-_]?head(er)?|"
         r"head[-_]?(box|wrap|er|main|con|top|\d)|top[-_]?(box|wrap|bar|main|con|head|\d))$")),
@@ -43,7 +43,7 @@ _TOKEN_ROLES: list[tuple[str, re.Pattern[str]]] = [
 _ROLE_PATTERNS = dict(_TOKEN_ROLES)
 # Sidebar names that real sites also give to content columns ("left" holds news blocks on many
 # homepages): furniture only when the element holds no dated entries.
-_AMBIGUOUS_SIDEBAR = re.compile(r"^(left|sub|lm|leftbox|left[-_]box|sub[-_]?left|left[-_]?con)$")
+_AMBIGUOUS_SIDEBAR = re.compile(r"^(left|sub|lm|leftbox|left[-_]box|sub[-_]?left|left[-_]?con)$|[-_]left\d?$")
 _TAG_ROLES = {"header": "header", "nav": "nav", "footer": "footer", "aside": "sidebar",
               "script": "script", "style": "script", "noscript": "script", "template": "script",
               "select": "friend", "head": "script", "title": "script"}
@@ -51,7 +51,11 @@ _TAG_ROLES = {"header": "header", "nav": "nav", "footer": "footer", "aside": "si
 _NO_TOKEN_ROLE_TAGS = {"li", "tr", "dd", "dt", "a", "img", "em", "b", "i", "font", "strong",
                        "option", "input", "html", "body"}
 _INLINE = {"span", "strong", "b", "em", "font", "label", "i"}
-_BREADCRUMB_TEXT = re.compile(r"^\s*(当前位置|您的位置|您现在的位置|您当前的位置|所在位置|当前所在位置|现在位置)")
+# 当前位置 / 您的当前位置： / 您现在的位置是： / 所在位置 …: the labels breadcrumbs carry.
+BREADCRUMB_LABEL = re.compile(r"^\s*[您的现在当前目前所处在]{0,7}位置\s*(?:是)?\s*[:：]?\s*")
+# An unlabelled breadcrumb starts with a 首页 link followed by a separator (首页->政府文件->…).
+_HOME_LINK_TEXT = re.compile(r"^\s*(网站)?首页\s*$")
+_CRUMB_SEP_START = re.compile(r"^[\s\xa0]*(-+>|>|＞|»|›|→)")
 _HAS_DATE = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|(?<![\d:])\d{1,2}-\d{1,2}(?![\d:])")
 # Furniture guard: a wrapper holding most of the page (<div id="page">) is not furniture.
 _MAX_FURNITURE_SHARE = 0.6
@@ -138,6 +142,39 @@ def text_of(el: etree._Element) -> str:
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+def _menu_row(tr: etree._Element) -> bool:
+    """A table row built as a menu bar (older county sites): enough cells that each hold one short
+    undated link, the other cells only spacer images (thresholds: config/crawl.yaml extract)."""
+    cells = [c for c in tr if c.tag in ("td", "th")]
+    from . import settings
+    min_cells, max_label = settings.get("menu_row_min_cells"), settings.get("menu_label_max_chars")
+    if len(cells) < min_cells:
+        return False
+    linked = 0
+    for cell in cells:
+        anchors = list(cell.iter("a"))
+        text = "".join(text_of(cell).split())
+        if not anchors:
+            if text:
+                return False
+            continue
+        label = "".join(text_of(anchors[0]).split())
+        if len(anchors) > 1 or text != label or not 2 <= len(label) <= max_label \
+                or _HAS_DATE.search(label):
+            return False
+        linked += 1
+    return linked >= min_cells
+
+
+def _unlabelled_crumb(el: etree._Element) -> bool:
+    """<div><a>首页</a>-&gt;<a>政府文件</a>-&gt;…</div>: a home link, a separator, another link."""
+    if (el.text or "").strip() or not len(el) or el[0].tag != "a" or len(el) < 2:
+        return False
+    first = el[0]
+    return bool(_HOME_LINK_TEXT.match(text_of(first)) and _CRUMB_SEP_START.match(first.tail or "")
+                and el[1].tag == "a")
 
 
 class Page:
@@ -245,8 +282,11 @@ class Page:
                 first = el.text
                 if not (first or "").strip() and len(el) and el[0].tag in _INLINE:
                     first = el[0].text
-                if first and _BREADCRUMB_TEXT.match(first) and len(text_of(el)) < 200:
+                if (first and BREADCRUMB_LABEL.match(first)
+                        or _unlabelled_crumb(el)) and len(text_of(el)) < 200:
                     role = "breadcrumb"
+        elif tag == "tr" and _menu_row(el):
+            role = "nav"
         if role and role not in ("breadcrumb", "nav") \
                 and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
             return None
@@ -257,7 +297,7 @@ class Page:
         for role, pattern in _TOKEN_ROLES:
             for tok in tokens:
                 if _token_matches(role, tok):
-                    if role == "sidebar" and _AMBIGUOUS_SIDEBAR.match(tok) \
+                    if role == "sidebar" and _AMBIGUOUS_SIDEBAR.search(tok) \
                             and _HAS_DATE.search(text_of(el)):
                         continue
                     return role

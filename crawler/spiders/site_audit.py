@@ -18,6 +18,7 @@ from scrapy.exceptions import StopDownload
 from crawler import checks
 from crawler.extract import columns as xcol
 from crawler.extract import dates as xdates
+from crawler.extract import homepage as xhome
 from crawler.extract import links as xlinks
 from crawler.extract import listing as xlist
 from crawler.extract import notfound as xnf
@@ -189,27 +190,38 @@ class SiteAuditSpider(scrapy.Spider):
         meta = response.meta
         role, depth = meta["role"], meta.get("depth", 0)
         is_home = role == "home"
+        # A navigation-entry homepage's second-level pages stand in for it (role 'home2').
+        home_like = is_home or role == "home2"
         list_url = meta.get("list_url") or (response.url if role == "column" else None)
-        pub_date = None if (is_home or list_url) else xdates.article_date(page)
+        pub_date = None if (home_like or list_url or role == "sitemap") else xdates.article_date(page)
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
                "title": page.title or "", "pub_date": pub_date, "depth": depth}
 
-        found = xcol.meta_column(page)
-        columns: list = [found] if found else []
-        if is_home:
-            columns += xcol.nav_columns(page) + xcol.more_links(page)
-            yield self._items(st, response.url, xlist.list_items(page), on_home=True)
+        columns = xcol.page_columns(page, "home" if home_like else role)
+        if home_like:
+            items = xhome.home_items(page, xlist.list_items(page), columns)
+            yield self._items(st, response.url, items, on_home=True)
+            entry = xhome.entry_targets(page, items) if is_home else []
+            yield {"_t": "home_page", "site": st.code, "url": response.url,
+                   "role": ("entry" if entry else "home") if is_home else "second_level"}
+            for url in entry:
+                yield from self._schedule_page(st, url, "home2", response.url, True, depth + 1, "")
         elif list_url:
             items = xlist.list_items(page)
             yield self._items(st, list_url, items, on_home=False)
             if role == "column":
+                name = xcol.column_name(page) or ""
                 yield {"_t": "column", "site": st.code, "url": list_url,
                        "name": meta.get("column_name", ""),
-                       "meta_name": xcol.column_name(page) or "",
+                       "meta_name": name,
                        "meta_type": page.meta.get("ColumnType", ""),
                        "source": meta.get("column_source", ""),
                        "blank": xlist.is_blank_column(page, items)}
-                columns += xcol.subnav_columns(page)
+                # The breadcrumb names the column; a ColumnName meta tag that says otherwise is
+                # kept too (sites copy meta tags between templates).
+                meta_name = page.meta.get("ColumnName", "")
+                if meta_name and meta_name != name:
+                    yield self._find(st, list_url, "meta", meta_name, response.url)
                 # GET, not the pager's POST: JCMS reads the same parameters from the query string,
                 # and Twisted silently retries an idempotent request whose pooled connection the
                 # server had closed (a POST failed that way under load, twice in a row).
@@ -219,6 +231,13 @@ class SiteAuditSpider(scrapy.Spider):
             for next_url in xpaging.next_pages(page):
                 yield from self._schedule(st, next_url, "page", response.url, False, depth,
                                           "", role="list", list_url=list_url)
+        if is_home:
+            sitemap = xcol.sitemap_url(page)
+            if sitemap and st.is_internal(sitemap):
+                yield from self._schedule_page(st, sitemap, "sitemap", response.url, True, depth + 1,
+                                               "网站地图")
+        if role == "sitemap":
+            columns += xcol.sitemap_columns(page)
 
         for col in columns:
             yield from self._schedule_column(st, col, response.url, is_home, depth)
@@ -226,22 +245,39 @@ class SiteAuditSpider(scrapy.Spider):
             yield from self._schedule(st, link.url, link.kind, response.url, is_home, depth + 1,
                                       link.text)
 
-    def _schedule_column(self, st: SiteState, col, source: str, on_home: bool, depth: int):
+    def _schedule_column(self, st: SiteState, col, found_on: str, on_home: bool, depth: int):
         url = self._canonical(col.url)
-        if url in st.columns or not st.is_internal(url) or url == self._canonical(st.home_url):
+        if not st.is_internal(url) or url == self._canonical(st.home_url):
+            return
+        if (url, col.source) not in st.column_finds:
+            st.column_finds.add((url, col.source))
+            yield self._find(st, url, col.source, col.name, found_on)
+        if url in st.columns:
             return
         st.columns[url] = col.name
+        yield from self._schedule_page(st, url, "column", found_on, on_home, depth + 1, col.name,
+                                       column_name=col.name, column_source=col.source,
+                                       list_url=url)
+
+    def _schedule_page(self, st: SiteState, url: str, role: str, found_on: str, on_home: bool,
+                       depth: int, text: str, **meta):
+        """Fetch a page in a role of its own (column, second-level page, site map), even when it
+        was already fetched as an ordinary page (its link check is then already recorded)."""
+        url = self._canonical(url)
+        if (role, url) in st.special_pages:
+            return
+        st.special_pages.add((role, url))
         st.pages_fetched += 1
         if url in st.links:
-            # Already fetched as an ordinary page before we knew it was a column: fetch it again
-            # as a column (its link check is already recorded).
-            yield self._req(st, url, self.on_page, "column", depth=depth + 1, target=url,
-                            column_name=col.name, column_source=col.source, list_url=url,
-                            recheck=True)
+            yield self._req(st, url, self.on_page, role, depth=depth, target=url, recheck=True,
+                            **meta)
             return
-        st.links[url] = {"kind": "page", "on_home": on_home, "source": source, "text": col.name}
-        yield self._req(st, url, self.on_page, "column", depth=depth + 1, target=url,
-                        column_name=col.name, column_source=col.source, list_url=url)
+        st.links[url] = {"kind": "page", "on_home": on_home, "source": found_on, "text": text}
+        yield self._req(st, url, self.on_page, role, depth=depth, target=url, **meta)
+
+    def _find(self, st: SiteState, url: str, source: str, name: str, found_on: str) -> dict:
+        return {"_t": "column_find", "site": st.code, "url": url, "source": source,
+                "name": name, "found_on": found_on}
 
     def _schedule(self, st: SiteState, raw_url: str, kind: str, source: str, on_home: bool,
                   depth: int, text: str, role: str = "page", list_url: str | None = None):
