@@ -4,15 +4,16 @@ Dates are resolved here, not in the crawl, so every source is at hand whatever o
 the list's own date, else the article page's date, else the date in the article URL; a list showing
 only "11-20" gets its year from those; an item with none of them stays undated.
 Column categories are assigned here too, so editing the overrides file needs no new crawl.
+Each column carries every way it was found (menu, channel page, site map …) and what each called it.
 """
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from crawler.extract.columns import classify_column
 from crawler.extract.dates import date_from_url
 from govaudit import store
+from indicators.classify import classify_column
 from indicators.observations import Column, Item, LinkCheck, SiteObservations
 
 
@@ -36,6 +37,18 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
                 obs.home_items.append(item)
             else:
                 by_list.setdefault(row["list_url"], []).append(item)
+        finds: dict[str, dict[str, str]] = {}
+        for row in conn.execute(select(store.ColumnFind.__table__)
+                                .where(store.ColumnFind.site_crawl_id == sc)
+                                .order_by(store.ColumnFind.id)).mappings():
+            finds.setdefault(row["url"], {}).setdefault(row["source"], row["name"])
+        for row in conn.execute(select(store.HomePage.__table__)
+                                .where(store.HomePage.site_crawl_id == sc)
+                                .order_by(store.HomePage.id)).mappings():
+            if row["role"] == "entry":
+                obs.home_entry = True
+            elif row["role"] == "second_level":
+                obs.home_second_level.append(row["url"])
         for row in conn.execute(select(store.Column.__table__)
                                 .where(store.Column.site_crawl_id == sc)
                                 .order_by(store.Column.id)).mappings():
@@ -45,9 +58,15 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
             if category is None and row["meta_name"] and row["meta_name"] != name:
                 category, source = classify_column(row["meta_name"], None, taxonomy, overrides,
                                                    url=row["url"])
+            names = finds.get(row["url"], {})
+            if row["meta_name"]:
+                names.setdefault("page", row["meta_name"])   # the page's own breadcrumb/meta name
+            sources = [row["source"]] if row["source"] else []
+            sources += [s for s in names if s not in sources and s not in _NAME_ONLY]
             obs.columns.append(Column(url=row["url"], name=name, category=category,
                                       blank=row["blank"], items=by_list.get(row["url"], []),
-                                      category_source=source, found_by=row["source"] or ""))
+                                      category_source=source, sources=sources, names=names,
+                                      found_by=",".join(sources)))
         for row in conn.execute(select(store.Link.__table__)
                                 .where(store.Link.site_crawl_id == sc)
                                 .order_by(store.Link.id)).mappings():
@@ -56,6 +75,11 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
                                        detail=row["detail"], on_home=row["on_home"],
                                        sources=[row["source_url"]] if row["source_url"] else []))
     return obs
+
+
+# names[] keys that name a column without having led to it: the column page's own breadcrumb name,
+# and its ColumnName meta tag when that disagrees with the breadcrumb.
+_NAME_ONLY = ("page", "meta_tag")
 
 
 def _item(row, page_dates: dict) -> Item:

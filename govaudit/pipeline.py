@@ -238,7 +238,7 @@ def pick_crawl_run(s: Session, run_id: int | None) -> store.CrawlRun:
 
 
 def _override_keys_used(overrides: dict | None, columns) -> set:
-    from crawler.extract.columns import override_key
+    from indicators.classify import override_key
     if not overrides:
         return set()
     return {override_key(overrides, c.name, c.url) for c in columns} - {None}

@@ -141,7 +141,9 @@ class ColumnFind(CrawlObservation, Base):
     __tablename__ = "column_finds"
     __table_args__ = (UniqueConstraint("site_crawl_id", "url", "source"),)
     url: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(String(16))   # nav|more|channel|subnav|sitemap|meta|breadcrumb
+    source: Mapped[str] = mapped_column(String(16))   # nav|more|channel|subnav|sitemap|meta|
+                                                      # breadcrumb, or meta_tag: a ColumnName meta
+                                                      # that disagrees with the breadcrumb
     name: Mapped[str] = mapped_column(Text, default="")   # what that source calls it
     found_on: Mapped[str] = mapped_column(Text, default="")   # the page it was found on
 

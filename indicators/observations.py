@@ -26,7 +26,12 @@ class Column:
     blank: bool = False               # no items and no substantive text, or only 暂无信息 etc.
     items: list[Item] = field(default_factory=list)
     category_source: str | None = None  # 'override' | 'meta' | 'name' | None
-    found_by: str = ""                # how the crawler found it: store Column.source (nav, more…)
+    # How the crawler found it, each way once, first first: 'nav' (menu), 'more' (homepage 更多
+    # block), 'channel' (更多 block of a channel page), 'subnav' (sidebar), 'sitemap' (网站地图),
+    # 'meta' (ColumnName meta tag), 'breadcrumb'.
+    sources: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)   # source → what that source calls it
+    found_by: str = ""                # the same, comma-joined ('nav,breadcrumb'), as reports show it
 
 
 @dataclass
@@ -53,3 +58,6 @@ class SiteObservations:
     links: list[LinkCheck] = field(default_factory=list)
     is_portal: bool = False
     pages_crawled: int = 0
+    # A navigation-entry homepage (导航页): home_items come from these second-level pages.
+    home_entry: bool = False
+    home_second_level: list[str] = field(default_factory=list)

@@ -25,6 +25,10 @@ def homepage_updates(obs: SiteObservations, as_of: date, taxonomy: dict) -> tupl
         evidence = "首页信息均无发布日期"
     else:
         evidence = "首页未识别到信息条目"
+    if obs.home_entry:
+        # The census: a homepage that is only a navigation entry is judged by its second-level pages.
+        evidence = (f"首页为导航页，按其链接的 {len(obs.home_second_level)} 个二级页面统计首页信息："
+                    + evidence)
     finding = Finding(kind="homepage_updates", measure="homepage_updates_14d", url=obs.home_url,
                       evidence=evidence, title="首页")
     return len(fresh), finding

@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 
 import config
-from crawler.extract.columns import (ColumnLink, classify_column, column_name, more_links,
-                                     nav_columns, subnav_columns)
+from crawler.extract.columns import (ColumnLink, column_name, more_links, nav_columns,
+                                     subnav_columns)
+from indicators.classify import classify_column
 from crawler.extract.page import parse_page
 
 FIX = Path(__file__).parent / "fixtures" / "extract"

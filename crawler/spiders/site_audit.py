@@ -221,7 +221,7 @@ class SiteAuditSpider(scrapy.Spider):
                 # kept too (sites copy meta tags between templates).
                 meta_name = page.meta.get("ColumnName", "")
                 if meta_name and meta_name != name:
-                    yield self._find(st, list_url, "meta", meta_name, response.url)
+                    yield self._find(st, list_url, "meta_tag", meta_name, response.url)
                 # GET, not the pager's POST: JCMS reads the same parameters from the query string,
                 # and Twisted silently retries an idempotent request whose pooled connection the
                 # server had closed (a POST failed that way under load, twice in a row).

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import yaml
 
-from govaudit.samplefarm import render_hanweb, render_trs, server
+from govaudit.samplefarm import render_hanweb, render_table, render_trs, server
 from govaudit.samplefarm.model import EXT_HOST, Site
 from govaudit.samplefarm.spec import AS_OF, EXT_PAGES, sites
 
 __all__ = ["AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "REGISTER_HEADERS"]
 
+RENDERERS = {"hanweb": render_hanweb, "table": render_table, "trs": render_trs}
 REGISTER_HEADERS = ("网站名称", "网站标识码", "首页网址", "主办单位", "行政级别", "所属地区", "网站类型")
 TRUTH_FILE = Path(__file__).with_name("truth.yaml")
 
@@ -137,7 +138,7 @@ def start(port: int = 0, phase: str = "audit") -> Farm:
                 raise
     stop = threading.Event()
     for s, srv in zip(live, servers):
-        out = (render_hanweb if s.style == "hanweb" else render_trs).render(s, port_used)
+        out = RENDERERS.get(s.style, render_trs).render(s, port_used)
         srv.host = server.Host(site=s, pages=out.pages, files=out.files, dynamic=out.dynamic, stop=stop)
     servers[-1].host = server.external_host(EXT_PAGES)
     servers[-1].host.stop = stop

@@ -52,6 +52,7 @@ class Col:
     page_links: dict[int, list[Link]] = field(default_factory=dict)  # extra links on list page N
     session: str = ""              # '' | 'jsessionid' | 'sid': links to it carry a session id
     static_links: list[Link] = field(default_factory=list)           # links inside static text
+    hidden: bool = False           # in no sidebar: only a channel page's block or the site map leads to it
 
     @property
     def dir(self) -> str:
@@ -104,6 +105,13 @@ class Site:
     footer_links: list[Link] = field(default_factory=list)     # site-specific footer links
     down: bool = False
     uid_base: int = 100000
+    # Real-site fidelity (issue 5); empty for the first seven sites, whose pages stay as they were.
+    sitemap: list[str] = field(default_factory=list)   # 网站地图 at /wzdt/index.html: column keys
+    sitemap_dead: list[Link] = field(default_factory=list)   # listed there, but gone (404)
+    entry: list[Link] = field(default_factory=list)    # '/' is a navigation entry page with these links
+    headline: tuple[str, int] | None = None            # 头条: (column key, item index)
+    ticker: list[tuple[str, int]] = field(default_factory=list)  # scrolling 滚动 items
+    tabs: list[tuple[list[str], int]] = field(default_factory=list)  # tab groups: (column keys, n)
 
     @property
     def ip(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as cal
 import re
 
+from govaudit.samplefarm import content
 from govaudit.samplefarm.common import (
     STATIC_FILES, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs, col_href, esc,
     expand, fmt_date, footer, friends_select, group_cols, hub_of, item_href, link_html, list_pages,
@@ -36,6 +37,10 @@ def render(site: Site, port: int) -> Rendered:
     out.pages["/"] = home(site, port)
     if site.theme.get("home", "/") != "/":
         out.pages[site.theme["home"]] = out.pages["/"]
+    if site.entry:
+        out.pages["/"] = entry_page(site, port)
+    if site.sitemap:
+        out.pages["/wzdt/index.html"] = sitemap_page(site, port)
     for col in site.columns:
         column_pages(site, col, port, out)
         for it in col.items:
@@ -128,7 +133,9 @@ def rows(site: Site, col: Col, items: list[Item]) -> str:
 # ---- homepage ------------------------------------------------------------------------------
 def home(site: Site, port: int) -> str:
     parts = []
-    if site.focus:
+    if site.focus and site.theme.get("focus") == "caption":
+        parts.append(caption_slides(site))
+    elif site.focus:
         lis = ""
         for i, (key, idx) in enumerate(site.focus):
             it = site.col(key).items[idx]
@@ -142,6 +149,7 @@ def home(site: Site, port: int) -> str:
         more = f'<a class="more" href="{esc(col_href(c))}">{more_text}</a>' if b.more else ""
         parts.append(f'<div class="index-box"><div class="box-hd"><h3>{esc(c.name)}</h3>{more}</div>'
                      f'<ul class="list">{lis}</ul></div>')
+    parts += fidelity_blocks(site)
     if site.home_links:
         links = " ".join(link_html(lk, port) for lk in site.home_links)
         parts.append(f'<div class="kslj"><h3>快速链接</h3>{links}</div>')
@@ -160,7 +168,7 @@ def crumb(site: Site, col: Col, tail: str = "") -> str:
 
 
 def sidebar(site: Site, col: Col) -> str:
-    entries = group_cols(site, col)
+    entries = [c for c in group_cols(site, col) if not c.hidden]
     if not entries:
         return ""
     title = col.name if col.kind == "hub" else col.group
@@ -203,9 +211,9 @@ def column_pages(site: Site, col: Col, port: int, out: Rendered) -> None:
         return
     if col.kind == "hub":
         blocks = ""
-        for c in site.children(col):
+        for c in site.children(col) + sub_channels(site, col):
             lis = "".join(li(site, it, "full") for it in c.items[:5])
-            blocks += (f'<div class="gk-box"><div class="box-hd"><h3>{esc(c.name)}</h3>'
+            blocks += (f'<div class="gk-box"><div class="box-hd">{block_heading(site, c.name)}'
                        f'<a class="more" href="{esc(col_href(c))}">更多&gt;&gt;</a></div><ul>{lis}</ul></div>')
         blocks += "".join(f"<p>{link_html(lk, port)}</p>" for lk in col.page_links.get(1, []))
         out.pages[col.path] = page(site, port, title, crumb(site, col) + side + f'<div class="right">{blocks}</div>', col)
@@ -223,6 +231,96 @@ def column_pages(site: Site, col: Col, port: int, out: Rendered) -> None:
         out.pages[key] = html
         if k == 0 and key.endswith("/"):
             out.pages[key + "index.html"] = html
+
+
+# ---- real-site fidelity: channel pages, site map, entry page, headline/slides/ticker/tabs ------
+def sub_channels(site: Site, hub: Col) -> list[Col]:
+    """Channel pages below a channel page (a hub whose group is this hub)."""
+    return [c for c in site.columns if c.kind == "hub" and c.group == hub.name and c is not hub]
+
+
+def block_heading(site: Site, name: str) -> str:
+    """A channel block's heading as the site's template writes it."""
+    style = site.theme.get("block_head", "h3")
+    if style == "b":
+        return f'<span class="icon"></span><b>{esc(name)}</b>'
+    if style == "td":
+        return f'<table width="100%"><tr><td class="bt">{esc(name)}</td></tr></table>'
+    return f"<h3>{esc(name)}</h3>"
+
+
+def sitemap_page(site: Site, port: int) -> str:
+    """网站地图: the column tree, first-level entries as headings, their columns under them."""
+    dead = "".join(f'<li><a href="{esc(lk.href)}">{esc(lk.text)}</a></li>' for lk in site.sitemap_dead)
+    groups: dict[str, list[Col]] = {}
+    for key in site.sitemap:
+        c = site.col(key)
+        groups.setdefault(c.group or c.name, []).append(c)
+    body = ""
+    for title, cols in groups.items():
+        lis = "".join(f'<li><a href="{esc(col_href(c))}">{esc(c.name)}</a></li>' for c in cols)
+        body += f'<div class="map-box"><h3>{esc(title)}</h3><ul>{lis}</ul></div>'
+    body += f'<div class="map-box"><h3>其他</h3><ul>{dead}</ul></div>' if dead else ""
+    return page(site, port, f"网站地图_{site.name}",
+                f'<div class="position">当前位置：<a href="/">首页</a> &gt; 网站地图</div>'
+                f'<div class="wzdt">{body}</div>')
+
+
+def entry_page(site: Site, port: int) -> str:
+    """A navigation-entry homepage (导航页): a banner and a few big links, nothing dated."""
+    links = "".join(f'<li><a href="{esc(expand(lk.href, port))}"><img src="/images/logo.png" '
+                    f'alt="{esc(lk.text)}"><span>{esc(lk.text)}</span></a></li>' for lk in site.entry)
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>{esc(site.name)}</title>
+{site_metas(site)}
+<link rel="stylesheet" type="text/css" href="/css/style.css">
+</head>
+<body class="entry">
+<div class="entry-banner"><img src="/images/logo.png" alt="{esc(site.name)}"><h1>{esc(site.name)}</h1></div>
+<div class="entry-links"><ul>{links}</ul></div>
+{footer(site, port)}
+</body>
+</html>
+"""
+
+
+def caption_slides(site: Site) -> str:
+    """A focus carousel whose images carry no alt: each slide's title is the caption beside it."""
+    out = ""
+    for i, (key, idx) in enumerate(site.focus):
+        it = site.col(key).items[idx]
+        out += (f'<div class="slide"><a href="{esc(item_href(it))}" target="_blank">'
+                f'<img src="/images/focus{i + 1}.jpg" alt=""></a>'
+                f'<span class="slide-tit">{esc(it.title)}</span></div>')
+    return f'<div class="jdt">{out}</div>'
+
+
+def fidelity_blocks(site: Site) -> list[str]:
+    """Headline, ticker and tab panes: homepage items outside plain dated lists."""
+    parts = []
+    if site.headline:
+        it = site.col(site.headline[0]).items[site.headline[1]]
+        parts.append(f'<div class="toutiao"><h2><a href="{esc(item_href(it))}" target="_blank">'
+                     f'{esc(it.title)}</a></h2><p>{esc(content.body(it.title, site.org, 1)[0])}</p></div>')
+    if site.ticker:
+        links = "&nbsp;&nbsp;".join(
+            f'<a href="{esc(item_href(it))}" target="_blank">{esc(it.title)}</a>'
+            for it in (site.col(k).items[i] for k, i in site.ticker))
+        parts.append(f'<div class="gundong"><span>滚动：</span><marquee>{links}</marquee></div>')
+    for keys, n in site.tabs:
+        cols = [site.col(k) for k in keys]
+        on, hide = ' class="on"', ' style="display:none"'
+        heads = "".join(f'<a href="{esc(col_href(c))}"{on if i == 0 else ""}>{esc(c.name)}</a>'
+                        for i, c in enumerate(cols))
+        panes = "".join(f'<ul class="tab-pane"{"" if i == 0 else hide}>'
+                        + "".join(li(site, it, "full") for it in c.items[:n]) + "</ul>"
+                        for i, c in enumerate(cols))
+        parts.append(f'<div class="tab-box"><div class="tab-hd">{heads}'
+                     f'<a class="more" href="{esc(col_href(cols[0]))}">更多&gt;&gt;</a></div>{panes}</div>')
+    return parts
 
 
 # ---- articles ------------------------------------------------------------------------------
