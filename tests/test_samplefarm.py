@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 import config
 from govaudit import samplefarm
-from govaudit.samplefarm import common, render_hanweb, render_trs, spec
+from govaudit.samplefarm import common, render_trs, spec
 from govaudit.samplefarm.model import EXT_HOST, REFUSED_URL
 
 AS_OF = samplefarm.AS_OF
@@ -71,12 +71,13 @@ def fetch(url: str, timeout: float = 5, follow: bool = True, data: bytes | None 
 # ---- (a) planted answers ----------------------------------------------------------------------
 def test_register_and_addresses(farm, tmp_path):
     rows = farm.register_rows()
-    assert len(rows) == 7
+    assert len(rows) == len(spec.sites())
     assert list(rows[0]) == ["网站名称", "网站标识码", "首页网址", "主办单位", "行政级别", "所属地区", "网站类型"]
     assert {r["行政级别"] for r in rows} == {"省级", "地市级", "县级", "乡镇"}
     assert {r["网站类型"] for r in rows} == {"门户网站", "部门网站"}
-    hosts = {urlsplit(r["首页网址"]).hostname for r in rows}
-    assert hosts == {f"127.0.1.{i}" for i in range(1, 8)}
+    hosts = [urlsplit(r["首页网址"]).hostname for r in rows]
+    assert len(set(hosts)) == len(rows)                       # one address per site
+    assert {f"127.0.1.{i}" for i in range(1, 8)} <= set(hosts)
     assert {urlsplit(r["首页网址"]).port for r in rows} == {farm.port}
     path = farm.write_register(tmp_path / "register.csv")
     raw = path.read_bytes()
@@ -341,7 +342,7 @@ def test_own_crawl_finds_exactly_the_truth(farm, truth, code):
                 for d in truth["sites"][code]["dead_links"]}
     assert sorted(dead) == sorted(expected)
     # every page the renderer made was reached (bar unlinked '…/index.html' aliases of a '…/' page)
-    rendered = (render_hanweb if site.style == "hanweb" else render_trs).render(site, farm.port).pages
+    rendered = samplefarm.RENDERERS[site.style].render(site, farm.port).pages
     base = farm.base_url(code)
     missing = [k for k in rendered if canonical(urljoin(base, k)) not in parsed
                and not (k.endswith("/index.html") and k[:-len("index.html")] in rendered)]
@@ -378,23 +379,30 @@ def eff_date(it, style: str) -> date | None:
 
 
 def reachable_columns(site) -> list:
-    """Columns a correct crawler finds: nav entries, 更多 links, sidebars (transitively), and the
-    ColumnName meta route: a homepage block without 更多 still links its column's articles, whose
-    <meta name="ColumnName"> and breadcrumb link name the column (only where site meta is drawn)."""
+    """Columns a correct crawler finds: nav entries, 更多 links, tab headings, the 网站地图, sidebars
+    and channel-page blocks (transitively), and the ColumnName meta route: a homepage block without
+    更多 still links its column's articles, whose <meta name="ColumnName"> and breadcrumb link name
+    the column (only where site meta is drawn)."""
     found = [site.col(k) for k in site.nav if isinstance(k, str)]
     found += [site.col(b.col) for b in site.blocks if b.more or site.site_meta]
+    found += [site.col(k) for keys, _ in site.tabs for k in keys] + [site.col(k) for k in site.sitemap]
     i = 0
     while i < len(found):
-        for c in common.group_cols(site, found[i]):
+        for c in [c for c in common.group_cols(site, found[i]) if not c.hidden] + channel_blocks(site, found[i]):
             if c not in found:
                 found.append(c)
         i += 1
     return list({c.path: c for c in found}.values())
 
 
+def channel_blocks(site, col) -> list:
+    """The columns a channel page's 更多 blocks lead to (hub children and channel pages below)."""
+    return site.children(col) + render_trs.sub_channels(site, col) if col.kind == "hub" else []
+
+
 def col_items(site, col):
     if col.kind == "hub":
-        return [(it, "full") for c in site.children(col) for it in c.items[:5]]
+        return [(it, "full") for c in channel_blocks(site, col) for it in c.items[:5]]
     return [(it, common.list_style(col, it)) for it in col.items]
 
 
@@ -417,9 +425,18 @@ def recount(site) -> dict:
     for b in site.blocks:
         for it in site.col(b.col).items[:b.n]:
             home[common.item_href(it)] = eff_date(it, "full" if it.href else b.date_style)
-    for key, idx in site.focus:
+    for keys, n in site.tabs:
+        for it in (it for k in keys for it in site.col(k).items[:n]):
+            home[common.item_href(it)] = eff_date(it, "full")
+    # Headline, slides and ticker show no date: the article page or the URL dates them.
+    for key, idx in site.focus + site.ticker + ([site.headline] if site.headline else []):
         it = site.col(key).items[idx]
-        home.setdefault(common.item_href(it), None)
+        home.setdefault(common.item_href(it), eff_date(it, "none"))
+    # A navigation-entry homepage: its second-level channel pages' blocks count too.
+    for lk in site.entry:
+        hub = next((c for c in site.columns if c.path == lk.href and c.kind == "hub"), None)
+        for it, style in col_items(site, hub) if hub else ():
+            home.setdefault(common.item_href(it), eff_date(it, style))
     hp = sum(1 for d in home.values() if in_window(d, {"days": 14}))
     dead = recount_dead(site)
     n_home = sum(1 for d in dead if d["where"] == "home" and d["kind"] != "attachment")
@@ -458,7 +475,8 @@ def recount(site) -> dict:
 
 def recount_dead(site) -> list[dict]:
     """Planted links → distinct dead targets, from the spec's own declarations."""
-    occurrences = [(lk.href, lk.tag, True) for lk in site.home_links]
+    occurrences = [(lk.href, lk.tag, True) for lk in site.home_links + site.entry]
+    occurrences += [(lk.href, lk.tag, False) for lk in site.sitemap_dead]
     for b in site.blocks:
         occurrences += [(it.href, "a", True) for it in site.col(b.col).items[:b.n] if it.href]
     for c in site.columns:
@@ -469,8 +487,7 @@ def recount_dead(site) -> list[dict]:
             if it.href:
                 occurrences.append((urljoin(c.dir, it.href), "a", False))
             occurrences += [(lk.href, lk.tag, False) for lk in it.links]
-    served = set(render_trs.render(site, 0).pages if site.style == "trs"
-                 else render_hanweb.render(site, 0).pages) | set(site.files)
+    served = set(samplefarm.RENDERERS[site.style].render(site, 0).pages) | set(site.files)
     targets: dict[str, dict] = {}
     for href, tag, home in occurrences:
         if href.startswith(("mailto:", "tel:", "javascript:", "#")):
