@@ -36,6 +36,7 @@ DEFAULT_FONTS = {"title": ["方正小标宋简体", "宋体"], "heading": ["黑�
 TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 10.5       # 二号, 三号, 五号
 NUMERALS = "一二三四五六七八九十"
 TABLE_HEADERS = ("序号", "栏目/链接名称", "问题网址", "问题说明")
+COLUMN_WIDTHS = (Cm(1.2), Cm(3.4), Cm(6.8), Cm(4.2))    # 15.6 cm: the type area between margins
 
 
 def cn_date(d: date) -> str:
@@ -144,8 +145,11 @@ class _Writer:
         for values in rows:
             for cell, v in zip(t.add_row().cells, values):
                 self._cell(cell, v, "body")
-        for row in t.rows:
-            for cell, width in zip(row.cells, (Cm(1.2), Cm(3.4), Cm(6.4), Cm(4.6))):
+        # Fixed widths in the grid and every cell: Word reads the cells, LibreOffice/WPS the grid.
+        t.autofit = False
+        for i, width in enumerate(COLUMN_WIDTHS):
+            t.columns[i].width = width
+            for cell in t.columns[i].cells:
                 cell.width = width
 
     def _cell(self, cell, text: str, kind: str) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Callable
 
+from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.model import RANK_ORDER, AuditReport, fired_rules, rule_title, shown_findings
-from reports.sheets.style import (BOLD, PERCENT, SCORE, embed_chart, pairs, print_setup, table,
-                                  title_rows)
+from reports.sheets.style import (BOLD, PERCENT, SCORE, embed_chart, fit_rows, pairs, print_setup,
+                                  table, title_rows)
 
 TOP_PROBLEMS = 10
 
@@ -94,8 +95,13 @@ def write(ws: Worksheet, report: AuditReport) -> None:
     for block in BLOCKS:
         row = block(ws, report, row + 1) + 1
     ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["B"].width = 56
     ws.column_dimensions["C"].width = 12
+    for row in ws.iter_rows(min_row=2, min_col=2, max_col=3):   # counts sit by their labels
+        for c in row:
+            if isinstance(c.value, (int, float)):
+                c.alignment = Alignment(horizontal="left")
+    fit_rows(ws, 2)
     embed_chart(ws, report, "score_distribution", "E3", width_px=560)
     embed_chart(ws, report, "problems_by_rule", "E26", width_px=560)
     print_setup(ws)

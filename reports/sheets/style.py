@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.cells import fit_columns, put, put_row
+from reports.cells import display_width, fit_columns, put, put_row
 
 SEP = "；"
 SCORE = "0.0"          # scores and points: one decimal
@@ -96,11 +96,31 @@ def table(ws: Worksheet, row: int, headers: Sequence[str], rows: Iterable[Sequen
 
 def finish(ws: Worksheet, header_row: int, ncols: int, last_row: int, freeze: str = "C",
            max_width: int = 50) -> None:
-    """Frozen header (and first columns), filter, fitted widths, A4 landscape print setup."""
+    """Frozen header (and first columns), filter, fitted widths and row heights, A4 landscape."""
     ws.freeze_panes = f"{freeze}{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(max(ncols, 1))}{max(last_row, header_row)}"
     fit_columns(ws, first_row=header_row, max_width=max_width)
+    fit_rows(ws, header_row)
     print_setup(ws, f"{header_row}:{header_row}")
+
+
+LINE_PT = 15     # one line of 11-point text
+
+
+def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
+    """Row heights for wrapped text: spreadsheets do not grow a row to fit when they open a file."""
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for c in row:
+            if c.value is None or not (c.alignment and c.alignment.wrap_text) \
+                    or c.coordinate in ws.merged_cells:
+                continue
+            width = ws.column_dimensions[c.column_letter].width or 8.43
+            text = str(c.value)
+            lines = max(lines, sum(-(-max(display_width(part), 1) // max(int(width) - 1, 1))
+                                   for part in text.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = lines * LINE_PT
 
 
 def print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
@@ -120,7 +140,8 @@ def pairs(ws: Worksheet, row: int, title: str, items: Sequence[tuple[str, Any]])
     put(ws, row, 1, title).font = BOLD
     for label, value in items:
         row += 1
-        put(ws, row, 1, label).font = BOLD
+        head = put(ws, row, 1, label)
+        head.font, head.alignment = BOLD, Alignment(vertical="top")
         cell = put(ws, row, 2, value)
         if isinstance(value, date):
             cell.number_format = DATE
