@@ -26,6 +26,7 @@ _CRUMB_ROW = re.compile(r"^\s*(您?(的|现在的|当前的)?(当前)?所?在?�
 # one published item: navigation, footer and friend-link rows look like that.
 _COLUMN_LAST_SEGMENT = re.compile(r"^((index|default|main|home)(_\d+)?\.\w+)?$", re.I)
 _ID_DIGITS = re.compile(r"\d{4}")
+_SECOND_LEVEL = frozenset({"gov", "com", "org", "net", "edu"})
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _entries(elements, page=None):
 def list_items(page) -> list[ListItem]:
     """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order."""
     return _select([(entry.getparent(), found) for entry in _entries(page.iter_elements(), page)
-                    if (found := _item_from_entry(entry, page.resolve)) is not None])
+                    if (found := _item_from_entry(entry, page.resolve)) is not None], page.url)
 
 
 def _is_dated(item: ListItem) -> bool:
@@ -131,15 +132,24 @@ def _leads_to_column(url: str) -> bool:
     return "." not in last and not parts.query and not _ID_DIGITS.search(last)
 
 
-def _select(rows: list) -> list[ListItem]:
+def _site(url: str) -> str:
+    """The site a URL belongs to: hd.gov.cn for both www.hd.gov.cn and hdzfxxgk.hd.gov.cn."""
+    labels = (urlsplit(url).hostname or "").split(".")
+    keep = 3 if len(labels) > 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def _select(rows: list, page_url: str) -> list[ListItem]:
     """Which rows a person reads as list items, judged per list (the rows' common parent).
 
     Dated rows always count. A list that is mostly dated keeps its undated rows unless their
     title is a short label. On a page with no dated row at all, a list that clearly dominates the
     page (信息公开指南: 44 departments, against a few menus of 5–10 links) keeps every row, short
-    names such as 市教育局 included. Any other undated row counts only when it has a real title
-    and leads to an article rather than to a column or a site (a footer 栏目 menu, friend links).
+    names such as 市教育局 included. Any other undated row counts only when it has a real title,
+    sits in a list of two rows or more, and leads to an article of this site rather than to a
+    column or another site (a footer 栏目 menu, friend links, 备案 and QQ links).
     """
+    site = _site(page_url)
     groups: dict = {}
     for parent, (item, _) in rows:
         counts = groups.setdefault(parent, [0, 0])
@@ -159,7 +169,8 @@ def _select(rows: list) -> list[ListItem]:
         elif 2 * dated >= size:
             keep = not short
         else:
-            keep = not short and not _leads_to_column(item.url)
+            keep = not short and size > 1 and _site(item.url) == site \
+                and not _leads_to_column(item.url)
         if keep:
             out.append(item)
     return out
@@ -172,7 +183,7 @@ def items_from_records(records: list[str], base_url: str) -> list[ListItem]:
     fragment = parse_fragment("".join(records))
     return _select([(entry.getparent(), found) for entry in _entries(fragment.iter())
                     if (found := _item_from_entry(entry, lambda href: resolve(href, base_url)))
-                    is not None])
+                    is not None], base_url)
 
 
 def _label(a) -> str:
