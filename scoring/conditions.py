@@ -15,6 +15,7 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
 VALUE_KINDS = ("measure", "sum", "ratio")
 GROUP_KINDS = ("any_of", "all_of")
 VARIANT_KEYS = frozenset({"portal", "other"})
+SITE_KINDS = {"portal": "门户网站", "department": "部门网站"}   # {site: department} holds for non-portals
 
 
 def is_variant(obj: Any) -> bool:
@@ -25,6 +26,8 @@ def resolve(obj: Any, is_portal: bool) -> Any:
     """Replace every {portal: A, other: B} by A or B, at any depth."""
     if is_variant(obj):
         return resolve(obj["portal" if is_portal else "other"], is_portal)
+    if isinstance(obj, dict) and set(obj) == {"site"}:
+        return {"const": (obj["site"] == "portal") == is_portal}
     if isinstance(obj, dict):
         return {k: resolve(v, is_portal) for k, v in obj.items()}
     if isinstance(obj, list):
@@ -57,6 +60,8 @@ def quantity(cond: dict, measurements: dict) -> Fraction | None:
 
 def holds(cond: dict, measurements: dict) -> bool | None:
     """Evaluate a resolved condition; None when it cannot be decided."""
+    if "const" in cond:
+        return cond["const"]
     if "any_of" in cond:
         results = [holds(c, measurements) for c in cond["any_of"]]
         return True if True in results else (None if None in results else False)

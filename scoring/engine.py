@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from scoring.conditions import exact, holds, lookup, quantity, resolve
-from scoring.ruleset import Rule, Ruleset, known_measurements
+from scoring.conditions import exact, holds, lookup, measures_in, quantity, resolve
+from scoring.ruleset import Indicator, Rule, Ruleset, known_measurements
 from scoring.verdict import Deduction, Verdict
 
 NOT_ASSESSED = "首页无法访问，未能评估"
@@ -63,58 +63,222 @@ def deduction_points(spec: dict, measurements: dict) -> tuple[Fraction, int] | N
 
 
 def cap_of(spec: dict) -> Fraction | None:
-    # `weight` (inspection-2019 item weight) caps like `cap`: an item never loses more than it weighs.
+    # `weight` caps like `cap`: an item never loses more than it weighs.
     limits = [exact(spec[k]) for k in ("cap", "weight") if k in spec]
     return min(limits) if limits else None
 
 
-def charge(rule: Rule, measurements: dict, is_portal: bool) -> Deduction | None | bool:
-    """The rule's Deduction (points > 0), False when it charges nothing, None when skipped."""
+def rule_points(rule: Rule, data: dict, is_portal: bool) -> tuple[Fraction, int] | None:
+    """A deduction or bonus rule's points after its own cap, or None when not evaluable."""
     spec = resolve(rule.spec, is_portal)
-    result = deduction_points(spec, measurements)
+    result = deduction_points(spec, data)
     if result is None:
         return None
     points, count = result
     cap = cap_of(spec)
-    if cap is not None:
-        points = min(points, cap)
-    points = round2(points)
-    if points <= 0:
-        return False
-    return Deduction(rule=rule.id, points=points, count=count, title=rule.title)
+    return (min(points, cap) if cap is not None else points), count
+
+
+def charge(rule: Rule, measurements: dict, is_portal: bool) -> Deduction | None | bool:
+    """The rule's Deduction (points > 0), False when it charges nothing, None when skipped."""
+    result = rule_points(rule, measurements, is_portal)
+    if result is None:
+        return None
+    points = round2(result[0])
+    return Deduction(rule=rule.id, points=points, count=result[1], title=rule.title) \
+        if points > 0 else False
+
+
+class _Tally:
+    """Charges rules in file order, each group (item, bonus part) up to its room."""
+
+    def __init__(self, rooms: dict[str, Fraction]):
+        self.rooms = dict(rooms)
+        self.entries: list[Deduction] = []
+
+    def add(self, rule: Rule, points: Fraction, count: int, group: str = "") -> Fraction:
+        if group in self.rooms:
+            points = min(points, self.rooms[group])
+            self.rooms[group] -= points
+        if round2(points) > 0:
+            self.entries.append(Deduction(rule=rule.id, points=round2(points), count=count,
+                                          title=rule.title))
+        return points
+
+    def total(self) -> Fraction:
+        return sum((exact(d.points) for d in self.entries), Fraction(0))
 
 
 def assess(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
-           site_code: str = "") -> Assessment:
+           site_code: str = "", inputs: dict | None = None) -> Assessment:
+    """Judge one site. `inputs` are the office's hand-filled values for this site (score sheet)."""
     if not was_crawled(measurements):
         verdict = Verdict(site_code=site_code, qualified=None, score=None, note=NOT_ASSESSED)
         return Assessment(verdict=verdict, skipped=ruleset.rule_ids())
+    data = {**measurements, **(inputs or {})}
+    if ruleset.shape == "evaluation":
+        return _assess_tree(measurements, data, ruleset, is_portal, site_code, inputs)
     skipped: list[str] = []
     vetoes: list[str] = []
     for rule in ruleset.vetoes:
-        held = holds(resolve(rule.spec["when"], is_portal), measurements)
+        held = holds(resolve(rule.spec["when"], is_portal), data)
         if held is None:
             skipped.append(rule.id)
         elif held:
             vetoes.append(rule.id)
-    deductions: list[Deduction] = []
+    rescale = None
+    for r in ruleset.rescale:
+        held = holds(resolve(r.when, is_portal), data)
+        if held is None:
+            skipped.append(r.id)
+        elif held:
+            rescale = r
+            break
+    dropped = set(rescale.drop) if rescale else set()
+    extra = rescale.redistribute if rescale else {}
+    tally = _Tally({i.id: exact(i.weight) + exact(extra.get(i.id, 0))
+                    for i in ruleset.items if i.id not in dropped})
     for rule in ruleset.deductions:
-        d = charge(rule, measurements, is_portal)
-        if d is None:
+        if rule.item in dropped:
+            continue
+        result = rule_points(rule, data, is_portal)
+        if result is None:
             skipped.append(rule.id)
-        elif d:
-            deductions.append(d)
+        else:
+            tally.add(rule, *result, group=rule.item)
+    available = exact(ruleset.full_score)
+    if rescale and rescale.factor is not None:
+        available -= sum(exact(i.weight) for i in ruleset.items if i.id in dropped)
     # The score is computed even under a veto, for information; a veto still fails the site.
-    lost = sum((exact(d.points) for d in deductions), Fraction(0))
-    score = round2(max(Fraction(0), exact(ruleset.full_score) - lost))
+    score = max(Fraction(0), available - tally.total())
+    if rescale and rescale.factor is not None:
+        score *= rescale.factor
+    bonus = _bonus(ruleset, data, is_portal, score, skipped)
+    score += sum((exact(b.points) for b in bonus), Fraction(0))
+    score = round2(score)
     qualified = not vetoes and ruleset.passes(score)
     verdict = Verdict(site_code=site_code, qualified=qualified, score=score, vetoes=vetoes,
-                      deductions=deductions)
+                      deductions=tally.entries, bonus=bonus, rescaled=rescale.id if rescale else "",
+                      grade=ruleset.grade(score, bool(vetoes)))
+    _pending(verdict, ruleset, skipped)
     return Assessment(verdict=verdict, skipped=skipped,
-                      fired=[*vetoes, *(d.rule for d in deductions)])
+                      fired=[*vetoes, *(d.rule for d in verdict.deductions)])
+
+
+def _bonus(ruleset: Ruleset, data: dict, is_portal: bool, score: Fraction,
+           skipped: list[str]) -> list[Deduction]:
+    """加分: only when the ruleset has a bonus part, the site qualifies for it and scores above its line."""
+    b = ruleset.bonus
+    if b is None or (b.portal_only and not is_portal) or not score > exact(b.above):
+        return []
+    tally = _Tally({"bonus": exact(b.max)})
+    for rule in b.rules:
+        result = rule_points(rule, data, is_portal)
+        if result is None:
+            skipped.append(rule.id)
+        else:
+            tally.add(rule, *result, group="bonus")
+    return tally.entries
+
+
+def _pending(verdict: Verdict, ruleset: Ruleset, skipped: list[str]) -> None:
+    """Rules left undecided for want of a hand-filled value are review work, said so in the note."""
+    inputs = {i.id for i in ruleset.all_inputs()}
+    readers = {r.id: r.measures() for r in ruleset.rules()}
+    readers.update({r.id: measures_in(r.when) for r in ruleset.rescale})
+    readers.update({n.id: [n.spec["input"]] if n.form == "input" else n.measures()
+                    for n in ruleset.leaves()})
+    titles = {r.id: r.title for r in ruleset.rescale}
+    verdict.pending += [rid for rid in skipped if set(readers.get(rid, ())) & inputs
+                        and rid not in verdict.pending]
+    if verdict.pending:
+        names = "、".join(titles.get(rid) or ruleset.title_of(rid) for rid in verdict.pending)
+        verdict.note = "；".join(filter(None, [verdict.note, f"待人工核查（评分表未填）：{names}"]))
+
+
+# ---- weighted evaluation ------------------------------------------------------------------
+def _assess_tree(measurements: dict, data: dict, ruleset: Ruleset, is_portal: bool,
+                 site_code: str, inputs: dict | None) -> Assessment:
+    verdict = Verdict(site_code=site_code, qualified=None, score=None)
+    skipped: list[str] = []
+
+    def node_points(node: Indicator) -> Fraction:
+        if node.children:
+            points = sum((node_points(c) for c in node.children), Fraction(0))
+        else:
+            result = _leaf(node, ruleset, measurements, data, is_portal, site_code, inputs, verdict)
+            if result is None:
+                skipped.append(node.id)
+            points, count = result or (Fraction(0), 0)
+            lost = round2(exact(node.weight) - points)
+            if lost > 0:
+                verdict.deductions.append(Deduction(rule=node.id, points=lost, count=count,
+                                                    title=node.title))
+        verdict.parts[node.id] = round2(points)
+        return points
+
+    score = round2(sum((node_points(top) for top in ruleset.indicators), Fraction(0)))
+    verdict.score = score
+    verdict.qualified = not verdict.vetoes and ruleset.passes(score)
+    verdict.grade = ruleset.grade(score, bool(verdict.vetoes))
+    _pending(verdict, ruleset, skipped)
+    unknown = [ruleset.title_of(n) for n in skipped if n not in verdict.pending]
+    if unknown:
+        verdict.note = "；".join(filter(None, [verdict.note, f"缺少数据、按 0 分计：{'、'.join(unknown)}"]))
+    return Assessment(verdict=verdict, skipped=skipped,
+                      fired=[*verdict.vetoes, *(d.rule for d in verdict.deductions)])
+
+
+def _leaf(node: Indicator, ruleset: Ruleset, measurements: dict, data: dict, is_portal: bool,
+          site_code: str, inputs: dict | None, verdict: Verdict) -> tuple[Fraction, int] | None:
+    """A leaf's points within its weight, or None when its data is missing."""
+    weight, spec = exact(node.weight), resolve(node.spec, is_portal)
+    if node.form == "thresholds":
+        q = lookup(data, spec["thresholds"]["measure"])
+        if q is None:
+            return None
+        for row in spec["thresholds"]["rows"]:
+            if ("at_least" in row and q >= exact(row["at_least"])) or \
+                    ("at_most" in row and q <= exact(row["at_most"])):
+                return exact(row["points"]), 1
+        return Fraction(0), 1
+    if node.form == "per_finding":
+        counts = [lookup(data, e["measure"]) for e in spec["per_finding"]]
+        if any(c is None for c in counts):
+            return None
+        lost = sum((c * exact(e["points"]) for c, e in zip(counts, spec["per_finding"])), Fraction(0))
+        return max(exact(spec.get("floor", 0)), weight - lost), int(sum(counts))
+    if node.form == "ratio":
+        num, den = (lookup(data, k) for k in spec["ratio"])
+        if num is None or den is None:
+            return None
+        if den == 0:
+            return (exact(spec["if_empty"]), 1) if "if_empty" in spec else None
+        share = min(Fraction(1), max(Fraction(0), num / den))
+        return weight * (1 - share if spec.get("complement") else share), 1
+    if node.form == "input":
+        value = lookup(data, spec["input"])
+        if value is None:
+            return None
+        top = exact(ruleset.input(spec["input"]).max or 1)   # a yes/no input counts 1 for 是
+        return weight * min(Fraction(1), max(Fraction(0), value / top)), 1
+    if node.form == "ruleset":
+        sub = assess(measurements, node.sub, is_portal=is_portal, site_code=site_code,
+                     inputs=inputs).verdict
+        verdict.pending += [p for p in sub.pending if p not in verdict.pending]
+        if sub.score is None:
+            return None
+        on_veto = spec.get("on_veto", "zero")
+        if sub.vetoes and on_veto != "keep":
+            if on_veto == "fail":
+                verdict.vetoes += [v for v in sub.vetoes if v not in verdict.vetoes]
+            return Fraction(0), 1
+        return min(weight, exact(sub.score) / exact(node.sub.full_score) * weight), 1
+    raise AssertionError(node.form)
 
 
 def evaluate(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
-             site_code: str = "") -> Verdict:
+             site_code: str = "", inputs: dict | None = None) -> Verdict:
     """The Verdict only; use assess() to also learn which rules were not evaluated."""
-    return assess(measurements, ruleset, is_portal=is_portal, site_code=site_code).verdict
+    return assess(measurements, ruleset, is_portal=is_portal, site_code=site_code,
+                  inputs=inputs).verdict

@@ -21,3 +21,14 @@ class Verdict:
     deductions: list[Deduction] = field(default_factory=list)
     rank: int | None = None
     note: str = ""                   # Chinese, e.g. why a site could not be assessed
+    # Beyond the census table (stored apart from the DOMAIN.md results.json fields):
+    grade: str = ""                  # 等次 from the ruleset's grade bands
+    bonus: list[Deduction] = field(default_factory=list)   # 加分 items awarded (points > 0)
+    rescaled: str = ""               # id of the rescale rule applied (e.g. no external services)
+    pending: list[str] = field(default_factory=list)  # rules waiting for a hand-filled value
+    parts: dict[str, float] = field(default_factory=dict)  # evaluation indicator id -> points
+
+    def details(self) -> dict:
+        """The extras above as plain data (stored next to the verdict, read back by reports)."""
+        return {"grade": self.grade, "bonus": [vars(b) for b in self.bonus],
+                "rescaled": self.rescaled, "pending": list(self.pending), "parts": dict(self.parts)}

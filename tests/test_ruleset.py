@@ -122,7 +122,7 @@ def test_load_by_path(tmp_path):
 
 # ---- validation errors ---------------------------------------------------------------------
 def test_unknown_ruleset_name():
-    with pytest.raises(RulesetError, match="找不到规则集 census-2016：既不是内置规则集"):
+    with pytest.raises(RulesetError, match="找不到规则集 census-2016（可用规则集见 govaudit rules list）"):
         load_ruleset("census-2016")
 
 

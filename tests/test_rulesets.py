@@ -1,0 +1,358 @@
+"""The three ruleset shapes scored by hand-computed numbers: census-2015, inspection-2019 (item caps,
+the 4/3 rule, exactly 60, the bonus part above 80) and the weighted evaluation example (thresholds,
+floors, ratios, a census result rescaled, hand-filled score sheets); `extends:` inheritance."""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from govaudit import samplefarm
+from govaudit.scoresheet import ScoreSheetError, read_scores
+from scoring import assess, evaluate, load_ruleset
+from scoring.ruleset import RulesetError
+
+CENSUS = load_ruleset("census-2015")
+INSPECTION = load_ruleset("inspection-2019")
+EVALUATION = load_ruleset("evaluation-example")
+README = Path(__file__).resolve().parents[1] / "README.md"
+PORTALS = {"9900000001", "9901000001", "9901230001", "9901230101"}   # the farm's 门户网站
+# The inspection sheet's answers for a site nothing is wrong with.
+CLEAN_ANSWERS = {"security_incident_found": 0, "online_services_unusable": 0,
+                 "no_external_services": 0}
+
+
+def m(**kw) -> dict:
+    """Every DOMAIN.md measurement of a healthy site, with planted values."""
+    base = dict(availability_probes=140, availability_failures=0, homepage_updates_14d=12,
+                stale_columns_news=0, stale_columns_notice_policy=0,
+                stale_columns_personnel_plan=0, blank_columns=0, dead_links_home=0,
+                dead_links_other=0, consultation_columns=1, consultation_messages_1y=40,
+                unanswered_messages_over_3m=0, survey_columns=1, surveys_1y=6,
+                interview_columns=1, interviews_1y=6, guides_missing_elements=0,
+                broken_attachments=0, online_systems_down=0, serious_errors=0)
+    base.update(kw)
+    base.setdefault("stale_columns_total", base["stale_columns_news"]
+                    + base["stale_columns_notice_policy"] + base["stale_columns_personnel_plan"])
+    return base
+
+
+def charged(verdict) -> dict[str, float]:
+    return {d.rule: d.points for d in verdict.deductions}
+
+
+def write(tmp_path: Path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return str(path)
+
+
+# ---- the sample farm's crawl (its measurements are the ground truth the e2e test holds) --------
+FARM_SHEET = {
+    # hand-filled score sheet: 9901000023 is a department without external services
+    "9900000001": {"expert_review": 90, "user_survey": 80},
+    "9901000023": {"expert_review": 85, "user_survey": 70, "no_external_services": 1,
+                   "security_incident_found": 0, "online_services_unusable": 0},
+}
+# (score, qualified, vetoes, {rule: points}) per site, worked out by hand from truth.yaml.
+FARM_EXPECTED = {
+    "inspection-2019": {
+        "9900000001": (99.9, True, [], {"link_availability": 0.1}),
+        "9901000001": (70.9, False, ["columns_not_updated"],
+                       {"link_availability": 1.1, "basic_info": 27, "attachments": 1}),
+        # census figures plus 1 blank column × 2 (inspection's 空白栏目 deduction)
+        "9901230001": (81.8, False, ["homepage_not_updated"],
+                       {"link_availability": 1.2, "basic_info": 15, "blank_columns": 2}),
+        "9901000012": (69.9, False, ["columns_not_updated"],
+                       {"link_availability": 1.1, "homepage_updates": 5, "basic_info": 14,
+                        "blank_columns": 10}),
+        # no external services: 办事服务 (attachments 3) dropped; (75 - 6.7 - 10) × 4/3 = 77.733
+        "9901000023": (77.73, True, [], {"link_availability": 6.7, "basic_info": 10}),
+        "9901230101": (79.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
+                                        "basic_info": 12, "blank_columns": 2}),
+        "9901230015": (None, None, [], {}),
+    },
+    "evaluation-example": {
+        # health 99.9/100×15 = 14.985; 17 updates → 7; upkeep 15; guides (not measured) 0;
+        # links 15 - 0.2 = 14.8; reply rate, surveys (not measured) 0; expert 9; users 8 → 68.785
+        "9900000001": (68.79, True, [], {"health": 0.02, "homepage_activity": 3, "guides": 10,
+                                         "links": 0.2, "reply_rate": 10, "solicitation": 5,
+                                         "expert": 1, "users": 2}),
+        # census veto → health 0 and unqualified; 7; 15 - 7×2 = 1; 15 - 1 - 0.2 - 1 = 12.8 → 20.8
+        "9901000001": (20.8, False, ["columns_not_updated"],
+                       {"health": 15, "homepage_activity": 3, "column_upkeep": 14, "guides": 10,
+                        "links": 2.2, "reply_rate": 10, "solicitation": 5, "expert": 10,
+                        "users": 10}),
+        # 80.3×0.15 = 12.045; 7; 15 - 2×2 = 11; 15 - 6 - 1.4 - 3 = 4.6; 8.5; 7 → 50.145
+        "9901000023": (50.15, False, [], {"health": 2.96, "homepage_activity": 3,
+                                          "column_upkeep": 4, "guides": 10, "links": 10.4,
+                                          "reply_rate": 10, "solicitation": 5, "expert": 1.5,
+                                          "users": 3}),
+        "9901230015": (None, None, [], {}),
+    },
+}
+
+
+def farm_verdicts(ruleset, sheet=FARM_SHEET) -> dict:
+    truth = samplefarm.load_truth()["sites"]
+    return {code: evaluate(site["measurements"], ruleset, is_portal=code in PORTALS,
+                           site_code=code, inputs=sheet.get(code))
+            for code, site in truth.items()}
+
+
+@pytest.mark.parametrize("name", ["inspection-2019", "evaluation-example"])
+def test_farm_crawl_under_each_ruleset(name):
+    got = farm_verdicts(load_ruleset(name))
+    for code, (score, qualified, vetoes, points) in FARM_EXPECTED[name].items():
+        v = got[code]
+        assert (v.score, v.qualified, v.vetoes, charged(v)) == (score, qualified, vetoes, points), code
+
+
+def test_farm_crawl_under_census_equals_truth():
+    truth = samplefarm.load_truth()["sites"]
+    for code, v in farm_verdicts(CENSUS).items():
+        t = truth[code]
+        assert (v.score, v.qualified, v.vetoes) == (t["score"], t["qualified"], t["vetoes"])
+        assert charged(v) == {d["rule"]: d["points"] for d in t["deductions"]}
+
+
+def test_farm_details_rescale_grade_and_pending():
+    inspection = farm_verdicts(INSPECTION)
+    assert inspection["9901000023"].rescaled == "no_external_services"
+    assert inspection["9901000012"].rescaled == ""      # the sheet says nothing about it
+    assert "无对外服务事项的部门网站" in inspection["9901000012"].note
+    assert inspection["9900000001"].bonus == []         # above 80, but the bonus part is empty
+    evaluation = farm_verdicts(EVALUATION)
+    assert [evaluation[c].grade for c in ("9900000001", "9901000001", "9901000023")] == \
+        ["合格", "不合格", "不合格"]
+    assert evaluation["9900000001"].parts["disclosure"] == 36.99     # 14.985 + 7 + 15
+    assert "待人工核查（评分表未填）：专家评审、用户满意度" in evaluation["9901230101"].note
+
+
+# ---- inspection-2019 on crafted measurements -------------------------------------------------
+def test_inspection_clean_site_and_nothing_pending():
+    a = assess(m(), INSPECTION, is_portal=True, inputs=CLEAN_ANSWERS)
+    assert (a.verdict.score, a.verdict.qualified, a.skipped, a.verdict.pending) == (100.0, True, [], [])
+
+
+def test_item_caps_bite_in_rule_order():
+    # availability (15): 3/140 = 2.14% → 2 full % × 5 = 10, then 20 dead homepage links → only 5 left
+    v = evaluate(m(availability_failures=3, dead_links_home=20), INSPECTION, inputs=CLEAN_ANSWERS)
+    assert charged(v) == {"homepage_availability": 10, "link_availability": 5}
+    assert v.score == 85.0
+    # updates (35): 5 (homepage < 10) + 6 personnel columns × 5 = 35; 4 blank columns get nothing
+    v = evaluate(m(homepage_updates_14d=3, stale_columns_personnel_plan=6, blank_columns=4),
+                 INSPECTION, inputs=CLEAN_ANSWERS)
+    assert (charged(v), v.score, v.vetoes) == ({"homepage_updates": 5, "basic_info": 30}, 65.0, [])
+    # census has no item caps: the same site loses 5 + 30
+    assert evaluate(m(homepage_updates_14d=3, stale_columns_personnel_plan=6, blank_columns=4),
+                    CENSUS).score == 65.0
+    assert evaluate(m(dead_links_home=40), CENSUS).score == 60.0
+    assert evaluate(m(dead_links_home=40), INSPECTION, inputs=CLEAN_ANSWERS).score == 85.0
+
+
+def test_department_without_external_services_times_four_thirds():
+    site = m(dead_links_home=10, stale_columns_personnel_plan=3, broken_attachments=6,
+             online_systems_down=2)
+    none = {**CLEAN_ANSWERS, "no_external_services": 1}
+    v = evaluate(site, INSPECTION, is_portal=False, inputs=none)
+    # 办事服务 dropped: (75 - 10 - 15) × 4/3 = 66.67
+    assert (v.score, v.qualified, v.rescaled) == (66.67, True, "no_external_services")
+    assert charged(v) == {"link_availability": 10, "basic_info": 15}
+    # with services, or a portal (the rule is for departments): out of 100, 6 + 2×3 more charged
+    for portal, answers in ((False, CLEAN_ANSWERS), (True, none)):
+        v = evaluate(site, INSPECTION, is_portal=portal, inputs=answers)
+        assert (v.score, v.rescaled) == (63.0, ""), portal
+        assert charged(v)["attachments"] == 6 and charged(v)["online_systems"] == 6
+
+
+def test_redistribute_instead_of_four_thirds(tmp_path):
+    path = write(tmp_path, "spread.yaml", """\
+        extends: inspection-2019
+        id: spread-2019
+        title: 无服务部门把 25 分分给其他分项
+        rescale:
+          - id: no_external_services
+            factor: null
+            redistribute: {availability: 5, updates: 10, interaction: 10}
+        """)
+    spread = load_ruleset(path)
+    site = m(dead_links_home=18, stale_columns_personnel_plan=3)
+    none = {**CLEAN_ANSWERS, "no_external_services": 1}
+    # availability now weighs 20: all 18 charged; 100 - 18 - 15 = 67
+    assert evaluate(site, spread, inputs=none).score == 67.0
+    # the shipped 4/3 rule: availability capped at 15 → (75 - 15 - 15) × 4/3 = 60
+    assert evaluate(site, INSPECTION, inputs=none).score == 60.0
+
+
+def test_exactly_sixty_passes_under_inspection_not_census():
+    sixty = m(stale_columns_personnel_plan=7, dead_links_home=5)      # 35 + 5 = 40
+    v = evaluate(sixty, INSPECTION, inputs=CLEAN_ANSWERS)
+    assert (v.score, v.qualified) == (60.0, True)
+    assert (evaluate(sixty, CENSUS).score, evaluate(sixty, CENSUS).qualified) == (60.0, False)
+    below = evaluate(m(stale_columns_personnel_plan=7, dead_links_home=5, dead_links_other=1),
+                     INSPECTION, inputs=CLEAN_ANSWERS)
+    assert (below.score, below.qualified) == (59.9, False)
+
+
+def test_inspection_vetoes_and_review_findings():
+    v = evaluate(m(consultation_columns=0), INSPECTION, inputs=CLEAN_ANSWERS)
+    assert v.vetoes == ["poor_interaction"] and v.qualified is False
+    v = evaluate(m(guides_missing_elements=3), INSPECTION, inputs=CLEAN_ANSWERS)
+    assert v.vetoes == ["service_not_practical"] and charged(v) == {"service_guides": 6}
+    v = evaluate(m(), INSPECTION, inputs={**CLEAN_ANSWERS, "security_incident_found": 1})
+    assert v.vetoes == ["security_incident"]
+    # nothing filled in: what only a person can check is listed, never silently passed
+    a = assess(m(), INSPECTION, is_portal=True)
+    assert a.verdict.pending == ["security_incident", "service_not_practical"]
+    assert a.verdict.note == "待人工核查（评分表未填）：安全、泄密事故等严重问题、服务不实用（待核对）"
+    assert a.verdict.qualified is True and a.verdict.score == 100.0
+
+
+BONUS_FILE = """\
+    extends: inspection-2019
+    id: huayang-inspection-2026
+    title: 华阳省政府网站检查指标（2026）
+    inputs:
+      - {id: bonus_innovation, title: 加分：创新做法, max: 10}
+      - {id: bonus_intensive, title: 加分：集约化建设, max: 25}
+    bonus:
+      rules:
+        - id: innovation
+          title: 创新做法
+          clause: 华阳省检查指标·加分：创新做法最多加 10 分。
+          per_finding: [{measure: bonus_innovation, points: 1}]
+          cap: 10
+        - id: intensive
+          title: 集约化建设
+          clause: 华阳省检查指标·加分：集约化建设最多加 25 分。
+          per_finding: [{measure: bonus_intensive, points: 1}]
+    """
+
+
+def test_bonus_only_above_eighty_for_portals_capped_at_thirty(tmp_path):
+    rs = load_ruleset(write(tmp_path, "bonus.yaml", BONUS_FILE))
+    assert [r.id for r in rs.bonus.rules] == ["innovation", "intensive"] and rs.bonus.max == 30
+    answers = {**CLEAN_ANSWERS, "bonus_innovation": 8, "bonus_intensive": 25}
+    v = evaluate(m(dead_links_home=15), rs, is_portal=True, inputs=answers)   # 85 + min(33, 30)
+    assert v.score == 115.0
+    assert [(b.rule, b.points) for b in v.bonus] == [("innovation", 8), ("intensive", 22)]
+    v = evaluate(m(dead_links_home=15), rs, is_portal=True,
+                 inputs={**answers, "bonus_intensive": 0})
+    assert v.score == 93.0
+    exactly_80 = m(dead_links_home=10, stale_columns_personnel_plan=2)     # 10 + 10 = 20
+    v = evaluate(exactly_80, rs, is_portal=True, inputs=answers)
+    assert (v.score, v.bonus) == (80.0, [])
+    v = evaluate(m(dead_links_home=15), rs, is_portal=False, inputs=answers)
+    assert (v.score, v.bonus) == (85.0, [])
+
+
+# ---- the weighted evaluation on crafted measurements -----------------------------------------
+def test_evaluation_leaves_by_hand():
+    sheet = {"expert_review": 85, "user_survey": 90}
+    v = evaluate(m(homepage_updates_14d=20, consultation_messages_1y=40,
+                   unanswered_messages_over_3m=4, dead_links_other=3), EVALUATION, inputs=sheet)
+    # 4 messages unanswered: the census veto poor_interaction → health 0 and unqualified
+    assert v.vetoes == ["poor_interaction"] and v.parts["health"] == 0 and v.qualified is False
+    assert v.grade == "不合格"
+    # 10 + 15 + 10 + (15 - 0.6) + 10 × 36/40 + 5 + 8.5 + 9 = 80.9
+    assert (v.parts["homepage_activity"], v.parts["links"], v.parts["reply_rate"]) == (10, 14.4, 9)
+    assert v.score == 80.9
+    v = evaluate(m(homepage_updates_14d=19, dead_links_home=20, consultation_messages_1y=0,
+                   surveys_1y=3), EVALUATION, inputs=sheet)
+    # census 100 - 20 (links) - 5 (no messages) = 75 → 11.25; 7 + 15 + 10 + 3 (floor)
+    # + 0 (no messages) + 3 + 8.5 + 9 = 66.75
+    assert (v.parts["health"], v.parts["homepage_activity"], v.parts["links"],
+            v.parts["reply_rate"], v.parts["solicitation"]) == (11.25, 7, 3, 0, 3)
+    assert (v.score, v.grade, v.qualified) == (66.75, "合格", True)
+    v = evaluate(m(homepage_updates_14d=25), EVALUATION, inputs={**sheet, "expert_review": 100,
+                                                                   "user_survey": 100})
+    assert (v.score, v.grade) == (100.0, "优秀")
+
+
+def test_weighted_leaf_from_hand_filled_sheet(tmp_path):
+    csv_path = tmp_path / "评分表.csv"
+    csv_path.write_text("网站标识码,专家评审得分（百分制）,user_survey\n"
+                        "9900000001,85,\n9901000023,60.5,72\n", encoding="utf-8")
+    scores = read_scores(csv_path, EVALUATION.all_inputs())
+    assert scores == {"9900000001": {"expert_review": 85.0},
+                      "9901000023": {"expert_review": 60.5, "user_survey": 72.0}}
+    v = evaluate(m(), EVALUATION, inputs=scores["9900000001"])
+    assert (v.parts["expert"], v.parts["users"]) == (8.5, 0)
+    assert "待人工核查（评分表未填）：用户满意度" in v.note
+    # the same sheet as an Excel workbook, codes typed as numbers
+    wb = openpyxl.Workbook()
+    wb.active.append(["网站标识码", "expert_review", "部门无对外服务事项"])
+    wb.active.append([9901000023, 77, "是"])
+    xlsx = tmp_path / "评分表.xlsx"
+    wb.save(xlsx)
+    inputs = [*EVALUATION.all_inputs(), *INSPECTION.all_inputs()]
+    assert read_scores(xlsx, inputs) == {"9901000023": {"expert_review": 77.0,
+                                                        "no_external_services": 1}}
+
+
+def test_score_sheet_errors_name_row_and_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("网站标识码,专家评审得分（百分制）,专家意见\n9900000001,120\n,50\n",
+                   encoding="utf-8")
+    with pytest.raises(ScoreSheetError) as exc:
+        read_scores(bad, EVALUATION.all_inputs())
+    assert str(exc.value) == (
+        "评分表 bad.csv：第 1 行第 3 列“专家意见”不是规则集中的人工填报项（可填：专家评审得分（百分制）、"
+        "用户满意度调查得分（百分制））；第 2 行“专家评审得分（百分制）”：应为0 到 100 之间的数，实际为“120”；"
+        "第 3 行缺少网站标识码")
+
+
+# ---- extends: a province's file holds only what it changes -----------------------------------
+def readme_example() -> str:
+    text = README.read_text(encoding="utf-8")
+    return re.search(r"```yaml\n(extends: census-2015\n.*?)```", text, re.S).group(1)
+
+
+def test_readme_extends_example_loads_and_changes_three_things(tmp_path):
+    rs = load_ruleset(write(tmp_path, "huayang.yaml", readme_example()))
+    assert (rs.id, rs.pass_line, rs.pass_boundary) == ("huayang-2026", 80.0, "above")
+    assert rs.rule_ids() == [*CENSUS.rule_ids(), "blank_columns"]
+    assert rs.rule("link_availability").title == CENSUS.rule("link_availability").title
+    v = evaluate(m(dead_links_home=3, blank_columns=2, homepage_updates_14d=12), rs)
+    assert charged(v) == {"link_availability": 6, "blank_columns": 2} and v.score == 92.0
+    assert evaluate(m(dead_links_home=10), rs).qualified is False      # 80 is not above 80
+
+
+def test_extends_errors_name_the_right_file_and_line(tmp_path):
+    child = write(tmp_path, "child.yaml", """\
+        extends: census-2015
+        id: child
+        title: 子规则集
+        deductions:
+          - id: attachments
+            per_finding:
+              - {measure: broken_attachment, points: 1}
+        """)
+    with pytest.raises(RulesetError) as exc:
+        load_ruleset(child)
+    assert str(exc.value) == (f"规则集文件 {child}：第 7 行：规则 attachments：未知的指标 “broken_attachment”"
+                              f"（可用指标见 config/rulesets/measurements.yaml，或在 inputs 中声明人工填报项）")
+    a = write(tmp_path, "a.yaml", "extends: b.yaml\nid: a\n")
+    write(tmp_path, "b.yaml", "id: b\nextends: a.yaml\n")
+    with pytest.raises(RulesetError) as exc:
+        load_ruleset(a)
+    assert str(exc.value) == (f"规则集文件 {tmp_path / 'b.yaml'}：第 2 行：extends 形成循环"
+                              f"（a.yaml → b.yaml → a.yaml）")
+
+
+def test_every_ruleset_snippet_in_the_readme_loads(tmp_path):
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+              if re.match(r"(id|extends):", b)]
+    assert len(blocks) == 4
+    loaded = [load_ruleset(write(tmp_path, f"readme-{n}.yaml", b)) for n, b in enumerate(blocks)]
+    assert [r.shape for r in loaded] == ["deductions", "deductions", "evaluation", "deductions"]
+    huayang = loaded[1]
+    assert (huayang.pass_line, huayang.pass_boundary, huayang.bonus.max) == (80.0, "at_or_above", 20)
+    assert huayang.rescale[0].redistribute == {"availability": 5, "updates": 10, "interaction": 10}
+    # the 70/30 split: inspection 100 → 70, expert 60/100 → 18
+    v = evaluate(m(), loaded[2], inputs={**CLEAN_ANSWERS, "expert_review": 60})
+    assert (v.score, v.grade) == (88.0, "良好")
