@@ -329,7 +329,8 @@ def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep
         for sid, as_of in [*((a.score_run, a.as_of) for a in earlier), (current.id, current.as_of)]:
             verdicts = dict(s.execute(select(store.VerdictRow.site_code, store.VerdictRow.qualified)
                                       .where(store.VerdictRow.score_run_id == sid)).all())
-            snaps.append(AuditSnapshot(as_of=as_of, qualified={c: verdicts.get(c) for c in codes}))
+            snaps.append(AuditSnapshot(as_of=as_of, qualified={c: verdicts.get(c) for c in codes},
+                                       label=f"{as_of:%Y-%m-%d}\n第 {sid} 次评分"))
     return snaps
 
 

@@ -156,17 +156,19 @@ def pass_rate_history(report: AuditReport, path: Path) -> Path | None:
         return None
     region = {sr.verdict.site_code: site_attr(sr.site, "region") or "（未填写）" for sr in report.sites}
     regions = sorted(set(region.values()))
-    dates = [a.as_of.isoformat() for a in report.history]
+    labels = [a.label or a.as_of.isoformat() for a in report.history]
     title, yl = "各地区合格率变化（历次抽查）", "合格率"
-    fig = _figure([title, yl, "监测时间点", *regions])
+    fig = _figure([title, yl, "监测时间点", *regions, *labels])
     ax = fig.subplots()
     for name in regions:
         rates = []
         for a in report.history:
             judged = [q for c, q in a.qualified.items() if region.get(c) == name and q is not None]
             rates.append(100 * sum(judged) / len(judged) if judged else float("nan"))
-        ax.plot(dates, rates, marker="o", label=name)
-    ax.set(title=title, ylabel=yl, xlabel="监测时间点", ylim=(0, 105))
+        ax.plot(range(len(labels)), rates, marker="o", label=name)
+    # audits by position, not by date: two audits may share a monitoring point (a re-check)
+    ax.set_xticks(range(len(labels)), labels)
+    ax.set(title=title, ylabel=yl, xlabel="监测时间点", ylim=(0, 105), xlim=(-0.3, len(labels) - 0.7))
     ax.yaxis.set_major_formatter("{x:.0f}%")
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)

@@ -45,6 +45,7 @@ class AuditSnapshot:
     """An earlier (or this) audit of the same sites, for the pass-rate-across-audits chart."""
     as_of: date
     qualified: dict[str, bool | None]      # site code → verdict
+    label: str = ""                        # tells apart audits at the same monitoring point
 
 
 @dataclass

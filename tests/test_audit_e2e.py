@@ -146,9 +146,12 @@ def test_notices_and_charts(audited, truth):
     assert {p.stem for p in (out / "notices").iterdir()} == want
     wb = openpyxl.load_workbook(out / "ranking.xlsx")
     issues = [[c.value for c in row] for row in wb["问题清单"].iter_rows(min_row=4)]
+    sponsors = {r[1].value: r[3].value for r in wb["排名"].iter_rows(min_row=4)}
     for code in want:
         doc = Document(out / "notices" / f"{code}.docx")
         assert doc.paragraphs[0].text == f"关于{truth['sites'][code]['name']}存在问题的整改通知"
+        assert doc.paragraphs[1].text == f"{sponsors[code]}："
+        assert any("整改期限为 15 个工作日" in p.text and "截止日期为" in p.text for p in doc.paragraphs)
         cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
         urls = {r[5] for r in issues if r[0] == code}
         assert urls and urls <= cells, code

@@ -43,3 +43,20 @@ def test_missing_glyphs_stop_with_a_message(tmp_path, monkeypatch):
     with pytest.raises(charts.ChartError, match="字体 DejaVu Sans 缺少以下字符，图表无法正确显示"):
         charts.write_charts(make_report(), tmp_path)
     assert not list(tmp_path.iterdir())
+
+
+def test_without_machine_fonts_the_mplfonts_noto_font_is_used(monkeypatch):
+    """A fresh machine has no CJK font: the one mplfonts (installed by `pip install -e .`) ships."""
+    monkeypatch.setattr(charts, "CJK_FAMILIES", ())
+    monkeypatch.setattr(charts, "FALLBACK_FAMILIES", ())
+    family, path = charts.cjk_font.__wrapped__()
+    assert Path(path).name == "NotoSansCJKsc-Regular.otf" and "mplfonts" in path
+    assert family == "Noto Sans CJK SC"
+
+
+def test_no_font_at_all_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(charts, "CJK_FAMILIES", ())
+    monkeypatch.setattr(charts, "FALLBACK_FAMILIES", ())
+    monkeypatch.setattr(charts, "MPLFONTS_FILE", "fonts/absent.otf")
+    with pytest.raises(charts.ChartError, match="找不到可显示中文的字体"):
+        charts.cjk_font.__wrapped__()

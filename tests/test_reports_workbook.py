@@ -199,3 +199,12 @@ def test_empty_report_still_writes(tmp_path):
     write_ranking(rep, tmp_path / "r.xlsx")
     wb = load_workbook(tmp_path / "r.xlsx")
     assert wb.sheetnames == SHEETS and wb["排名"].max_row == 3 and wb["问题清单"].max_row == 3
+
+
+def test_charts_are_embedded(tmp_path):
+    from reports.charts import write_charts
+    rep = make_report()
+    rep.charts = write_charts(rep, tmp_path / "charts")
+    write_ranking(rep, tmp_path / "r.xlsx")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert len(wb["总体情况"]._images) == 2 and len(wb["分地区统计"]._images) == 1

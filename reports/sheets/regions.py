@@ -54,3 +54,4 @@ def write(ws: Worksheet, report: AuditReport) -> None:
         c.font = BOLD
     finish(ws, top, len(HEADERS), last, freeze="B")
     embed_chart(ws, report, "pass_rate_by_region", f"B{last + 3}")
+    embed_chart(ws, report, "pass_rate_history", f"B{last + 3 + 20}")   # when there are two audits
