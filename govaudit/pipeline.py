@@ -348,5 +348,8 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
     report.charts = write_charts(report, out / "charts")
     if notices:
         report.notices = write_notices(report, out)
+        if recheck is not None:
+            from reports.recheck_notice import write_recheck_notices
+            report.notices += write_recheck_notices(report, out)
     write_ranking(report, out / "ranking.xlsx")
     return out

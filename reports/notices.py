@@ -135,11 +135,11 @@ class _Writer:
             r._element.append(el)
         self.run(p, " —", size=14)
 
-    def table(self, rows: list[list[str]]) -> None:
-        t = self.doc.add_table(rows=1, cols=len(TABLE_HEADERS))
+    def table(self, rows: list[list[str]], headers: tuple[str, ...] = TABLE_HEADERS) -> None:
+        t = self.doc.add_table(rows=1, cols=len(headers))
         t.style = self.doc.styles["Table Grid"]
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for cell, head in zip(t.rows[0].cells, TABLE_HEADERS):
+        for cell, head in zip(t.rows[0].cells, headers):
             self._cell(cell, head, "heading")
         self._repeat_header(t.rows[0])
         for values in rows:

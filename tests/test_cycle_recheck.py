@@ -162,3 +162,25 @@ def test_compare_names_the_audits_that_exist(cycle):
                            "--db", db], capture_output=True, text=True, encoding="utf-8")
     assert proc.returncode == 2
     assert "没有第 99 次评分。已有的检查：第 1 次评分（监测时间点 2026-11-22）；第 2 次评分" in proc.stderr.replace("\n", "")
+
+
+def test_recheck_notices_for_sites_with_open_problems(cycle):
+    import docx
+    tmp, _, port, _, results, _ = cycle
+    folder = tmp / "recheck" / "recheck_notices"
+    sites = {s["site_code"]: s for s in results["recheck"]["sites"]}
+    expected = {c for c, s in sites.items() if s["open"] or s["new"] or s["unverified"]}
+    assert {p.stem for p in folder.glob("*.docx")} == expected
+    doc = docx.Document(folder / "9901230101.docx")
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "关于清河县柳林镇人民政府整改复查情况的通知" in text
+    assert "已整改 1 项" in text and "复查新发现问题 1 项" in text and "截止日期为" in text
+    cells = [c.text for row in doc.tables[0].rows for c in row.cells]
+    assert url(port, "9901230101", spec_recheck.NEW_DEAD_LINK_LIULIN) in cells
+    assert url(port, "9901230101", spec_recheck.FIXED_LINK_LIULIN) not in cells
+    down = "\n".join(p.text for p in docx.Document(folder / f"{spec_recheck.DOWN_AT_RECHECK}.docx")
+                     .paragraphs)
+    assert "未能复查，视同未整改" in down
+    listed = openpyxl.load_workbook(tmp / "recheck" / "ranking.xlsx")["整改通知"]
+    assert any(r[4].value == "复查通知" and r[7].value == "recheck_notices/9901230101.docx"
+               for r in listed.iter_rows())

@@ -179,7 +179,7 @@ def test_overview_sheet(workbook):
 def test_notices_sheet(workbook):
     heads, rows = table(workbook["整改通知"], 3)
     (row,) = rows
-    assert [row[h].value for h in heads] == ["4401000002", "乙县人民政府", "乙县人民政府办公室", "不合格", 2,
+    assert [row[h].value for h in heads] == ["4401000002", "乙县人民政府", "乙县人民政府办公室", "不合格", "整改通知", 2,
                                              dt.datetime(2026, 12, 21), "notices/4401000002.docx"]
     assert row["整改期限"].is_date and row["通知文件"].hyperlink.target == "notices/4401000002.docx"
 

@@ -1,0 +1,81 @@
+"""recheck_notices/<网站标识码>.docx: the short re-check notice (复查通知) for every site whose problems
+are not all fixed — what was fixed, what remains or is new, and a new deadline. Same letter form and
+fonts as the rectification notice (reports.notices)."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
+from reports.files import write_atomically
+from reports.model import AuditReport, NoticeFile
+from reports.notices import TITLE_PT, _Writer, cn_date, deadline, file_name
+from reports.recheck_xlsx import verdict_text
+
+FOLDER = "recheck_notices"
+HEADERS = ("序号", "复查情况", "问题网址", "问题说明")
+
+
+def needs_recheck_notice(rc: SiteRecheck) -> bool:
+    return bool(rc.open_problems) or rc.count(UNVERIFIED) > 0
+
+
+def write_recheck_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
+    issued = report.settings.notice_date or date.today()
+    due = deadline(report, issued)
+    folder = Path(out_dir) / FOLDER
+    written = []
+    for rc in report.recheck.sites:
+        path = folder / file_name(rc.code)
+        if not needs_recheck_notice(rc):
+            path.unlink(missing_ok=True)
+            continue
+        buf = io.BytesIO()
+        build_recheck_notice(report, rc, issued, due).save(buf)
+        write_atomically(path, buf.getvalue())
+        written.append(NoticeFile(rc.code, f"{FOLDER}/{path.name}", len(rc.open_problems), due))
+    return written
+
+
+def _verdict(a) -> str:
+    return verdict_text(a.qualified) + ("" if a.score is None else f"（{a.score:.1f} 分）")
+
+
+def build_recheck_notice(report: AuditReport, rc: SiteRecheck, issued: date, due: date):
+    cfg = report.settings
+    recheck = report.recheck
+    site = next((sr.site for sr in report.sites if sr.verdict.site_code == rc.code), None)
+    sponsor = getattr(site, "sponsor", "") or rc.name
+    w = _Writer(cfg.fonts)
+    w.para(f"关于{rc.name}整改复查情况的通知", "title", size=TITLE_PT, indent=False,
+           align=WD_ALIGN_PARAGRAPH.CENTER, space_after=28)
+    w.para(f"{sponsor}：", indent=False)
+    w.para(f"根据整改通知要求，{cfg.issuing_office}以{cn_date(recheck.after.as_of)}为监测时间点，"
+           f"对你单位主办的“{rc.name}”（网站标识码：{rc.code}）进行了复查，"
+           f"并与{cn_date(recheck.before.as_of)}的检查结果逐项比对。")
+    w.para("一、复查结论", "heading")
+    summary = (f"复查前检查结果为{_verdict(rc.before)}，复查结果为{_verdict(rc.after)}。"
+               f"原有问题已整改 {rc.count(FIXED)} 项、未整改 {rc.count(OPEN)} 项，"
+               f"复查新发现问题 {rc.count(NEW)} 项")
+    if rc.rate is not None:
+        summary += f"，整改率 {rc.rate:.0%}"
+    w.para(summary + "。")
+    if rc.count(UNVERIFIED):
+        w.para(f"复查时网站首页无法访问，原有 {rc.count(UNVERIFIED)} 项问题未能复查，视同未整改。")
+    w.para("二、仍需整改的问题", "heading")
+    rows = [c for c in rc.changes if c.status in (OPEN, NEW, UNVERIFIED)]
+    w.table([[str(i), f"{c.status}：{c.title or '—'}", c.url, c.after or c.before]
+             for i, c in enumerate(rows, 1)], HEADERS)
+    w.para("三、整改要求", "heading")
+    w.para(f"请你单位对上述问题立即整改，整改期限为 {cfg.deadline_working_days} 个工作日"
+           f"（不含周末和法定节假日），截止日期为{cn_date(due)}。"
+           + cfg.reply.replace("{deadline}", cn_date(due)))
+    if cfg.contact:
+        w.para(cfg.contact)
+    w.para()
+    w.para(cfg.issuing_office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    w.para(cn_date(issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return w.doc
