@@ -221,13 +221,21 @@ def extract(url: str, html: str) -> tuple[list[tuple[str, str]], list[str]]:
     for el in doc.iter("img", "iframe"):
         out.append((el.get("src"), el.tag))
     for script in doc.iter("script"):
-        if script.get("type") == "text/xml":
-            for href in re.findall(r'href="([^"]+)"', script.text or ""):
-                out.append((href, "a"))
+        text = script.text or ""
+        if script.get("type") == "text/xml" or "InitData" in text:     # list records
+            out += [(href, "a") for href in re.findall(r'href="([^"]+)"', text)]
+        else:                                                          # var hasFJ='<a href=…>'
+            out += [(href, "a") for href in re.findall(r'href=\\?"([^"\\]+\.(?:docx?|xlsx?|pdf))', text)]
     pages = []
     m = re.search(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']", html)
     if m:
         pages = [urljoin(url, f"{m.group(3)}_{i}.{m.group(4)}") for i in range(1, int(m.group(1)))]
+    m = re.search(r"countPage=(\d+)", html)                  # a TRS template's own pager script
+    if m and "nextPage" in html:
+        pages = [urljoin(url, f"index_{i}.html") for i in range(1, int(m.group(1)))]
+    m = re.search(r"proxyUrl:'([^']+)'.*?columnid:(\d+)", html, re.S)    # JCMS jpage
+    if m:
+        pages.append(urljoin(url, m.group(1)) + f"?columnid={m.group(2)}&startrecord=46&endrecord=1000")
     links = []
     for href, tag in out:
         if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
@@ -293,7 +301,7 @@ def crawl(farm, site) -> tuple[set, set]:
     host = urlsplit(base).netloc
     probe = fetch(base + "govaudit-probe-xyz.html")
     fingerprint = probe[2] if probe[0] == 200 else None
-    encoding = "gb18030" if site.encoding == "gb18030" else "utf-8"
+    encoding = "gb18030" if site.encoding in ("gb18030", "gbk-as-utf8") else "utf-8"
     targets: dict[str, dict] = {}
     parsed: set[str] = set()
     calendar_pages = 0

@@ -94,8 +94,8 @@ def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
     pinned = _is_pinned(entry, a)
     title = _PIN_LABEL.sub("", title) if pinned else title
     outside = _text_outside(entry, a)
-    if _CRUMB_ROW.match(outside) or _CRUMB_ROW.match(" ".join(text_of(entry).split())):
-        return None
+    if _CRUMB_ROW.match(outside):
+        return None   # the row is a breadcrumb (the title link is its last crumb)
     d, partial, date_text = find_date_match(outside)
     return (ListItem(title, url, d, partial, date_text, pinned),
             len(title) < settings.get("undated_item_min_title"))

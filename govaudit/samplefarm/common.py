@@ -77,7 +77,7 @@ def list_pages(col: Col) -> list[tuple[str, list[Item]]]:
 def page_key(col: Col, k: int) -> str:
     if k == 0:
         return col.path
-    if col.paging == "trs":
+    if col.paging in ("trs", "trs_inline"):
         return f"{col.dir}index_{k}.html"
     if col.paging == "page":
         return f"{col.path}?page={k + 1}"
@@ -116,6 +116,10 @@ def link_html(link: Link, port: int) -> str:
     href = esc(expand(link.href, port))
     if link.tag == "img":
         return f'<img src="{href}" alt="{esc(link.text)}">'
+    if link.tag == "fj":   # TRS: the attachment list lives in a script variable
+        return (f"<script type=\"text/javascript\">var hasFJ='<a href=\"{href}\">{esc(link.text)}</a>';"
+                "if(hasFJ!=''){var FJarr=hasFJ.split(\"<BR/>\");document.write('<p>附件下载：</p>');"
+                "for(var i=1;i<=FJarr.length;i++){document.write(i+\".\"+FJarr[i-1]+\"<br/>\");}}</script>")
     return f'<a href="{href}" target="_blank">{esc(link.text)}</a>'
 
 

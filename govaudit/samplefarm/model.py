@@ -17,7 +17,8 @@ class Link:
     """A planted link. href: site path ('/a/b.html', './x.doc'), or absolute with '{ext}'/'{port}'."""
     href: str
     text: str = ""
-    tag: str = "a"                 # 'a' | 'img'
+    tag: str = "a"                 # 'a' | 'img' | 'fj' (an attachment the article writes by script:
+                                   # var hasFJ='<a href=…>…</a>'; document.write(…))
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Col:
     path: str                      # the column URL path (how every route links to it)
     category: str | None           # expected category (truth); None = uncategorised
     kind: str = "list"             # list | hub | static | blank
-    paging: str = "single"         # trs | hanweb | page | next | single
+    paging: str = "single"         # trs | trs_inline | hanweb | jpage | page | next | single
     per_page: int = 15
     items: list[Item] = field(default_factory=list)
     text: str = ""                 # static text, or the blank column's placeholder ('' = nothing)
@@ -87,7 +88,8 @@ class Site:
     host: int                      # 127.0.1.X
     domain: str = ""               # the public domain it pretends to have (SiteDomain, mailto)
     style: str = "trs"             # trs | hanweb
-    encoding: str = "utf-8"        # 'gb18030' = served as bytes, charset only in <meta> (gb2312)
+    encoding: str = "utf-8"        # 'gb18030' = served as bytes, charset only in <meta> (gb2312);
+                                   # 'gbk-as-utf8' = GBK bytes whose <meta charset> says UTF-8
     date_fmt: str = "iso"          # iso | slash | cn | dot: how list dates are written
     columns: list[Col] = field(default_factory=list)
     nav: list = field(default_factory=list)      # column keys, or (text, absolute href) externals

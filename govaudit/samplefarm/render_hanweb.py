@@ -123,6 +123,20 @@ def datastore(site: Site, col: Col) -> str:
             f"unitid:8921,webid:1,appid:1}})}})</script>")
 
 
+def jpage(site: Site, col: Col) -> str:
+    """The oldest JCMS list: the first group in a JS array, the pager fetching the rest by proxyUrl."""
+    unit = col.colid * 10
+    recs = ",".join("'" + record(site, col, it).replace("'", "\\'") + "'"
+                    for it in col.items[:FIRST_GROUP])
+    return (f'<div id="{unit}"><script type="text/javascript">var InitData{unit};InitData{unit}=[{recs}];'
+            f"$(function(){{$('#{unit}').jpage({{themeName:'default',showMode:'full',"
+            f"totalRecord:{len(col.items)},openCookies:false,dataBefore:'<ul class=\"bt_list\">',"
+            f"dataStore:InitData{unit},dataAfter:'</ul>',groupSize:{FIRST_GROUP // PER_PAGE},"
+            f"proxyUrl:'{DATAPROXY}',perPage:{PER_PAGE},barPosition:'bottom',ajaxParam:{{col:1,"
+            f"appid:'1',webid:1,path:'/',columnid:{col.colid},unitid:'{unit}',webname:'{site.name}',"
+            f"permissiontype:0}}}});}});</script></div>")
+
+
 def column_page(site: Site, col: Col, port: int) -> str:
     title = f"{col.name} {site.name}"
     side = sidebar(site, col)
@@ -138,7 +152,8 @@ def column_page(site: Site, col: Col, port: int) -> str:
                      f'<a href="{esc(col_href(c))}">更多&gt;&gt;</a></div><ul>{lis}</ul></div>')
         body += "</div>"
     else:      # a list (an empty datastore for a blank list column)
-        body = f'<div class="bt_content"><div class="bt_name">{esc(col.name)}</div>{datastore(site, col)}</div>'
+        lst = jpage(site, col) if col.paging == "jpage" else datastore(site, col)
+        body = f'<div class="bt_content"><div class="bt_name">{esc(col.name)}</div>{lst}</div>'
     extra = "".join(f"<p>{link_html(lk, port)}</p>" for lk in col.page_links.get(1, []))
     return page(site, port, title, crumb(site, col) + side + body + extra, col)
 

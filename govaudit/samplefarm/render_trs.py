@@ -60,6 +60,8 @@ def page(site: Site, port: int, title: str, main: str, column: Col | None = None
          head_extra: str = "") -> str:
     if site.encoding == "gb18030":
         charset = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+    elif site.encoding == "gbk-as-utf8":
+        charset = '<meta charset="UTF-8">'          # …and the bytes are GBK
     elif site.date_fmt == "cn":
         charset = '<meta charset="utf-8">'
     else:
@@ -183,6 +185,16 @@ def paging_html(site: Site, col: Col, k: int, total: int) -> str:
         call = (f'createPageHTML({total}, {k}, "index", "html");' if k != 1
                 else f"createPageHTML( {total}, {k}, 'index', 'html' );")
         return f'<div class="page"><script type="text/javascript">{call}</script></div>'
+    if col.paging == "trs_inline":   # a TRS template writing its own pager (no createPageHTML)
+        return ('<div class="page"><script language="javascript">'
+                f"var currentPage={k};var prevPage=currentPage-1;var nextPage=currentPage+1;"
+                f"var countPage={total}//共多少页\n"
+                'document.write("<a href=\\"index.html\\" target=\\"_self\\">首页</a>&nbsp;");'
+                "if(countPage>1&&currentPage!=0&&currentPage!=1)"
+                'document.write("<a href=\\"index"+"_"+prevPage+"."+"html\\">上一页</a>&nbsp;");'
+                "if(countPage>1&&currentPage!=(countPage-1))"
+                'document.write("<a href=\\"index"+"_"+nextPage+"."+"html\\">下一页</a>&nbsp;");'
+                "</script></div>")
     if col.paging == "page":
         links = " ".join(f'<span class="cur">{i + 1}</span>' if i == k else
                          f'<a href="{esc(page_href(col, i))}">{i + 1}</a>' for i in range(total))

@@ -148,6 +148,8 @@ class Handler(BaseHTTPRequestHandler):
                 ctype, data = "text/xml;charset=UTF-8", content.encode("utf-8")
             elif site is not None and site.encoding == "gb18030":
                 ctype, data = "text/html", content.encode("gb18030")     # charset only in <meta>
+            elif site is not None and site.encoding == "gbk-as-utf8":
+                ctype, data = "text/html", content.encode("gbk")         # <meta charset="UTF-8">
             elif site is not None and site.style == "hanweb":
                 ctype, data = "text/html; charset=UTF-8", content.encode("utf-8")
             else:

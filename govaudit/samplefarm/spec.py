@@ -377,7 +377,7 @@ def _s7() -> Site:
 
 # Sites added for later features live in their own modules (spec_<topic>.py, each with a
 # SITES list of builder functions and a truth_<topic>.yaml beside it), so they grow independently.
-EXTRA_SPEC_MODULES: list[str] = ["spec_fidelity"]
+EXTRA_SPEC_MODULES: list[str] = ["spec_fidelity", "spec_lists"]
 
 
 def sites() -> list[Site]:
