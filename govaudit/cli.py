@@ -229,7 +229,7 @@ def compare(before, after, out, db):
     _print_recheck(rc)
     if out:
         path = pipeline.write_reports(engine, out, rc.after.score_run, recheck=rc)
-        console.print(f"复查报告：{path / 'ranking.xlsx'}（整改情况）  {path / 'results.json'}")
+        _print_outputs(path, True)
 
 
 def _print_recheck(rc) -> None:
@@ -507,7 +507,9 @@ def _print_summary(engine, score_run_id, settings=None):
 
 def _print_outputs(path: Path, notices: bool) -> None:
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}  图表：{path / 'charts'}"
-                  + (f"  整改通知：{path / 'notices'}" if notices else ""))
+                  + (f"  整改通知：{path / 'notices'}" if notices else "")
+                  + (f"  复查通知：{path / 'recheck_notices'}"
+                     if notices and (path / "recheck_notices").is_dir() else ""))
 
 
 def main(argv=None):
