@@ -15,6 +15,7 @@ from rich.table import Table
 from govaudit import cliopts, pipeline, store
 from govaudit.cliopts import as_of_option, db_option, parse_date, ranged
 from govaudit.pipeline import AuditError
+from govaudit.rules_cli import rules
 
 console = Console()
 err = cliopts.err
@@ -302,23 +303,32 @@ def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, d
                                    workers=workers), jobdir_root, resume)
 
 
+ruleset_option = click.option(
+    "--ruleset", "rulesets", multiple=True, default=("census-2015",), show_default=True,
+    help="规则集名称或 YAML 文件路径；可重复，同一次抓取按多个规则集分别评分（第一个为主）")
+scores_option = click.option("--scores", type=click.Path(dir_okay=False),
+                             help="评分表（CSV/XLSX）：专家评审、用户调查、人工核查等人工填报项")
+
+
 @cli.command()
 @as_of_option()
-@click.option("--ruleset", default="census-2015", show_default=True,
-              help="规则集名称或 YAML 文件路径")
+@ruleset_option
+@scores_option
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
               help="栏目分类覆盖文件（YAML）")
 @click.option("--run", "run_id", type=cliopts.RUN_ID, help="评分哪一次抓取（默认最近一次完整的抓取）")
 @db_option
-def score(as_of, ruleset, overrides, run_id, db):
+def score(as_of, rulesets, scores, overrides, run_id, db):
     """计算指标并按规则集评分、排名。
 
     \b
     示例：govaudit score --as-of 2026-11-22 --ruleset census-2015 --db govaudit.sqlite
+          govaudit score --as-of 2026-11-22 --ruleset census-2015 --ruleset evaluation-example --scores 评分表.xlsx
     """
     engine = store.connect(db)
-    sid = pipeline.score(engine, as_of, ruleset, overrides, run_id, notify=_notice)
-    _print_summary(engine, sid)
+    for sid in pipeline.score_many(engine, as_of, rulesets, overrides, run_id, notify=_notice,
+                                   scores_path=scores):
+        _print_summary(engine, sid)
 
 
 @cli.command()
@@ -342,12 +352,13 @@ def report(out, score_run, notices, group_by, report_config, db):
 @click.argument("register", type=click.Path(dir_okay=False))
 @as_of_option()
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="输出目录")
-@click.option("--ruleset", default="census-2015", show_default=True)
+@ruleset_option
+@scores_option
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False))
 @crawl_options
 @report_options
 @db_option
-def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, page_budget,
+def audit(register, as_of, out, rulesets, scores, overrides, sites, timeout, per_host, page_budget,
           workers, jobdir_root, notices, group_by, report_config, db):
     """一次完成：导入名录 → 抓取 → 评分 → 报告（含整改通知）。
 
@@ -355,9 +366,9 @@ def audit(register, as_of, out, ruleset, overrides, sites, timeout, per_host, pa
     示例：govaudit audit 政府网站基本信息表.xlsx --as-of 2026-11-22 --out out/
     """
     settings = _report_settings(report_config, group_by)   # a bad config stops before the crawl
-    _audit(register, as_of, out, ruleset, overrides, db, sites,
+    _audit(register, as_of, out, rulesets, overrides, db, sites,
            dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers),
-           jobdir_root, notices=notices, settings=settings)
+           jobdir_root, notices=notices, settings=settings, scores=scores)
 
 
 @cli.command()
@@ -411,13 +422,13 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
-           recheck=False, notices=True, settings=None):
+           recheck=False, notices=True, settings=None, scores=None):
     engine = store.connect(db)
     result = _import(engine, register)
     console.print(f"名录：导入 {len(result.sites)} 个网站")
     codes = sites or [s.code for s in result.sites]
     _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
-    sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice)
+    sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice, scores_path=scores)
     rc = None
     if recheck:
         from govaudit import history
@@ -489,10 +500,12 @@ def _print_summary(engine, score_run_id, settings=None):
     """The ranking as the workbook shows it: site names, results and veto titles in Chinese."""
     from reports.model import RANK_ORDER, grade, ranked, result_text, veto_text
     report = pipeline.build_report(engine, score_run_id, settings=settings)
-    grades = bool(report.settings.grades)
+    grades = bool(report.settings.grades) or any(sr.verdict.grade for sr in report.sites)
     table = Table("排名", "网站名称", "得分", "结果", *(["等级"] if grades else []), "单项否决",
-                  title=f"抽查结果（监测时间点 {report.as_of.isoformat()}）",
-                  caption=f"排名规则：{RANK_ORDER}")
+                  title=f"抽查结果（监测时间点 {report.as_of.isoformat()}，"
+                        f"规则：{report.ruleset_title or report.ruleset_id}）",
+                  caption=f"排名规则：{RANK_ORDER}"
+                          + (f"\n注意：{report.ruleset_note}" if report.ruleset_note else ""))
     table.columns[1].no_wrap = True
     for sr in ranked(report):
         v = sr.verdict
@@ -510,6 +523,9 @@ def _print_outputs(path: Path, notices: bool) -> None:
                   + (f"  整改通知：{path / 'notices'}" if notices else "")
                   + (f"  复查通知：{path / 'recheck_notices'}"
                      if notices and (path / "recheck_notices").is_dir() else ""))
+
+
+cli.add_command(rules)
 
 
 def main(argv=None):

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -155,12 +155,30 @@ def _close_leftover_sites(conn, run_id: int) -> None:
 
 
 # ---- score ---------------------------------------------------------------------------------
-def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
+def score(engine: Engine, as_of: date, ruleset_name: str | Sequence[str] = "census-2015",
           overrides_path: str | None = None, crawl_run_id: int | None = None,
-          notify: Callable[[str], None] = lambda message: None) -> int:
+          notify: Callable[[str], None] = lambda message: None,
+          scores_path: str | None = None) -> int:
     """Measure and judge every site of a crawl run (by default the latest complete one); returns the
-    new score run's id. notify() receives what the user should know (which run, unused overrides)."""
-    ruleset = load_ruleset(ruleset_name)
+    new score run's id (the first ruleset's, when several are given: see score_many)."""
+    names = [ruleset_name] if isinstance(ruleset_name, str) else list(ruleset_name)
+    return score_many(engine, as_of, names, overrides_path, crawl_run_id, notify, scores_path)[0]
+
+
+def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
+               overrides_path: str | None = None, crawl_run_id: int | None = None,
+               notify: Callable[[str], None] = lambda message: None,
+               scores_path: str | None = None) -> list[int]:
+    """Measure each site once and judge it under every ruleset; one score run per ruleset, grouped
+    when there are several. notify() receives what the user should know (which run, unused
+    overrides). scores_path: the office's score sheet (govaudit.scoresheet) for hand-filled inputs."""
+    from govaudit.scoresheet import ScoreSheetError, read_scores
+    rulesets = [load_ruleset(n) for n in dict.fromkeys(ruleset_names or ["census-2015"])]
+    inputs = list({i.id: i for rs in rulesets for i in rs.all_inputs()}.values())
+    try:
+        sheet = read_scores(scores_path, inputs) if scores_path else {}
+    except ScoreSheetError as exc:
+        raise AuditError(str(exc)) from exc
     taxonomy = config.load_yaml("taxonomy.yaml")
     overrides = load_overrides(overrides_path)
     with Session(engine, expire_on_commit=False) as s:
@@ -169,6 +187,9 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
                                 .order_by(store.SiteCrawl.site_code)))
         sites = {x.code: x for x in s.scalars(select(store.Site))}
     notify(f"评分使用第 {run.id} 次抓取（{_run_label(run)}）")
+    unknown = sorted(set(sheet) - {sc.site_code for sc in crawls})
+    if unknown:
+        notify(f"评分表中这些网站标识码不在第 {run.id} 次抓取中，未使用：{'、'.join(unknown)}")
     results, used_overrides = [], set()
     site_columns: dict[str, list[dict]] = {}
     for sc in crawls:
@@ -177,10 +198,14 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
         obs = load_observations(engine, sc, taxonomy=taxonomy, overrides=overrides,
                                 is_portal=portal)
         measurements, findings = measure(obs, as_of, taxonomy)
-        verdict = evaluate(measurements, ruleset, is_portal=portal, site_code=sc.site_code)
-        if sc.status != "ok" and sc.error:
-            verdict.note = sc.error
-        results.append((verdict, measurements, findings))
+        verdicts = []
+        for ruleset in rulesets:
+            verdict = evaluate(measurements, ruleset, is_portal=portal, site_code=sc.site_code,
+                               inputs=sheet.get(sc.site_code))
+            if sc.status != "ok" and sc.error:
+                verdict.note = sc.error
+            verdicts.append(verdict)
+        results.append((verdicts, measurements, findings))
         used_overrides.update(_override_keys_used(overrides, obs.columns))
         site_columns[sc.site_code] = column_judgements(obs.columns, as_of, taxonomy)
     if overrides:
@@ -191,22 +216,44 @@ def score(engine: Engine, as_of: date, ruleset_name: str = "census-2015",
         if unused:
             notify(f"栏目分类覆盖文件 {overrides_path} 中这些条目没有对应的栏目，未生效："
                    + "、".join(map(str, unused)))
-    rank([v for v, _, _ in results])
+    ids = []
     with Session(engine) as s:
-        score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.ref)
-        s.add(score_run)
-        s.flush()
-        for verdict, measurements, findings in results:
-            s.add(store.VerdictRow(
-                score_run_id=score_run.id, site_code=verdict.site_code,
-                qualified=verdict.qualified, score=verdict.score, rank=verdict.rank,
-                vetoes=verdict.vetoes, deductions=[asdict(d) for d in verdict.deductions],
-                measurements=measurements, findings=[f.to_dict() for f in findings],
-                note=verdict.note))
-            s.add(store.SiteColumnsRow(score_run_id=score_run.id, site_code=verdict.site_code,
-                                       columns=site_columns[verdict.site_code]))
+        for n, ruleset in enumerate(rulesets):
+            rank([verdicts[n] for verdicts, _, _ in results])
+            score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.ref)
+            s.add(score_run)
+            s.flush()
+            ids.append(score_run.id)
+            for verdicts, measurements, findings in results:
+                verdict = verdicts[n]
+                s.add(store.VerdictRow(
+                    score_run_id=score_run.id, site_code=verdict.site_code,
+                    qualified=verdict.qualified, score=verdict.score, rank=verdict.rank,
+                    vetoes=verdict.vetoes, deductions=[asdict(d) for d in verdict.deductions],
+                    measurements=measurements, findings=[f.to_dict() for f in findings],
+                    note=verdict.note))
+                s.add(store.SiteColumnsRow(score_run_id=score_run.id, site_code=verdict.site_code,
+                                           columns=site_columns[verdict.site_code]))
+                s.add(store.VerdictDetail(score_run_id=score_run.id, site_code=verdict.site_code,
+                                          details=verdict.details()))
+        if len(ids) > 1:
+            s.add(store.ScoreGroup(score_run_ids=ids))
         s.commit()
-        return score_run.id
+    return ids
+
+
+def score_group(engine: Engine, score_run_id: int | None) -> list[int | None]:
+    """The score runs to report together: the group made with the given run (when it was the
+    first ruleset), or, by default, the group holding the latest run; else the one run."""
+    with Session(engine) as s:
+        if score_run_id is None:
+            latest = s.scalars(select(store.ScoreRun.id).order_by(store.ScoreRun.id.desc())
+                               .limit(1)).first()
+        for group in s.scalars(select(store.ScoreGroup).order_by(store.ScoreGroup.id.desc())):
+            ids = list(group.score_run_ids or [])
+            if (score_run_id is None and latest in ids) or ids[:1] == [score_run_id]:
+                return ids
+    return [score_run_id]
 
 
 RUN_STATUS = {"done": "完整", "interrupted": "中断，未完成", "running": "未完成或正在进行",
@@ -279,6 +326,8 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
         rows = list(s.scalars(select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)))
         columns = {c.site_code: c.columns for c in s.scalars(
             select(store.SiteColumnsRow).where(store.SiteColumnsRow.score_run_id == sr.id))}
+        details = {d.site_code: d.details for d in s.scalars(
+            select(store.VerdictDetail).where(store.VerdictDetail.score_run_id == sr.id))}
         sites = {x.code: x for x in s.scalars(select(store.Site))}
         crawls = list(s.scalars(select(store.SiteCrawl)
                                 .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
@@ -290,6 +339,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
         verdict = Verdict(site_code=row.site_code, qualified=row.qualified, score=row.score,
                           vetoes=list(row.vetoes), rank=row.rank, note=row.note,
                           deductions=[Deduction(**d) for d in row.deductions])
+        restore_details(verdict, details.get(row.site_code) or {}, ruleset)
         site_reports.append(SiteReport(site=site, verdict=verdict, measurements=row.measurements,
                                        findings=[Finding(**f) for f in row.findings],
                                        columns=columns.get(row.site_code, [])))
@@ -302,18 +352,38 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
     above = ruleset.pass_boundary == "above"
     return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,
                        rule_titles={rid: ruleset.title_of(rid) for rid in ids},
-                       rule_hints={rid: ruleset.rule(rid).hint for rid in ids},
+                       rule_hints={rid: ruleset.hint_of(rid) for rid in ids},
                        rules_reading={m: ruleset.rules_reading(m) for m in ruleset.measures()},
                        sites=site_reports, crawl_summary=summary, recheck=recheck,
                        sample_note=sample_note(engine, [r.site_code for r in rows]),
                        ruleset_title=ruleset.title,
                        pass_text=(f"无单项否决项且得分{'高于' if above else '不低于'} {ruleset.pass_line:g} 分"
                                   f"（满分 {ruleset.full_score:g} 分）为合格"),
-                       rule_clauses={rid: ruleset.rule(rid).clause for rid in ids},
+                       rule_clauses={rid: ruleset.clause_of(rid) for rid in ids},
+                       ruleset_note=ruleset_note(ruleset),
                        veto_ids=[r.id for r in ruleset.vetoes],
                        deduction_ids=[r.id for r in ruleset.deductions],
                        settings=settings or load_report_config(),
                        history=audit_history(engine, sr, {r.site_code for r in rows}))
+
+
+def restore_details(verdict: Verdict, details: dict, ruleset) -> None:
+    """Put back a stored verdict's extras; titles come from the ruleset, with their 待核对 marks."""
+    verdict.grade = details.get("grade", "")
+    verdict.bonus = [Deduction(**b) for b in details.get("bonus", [])]
+    verdict.rescaled = details.get("rescaled", "")
+    verdict.pending = list(details.get("pending", []))
+    verdict.parts = dict(details.get("parts", {}))
+    for d in [*verdict.deductions, *verdict.bonus]:
+        d.title = ruleset.title_of(d.rule)
+
+
+def ruleset_note(ruleset) -> str:
+    """What a reader must know about the ruleset's standing: an example, values to check."""
+    parts = [ruleset.note] if ruleset.note else []
+    if ruleset.has_unverified():
+        parts.append("标“待核对”的分值为 govaudit 按可测指标拟定的参考值，非官方分值，须与正式文件核对")
+    return "；".join(parts)
 
 
 def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep: int = 6) -> list:
@@ -336,15 +406,23 @@ def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep
 
 def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None = None,
                   recheck=None, *, notices: bool = True, settings=None) -> Path:
-    """results.json, charts/*.png, notices/*.docx (unless notices=False) and ranking.xlsx."""
+    """results.json, charts/*.png, notices/*.docx (unless notices=False) and ranking.xlsx.
+
+    A crawl scored under several rulesets at once (score_many) is reported together: results.json
+    and every sheet but the extra rankings follow the first ruleset; each further ruleset gets
+    results-<ruleset id>.json (the same shape) and its own ranking sheet."""
     from reports.charts import write_charts
     from reports.notices import write_notices
     from reports.ranking_xlsx import write_ranking
     from reports.results_json import write_results
-    report = build_report(engine, score_run_id, recheck, settings)   # first: no score, no empty folder
+    first, *more = score_group(engine, score_run_id)
+    report = build_report(engine, first, recheck, settings)   # first: no score, no empty folder
+    report.others = [build_report(engine, sid, None, settings) for sid in more]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_results(report, out / "results.json")
+    for other in report.others:
+        write_results(other, out / results_name(other.ruleset_id))
     report.charts = write_charts(report, out / "charts")
     if notices:
         report.notices = write_notices(report, out)
@@ -353,3 +431,9 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
             report.notices += write_recheck_notices(report, out)
     write_ranking(report, out / "ranking.xlsx")
     return out
+
+
+def results_name(ruleset_id: str) -> str:
+    """results-<id>.json for a further ruleset; the id made safe as a file name."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in ruleset_id)
+    return f"results-{safe}.json"

@@ -206,6 +206,26 @@ class SiteColumnsRow(Base):
     columns: Mapped[list] = mapped_column(JSON, default=list)
 
 
+# ---- rulesets (issue 12): one crawl scored under several rulesets; verdict extras -----------
+class ScoreGroup(Base):
+    """Score runs made together by `govaudit score --ruleset A --ruleset B`, reported together."""
+    __tablename__ = "score_groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score_run_ids: Mapped[list] = mapped_column(JSON, default=list)   # first: the main ruleset
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class VerdictDetail(Base):
+    """What a verdict holds beyond the census fields: grade, bonus, rescale, pending review, parts."""
+    __tablename__ = "verdict_details"
+    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
+                                              index=True)
+    site_code: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 def db_url(url: str | None = None) -> str:
     """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file.
     postgres:// and postgresql:// mean PostgreSQL through psycopg 3 (the driver we install)."""

@@ -77,6 +77,8 @@ class AuditReport:
     history: list[AuditSnapshot] = field(default_factory=list)  # oldest first, this audit last
     notices: list[NoticeFile] | None = None  # filled by the notice writer; None: none written
     charts: dict[str, Any] = field(default_factory=dict)       # chart name → PNG path
+    ruleset_note: str = ""                 # an example ruleset, values marked 待核对 (shown with it)
+    others: list["AuditReport"] = field(default_factory=list)  # same crawl, further rulesets
 
 
 def site_attr(site: SiteLike, name: str) -> str:
@@ -127,7 +129,8 @@ def rule_title(report: AuditReport, rule_id: str) -> str:
 
 
 def grade(report: AuditReport, verdict: Verdict) -> str | None:
-    return report.settings.grade(verdict.score, verdict.qualified)
+    """The ruleset's own grade bands first (evaluation rulesets), else the report config's."""
+    return verdict.grade or report.settings.grade(verdict.score, verdict.qualified)
 
 
 def group_order(field_name: str) -> list[str]:
@@ -164,8 +167,10 @@ def format_points(points: float) -> str:
 
 def deduction_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str:
     """'链接可用性 -4.4；首页更新量 -5' for the deductions that cost points."""
-    return sep.join(f"{d.title or rule_title(report, d.rule)} -{format_points(d.points)}"
-                    for d in sr.verdict.deductions if d.points > 0)
+    return sep.join([*(f"{d.title or rule_title(report, d.rule)} -{format_points(d.points)}"
+                       for d in sr.verdict.deductions if d.points > 0),
+                     *(f"加分：{d.title or d.rule} +{format_points(d.points)}"
+                       for d in sr.verdict.bonus)])
 
 
 def veto_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str:
@@ -178,7 +183,9 @@ def rule_measures(report: AuditReport, rule_id: str) -> list[str]:
 
 
 def unassessed_reason(sr: SiteReport) -> str:
-    return (sr.verdict.note or "未能评估") if sr.verdict.qualified is None else ""
+    if sr.verdict.qualified is None:
+        return sr.verdict.note or "未能评估"
+    return sr.verdict.note if sr.verdict.pending else ""   # rules waiting for a person's check
 
 
 def needs_notice(sr: SiteReport) -> bool:

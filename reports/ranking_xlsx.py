@@ -22,6 +22,15 @@ def _recheck(ws: Worksheet, report: AuditReport) -> None:
     recheck_sheet(ws, report.recheck.sites, report.recheck.title, lambda r: rule_title(report, r))
 
 
+def ranking_title(report: AuditReport, taken: list[str]) -> str:
+    """排名-<ruleset id>, within Excel's 31 characters and without the characters it forbids."""
+    base = "排名-" + "".join(c for c in report.ruleset_id if c not in '[]:*?/\\')
+    title, n = base[:31], 2
+    while title in taken:
+        title, n = f"{base[:28]}-{n}", n + 1
+    return title
+
+
 Writer = Callable[[Worksheet, AuditReport], None]
 SHEETS: list[tuple[str, Writer] | tuple[str, Writer, Callable[[AuditReport], bool]]] = [
     ("总体情况", overview.write),
@@ -44,6 +53,9 @@ def write_ranking(report: AuditReport, path: str | Path) -> Path:
     for name, write, *needed in SHEETS:
         if all(pred(report) for pred in needed):
             write(wb.create_sheet(name), report)
+        if name == "排名":
+            for other in report.others:      # the same crawl under further rulesets
+                ranking.write(wb.create_sheet(), other, ranking_title(other, wb.sheetnames))
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())

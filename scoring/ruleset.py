@@ -199,6 +199,18 @@ class Ruleset:
         except KeyError:
             return ""
 
+    def clause_of(self, rule_id: str) -> str:
+        for thing in (self.rule, self.indicator):
+            try:
+                return thing(rule_id).clause
+            except KeyError:
+                continue
+        return ""
+
+    def has_unverified(self) -> bool:
+        return (self.status == UNVERIFIED or any(self.unverified(r) for r in self.rule_ids())
+                or any(i.status == UNVERIFIED for i in self.items))
+
     def unverified(self, rule_id: str) -> bool:
         """True when the rule, its item or the indicator carries status 待核对."""
         try:
@@ -450,7 +462,8 @@ class _Validator:
                             status=self.attempt(self.status, it) or ""))
         total = sum(exact(i.weight) for i in out)
         if len(out) == len(raw) and total != exact(full):
-            self.fail(f"各分项 weight 之和为 {float(total):g}，应等于满分 {full:g}", data, "items")
+            self.attempt(self.fail, f"各分项 weight 之和为 {float(total):g}，应等于满分 {full:g}",
+                         data, "items")
         return out
 
     def rule_list(self, data: dict, section: str, label: str, kind: str, seen: set[str],
@@ -634,6 +647,7 @@ class _Validator:
     # ---- weighted evaluation -------------------------------------------------------------
     def indicator_tree(self, raw: Any, full: float, data: dict) -> list[Indicator]:
         nodes = self.indicator_list(raw, data, "indicators", set())
+        self.ctx = ""
         total = sum(exact(n.weight) for n in nodes)
         if nodes and len(nodes) == len(raw) and total != exact(full):
             self.fail(f"一级指标 weight 之和为 {float(total):g}，应等于满分 {full:g}", data, "indicators")
@@ -675,8 +689,8 @@ class _Validator:
             self.ctx = f"指标 {nid}："
             total = sum(exact(c.weight) for c in children)
             if len(children) == len(node["children"]) and total != exact(weight):
-                self.fail(f"下级指标 weight 之和为 {float(total):g}，应等于本指标的 {weight:g}",
-                          node, "children")
+                self.attempt(self.fail, f"下级指标 weight 之和为 {float(total):g}，应等于本指标的 "
+                                        f"{weight:g}", node, "children")
             return Indicator(id=nid, title=node["title"], weight=float(weight),
                              clause=str(node.get("clause", "")), status=status, children=children,
                              where=where_of(node) or ("", 0))

@@ -177,3 +177,40 @@ def test_crawl_is_polite_to_every_host(audited, farm):
         assert seen["requests"] > 0, address
         assert seen["max_active"] <= 4, (address, seen["max_active"])
         assert seen["user_agents"] == {config.load_yaml("crawl.yaml")["user_agent"]}, address
+
+
+def test_one_stored_crawl_scored_under_three_rulesets(audited, tmp_path):
+    """`score --ruleset A --ruleset B --ruleset C --scores sheet` re-scores the stored crawl: results.json
+    stays the census file, each further ruleset gets results-<id>.json and its own ranking sheet."""
+    from tests.test_rulesets import FARM_EXPECTED, FARM_SHEET
+    _, db, census = audited
+    inputs = sorted({k for answers in FARM_SHEET.values() for k in answers})
+    sheet = tmp_path / "评分表.csv"
+    sheet.write_text("\n".join([",".join(["网站标识码", *inputs]), *(
+        ",".join([code, *(str(answers.get(k, "")) for k in inputs)])
+        for code, answers in FARM_SHEET.items())]) + "\n", encoding="utf-8")
+    govaudit("score", "--as-of", str(samplefarm.AS_OF), "--ruleset", "census-2015",
+             "--ruleset", "inspection-2019", "--ruleset", "evaluation-example",
+             "--scores", str(sheet), "--db", db)
+    out = tmp_path / "multi"
+    govaudit("report", "--out", str(out), "--db", db, "--no-notices")
+    assert json.loads((out / "results.json").read_text(encoding="utf-8")) == census
+    for name in ("inspection-2019", "evaluation-example"):
+        results = json.loads((out / f"results-{name}.json").read_text(encoding="utf-8"))
+        assert results["ruleset"] == name and set(results) == {"as_of", "ruleset", "sites"}
+        sites = {s["site_code"]: s for s in results["sites"]}
+        for code, (score, qualified, vetoes, points) in FARM_EXPECTED[name].items():
+            s = sites[code]
+            assert (s["score"], s["qualified"], s["vetoes"]) == (score, qualified, vetoes), code
+            assert {d["rule"]: d["points"] for d in s["deductions"]} == points, code
+    wb = openpyxl.load_workbook(out / "ranking.xlsx")
+    at = wb.sheetnames.index("排名")
+    assert wb.sheetnames[at:at + 3] == ["排名", "排名-inspection-2019", "排名-evaluation-example"]
+    inspection = [[c.value for c in row] for row in wb["排名-inspection-2019"].iter_rows()]
+    assert any("待核对" in str(v) for row in inspection[:3] for v in row)
+    row = next(r for r in inspection if "9901000023" in r)
+    assert "链接可用性（待核对） -6.7" in " ".join(map(str, row))
+    evaluation = [[c.value for c in row] for row in wb["排名-evaluation-example"].iter_rows()]
+    header = next(r for r in evaluation if "等级" in r)
+    row = next(r for r in evaluation if "9900000001" in r)
+    assert row[header.index("得分")] == 68.79 and row[header.index("等级")] == "合格"

@@ -14,7 +14,7 @@ TAIL_HEADERS = ("结果", "单项否决项", "扣分明细", "未评估原因", 
 
 def headers(report: AuditReport) -> list[str]:
     lead = ["分组", "组内排名", "总排名"] if report.settings.group_by else ["排名"]
-    grades = ["等级"] if report.settings.grades else []
+    grades = ["等级"] if report.settings.grades or any(sr.verdict.grade for sr in report.sites) else []
     return [*lead, *SITE_HEADERS, *grades, *TAIL_HEADERS]
 
 
@@ -22,7 +22,8 @@ def order_note(report: AuditReport) -> str:
     group = report.settings.group_by
     scope = f"按{group}分组排名，组内" if group else "排名规则："
     return (f"监测时间点：{report.as_of.isoformat()}；评分规则：{report.ruleset_title or report.ruleset_id}"
-            f"（{report.pass_text or '见总体情况'}）。{scope}{RANK_ORDER}。不合格网站以红色标出。")
+            f"（{report.pass_text or '见总体情况'}）。{scope}{RANK_ORDER}。不合格网站以红色标出。"
+            + (f"注意：{report.ruleset_note}。" if report.ruleset_note else ""))
 
 
 def write(ws: Worksheet, report: AuditReport, title: str = "排名") -> None:
@@ -35,7 +36,7 @@ def write(ws: Worksheet, report: AuditReport, title: str = "排名") -> None:
         for sr, group_rank in members:
             v = sr.verdict
             lead = [group, group_rank, v.rank] if report.settings.group_by else [v.rank]
-            grades = [grade(report, v)] if report.settings.grades else []
+            grades = [grade(report, v)] if "等级" in heads else []
             rows.append([*lead, site_code(sr), site_attr(sr.site, "name"), site_attr(sr.site, "sponsor"),
                          site_attr(sr.site, "level"), site_attr(sr.site, "region"),
                          site_attr(sr.site, "site_type"), v.score, *grades, result_text(v),
