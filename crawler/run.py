@@ -6,6 +6,7 @@ running this module; the job file names the store, the run and the sites.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 from scrapy.crawler import CrawlerProcess
@@ -23,6 +24,10 @@ def run(job: dict) -> None:
         settings["JOBDIR"] = job["jobdir"]
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
+    # Scrapy's handler drops records below LOG_LEVEL only after they are built (it keeps the root
+    # logger at NOTSET); a level on Scrapy's own loggers skips building a debug record per item
+    # and per request (~2% of the crawler's CPU).
+    logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
     process.crawl(SiteAuditSpider, sites=job["sites"], crawl_cfg=cfg)
     process.start()
 

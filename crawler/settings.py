@@ -33,7 +33,16 @@ DNS_TIMEOUT = 10
 REACTOR_THREADPOOL_MAXSIZE = 20
 LOG_LEVEL = "WARNING"
 AUTOTHROTTLE_ENABLED = False
+# Items go to one synchronous store pipeline: processing them "in parallel" only costs Scrapy an
+# asyncio task per slot per response (the default of 100 spent ~25% of the crawler's CPU on
+# create_task; measured in benchmarks/results.md, also against the epoll reactor).
+CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# Every request and item passes through each spider middleware; these three do nothing for us
+# (the spider tracks depth and URL length itself, and a Referer header is not needed).
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+                      "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+                      "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 CLI_KEYS = {  # `govaudit crawl` option → crawl.yaml key

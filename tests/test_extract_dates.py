@@ -95,3 +95,15 @@ def test_article_date_bare_label_and_htmldate_and_never_url():
                       "</head><body><p>没有日期的正文</p></body></html>",
                       "http://x.gov.cn/art/2026/11/20/art_1_2.html")
     assert article_date(page) is None
+
+
+def test_article_date_skips_htmldate_when_told_the_url_dates_the_page():
+    """The spider passes use_htmldate=False for dated URLs: labels still count, htmldate's guess not."""
+    html = ('<html><head><meta property="article:published_time" content="2026-10-08T08:00:00">'
+            "</head><body><p>正文</p></body></html>")
+    page = parse_page(html, "http://x.gov.cn/art/2026/11/20/art_1_2.html")
+    assert article_date(page, use_htmldate=False) is None
+    assert article_date(page) == date(2026, 10, 8)
+    page = parse_page("<html><body><div>发布时间：2026-11-19</div></body></html>",
+                      "http://x.gov.cn/t20261120_1.html")
+    assert article_date(page, use_htmldate=False) == date(2026, 11, 19)

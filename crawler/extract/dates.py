@@ -146,10 +146,12 @@ def label_date(text: str) -> date | None:
     return None
 
 
-def article_date(page) -> date | None:
+def article_date(page, use_htmldate: bool = True) -> date | None:
     """An article page's publication date: meta PubDate, 发布时间-style text, then htmldate.
 
-    Never the URL: the caller falls back to date_from_url itself.
+    Never the URL: the caller falls back to date_from_url itself, and passes use_htmldate=False
+    when the URL carries a date (htmldate is the slowest step of a page, and the URL's date
+    comes before its guess).
     """
     for key, value in page.meta_all.items():
         if key.lower() in ("pubdate", "publishdate", "firstpublishedtime"):
@@ -157,7 +159,7 @@ def article_date(page) -> date | None:
             if d:
                 return d
     d = label_date(page.main_text()) or label_date(page.body_text())
-    if d:
+    if d or not use_htmldate:
         return d
     return _htmldate(page)
 

@@ -126,7 +126,10 @@ class SiteAuditSpider(scrapy.Spider):
         else:
             yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
         if outcome.ok and meta.get("parse", True) and st.is_internal(response.url):
-            yield from self._process(st, response)
+            # All at once: Scrapy consumes a callback's output item by item and runs other
+            # callbacks in between, and the homepage must have marked all its link targets
+            # on_home before any of them is checked and stored.
+            yield from list(self._process(st, response))
         yield from self._maybe_finish(st)
 
     def on_check(self, response):
@@ -193,7 +196,8 @@ class SiteAuditSpider(scrapy.Spider):
         # A navigation-entry homepage's second-level pages stand in for it (role 'home2').
         home_like = is_home or role == "home2"
         list_url = meta.get("list_url") or (response.url if role == "column" else None)
-        pub_date = None if (home_like or list_url or role == "sitemap") else xdates.article_date(page)
+        pub_date = None if (home_like or list_url or role == "sitemap") else xdates.article_date(
+            page, use_htmldate=xdates.date_from_url(response.url) is None)
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
                "title": page.title or "", "pub_date": pub_date, "depth": depth}
 

@@ -1,0 +1,257 @@
+#!/usr/bin/env python
+"""Benchmark: govaudit at 1, 2 and N workers against linkinator and LinkChecker on a generated farm.
+
+One run, one farm (benchmarks/benchfarm.py, N sites on 127.0.2.x–127.0.5.x), every tool in turn:
+
+- govaudit: the full `govaudit audit REGISTER --workers W` (crawl, score, reports) into a fresh SQLite
+  file; pages reached from its `pages` table.
+- linkinator / LinkChecker (installed as benchmarks/crawl_vs_linkchecker.py does): one process per
+  site, `--parallel` of them at a time, same timeout and 4 requests per host; pages reached are the
+  farm pages they report as fine.
+
+Per tool: wall s, pages reached (of the farm's HTML pages) and pages/s (reached / wall), peak RSS of
+the whole process tree (psutil, summed over every live process, 50 ms samples), CPU s per 1,000 pages
+(user+sys of every child process, from getrusage). The farm's own figures (requests answered, its
+CPU seconds, so its capacity in requests per CPU second) show it was not the bottleneck, and the load
+average before and after each tool states how busy the shared machine was.
+
+    .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--out FILE]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402  (installed with the test extra)
+
+from crawl_vs_linkchecker import _csv_rows, ensure_linkchecker, ensure_linkinator, norm  # noqa: E402
+
+AS_OF = "2026-11-22"
+
+
+@dataclass
+class Row:
+    tool: str
+    wall: float
+    reached: int
+    total: int
+    peak_mb: float
+    cpu_s: float
+    load: str
+    note: str = ""
+
+    @property
+    def pages_s(self) -> float:
+        return self.reached / self.wall if self.wall else 0.0
+
+    @property
+    def cpu_per_1000(self) -> float:
+        return 1000 * self.cpu_s / self.reached if self.reached else float("nan")
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _tree_rss(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+    return total
+
+
+def run_pool(jobs: list[tuple[list[str], Path]], parallel: int, cwd=None) -> tuple[float, float, float]:
+    """Run the (argv, stdout file) jobs, `parallel` at a time: (wall s, peak tree RSS MB, CPU s)."""
+    cpu0, start, peak = _children_cpu(), time.monotonic(), 0
+    waiting, running = list(reversed(jobs)), []
+    while waiting or running:
+        while waiting and len(running) < parallel:
+            argv, out = waiting.pop()
+            fh = open(out, "wb")
+            running.append((subprocess.Popen(argv, stdout=fh, stderr=subprocess.DEVNULL, cwd=cwd,
+                                             start_new_session=True), fh))
+        peak = max(peak, _tree_rss([p.pid for p, _ in running]))
+        for p, fh in list(running):
+            if p.poll() is not None:
+                fh.close()
+                running.remove((p, fh))
+        time.sleep(0.05)
+    return time.monotonic() - start, peak / 2**20, _children_cpu() - cpu0
+
+
+def loadavg() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+# ---------------------------------------------------------------- tools
+
+def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: float) -> Row:
+    out = work / f"govaudit-w{workers}"
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "x.sqlite"
+    argv = [sys.executable, "-m", "govaudit.cli", "audit", str(register), "--as-of", AS_OF,
+            "--out", str(out), "--db", str(db), "--timeout", f"{timeout:g}",
+            "--workers", str(workers), "--jobdir-root", str(out / "jobs")]
+    load = loadavg()
+    wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=ROOT)
+    con = sqlite3.connect(db)
+    fetched = {norm(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200")}
+    con.close()
+    return _row(f"govaudit --workers {workers}", wall, fetched, pages, peak, cpu,
+                f"{load} → {loadavg()}")
+
+
+def linkinator(work: Path, register: Path, pages: dict, parallel: int, timeout: float) -> Row | str:
+    exe, why = ensure_linkinator()
+    if exe is None:
+        return why
+    out = work / "linkinator"
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = [([str(exe), url, "--recurse", "--timeout", str(int(timeout * 1000)), "--concurrency",
+              "4", "--format", "csv"], out / f"{code}.csv") for code, url in _sites(register)]
+    load = loadavg()
+    wall, peak, cpu = run_pool(jobs, parallel)
+    ok = {norm(r["url"]) for code, _ in _sites(register)
+          for r in _csv_rows(out / f"{code}.csv", delimiter=",") if r.get("state") == "OK"}
+    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.strip()
+    return _row(f"linkinator {version}", wall, ok, pages, peak, cpu, f"{load} → {loadavg()}",
+                f"{parallel} sites at a time")
+
+
+def linkchecker(work: Path, register: Path, pages: dict, parallel: int, timeout: float,
+                cap: float) -> Row | str:
+    exe = ensure_linkchecker()
+    if exe is None:
+        return "pip install linkchecker failed"
+    out = work / "linkchecker"
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o777)            # LinkChecker run as root drops to user nobody
+    rc = out / "linkcheckerrc"
+    rc.write_text(f"[checking]\nthreads=4\ntimeout={timeout:g}\nmaxrunseconds={int(cap)}\n"
+                  "[filtering]\ncheckextern=1\n", encoding="utf-8")
+    jobs = [([str(exe), "-f", str(rc), "--check-extern", "--no-status", "-v", "-o", "csv/utf-8",
+              "--ignore-url", "^mailto:", "--ignore-url", "^tel:", url], out / f"{code}.csv")
+            for code, url in _sites(register)]
+    load = loadavg()
+    wall, peak, cpu = run_pool(jobs, parallel)
+    ok = set()
+    for code, _ in _sites(register):
+        for r in _csv_rows(out / f"{code}.csv", delimiter=";"):
+            if r.get("valid") == "True" and r.get("url"):
+                ok.add(norm(r["url"]))
+    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True).stdout.split()
+    return _row(f"LinkChecker {version[1] if len(version) > 1 else ''}", wall, ok, pages, peak,
+                cpu, f"{load} → {loadavg()}", f"{parallel} sites at a time")
+
+
+def _sites(register: Path) -> list[tuple[str, str]]:
+    with open(register, encoding="utf-8-sig") as fh:
+        return [(r["网站标识码"], r["首页网址"]) for r in csv.DictReader(fh)]
+
+
+def _row(tool, wall, fetched, pages, peak, cpu, load, note="") -> Row:
+    want = {norm(u) for urls in pages.values() for u in urls}
+    return Row(tool, wall, len(want & fetched), len(want), peak, cpu, load, note)
+
+
+# ---------------------------------------------------------------- farm and report
+
+class FarmServer:
+    def __init__(self, sites: int, state: Path):
+        self.state = state
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "benchfarm.py"), "serve",
+                                      "--sites", str(sites), "--state", str(state)])
+        while not (state / "farm.json").exists():
+            if self.proc.poll() is not None:
+                sys.exit("the benchmark farm did not start")
+            time.sleep(0.2)
+        self.info = json.loads((state / "farm.json").read_text())
+        self.pages = json.loads((state / "pages.json").read_text())
+
+    def stop(self) -> dict:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait()
+        return json.loads((self.state / "stats.json").read_text())
+
+
+def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -> str:
+    lines = [f"### {farm['sites']} sites, {farm['pages']} pages "
+             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, timeout {args.timeout:g} s)",
+             "", "| tool | wall s | pages reached | pages/s | peak RSS MB | CPU s / 1,000 pages | "
+             "loadavg before → after |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        lines.append(f"| {r.tool}{' (' + r.note + ')' if r.note else ''} | {r.wall:.1f} | "
+                     f"{r.reached}/{r.total} ({100 * r.reached / r.total:.1f}%) | "
+                     f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} | {r.load} |")
+    cap = stats["requests"] / stats["cpu_s"] if stats["cpu_s"] else float("inf")
+    busiest = max((r.reached / r.wall for r in rows), default=0)
+    lines += ["", f"Farm server: {stats['requests']} requests answered in {stats['cpu_s']:.1f} CPU s "
+              f"over the whole run: capacity ≈ {cap:.0f} requests per CPU second, against at most "
+              f"≈ {busiest:.0f} pages/s asked for (plus their link checks) — not the bottleneck."]
+    lines += [f"- skipped: {s}" for s in skipped]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sites", type=int, default=100)
+    ap.add_argument("--workers", default=f"1,2,{os.cpu_count() or 1}",
+                    help="govaudit worker counts to run, comma separated")
+    ap.add_argument("--timeout", type=float, default=3)
+    ap.add_argument("--parallel", type=int, default=8, help="peer processes (sites) at a time")
+    ap.add_argument("--peer-cap", type=float, default=300, help="seconds per site for LinkChecker")
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--out", help="append the table to this file too")
+    ap.add_argument("--keep", help="keep every tool's output in this directory")
+    args = ap.parse_args()
+    work = Path(args.keep or tempfile.mkdtemp(prefix="govaudit-scale-"))
+    farm = FarmServer(args.sites, work / "farm")
+    register = work / "farm" / "register.csv"
+    rows, skipped = [], []
+    try:
+        for w in dict.fromkeys(int(x) for x in args.workers.split(",")):
+            rows.append(govaudit(work, register, farm.pages, w, args.timeout))
+            print(rows[-1], flush=True)
+        if not args.no_peers:
+            for res in (linkinator(work, register, farm.pages, args.parallel, args.timeout),
+                        linkchecker(work, register, farm.pages, args.parallel, args.timeout,
+                                    args.peer_cap)):
+                (skipped.append(res) if isinstance(res, str) else rows.append(res))
+                print(rows[-1] if not isinstance(res, str) else res, flush=True)
+    finally:
+        stats = farm.stop()
+    text = render(rows, skipped, farm.info, stats, args)
+    print(text)
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
