@@ -205,8 +205,14 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
         hint = report.rule_hints.get(rule)
         if hint:
             w.para(f"整改建议：{hint}")
+    closing(w, cfg, "请你单位对照上述问题逐项整改", issued, due)
+    return w.doc
+
+
+def closing(w: _Writer, cfg, ask: str, issued: date, due: date) -> None:
+    """三、整改要求 with the deadline and reply requirement, the contact line and the signature."""
     w.para("三、整改要求", "heading")
-    w.para(f"请你单位对照上述问题逐项整改，整改期限为 {cfg.deadline_working_days} 个工作日"
+    w.para(f"{ask}，整改期限为 {cfg.deadline_working_days} 个工作日"
            f"（不含周末和法定节假日），截止日期为{cn_date(due)}。"
            + cfg.reply.replace("{deadline}", cn_date(due)))
     if cfg.contact:
@@ -214,7 +220,6 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     w.para()
     w.para(cfg.issuing_office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     w.para(cn_date(issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    return w.doc
 
 
 def _measured(report: AuditReport, sr: SiteReport, rule: str) -> str:

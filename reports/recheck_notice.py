@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
 from reports.files import write_atomically
 from reports.model import AuditReport, NoticeFile
-from reports.notices import TITLE_PT, _Writer, cn_date, deadline, file_name
+from reports.notices import TITLE_PT, _Writer, closing, cn_date, deadline, file_name
 from reports.recheck_xlsx import verdict_text
 
 FOLDER = "recheck_notices"
@@ -69,13 +69,5 @@ def build_recheck_notice(report: AuditReport, rc: SiteRecheck, issued: date, due
     rows = [c for c in rc.changes if c.status in (OPEN, NEW, UNVERIFIED)]
     w.table([[str(i), f"{c.status}：{c.title or '—'}", c.url, c.after or c.before]
              for i, c in enumerate(rows, 1)], HEADERS)
-    w.para("三、整改要求", "heading")
-    w.para(f"请你单位对上述问题立即整改，整改期限为 {cfg.deadline_working_days} 个工作日"
-           f"（不含周末和法定节假日），截止日期为{cn_date(due)}。"
-           + cfg.reply.replace("{deadline}", cn_date(due)))
-    if cfg.contact:
-        w.para(cfg.contact)
-    w.para()
-    w.para(cfg.issuing_office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    w.para(cn_date(issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    closing(w, cfg, "请你单位对上述问题立即整改", issued, due)
     return w.doc
