@@ -153,3 +153,31 @@ def test_hub_column_with_empty_blocks_leading_to_sub_columns_is_not_blank():
     # The same page without the 更多 link is blank.
     page = parse_page(html.replace("更多&gt;&gt;", ""), "http://h.gov.cn/zjhy/")
     assert is_blank_column(page, []) is True
+
+
+FOOTER_MENU = ('<div class="dhlm"><ul><li class="first"><a href="#">网站首页</a></li>'
+               '<li><a href="/zjhd/">走进邯郸</a></li><li><a href="/szzc/zwl/">市长之窗</a></li>'
+               '<li><a href="/hdyw/bddt/">邯郸信息</a></li><li><a href="/zt1/">专题专栏</a></li></ul>'
+               '<ul><li><a href="/ztzl/hbdczhd/">省委省政府生态环境保护督察在邯郸</a></li>'
+               '<li><a href="/ztzl/czyjs/">财政预决算</a></li></ul></div>')
+
+
+def test_breadcrumb_rows_and_footer_menus_are_not_items():
+    html = f"""<table><tr><td>您的当前位置：<a href="/">首页</a> &gt; <a href="/zfwj/">政府文件</a>
+    &gt; <a href="/zfwj/jqxx/">近期信息公开</a></td></tr></table>
+    <ul><li><a href="/">首页</a>-&gt;<a href="/zfwj/">政府文件</a>-&gt;<a href="/zfwj/jqxx/">近期信息公开</a></li></ul>
+    <ul class="list"><li><a href="/zfwj/jqxx/202611/t20261120_1.html">关于做好冬季安全生产工作的通知</a>
+    <span>2026-11-20</span></li><li><a href="/zfwj/jqxx/202611/t20261118_2.html">关于公布政府信息公开
+    工作机构的公告</a><span>2026-11-18</span></li></ul>{FOOTER_MENU}"""
+    items = list_items(parse_page(html, "http://hd.gov.cn/zfwj/jqxx/"))
+    assert [i.url for i in items] == ["http://hd.gov.cn/zfwj/jqxx/202611/t20261120_1.html",
+                                      "http://hd.gov.cn/zfwj/jqxx/202611/t20261118_2.html"]
+
+
+def test_blank_column_stays_blank_under_a_footer_menu():
+    blank = parse_page(f'<div class="list"><h2>规划计划</h2><p>暂无信息</p></div>{FOOTER_MENU}',
+                       "http://hd.gov.cn/ghjh/")
+    static = parse_page('<div class="list"><h2>机构职能</h2><p>江北市统计局负责组织领导和协调全市统计工作，'
+                        f'监督检查统计法律法规的实施。</p></div>{FOOTER_MENU}', "http://hd.gov.cn/jgzn/")
+    assert (list_items(blank), is_blank_column(blank, [])) == ([], True)
+    assert (list_items(static), is_blank_column(static, [])) == ([], False)

@@ -26,6 +26,7 @@ _CRUMB_ROW = re.compile(r"^\s*(您?(的|现在的|当前的)?(当前)?所?在?�
 # one published item: navigation, footer and friend-link rows look like that.
 _COLUMN_LAST_SEGMENT = re.compile(r"^((index|default|main|home)(_\d+)?\.\w+)?$", re.I)
 _ID_DIGITS = re.compile(r"\d{4}")
+_MENU_SEPARATORS = re.compile(r"[\s·|｜•]+")
 _SECOND_LEVEL = frozenset({"gov", "com", "org", "net", "edu"})
 
 
@@ -194,6 +195,16 @@ def _label(a) -> str:
     return text
 
 
+def _without_link_menus(page, text: str) -> str:
+    """The text less the rows made of nothing but links: a 栏目 menu whose class names nothing
+    (<div class="dhlm"><ul><li><a>…) is no content of the column it sits on."""
+    for entry in _entries(page.iter_elements(), page):
+        own = _MENU_SEPARATORS.sub("", text_of(entry))
+        if own and own == _MENU_SEPARATORS.sub("", "".join(text_of(a) for a in entry.iter("a"))):
+            text = text.replace("".join(text_of(entry).split()), "", 1)
+    return text
+
+
 def is_blank_column(page, items: list[ListItem]) -> bool:
     """No list items and no substantive text (main content under the threshold), or only a
     placeholder such as 暂无信息 (config/lexicons/blank_column.txt)."""
@@ -201,7 +212,7 @@ def is_blank_column(page, items: list[ListItem]) -> bool:
         return False
     if any(page.in_content(a) and is_more_text(_label(a)) for a in page.body.iter("a")):
         return False   # a hub column: content blocks leading on to its sub-columns
-    text = "".join(page.main_text().split())
+    text = _without_link_menus(page, "".join(page.main_text().split()))
     limit = settings.get("blank_min_chars")
     if len(text) < limit:
         return True

@@ -88,10 +88,22 @@ def page(site: Site, port: int, title: str, main: str, column: Col | None = None
 <div class="main w1200">
 {main}
 </div>
-{footer(site, port, friends=friends_select(site, port))}
+{column_menu(site, port)}{footer(site, port, friends=friends_select(site, port))}
 </body>
 </html>
 """
+
+
+def column_menu(site: Site, port: int) -> str:
+    """A 栏目 menu above the footer whose class names nothing (real: <div class="dhlm">): the nav
+    columns and the extra entries of theme["column_menu"] ((text, href) pairs)."""
+    extra = site.theme.get("column_menu")
+    if extra is None:
+        return ""
+    lis = '<li class="first"><a href="#">网站首页</a></li>' + "".join(
+        f'<li><a href="{esc(col_href(site.col(k)))}">{esc(site.col(k).name)}</a></li>' for k in site.nav)
+    lis += "".join(f'<li><a href="{esc(expand(h, port))}">{esc(t)}</a></li>' for t, h in extra)
+    return f'<div class="dhlm clearfix"><ul>{lis}</ul></div>\n'
 
 
 def nav(site: Site, port: int) -> str:

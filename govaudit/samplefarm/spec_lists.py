@@ -4,7 +4,8 @@ CMSs emit (issue 5, lists). Truth: truth_lists.yaml (hand-written). Hosts 127.0.
   (50) TRS site served as GBK bytes whose pages declare <meta charset="UTF-8">; its 工作动态 list
        is paged by the template's own countPage/nextPage script (no createPageHTML) and carries a
        dead link on its last page only; a 通知公告 article writes its attachments by script
-       (var hasFJ='<a href=…>'), one of them gone.
+       (var hasFJ='<a href=…>'), one of them gone; every page ends with a 栏目 menu whose class
+       names nothing (<div class="dhlm"><ul><li><a>…), and 规划计划 says only 暂无信息 above it.
   (51) JCMS site whose list keeps its first 45 records in a JS array (InitData51010=[…]) paged by
        $('#51010').jpage({…proxyUrl, ajaxParam…}); a removed article is linked only from the
        records the pager fetches (52nd of 60).
@@ -29,14 +30,17 @@ def _trs_inline() -> Site:
             page_links={3: [Link("/gzdt/201901/t20190110_1.html", "2019年财政工作会议召开")]}),
         Col("tzgg", "通知公告", "/tzgg/", "notice", items=tzgg, nav=True),
         Col("zcwj", "政策文件", "/zcwj/", "policy", items=m.run("policy", "2026-04-30", 6, 30), nav=True),
+        # Says only 暂无信息 — under the 栏目 menu every page carries.
+        Col("ghjh", "规划计划", "/ghjh/", "plan", kind="blank", text="暂无信息", nav=True),
     ]
     return Site(
         code="9905500001", name="江北市财政局", place="江北市财政局", org="江北市财政局",
         level="地市级", region=REGION, site_type="部门网站", host=50, domain="czj.jiangbei.gov.cn",
         style="trs", encoding="gbk-as-utf8", date_fmt="iso", columns=cols,
-        nav=["gzdt", "tzgg", "zcwj"], blocks=[Block("gzdt", 6), Block("tzgg", 5)],
+        nav=["gzdt", "tzgg", "zcwj", "ghjh"], blocks=[Block("gzdt", 6), Block("tzgg", 5)],
         files={"/tzgg/202611/P020261110_001.doc": "doc"},
-        theme={"nav": '<div class="nav">', "crumb": "position"},
+        theme={"nav": '<div class="nav">', "crumb": "position",
+               "column_menu": [("江北市政务服务网", "{ext}/zwfw/")]},
         uid_base=5000000,
     ).build()
 
