@@ -519,7 +519,8 @@ def _print_summary(engine, score_run_id, settings=None):
 
 
 def _print_outputs(path: Path, notices: bool) -> None:
-    console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}  图表：{path / 'charts'}"
+    more = "".join(f"  {p}" for p in sorted(path.glob("results-*.json")))   # further rulesets
+    console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}{more}  图表：{path / 'charts'}"
                   + (f"  整改通知：{path / 'notices'}" if notices else "")
                   + (f"  复查通知：{path / 'recheck_notices'}"
                      if notices and (path / "recheck_notices").is_dir() else ""))

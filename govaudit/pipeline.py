@@ -348,7 +348,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                "抓取页面数": sum(c.pages for c in crawls),
                "检查链接数": sum(c.links for c in crawls),
                "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls)}
-    ids = ruleset.rule_ids()
+    ids = ruleset.all_rule_ids()
     above = ruleset.pass_boundary == "above"
     return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,
                        rule_titles={rid: ruleset.title_of(rid) for rid in ids},
@@ -380,7 +380,7 @@ def restore_details(verdict: Verdict, details: dict, ruleset) -> None:
 
 def ruleset_note(ruleset) -> str:
     """What a reader must know about the ruleset's standing: an example, values to check."""
-    parts = [ruleset.note] if ruleset.note else []
+    parts = [ruleset.note.rstrip("。")] if ruleset.note else []
     if ruleset.has_unverified():
         parts.append("标“待核对”的分值为 govaudit 按可测指标拟定的参考值，非官方分值，须与正式文件核对")
     return "；".join(parts)
@@ -421,6 +421,10 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     write_results(report, out / "results.json")
+    written = {results_name(other.ruleset_id) for other in report.others}
+    for stale in out.glob("results-*.json"):      # from an earlier report into this folder
+        if stale.name not in written:
+            stale.unlink()
     for other in report.others:
         write_results(other, out / results_name(other.ruleset_id))
     report.charts = write_charts(report, out / "charts")

@@ -180,32 +180,38 @@ class Ruleset:
                     return n
         raise KeyError(f"规则集 {self.id} 中没有指标 {node_id}")
 
+    def all_rule_ids(self) -> list[str]:
+        """Own ids, then those of the rulesets its leaves rescale (their vetoes can be passed up)."""
+        subs = [i for leaf in self.leaves() if leaf.sub for i in leaf.sub.all_rule_ids()]
+        return list(dict.fromkeys([*self.rule_ids(), *subs]))
+
+    def _owner(self, rule_id: str) -> tuple["Ruleset", Rule | Indicator] | None:
+        for thing in (self.rule, self.indicator):
+            try:
+                return self, thing(rule_id)
+            except KeyError:
+                continue
+        for leaf in self.leaves():      # e.g. a census veto a `ruleset:` leaf passed up
+            found = leaf.sub._owner(rule_id) if leaf.sub else None
+            if found:
+                return found
+        return None
+
     def title_of(self, rule_id: str) -> str:
         """Chinese title (with a 待核对 mark when unverified); an unknown id is shown as itself."""
-        for thing in (self.rule, self.indicator):
-            try:
-                found = thing(rule_id)
-            except KeyError:
-                continue
-            return found.title + (f"（{UNVERIFIED}）" if self.unverified(rule_id) else "")
-        for leaf in self.leaves():      # a veto a `ruleset:` leaf passed up
-            if leaf.sub and rule_id in leaf.sub.rule_ids():
-                return leaf.sub.title_of(rule_id)
-        return rule_id
+        found = self._owner(rule_id)
+        if not found:
+            return rule_id
+        owner, thing = found
+        return thing.title + (f"（{UNVERIFIED}）" if owner.unverified(rule_id) else "")
 
     def hint_of(self, rule_id: str) -> str:
-        try:
-            return self.rule(rule_id).hint
-        except KeyError:
-            return ""
+        found = self._owner(rule_id)
+        return getattr(found[1], "hint", "") if found else ""
 
     def clause_of(self, rule_id: str) -> str:
-        for thing in (self.rule, self.indicator):
-            try:
-                return thing(rule_id).clause
-            except KeyError:
-                continue
-        return ""
+        found = self._owner(rule_id)
+        return found[1].clause if found else ""
 
     def has_unverified(self) -> bool:
         return (self.status == UNVERIFIED or any(self.unverified(r) for r in self.rule_ids())

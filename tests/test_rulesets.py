@@ -356,3 +356,36 @@ def test_every_ruleset_snippet_in_the_readme_loads(tmp_path):
     # the 70/30 split: inspection 100 → 70, expert 60/100 → 18
     v = evaluate(m(), loaded[2], inputs={**CLEAN_ANSWERS, "expert_review": 60})
     assert (v.score, v.grade) == (88.0, "良好")
+
+
+def test_evaluation_extends_merges_the_tree_by_id(tmp_path):
+    path = write(tmp_path, "zhejiang.yaml", """\
+        extends: evaluation-example
+        id: my-evaluation-2026
+        title: 某省绩效评估（2026）
+        grades:
+          - {name: 优秀, at_least: 85}
+          - {name: 合格, at_least: 60}
+          - {name: 不合格}
+        indicators:
+          - id: participation
+            children:
+              - id: reply_rate
+                weight: 5
+              - id: interviews
+                title: 在线访谈
+                weight: 5
+                thresholds:
+                  measure: interviews_1y
+                  rows: [{at_least: 3, points: 5}, {at_least: 1, points: 2}]
+        """)
+    rs = load_ruleset(path)
+    part = rs.indicator("participation")
+    assert [(c.id, c.weight) for c in part.children] == [("reply_rate", 5), ("solicitation", 5),
+                                                         ("interviews", 5)]
+    assert rs.indicator("reply_rate").form == "ratio"          # only its weight changed
+    v = evaluate(m(interviews_1y=2, unanswered_messages_over_3m=0), rs,
+                 inputs={"expert_review": 100, "user_survey": 100})
+    # census 97 (2 interviews < 3: -3) → 14.55; updates 7 + 15; services 25; participation
+    # 5 + 5 + 2 = 12; expert and users 20 → 93.55
+    assert (v.parts["participation"], v.score, v.grade) == (12, 93.55, "优秀")
