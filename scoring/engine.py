@@ -79,16 +79,6 @@ def rule_points(rule: Rule, data: dict, is_portal: bool) -> tuple[Fraction, int]
     return (min(points, cap) if cap is not None else points), count
 
 
-def charge(rule: Rule, measurements: dict, is_portal: bool) -> Deduction | None | bool:
-    """The rule's Deduction (points > 0), False when it charges nothing, None when skipped."""
-    result = rule_points(rule, measurements, is_portal)
-    if result is None:
-        return None
-    points = round2(result[0])
-    return Deduction(rule=rule.id, points=points, count=result[1], title=rule.title) \
-        if points > 0 else False
-
-
 class _Tally:
     """Charges rules in file order, each group (item, bonus part) up to its room."""
 
@@ -243,11 +233,10 @@ def _leaf(node: Indicator, ruleset: Ruleset, measurements: dict, data: dict, is_
                 return exact(row["points"]), 1
         return Fraction(0), 1
     if node.form == "per_finding":
-        counts = [lookup(data, e["measure"]) for e in spec["per_finding"]]
-        if any(c is None for c in counts):
+        result = deduction_points({"per_finding": spec["per_finding"]}, data)
+        if result is None:
             return None
-        lost = sum((c * exact(e["points"]) for c, e in zip(counts, spec["per_finding"])), Fraction(0))
-        return max(exact(spec.get("floor", 0)), weight - lost), int(sum(counts))
+        return max(exact(spec.get("floor", 0)), weight - result[0]), result[1]
     if node.form == "ratio":
         num, den = (lookup(data, k) for k in spec["ratio"])
         if num is None or den is None:

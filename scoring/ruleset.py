@@ -286,11 +286,6 @@ def load_ruleset(name_or_path: str, _chain: tuple[Path, ...] = ()) -> Ruleset:
     return ruleset
 
 
-def parse_ruleset(data: Any, where: str) -> Ruleset:
-    """Validate an already loaded YAML document; `where` names the file in error messages."""
-    return _Validator(where, set(known_measurements()), ()).ruleset(data)
-
-
 def _is_number(x: Any) -> bool:
     return isinstance(x, Real) and not isinstance(x, bool)
 

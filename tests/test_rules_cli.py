@@ -7,8 +7,7 @@ import openpyxl
 import pytest
 
 import config
-from govaudit import cliopts
-from govaudit.cli import cli
+from tests.test_cli_guard import run     # the CLI in this process: (exit code, stdout, stderr)
 
 INSPECTION = config.path("rulesets", "inspection-2019.yaml").read_text(encoding="utf-8")
 EVALUATION = config.path("rulesets", "evaluation-example.yaml").read_text(encoding="utf-8")
@@ -18,16 +17,6 @@ EVALUATION = config.path("rulesets", "evaluation-example.yaml").read_text(encodi
 def wide_terminal(monkeypatch):
     from govaudit import rules_cli
     monkeypatch.setattr(rules_cli.console, "width", 400)
-
-
-def run(capsys, *args):
-    try:
-        cliopts.run(cli, list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def line_of(text: str, needle: str, after: str = "") -> int:
