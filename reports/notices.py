@@ -202,6 +202,9 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
         rows = [f for f, rules in found if rules[0] == rule]     # each finding under its first rule
         if rows:
             w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(rows, 1)])
+        listed = sum(1 for _, rules in found if rule in rules[1:])
+        if listed:
+            w.para(f"另有 {listed} 条问题同属本项，已在上文列出。")
         hint = report.rule_hints.get(rule)
         if hint:
             w.para(f"整改建议：{hint}")

@@ -44,4 +44,5 @@ def write(ws: Worksheet, report: AuditReport, title: str = "排名") -> None:
                          site_attr(sr.site, "home_url")])
             bad.append(v.qualified is False)
     last = table(ws, top, heads, rows, links=("首页网址",), bad=bad)
-    finish(ws, top, len(heads), last, freeze=get_column_letter(heads.index("网站名称") + 2))
+    finish(ws, top, len(heads), last, freeze=get_column_letter(heads.index("网站名称") + 2),
+           max_width=30)    # narrower, wrapped columns keep the printed page legible

@@ -24,6 +24,7 @@ DATE = "yyyy-mm-dd"
 # Number formats and wrapping by header name, so every sheet formats the same column the same way.
 FORMATS = {"得分": SCORE, "平均得分": SCORE, "最高分": SCORE, "最低分": SCORE, "扣分合计": POINTS,
            "合格率": PERCENT, "排名": COUNT, "总排名": COUNT, "组内排名": COUNT}
+CENTER = {"排名", "组内排名", "总排名", "等级", "结果", "行政级别", "网站类型", "判定"}
 WRAP = {"单项否决项", "扣分明细", "证据", "判定依据", "整改建议", "问题页面/链接", "所在页面", "未评估原因",
         "说明", "栏目网址", "判定说明"}
 
@@ -74,6 +75,7 @@ def table(ws: Worksheet, row: int, headers: Sequence[str], rows: Iterable[Sequen
     header(ws, row, headers)
     fmt = {i: FORMATS[h] for i, h in enumerate(headers) if h in FORMATS}
     wrap = {i for i, h in enumerate(headers) if h in WRAP or h in links}
+    center = {i for i, h in enumerate(headers) if h in CENTER}
     link_cols = {i for i, h in enumerate(headers) if h in links}
     flags = iter(bad) if bad is not None else None
     for values in rows:
@@ -86,6 +88,8 @@ def table(ws: Worksheet, row: int, headers: Sequence[str], rows: Iterable[Sequen
                 c.number_format = fmt[i]
             if i in wrap:
                 c.alignment = TOP
+            elif i in center:
+                c.alignment = Alignment(horizontal="center", vertical="top")
             if i in link_cols and isinstance(c.value, str) and c.value:
                 link(c, c.value)
         if flags is not None and next(flags):
