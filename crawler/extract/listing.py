@@ -115,8 +115,13 @@ def _entries(elements, page=None):
 
 def list_items(page) -> list[ListItem]:
     """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order."""
-    return _select([(entry.getparent(), found) for entry in _entries(page.iter_elements(), page)
-                    if (found := _item_from_entry(entry, page.resolve)) is not None], page.url)
+    return _select(_found(_entries(page.iter_elements(), page), page.resolve), page.url)
+
+
+def _found(entries, resolver) -> list:
+    """(the entry's list, (item, short title)) for each entry that holds an item."""
+    return [(entry.getparent(), found) for entry in entries
+            if (found := _item_from_entry(entry, resolver)) is not None]
 
 
 def _is_dated(item: ListItem) -> bool:
@@ -182,9 +187,7 @@ def items_from_records(records: list[str], base_url: str) -> list[ListItem]:
     if not records:
         return []
     fragment = parse_fragment("".join(records))
-    return _select([(entry.getparent(), found) for entry in _entries(fragment.iter())
-                    if (found := _item_from_entry(entry, lambda href: resolve(href, base_url)))
-                    is not None], base_url)
+    return _select(_found(_entries(fragment.iter()), lambda href: resolve(href, base_url)), base_url)
 
 
 def _label(a) -> str:
