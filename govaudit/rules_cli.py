@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
+from govaudit.cliopts import db_option
+from govaudit.scoresheet import CODE_HEADER, NAME_HEADER
 from reports.cells import fit_columns, put_row
 from reports.files import write_atomically
 from scoring.conditions import is_variant
@@ -95,6 +97,49 @@ def rules_show(ruleset, xlsx):
     console.print(table)
     if xlsx:
         console.print(f"已导出：{write_rules_xlsx(rs, xlsx)}")
+
+
+@rules.command("sheet")
+@click.argument("rulesets", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="评分表文件（.xlsx）")
+@db_option
+def rules_sheet(rulesets, out, db):
+    """为规则集的人工填报项（专家评审、用户调查、人工核查等）生成评分表，每个在册网站一行。
+
+    \b
+    示例：govaudit rules sheet evaluation-example inspection-2019 --out 评分表.xlsx
+    """
+    from govaudit import pipeline, store
+    inputs = list({i.id: i for name in rulesets for i in load_ruleset(name).all_inputs()}.values())
+    if not inputs:
+        raise RulesetError(f"规则集 {'、'.join(rulesets)} 没有人工填报项（inputs），不需要评分表")
+    sites = pipeline.registered_sites(store.connect(db))
+    path = write_score_sheet(inputs, [(x.code, x.name) for x in sites], out)
+    console.print(f"评分表：{path}（{len(sites)} 个网站，{len(inputs)} 个填报项；"
+                  f"填好后 govaudit score --scores {path}）")
+
+
+def write_score_sheet(inputs, sites: list[tuple[str, str]], path: str | Path) -> Path:
+    """Header 网站标识码, 网站名称 and one column per input (its title); the second sheet says how
+    to fill each column."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评分表"
+    put_row(ws, 1, [CODE_HEADER, NAME_HEADER, *(i.title for i in inputs)])
+    for n, (code, name) in enumerate(sites, start=2):
+        put_row(ws, n, [code, name])
+    ws.freeze_panes = "C2"
+    fit_columns(ws)
+    help_ws = wb.create_sheet("填写说明")
+    put_row(help_ws, 1, ["列名", "标识", "填写"])
+    for n, i in enumerate(inputs, start=2):
+        put_row(help_ws, n, [i.title, i.id, "是 或 否" if i.yes_no else f"0 到 {i.max:g} 之间的数"])
+    put_row(help_ws, len(inputs) + 3, ["留空表示尚未评定：相应规则记为“待人工核查”，不扣分也不否决；"
+                                       "加权评估中该项按 0 分计。"])
+    fit_columns(help_ws)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return write_atomically(Path(path), buffer.getvalue())
 
 
 @rules.command("check")

@@ -1,7 +1,8 @@
 """The score sheet an office fills in by hand (评分表): expert review, user survey, yes/no checks.
 
 CSV or the first sheet of an .xlsx, read like the site register: the first column header is 网站标识码,
-every other column is one of the rulesets' `inputs`, named by its id or its Chinese title. Blank cells
+every other column is one of the rulesets' `inputs`, named by its id or its Chinese title (register
+columns such as 网站名称 may stay for reading; `govaudit rules sheet` writes the template). Blank cells
 stay unknown (the rule reading them waits for review); anything else that is not a number in range is
 an error naming the row and the column. Columns no ruleset declares are reported, not guessed at.
 """
@@ -14,6 +15,9 @@ from govaudit.register import RegisterError, RowError, _read_rows
 from scoring.ruleset import InputSpec
 
 CODE_HEADER = "网站标识码"
+NAME_HEADER = "网站名称"
+# Register columns an office may keep in its sheet for reading; they are not scores.
+REGISTER_HEADERS = {NAME_HEADER, "首页网址", "主办单位", "行政级别", "所属地区", "网站类型"}
 YES = {"是", "有", "y", "yes", "true", "1"}
 NO = {"否", "无", "n", "no", "false", "0"}
 
@@ -42,7 +46,7 @@ def read_scores(path: str | Path, inputs: list[InputSpec]) -> dict[str, dict[str
     problems: list[str] = []
     columns: dict[int, InputSpec] = {}
     for col, name in enumerate(header[1:], start=2):
-        if not name:
+        if not name or name in REGISTER_HEADERS:
             continue
         if name not in by_name:
             problems.append(f"第 {header_row} 行第 {col} 列“{name}”不是规则集中的人工填报项"

@@ -151,3 +151,33 @@ def test_list_shows_shipped_and_local_files(capsys, tmp_path):
 def test_unknown_ruleset_named(capsys, args):
     code, _, err = run(capsys, *args)
     assert code == 2 and "no-such" in err
+
+
+def test_score_sheet_template_round_trip(capsys, tmp_path):
+    from govaudit.scoresheet import read_scores
+    from scoring.ruleset import load_ruleset
+    db = str(tmp_path / "x.sqlite")
+    register = tmp_path / "register.csv"
+    register.write_text("网站名称,网站标识码,首页网址,主办单位,行政级别,所属地区,网站类型\n"
+                        "甲县政府,9901000001,http://127.0.1.60/,甲县,县级,华阳省,门户网站\n"
+                        "乙局,9901000002,http://127.0.1.61/,乙局,县级,华阳省,部门网站\n",
+                        encoding="utf-8")
+    assert run(capsys, "sites", "import", str(register), "--db", db)[0] == 0
+    sheet = tmp_path / "评分表.xlsx"
+    code, out, _ = run(capsys, "rules", "sheet", "evaluation-example", "inspection-2019",
+                       "--out", str(sheet), "--db", db)
+    assert code == 0 and "2 个网站，5 个填报项" in " ".join(out.split())
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["评分表"]
+    assert [c.value for c in ws[1]] == ["网站标识码", "网站名称", "专家评审得分（百分制）",
+                                        "用户满意度调查得分（百分制）", "人工核查：存在安全、泄密事故等严重问题",
+                                        "人工核查：未提供在线服务或在线服务无法使用", "部门无对外服务事项"]
+    ws["C3"], ws["G3"] = 88, "是"           # the office fills in two cells
+    wb.save(sheet)
+    inputs = [*load_ruleset("evaluation-example").all_inputs(),
+              *load_ruleset("inspection-2019").all_inputs()]
+    assert read_scores(sheet, inputs) == {"9901000001": {},
+                                          "9901000002": {"expert_review": 88.0,
+                                                         "no_external_services": 1}}
+    code, _, err = run(capsys, "rules", "sheet", "census-2015", "--out", str(sheet), "--db", db)
+    assert code == 2 and "没有人工填报项" in err
