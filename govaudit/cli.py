@@ -288,19 +288,55 @@ def _rule_titles(ruleset: str | None):
     return lambda r: rs.title_of(r) if r in known else r
 
 
+broker_option = click.option("--broker", envvar="GOVAUDIT_BROKER", default=None,
+                             help="任务队列（Celery，如 redis://127.0.0.1:6379/0）；给出时由各机器上的 "
+                                  "govaudit worker 抓取，--db 须为各机器都能访问的 PostgreSQL")
+requeue_option = click.option("--requeue-after", type=ranged("requeue_after"), default=None,
+                              help="工作进程失联多少秒后把它的任务交给其他工作进程（默认 600）")
+queue_option = click.option("--queue", default="govaudit-crawl", show_default=True,
+                            help="任务队列名（同一队列的 crawl 与 worker 协同工作）")
+
+
 @cli.command()
 @crawl_options
 @click.option("--resume", is_flag=True, help="继续上次中断的抓取")
+@broker_option
+@click.option("--batch", type=ranged("batch"), default=4, show_default=True,
+              help="使用 --broker 时每个任务包含的网站数")
+@requeue_option
+@queue_option
 @db_option
-def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, db):
+def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, broker, batch,
+          requeue_after, queue, db):
     """抓取名录中的网站（或 --site 指定的网站）。
 
     \b
     示例：govaudit crawl --db govaudit.sqlite --timeout 15 --per-host 4
+          govaudit crawl --broker redis://127.0.0.1:6379/0 --db postgresql://postgres@127.0.0.1/govaudit
     """
     engine = store.connect(db)
     _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
-                                   workers=workers), jobdir_root, resume)
+                                   workers=workers), jobdir_root, resume,
+           distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after, queue=queue)
+           if broker else None)
+
+
+@cli.command()
+@click.option("--broker", envvar="GOVAUDIT_BROKER", required=True,
+              help="任务队列（与 govaudit crawl --broker 相同），如 redis://127.0.0.1:6379/0")
+@click.option("--concurrency", type=ranged("workers"), default=0,
+              help="同时抓取的任务数（默认为 CPU 核数；每个任务一个抓取进程）")
+@requeue_option
+@queue_option
+def worker(broker, concurrency, requeue_after, queue):
+    """在本机运行分布式抓取的工作进程：从任务队列领取网站，结果写入任务指定的数据库。
+
+    \b
+    示例：govaudit worker --broker redis://127.0.0.1:6379/0
+    """
+    from govaudit import distributed, shards
+    distributed.run_worker(broker, shards.worker_count(concurrency),
+                           requeue_after or distributed.REQUEUE_AFTER, queue)
 
 
 ruleset_option = click.option(
@@ -440,7 +476,7 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     _print_outputs(path, notices)
 
 
-def _crawl(engine, db, codes, overrides, jobdir_root, resume):
+def _crawl(engine, db, codes, overrides, jobdir_root, resume, distributed=None):
     if resume:
         run = pipeline.unfinished_run(engine)
         if run is None:
@@ -459,7 +495,12 @@ def _crawl(engine, db, codes, overrides, jobdir_root, resume):
             progress.console.print(f"  {ev['site']} {mark}  页面 {ev['pages']}  链接 {ev['links']}"
                                    + (f"  未抓取 {ev['skipped']}" if ev["skipped"] else ""))
             progress.advance(task)
-        code = pipeline.run_crawl(engine, run, store.db_url(db), on_progress)
+        if distributed:
+            code = pipeline.run_crawl_distributed(engine, run, store.db_url(db),
+                                                  on_progress=on_progress, enqueue=not resume,
+                                                  **distributed)
+        else:
+            code = pipeline.run_crawl(engine, run, store.db_url(db), on_progress)
     if code != 0:
         raise AuditError(f"抓取中断（退出码 {code}）：已抓取的数据已保存，"
                          f"可用 govaudit crawl --resume 继续")

@@ -132,6 +132,26 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     code = next((c for c, _ in results if c != 0), 0)
     if code == 0 and any(reason != "finished" for _, reason in results):
         code = 130
+    return _end_run(engine, run, code)
+
+
+def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: str, batch: int,
+                          on_progress: Callable[[dict], None], enqueue: bool = True,
+                          requeue_after: float | None = None, queue: str | None = None) -> int:
+    """Crawl through Celery workers (govaudit worker) sharing this store: one task per `batch`
+    sites; reports each site as it finishes and returns 0 once all have (see distributed)."""
+    from govaudit import distributed
+    app = distributed.make_app(broker, requeue_after or distributed.REQUEUE_AFTER,
+                               queue or distributed.QUEUE)
+    if enqueue:
+        sites = registered_sites(engine, run.site_codes)
+        distributed.enqueue(app, run, db, [{"code": x.code, "home_url": x.home_url}
+                                           for x in sites], batch)
+    distributed.follow(engine, run.id, len(run.site_codes), on_progress)
+    return _end_run(engine, run, 0)
+
+
+def _end_run(engine: Engine, run: store.CrawlRun, code: int) -> int:
     with engine.begin() as conn:
         status = "done" if code == 0 else "interrupted"
         conn.execute(update(store.CrawlRun).where(store.CrawlRun.id == run.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,17 +41,10 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None]) -> list[tupl
     """Run `python -m crawler.run` once per job at the same time; hand every stdout line to on_line
     (on this thread) and return each process's (exit code, close reason) in job order."""
     files, procs = [], []
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
     lines: queue.Queue = queue.Queue()
     try:
         for job in jobs:
-            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False,
-                                             encoding="utf-8") as fh:
-                json.dump(job, fh, ensure_ascii=False)
-                files.append(fh.name)
-            procs.append(subprocess.Popen([sys.executable, "-m", "crawler.run", fh.name],
-                                          stdout=subprocess.PIPE, text=True, encoding="utf-8",
-                                          env=env))
+            procs.append(start_crawler(job, files))
         readers = [threading.Thread(target=_pump, args=(i, p.stdout, lines), daemon=True)
                    for i, p in enumerate(procs)]
         for t in readers:
@@ -72,6 +66,23 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None]) -> list[tupl
     finally:
         for name in files:
             os.unlink(name)
+
+
+def start_crawler(job: dict, files: list[str], stdout=subprocess.PIPE) -> subprocess.Popen:
+    """Start `python -m crawler.run` on a job file (its name appended to files, for the caller to
+    remove); stdout a text pipe by default. The child ends when this process does, however it ends."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(job, fh, ensure_ascii=False)
+        files.append(fh.name)
+    return subprocess.Popen([sys.executable, "-m", "crawler.run", fh.name], stdout=stdout,
+                            text=True, encoding="utf-8", env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+
+
+def _die_with_parent() -> None:
+    """A crawler whose parent was killed (a lost distributed worker) must stop writing: SIGTERM it."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
 
 
 def _pump(index: int, stream, lines: queue.Queue) -> None:

@@ -226,6 +226,18 @@ class VerdictDetail(Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+# ---- distributed crawl (issue 11): which worker crawls a site of a run, alive until heartbeat --
+class SiteLease(Base):
+    """A Celery worker's claim on one site of a crawl run; a lease whose heartbeat is older than the
+    lease time belongs to a lost worker, and the next worker that takes it re-crawls the site."""
+    __tablename__ = "site_leases"
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(Text)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
 def db_url(url: str | None = None) -> str:
     """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file.
     postgres:// and postgresql:// mean PostgreSQL through psycopg 3 (the driver we install)."""
@@ -312,17 +324,21 @@ def insert_ignore_many(engine: Engine, batches: Iterable[tuple]) -> None:
     batches = [(table, rows) for table, rows in ((t, list(r)) for t, r in batches) if rows]
     if not batches:
         return
-    dialect = engine.dialect.name
+    with engine.begin() as conn:
+        for table, rows in batches:
+            conn.execute(insert_ignore_statement(conn, table), rows)
+
+
+def insert_ignore_statement(conn, table):
+    """INSERT that skips rows hitting a unique key, in the connection's SQL dialect."""
+    dialect = conn.dialect.name
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     elif dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:  # other databases: plain insert; unique clashes there are a bug worth seeing
-        dialect_insert = None
-    with engine.begin() as conn:
-        for table, rows in batches:
-            conn.execute(dialect_insert(table).on_conflict_do_nothing() if dialect_insert
-                         else insert(table), rows)
+        return insert(table)
+    return dialect_insert(table).on_conflict_do_nothing()
 
 
 def upsert(engine: Engine, table, rows: list[dict], key: list[str]) -> None:

@@ -1,0 +1,205 @@
+"""Crawl one run on several machines through Celery on Redis (`govaudit worker` / `crawl --broker`).
+
+`govaudit crawl --broker URL --db postgresql://…` creates the run in the shared store and enqueues one
+task per small batch of sites; `govaudit worker --broker URL --db …` on each machine runs the tasks,
+each in its own crawler process (Twisted's reactor runs once per process), writing to the same store.
+The CLI shows progress from the store as sites finish; no result backend is needed.
+
+A site's observations are written exactly once even when a worker is lost mid-site:
+- tasks are acknowledged late and rejected when their worker process is lost, and the broker hands
+  a task that was never acknowledged to another worker after `requeue_after` seconds;
+- a worker leases each site it crawls in the store (site_leases) and renews the lease while the
+  crawler runs; a redelivered task whose site is leased by a live worker waits, a stale lease is
+  taken over, and the lost worker's partial rows for that site are deleted before the site is
+  crawled again (its crawler process died with it: shards.start_crawler);
+- a site already finished in this run is never crawled again.
+
+Redis also hands out again a task that is still running after `requeue_after` seconds (its
+visibility timeout): the copy finds the site leased by a live worker and retries itself a little
+later, until the site is finished (then it does nothing) or the lease went stale.
+
+Celery is an optional dependency (`pip install 'govaudit[distributed]'`); without --broker nothing
+here is imported.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import uuid
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import delete, or_, select, update
+
+from govaudit import shards, store
+from govaudit.pipeline import AuditError
+
+QUEUE = "govaudit-crawl"
+REQUEUE_AFTER = 600       # seconds before an unacknowledged task goes to another worker
+LEASE_SECONDS = 60        # a lease not renewed for this long belongs to a lost worker
+HEARTBEAT_SECONDS = 5
+CRAWL_RETRIES = 2         # a crawler process that failed is tried this many more times
+
+
+class BrokerError(AuditError):
+    """Celery or the broker is not usable; the message is for the user, in Chinese."""
+
+
+def make_app(broker: str, requeue_after: float = REQUEUE_AFTER, queue: str = QUEUE):
+    try:
+        from celery import Celery
+    except ImportError as exc:
+        raise BrokerError("分布式抓取需要 Celery：pip install 'govaudit[distributed]'") from exc
+    app = Celery("govaudit", broker=broker, set_as_current=False)
+    app.conf.update(
+        task_acks_late=True,                   # acknowledged when done, not when received
+        task_reject_on_worker_lost=True,       # a killed pool process puts the task back
+        worker_prefetch_multiplier=1,          # a worker holds only the tasks it is running
+        task_default_queue=queue,
+        task_serializer="json", accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        # Redis hands an unacknowledged task (its worker died) to another worker after this long.
+        broker_transport_options={"visibility_timeout": requeue_after},
+        worker_hijack_root_logger=False,
+    )
+    app.task(name="govaudit.crawl_sites", bind=True, max_retries=None)(_crawl_sites_task)
+    return app
+
+
+def lease_seconds(requeue_after: float) -> float:
+    """How long an unrenewed lease stays its holder's: several heartbeats, at most a minute."""
+    return max(3 * HEARTBEAT_SECONDS, min(LEASE_SECONDS, requeue_after))
+
+
+# ---- the CLI side --------------------------------------------------------------------------
+def enqueue(app, run: store.CrawlRun, db: str, sites: list[dict], batch: int) -> int:
+    """One task per `batch` sites of the run; returns the number of tasks sent."""
+    job = {"db": db, "run_id": run.id, "crawl_config": run.settings}
+    batches = [sites[i:i + batch] for i in range(0, len(sites), max(1, batch))]
+    try:
+        for part in batches:
+            app.send_task("govaudit.crawl_sites", args=[dict(job, sites=part)],
+                          queue=app.conf.task_default_queue)
+    except Exception as exc:  # noqa: BLE001 - kombu raises many kinds for an unreachable broker
+        raise BrokerError(f"无法连接任务队列 {app.conf.broker_url}：{exc}") from exc
+    return len(batches)
+
+
+def follow(engine, run_id: int, total: int, on_site: Callable[[dict], None],
+           poll: float = 1.0) -> None:
+    """Report each site of the run as the workers finish it; return when all are finished."""
+    cols = store.SiteCrawl.__table__.c
+    seen: set[str] = set()
+    while len(seen) < total:
+        with engine.connect() as conn:
+            rows = conn.execute(select(cols.site_code, cols.status, cols.error, cols.pages,
+                                       cols.links, cols.skipped).where(
+                cols.run_id == run_id, cols.status != "running")).mappings().all()
+        for row in rows:
+            if row["site_code"] not in seen:
+                seen.add(row["site_code"])
+                on_site({"site": row["site_code"], **{k: row[k] for k in
+                                                      ("status", "error", "pages", "links",
+                                                       "skipped")}})
+        if len(seen) < total:
+            time.sleep(poll)
+
+
+# ---- the worker side -----------------------------------------------------------------------
+def run_worker(broker: str, concurrency: int, requeue_after: float = REQUEUE_AFTER,
+               queue: str = QUEUE) -> None:
+    """Run a Celery worker for crawl tasks until stopped (each task runs a crawler process, so a
+    thread pool of `concurrency` is enough to use as many cores)."""
+    app = make_app(broker, requeue_after, queue)
+    app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", "-Q", queue,
+                     "--loglevel=WARNING", "--without-gossip", "--without-mingle",
+                     f"--hostname=govaudit-{socket.gethostname()}-{os.getpid()}"])
+
+
+def _crawl_sites_task(task, job: dict) -> str:
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    lease = lease_seconds(task.app.conf.broker_transport_options["visibility_timeout"])
+    engine = store.connect(job["db"])
+    try:
+        todo, busy = claim(engine, job["run_id"], [s["code"] for s in job["sites"]], owner, lease)
+        if busy:
+            # Another live worker holds some of these sites (this is a redelivered copy of its
+            # task): look again soon, so the task is not lost should that worker die after all.
+            raise task.retry(countdown=lease / 3)
+        if not todo:
+            return "done"
+        sites = [s for s in job["sites"] if s["code"] in todo]
+        code = _crawl(engine, dict(job, sites=sites, jobdir=None), job["run_id"], todo, owner)
+        if code == 0:
+            return "crawled"
+        if task.request.retries < CRAWL_RETRIES:
+            raise task.retry(countdown=lease / 3)
+        _give_up(engine, job["run_id"], sites, f"抓取进程异常退出（退出码 {code}）")
+        return "failed"
+    finally:
+        engine.dispose()
+
+
+def claim(engine, run_id: int, codes: list[str], owner: str,
+          lease_seconds: float) -> tuple[list[str], list[str]]:
+    """Lease the run's unfinished sites among codes: (sites to crawl now, sites a live worker holds).
+    A site taken over from a lost worker loses that worker's partial rows first."""
+    lease, crawls = store.SiteLease, store.SiteCrawl
+    todo, busy = [], []
+    with engine.begin() as conn:
+        finished = set(conn.execute(select(crawls.site_code).where(
+            crawls.run_id == run_id, crawls.site_code.in_(codes),
+            crawls.status != "running")).scalars())
+    for code in codes:
+        if code in finished:
+            continue
+        with engine.begin() as conn:
+            now = store.now()
+            conn.execute(store.insert_ignore_statement(conn, lease.__table__),
+                         [{"run_id": run_id, "site_code": code, "owner": owner, "heartbeat_at": now}])
+            # Compare and set: ours already, or its holder stopped renewing it.
+            took = conn.execute(update(lease).where(
+                lease.run_id == run_id, lease.site_code == code,
+                or_(lease.owner == owner,
+                    lease.heartbeat_at < now - timedelta(seconds=lease_seconds)))
+                .values(owner=owner, heartbeat_at=now)).rowcount
+            if not took:
+                busy.append(code)
+                continue
+            # Whatever a lost worker stored for this site goes (rows cascade from site_crawls).
+            conn.execute(delete(crawls).where(crawls.run_id == run_id, crawls.site_code == code))
+            todo.append(code)
+    return todo, busy
+
+
+def _crawl(engine, job: dict, run_id: int, codes: list[str], owner: str) -> int:
+    """Run the crawler process on the job, renewing the sites' leases while it runs."""
+    files: list[str] = []
+    proc = shards.start_crawler(job, files, stdout=subprocess.DEVNULL)  # progress: from the store
+    try:
+        while True:
+            try:
+                return proc.wait(timeout=HEARTBEAT_SECONDS)
+            except subprocess.TimeoutExpired:
+                with engine.begin() as conn:
+                    conn.execute(update(store.SiteLease).where(
+                        store.SiteLease.run_id == run_id, store.SiteLease.site_code.in_(codes),
+                        store.SiteLease.owner == owner).values(heartbeat_at=store.now()))
+    finally:
+        for name in files:
+            os.unlink(name)
+
+
+def _give_up(engine, run_id: int, sites: list[dict], error: str) -> None:
+    """Sites whose crawler kept failing are finished as not assessable, so the run can end."""
+    crawls = store.SiteCrawl
+    with engine.begin() as conn:
+        conn.execute(store.insert_ignore_statement(conn, crawls.__table__), [
+            {"run_id": run_id, "site_code": s["code"], "home_url": s["home_url"],
+             "status": "running", "started_at": store.now()} for s in sites])
+        conn.execute(update(crawls).where(
+            crawls.run_id == run_id, crawls.site_code.in_([s["code"] for s in sites]),
+            crawls.status == "running").values(status="down", error=error,
+                                               finished_at=store.now()))
