@@ -56,8 +56,9 @@ def truth():
 def run_audit(farm, out: Path, db: str) -> dict:
     register = out / "register.csv"
     farm.write_register(register)
-    govaudit("audit", str(register), "--as-of", str(samplefarm.AS_OF), "--out", str(out),
-             "--db", db, "--timeout", TIMEOUT, "--jobdir-root", str(out / "jobs"))
+    proc = govaudit("audit", str(register), "--as-of", str(samplefarm.AS_OF), "--out", str(out),
+                    "--db", db, "--timeout", TIMEOUT, "--jobdir-root", str(out / "jobs"))
+    (out / "audit-stdout.txt").write_text(proc.stdout, encoding="utf-8")
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
 
 
@@ -214,3 +215,32 @@ def test_one_stored_crawl_scored_under_three_rulesets(audited, tmp_path):
     header = next(r for r in evaluation if "等级" in r)
     row = next(r for r in evaluation if "9900000001" in r)
     assert row[header.index("得分")] == 68.79 and row[header.index("等级")] == "合格"
+
+
+def test_report_options_group_and_skip_notices(audited, tmp_path):
+    """`govaudit report --group-by 行政级别 --no-notices` re-renders the stored audit without notices;
+    a bad report config is refused with the file and key named, before anything is written."""
+    _, db, _ = audited
+    out = tmp_path / "regrouped"
+    govaudit("report", "--out", str(out), "--db", db, "--group-by", "行政级别", "--no-notices")
+    assert not (out / "notices").exists() and (out / "charts" / "problems_by_rule.png").is_file()
+    wb = openpyxl.load_workbook(out / "ranking.xlsx")
+    assert [c.value for c in wb["排名"][3]][:3] == ["分组", "组内排名", "总排名"]
+    assert wb["整改通知"]["A2"].value.startswith("本次未生成整改通知")
+    bad = tmp_path / "my-report.yaml"
+    bad.write_text("deadline_working_days: 0\n", encoding="utf-8")
+    proc = govaudit("report", "--out", str(tmp_path / "x"), "--db", db, "--report-config", str(bad),
+                    check=False)
+    assert proc.returncode == 2 and "my-report.yaml：deadline_working_days 应为正整数" in proc.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_terminal_summary_names_sites_and_veto_titles(audited, truth):
+    out, _, results = audited
+    text = (out / "audit-stdout.txt").read_text(encoding="utf-8")
+    summary = text[text.index("抽查结果（监测时间点"):]
+    for code, site in truth["sites"].items():
+        assert site["name"] in summary, code
+    assert "栏目不更新" in summary and "网站不更新" in summary        # the ruleset's veto titles
+    assert "columns_not_updated" not in summary and "homepage_not_updated" not in summary
+    assert "9901000012" not in summary                                 # names, not codes
