@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import config
 from urllib.parse import urlsplit
 
+import config
+
+from . import settings
 from .dates import date_from_url, find_date
 from .links import canonical_url, link_kind, link_text
 from .page import BREADCRUMB_LABEL, text_of
@@ -16,6 +18,11 @@ MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更�
 _MORE_STRIP = re.compile(r"[\s>»›＞》+＋.。…·:：\[\]【】()（）<《«‹/\\|-]+")
 _SUBLEVEL = re.compile(r"sub|drop|child|second|erji|level2|menu2|two")
 _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# The address of a list or channel page (…/, list.shtml, index_1.html, redirect_firstChannel),
+# not of an article.
+_FOOTER_TEXT = re.compile(r"ICP|备案|公网安备|版权所有|技术支持")
+LIST_PAGE = re.compile(r"(^|/)([^/]*(list|index|channel)[^/]*)?$", re.I)
 _BREAD_SEP = re.compile(r"\s*(?:-+>|>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
 SITEMAP_TEXTS = frozenset({"网站地图", "站点地图", "sitemap", "网站导航"})
 _TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
@@ -155,7 +162,7 @@ def _same_url_anchor(page, a, url: str) -> str:
     """An earlier link to the same URL inside the 更多 link's own block (a tab heading such as
     <a href=".../szfwj/">市政府文件</a> … <a href=".../szfwj/">更多>></a>)."""
     for depth, anc in enumerate(a.iterancestors()):
-        if depth >= 3 or anc is page.body:
+        if depth >= 4 or anc is page.body:
             break
         for other in anc.iter("a"):
             if other is a:
@@ -195,6 +202,54 @@ def more_links(page, source: str = "more") -> list[ColumnLink]:
         out.append(ColumnLink(url, name, source))
         out += _tab_headings(page, a, seen, source)
     return out
+
+
+def heading_links(page, source: str = "more") -> list[ColumnLink]:
+    """Links in a page's content blocks that lead to columns rather than articles: a block heading
+    that is a link (<h3><a href=".../zxft/">在线访谈</a></h3>), and icon or text links to list and
+    channel pages (…/, list.shtml, redirect_firstChannel). Like a 更多 link, each leads to a column.
+    Article headlines (dated URLs) are not columns."""
+    out: list[ColumnLink] = []
+    seen: set[str] = set()
+    for a in page.body.iter("a"):
+        if {"nav", "footer", "friend", "script", "header", "breadcrumb", "paging"} & page.roles(a):
+            continue
+        url = page.resolve(a.get("href"))
+        text = link_text(a)
+        if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
+                or date_from_url(url) or is_home_link(page, url, text) or _is_tool(text) \
+                or canonical_url(url) == canonical_url(page.url):
+            continue
+        if not (_in_heading(a) or LIST_PAGE.search(urlsplit(url).path)
+                or len(_norm(text)) <= settings.get("column_link_max_chars")) \
+                or _FOOTER_TEXT.search(text) or _dated_entry(a, text):
+            continue
+        seen.add(url)
+        out.append(ColumnLink(url, text, source))
+    return out
+
+
+def _dated_entry(a, text: str) -> bool:
+    """The link is the title of a dated list entry (an article, however short its title)."""
+    entry = next((p for p in a.iterancestors() if p.tag in ("li", "tr", "dd")), None)
+    return entry is not None and _has_date(text_of(entry).replace(text, ""))
+
+
+def _in_heading(a) -> bool:
+    """Inside a block heading (h1-h6 or a title-like class), not inside a list entry."""
+    for p in a.iterancestors():
+        if p.tag in ("li", "tr", "dd") and not _HEADING_CLASS.search(_tokens(p)):
+            # a tab heading is an <li> inside the heading bar; an entry's <li> is not
+            if not any(_HEADING_CLASS.search(_tokens(q)) for q in p.iterancestors()
+                       if q.tag not in ("body", "html")):
+                return False
+        if p.tag in _HEADINGS or _HEADING_CLASS.search(_tokens(p)):
+            return not any(q.tag in ("li", "tr", "dd") for q in p.iterancestors())
+    return False
+
+
+def _tokens(el) -> str:
+    return ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
 
 
 def _tab_headings(page, more, seen: set[str], source: str) -> list[ColumnLink]:
@@ -328,12 +383,13 @@ def sitemap_columns(page) -> list[ColumnLink]:
 def page_columns(page, role: str) -> list[ColumnLink]:
     """Every column a page leads to, by what the page is: the homepage's menu and 更多 blocks; a
     column page's sidebar, its blocks' 更多 links (a channel page) and its breadcrumb; any page's
-    ColumnName meta and breadcrumb. The spider and the real-page tests both call this."""
+    ColumnName meta and breadcrumb. Where several name one column, the first wins: a block's
+    heading link names it before its 更多 link. The spider and the real-page tests both call this."""
     found = meta_column(page)
     out = [found] if found else []
     if role == "home":
-        out += nav_columns(page) + more_links(page, "more")
+        out += nav_columns(page) + heading_links(page, "more") + more_links(page, "more")
     elif role == "column":
-        out += subnav_columns(page) + more_links(page, "channel")
+        out += subnav_columns(page) + heading_links(page, "channel") + more_links(page, "channel")
     out += breadcrumb_columns(page)
     return out

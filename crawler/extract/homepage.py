@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from . import settings
-from .columns import ColumnLink, is_home_link, is_more_text
+from .columns import LIST_PAGE, ColumnLink, is_home_link, is_more_text
 from .links import canonical_url, link_kind, link_text
 from .listing import ListItem
 
@@ -38,15 +38,17 @@ def _caption(a) -> str:
 def home_items(page, listed: list[ListItem], columns: list[ColumnLink]) -> list[ListItem]:
     """The homepage's list items plus every other article link in its content (headline, slides,
     tickers), each once; links to columns, tools and other sites are not items."""
-    out = list(listed)
-    seen = {canonical_url(it.url) for it in listed} | {canonical_url(c.url) for c in columns}
+    column_keys = {canonical_url(c.url) for c in columns}
+    out = [it for it in listed if canonical_url(it.url) not in column_keys]
+    seen = {canonical_url(it.url) for it in listed} | column_keys
     host = urlsplit(page.url).netloc.lower()
     min_title = settings.get("undated_item_min_title")
     for a in page.body.iter("a"):
         if page.roles(a) & _NOT_CONTENT:
             continue
         url = page.resolve(a.get("href"))
-        if not url or link_kind(url, "a") != "page" or urlsplit(url).netloc.lower() != host:
+        if not url or link_kind(url, "a") != "page" or urlsplit(url).netloc.lower() != host \
+                or LIST_PAGE.search(urlsplit(url).path):
             continue
         key = canonical_url(url)
         if key in seen or key == canonical_url(page.url):

@@ -144,6 +144,17 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _holds_titles(el: etree._Element) -> bool:
+    """Whether el links several article-length titles (a pager's links are 1 2 3 / 下一页)."""
+    long = 0
+    for a in el.iter("a"):
+        if len("".join(text_of(a).split())) > 8:
+            long += 1
+            if long >= 3:
+                return True
+    return False
+
+
 def _menu_row(tr: etree._Element) -> bool:
     """A table row built as a menu bar (older county sites): enough cells that each hold one short
     undated link, the other cells only spacer images (thresholds: config/crawl.yaml extract)."""
@@ -300,6 +311,8 @@ class Page:
                     if role == "sidebar" and _AMBIGUOUS_SIDEBAR.search(tok) \
                             and _HAS_DATE.search(text_of(el)):
                         continue
+                    if role == "paging" and _holds_titles(el):
+                        continue   # <div class="section page"> wrapping news blocks: not a pager
                     return role
         return None
 
