@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 import config
 from govaudit import samplefarm, store
 from govaudit.observe import load_observations
+from indicators.measure import measure
 
 TIMEOUT = "3"   # the farm's slow link sleeps 30 s: a short timeout keeps the test quick
 
@@ -106,6 +107,38 @@ def test_columns_and_dead_links_match_truth(audited, farm, truth):
         want_dead = {(farm.abs_url(code, d["url"]), d["kind"], d["where"], d["failure"])
                      for d in want.get("dead_links") or []}
         assert got_dead == want_dead, code
+    engine.dispose()
+
+
+def test_columns_are_found_the_way_an_inspector_finds_them(audited, farm):
+    """How each column was found reaches the observations (the workbook's 栏目明细 shows it), and a
+    navigation-entry homepage is judged by its second-level pages, as its finding says."""
+    _, db, _ = audited
+    engine = store.connect(db)
+    taxonomy = config.load_yaml("taxonomy.yaml")
+    with Session(engine) as s:
+        crawls = {c.site_code: c for c in s.scalars(select(store.SiteCrawl))}
+    expected = {   # column → a way it must have been found
+        ("9905000001", "/xwzx/xzdt/"): "channel",        # stale, only behind a channel page
+        ("9905000001", "/zwgk/xxgk/ghjh/"): "channel",   # blank, two channel pages down
+        ("9905000002", "/zwgk/zcjd/"): "sitemap",        # only in the 网站地图
+        ("9905000004", "/zwgk/"): "nav",                 # a <td class="STYLE2" id="qhN"> menu cell
+        ("9905000004", "/zwgk/rsxx/"): "subnav",         # a <table class="gl_left"> entry
+        ("9905000005", "/xwzx/qxdt/"): "more",           # a tab heading on the homepage
+        ("9901000023", "/gsgg/"): "meta",                # ColumnName meta + breadcrumb
+    }
+    observed = {}
+    for code in {c for c, _ in expected} | {"9905000003"}:
+        observed[code] = load_observations(engine, crawls[code], taxonomy=taxonomy)
+    for (code, path), source in expected.items():
+        col = next(c for c in observed[code].columns if c.url == farm.abs_url(code, path))
+        assert source in col.sources and col.found_by.split(",") == col.sources, (code, path)
+    entry = observed["9905000003"]
+    assert entry.home_entry
+    assert set(entry.home_second_level) == {farm.abs_url("9905000003", "/sy/index.html"),
+                                            farm.abs_url("9905000003", "/zwgk/")}
+    _, findings = measure(entry, samplefarm.AS_OF, taxonomy)
+    assert findings[0].evidence.startswith("首页为导航页，按其链接的 2 个二级页面统计")
     engine.dispose()
 
 

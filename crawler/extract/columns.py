@@ -21,6 +21,10 @@ _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # The address of a list or channel page (…/, list.shtml, index_1.html, redirect_firstChannel),
 # not of an article.
+# An article's file name: a long number or hash in it (content_100123.html, art_4512_9.html,
+# 34e1d41233c34c52a652e278c5529a33.shtml), unlike a channel's (zfjg.shtml, xwfbh.shtml).
+_ARTICLE_FILE = re.compile(r"[^/]*(\d{3,}|[0-9a-f]{16,})[^/]*\.[a-z]+$", re.I)
+_PUNCT = re.compile(r"[<>《》«»‹›＜＞\[\]【】|]")
 _FOOTER_TEXT = re.compile(r"ICP|备案|公网安备|版权所有|技术支持")
 LIST_PAGE = re.compile(r"(^|/)([^/]*(list|index|channel)[^/]*)?$", re.I)
 _BREAD_SEP = re.compile(r"\s*(?:-+>|>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
@@ -212,16 +216,20 @@ def heading_links(page, source: str = "more") -> list[ColumnLink]:
     out: list[ColumnLink] = []
     seen: set[str] = set()
     for a in page.body.iter("a"):
-        if {"nav", "footer", "friend", "script", "header", "breadcrumb", "paging"} & page.roles(a):
+        if {"nav", "footer", "friend", "script", "header", "breadcrumb", "paging",
+                "sidebar"} & page.roles(a):
             continue
         url = page.resolve(a.get("href"))
         text = link_text(a)
+        path = urlsplit(url or "").path
         if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
                 or date_from_url(url) or is_home_link(page, url, text) or _is_tool(text) \
-                or canonical_url(url) == canonical_url(page.url):
+                or canonical_url(url) == canonical_url(page.url) \
+                or (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)):
             continue
-        if not (_in_heading(a) or LIST_PAGE.search(urlsplit(url).path)
-                or len(_norm(text)) <= settings.get("column_link_max_chars")) \
+        short = len(_norm(text)) <= settings.get("column_link_max_chars") \
+            and not urlsplit(url).query and not _PUNCT.search(text)
+        if not (_in_heading(a) or LIST_PAGE.search(path) or short) \
                 or _FOOTER_TEXT.search(text) or _dated_entry(a, text):
             continue
         seen.add(url)

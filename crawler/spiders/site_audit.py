@@ -204,10 +204,14 @@ class SiteAuditSpider(scrapy.Spider):
         columns = xcol.page_columns(page, "home" if home_like else role)
         if home_like:
             items = xhome.home_items(page, xlist.list_items(page), columns)
-            yield self._items(st, response.url, items, on_home=True)
+            # A second-level page's items are homepage items: filed under the homepage, apart
+            # from the same page's items as a column.
+            yield self._items(st, response.url if is_home else st.home_url, items, on_home=True)
             entry = xhome.entry_targets(page, items) if is_home else []
             yield {"_t": "home_page", "site": st.code, "url": response.url,
                    "role": ("entry" if entry else "home") if is_home else "second_level"}
+            # The entry page's big links are the stand-in homepages, not columns.
+            columns = [c for c in columns if self._canonical(c.url) not in entry]
             for url in entry:
                 yield from self._schedule_page(st, url, "home2", response.url, True, depth + 1, "")
         elif list_url:
@@ -271,13 +275,22 @@ class SiteAuditSpider(scrapy.Spider):
         if (role, url) in st.special_pages:
             return
         st.special_pages.add((role, url))
-        st.pages_fetched += 1
         if url in st.links:
+            if st.pages_fetched >= self.limits.page_budget:
+                return
+            st.pages_fetched += 1
             yield self._req(st, url, self.on_page, role, depth=depth, target=url, recheck=True,
                             **meta)
             return
+        # The frontier's limits hold for columns too (a calendar's 上月/下月 is no endless column).
+        decision = st.admit_page(url, depth, self.limits)
         st.links[url] = {"kind": "page", "on_home": on_home, "source": found_on, "text": text}
-        yield self._req(st, url, self.on_page, role, depth=depth, target=url, **meta)
+        if decision == "skip":
+            st.skipped += 1
+            st.links[url]["unchecked"] = True
+            return
+        yield self._req(st, url, self.on_page, role, depth=depth, target=url,
+                        parse=decision == "fetch", **meta)
 
     def _find(self, st: SiteState, url: str, source: str, name: str, found_on: str) -> dict:
         return {"_t": "column_find", "site": st.code, "url": url, "source": source,
