@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from urllib.parse import urlsplit
 
@@ -55,6 +56,12 @@ def is_more_text(text: str) -> bool:
     return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
 
 
+@lru_cache(maxsize=8192)
+def _canon(url: str) -> str:
+    """canonical_url, memoised: every link of a page is compared with the page's own address."""
+    return canonical_url(url)
+
+
 def is_home_link(page, url: str, text: str) -> bool:
     """A link back to the homepage (by its text or its address)."""
     if _norm(text).lower() in HOME_TEXTS:
@@ -64,7 +71,7 @@ def is_home_link(page, url: str, text: str) -> bool:
     if parts.netloc.lower() == home.netloc.lower() and \
             re.fullmatch(r"/?(index\.(s?html?|jsp|php|aspx?))?", parts.path or "/"):
         return True
-    return canonical_url(url) == canonical_url(page.url)
+    return _canon(url) == _canon(page.url)
 
 
 def _level(a, container) -> int:
@@ -75,8 +82,7 @@ def _level(a, container) -> int:
             break
         if anc.tag in ("ul", "ol", "dl"):
             level += 1
-        tokens = ((anc.get("class") or "") + " " + (anc.get("id") or "")).lower()
-        if _SUBLEVEL.search(tokens):
+        if _SUBLEVEL.search(_tokens(anc)):
             level += 1
     return level
 
@@ -148,8 +154,7 @@ def _heading_for(page, a) -> str:
                 continue
             if any(p.tag in ("li", "tr", "dd") for p in el.iterancestors() if p not in ancestors):
                 continue   # inside a list entry: an item title, not a heading
-            tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-            if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or _HEADING_CLASS.search(tokens):
+            if el.tag in _HEADINGS or _HEADING_CLASS.search(_tokens(el)):
                 text = " ".join(text_of(el).split())
                 if _heading_ok(text):
                     strict = text
@@ -183,12 +188,7 @@ def more_links(page, source: str = "more") -> list[ColumnLink]:
     column page (a channel page's blocks lead on to its columns)."""
     out: list[ColumnLink] = []
     seen: set[str] = set()
-    anchors_by_url: dict[str, str] = {}
-    for a in page.body.iter("a"):
-        url = page.resolve(a.get("href"))
-        text = link_text(a)
-        if url and text and url not in anchors_by_url and _heading_ok(text):
-            anchors_by_url[url] = text
+    anchors_by_url: dict[str, str] | None = None     # built only when a 更多 link needs it
     for a in page.body.iter("a"):
         roles = page.roles(a)
         if {"nav", "footer", "friend", "script"} & roles:
@@ -202,9 +202,22 @@ def more_links(page, source: str = "more") -> list[ColumnLink]:
         name = _same_url_anchor(page, a, url) or _heading_for(page, a)
         if not name:
             title = (a.get("title") or "").replace("更多", "").strip()
+            if not _heading_ok(title) and anchors_by_url is None:
+                anchors_by_url = _first_anchor_texts(page)
             name = title if _heading_ok(title) else anchors_by_url.get(url, "")
         out.append(ColumnLink(url, name, source))
         out += _tab_headings(page, a, seen, source)
+    return out
+
+
+def _first_anchor_texts(page) -> dict[str, str]:
+    """url → the text of the first link to it that reads like a column name."""
+    out: dict[str, str] = {}
+    for a in page.body.iter("a"):
+        url = page.resolve(a.get("href"))
+        text = link_text(a)
+        if url and text and url not in out and _heading_ok(text):
+            out[url] = text
     return out
 
 
@@ -224,7 +237,7 @@ def heading_links(page, source: str = "more") -> list[ColumnLink]:
         path = urlsplit(url or "").path
         if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
                 or date_from_url(url) or is_home_link(page, url, text) or _is_tool(text) \
-                or canonical_url(url) == canonical_url(page.url) \
+                or _canon(url) == _canon(page.url) \
                 or (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)):
             continue
         short = len(_norm(text)) <= settings.get("column_link_max_chars") \
@@ -244,15 +257,12 @@ def _dated_entry(a, text: str) -> bool:
 
 
 def _in_heading(a) -> bool:
-    """Inside a block heading (h1-h6 or a title-like class), not inside a list entry."""
-    for p in a.iterancestors():
-        if p.tag in ("li", "tr", "dd") and not _HEADING_CLASS.search(_tokens(p)):
-            # a tab heading is an <li> inside the heading bar; an entry's <li> is not
-            if not any(_HEADING_CLASS.search(_tokens(q)) for q in p.iterancestors()
-                       if q.tag not in ("body", "html")):
-                return False
+    """Within three levels of a block heading (h1-h6, or a title-like class such as div.hd)."""
+    for depth, p in enumerate(a.iterancestors()):
+        if depth >= 3:
+            return False
         if p.tag in _HEADINGS or _HEADING_CLASS.search(_tokens(p)):
-            return not any(q.tag in ("li", "tr", "dd") for q in p.iterancestors())
+            return True
     return False
 
 
@@ -321,7 +331,7 @@ def breadcrumb_columns(page) -> list[ColumnLink]:
             url = page.resolve(a.get("href"))
             text = BREADCRUMB_LABEL.sub("", link_text(a)).strip()
             if not url or not text or link_kind(url, "a") != "page" or is_home_link(page, url, text) \
-                    or text in _ARTICLE_CRUMBS or canonical_url(url) == canonical_url(page.url) \
+                    or text in _ARTICLE_CRUMBS or _canon(url) == _canon(page.url) \
                     or any(c.url == url for c in out):
                 continue
             out.append(ColumnLink(url, text, "breadcrumb"))
@@ -381,7 +391,7 @@ def sitemap_columns(page) -> list[ColumnLink]:
         text = link_text(a)
         if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
                 or is_home_link(page, url, text) or date_from_url(url) or _is_tool(text) \
-                or canonical_url(url) == canonical_url(page.url):
+                or _canon(url) == _canon(page.url):
             continue
         seen.add(url)
         out.append(ColumnLink(url, text, "sitemap"))
