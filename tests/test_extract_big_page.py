@@ -1,7 +1,8 @@
-"""Parsing and extracting a 100 KB page must take milliseconds: a county site has thousands."""
+"""A 100 KB page (a big portal homepage) is extracted whole: every link, column, item and pager.
+
+How long it takes is measured by benchmarks/extract_speed.py, not asserted here."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from crawler.extract import columns, dates, links, listing, notfound, paging
@@ -37,24 +38,12 @@ def extract_all(body: bytes, url: str) -> int:
     return len(found)
 
 
-def test_100kb_page_in_milliseconds():
+def test_100kb_page_is_extracted_whole():
     body = big_page()
     assert 100_000 <= len(body) < 130_000
-    url = "http://www.example.gov.cn/"
-    extract_all(body, url)                      # warm-up (imports, regex compilation)
-    runs = 5
-    start = time.perf_counter()
-    for _ in range(runs):
-        found = extract_all(body, url)
-    per_page = (time.perf_counter() - start) / runs
-    assert found > 800
-    print(f"\nparse + extract all on {len(body) // 1024} KB: {per_page * 1000:.1f} ms")
-    # Generous bound for slow CI machines; typically a few tens of ms.
-    assert per_page < 0.5
+    assert extract_all(body, "http://www.example.gov.cn/") > 800
 
 
-def test_article_date_fallback_is_fast_enough():
+def test_article_date_of_a_big_page():
     page = parse_page(big_page().decode("utf-8"), "http://www.example.gov.cn/a.html")
-    start = time.perf_counter()
-    dates.article_date(page)
-    assert time.perf_counter() - start < 1.0
+    assert str(dates.article_date(page)) == "2026-11-21"
