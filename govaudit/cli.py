@@ -1,4 +1,4 @@
-"""govaudit command line: sites import | crawl | score | report | audit | demo.
+"""govaudit command line: sites import | probe | monitor | crawl | score | report | audit | demo.
 
 Each command maps to one stage of govaudit.pipeline; every command takes --db (or $GOVAUDIT_DB).
 """
@@ -347,6 +347,58 @@ scores_option = click.option("--scores", type=click.Path(dir_okay=False),
 
 
 @cli.command()
+@click.option("--site", "sites", multiple=True, help="只监测这些网站标识码（可重复）")
+@click.option("--count", type=click.IntRange(min=1), default=1, show_default=True,
+              help="每个网站访问次数")
+@click.option("--interval", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="同一网站两次访问的间隔秒数")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="超过该秒数仍未打开即为无法访问（默认 15）")
+@db_option
+def probe(sites, count, interval, timeout, db):
+    """首页可用性监测：访问各网站首页并逐次记录结果（可由 cron 每小时运行）。"""
+    from govaudit import probe as prober
+    engine = store.connect(db)
+    targets = _probe_targets(engine, sites)
+    _print_probe_tally(prober.probe_sites(engine, targets, count, interval, timeout))
+
+
+@cli.command()
+@click.option("--site", "sites", multiple=True, help="只监测这些网站标识码（可重复）")
+@click.option("--days", type=click.IntRange(min=1), default=7, show_default=True, help="监测天数")
+@click.option("--per-day", type=click.IntRange(min=1), default=24, show_default=True,
+              help="每天访问次数（均匀间隔）")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+              help="超过该秒数仍未打开即为无法访问（默认 15）")
+@db_option
+def monitor(sites, days, per_day, timeout, db):
+    """按普查口径持续监测首页可用性；中断后再次运行即从已有记录处继续。"""
+    from govaudit import probe as prober
+    engine = store.connect(db)
+    targets = _probe_targets(engine, sites)
+
+    def progress(done, total, nxt):
+        when = f"，下一轮 {nxt:%Y-%m-%d %H:%M:%S} UTC" if nxt else ""
+        console.print(f"监测进度 {done}/{total}（{100 * done / max(total, 1):.1f}%）{when}")
+    _print_probe_tally(prober.monitor(engine, targets, days, per_day, timeout,
+                                      on_progress=progress))
+
+
+def _probe_targets(engine, sites):
+    targets = pipeline.registered_sites(engine, sites or None)
+    if not targets:
+        raise AuditError("网站名录为空：请先运行 govaudit sites import 名录文件")
+    return targets
+
+
+def _print_probe_tally(tally):
+    table = Table("网站标识码", "本次访问", "无法访问")
+    for code, (made, failed) in sorted(tally.items()):
+        table.add_row(code, str(made), f"[red]{failed}[/]" if failed else "0")
+    console.print(table)
+
+
+@cli.command()
 @as_of_option()
 @ruleset_option
 @scores_option
@@ -435,11 +487,18 @@ def demo(out, as_of, timeout, db, recheck):
         farm.write_register(register)
         console.print(f"样例网站已启动（{len(farm.register_rows())} 个在册网站，端口 {farm.port}），"
                       f"名录：{register}")
-        _audit(register, as_of or samplefarm.AS_OF, out_dir, "census-2015", None, db,
-               (), dict(timeout=timeout), out_dir / "jobs")
+        as_of = as_of or samplefarm.AS_OF
+
+        def probe_step(engine, codes):
+            console.print(f"首页可用性快速监测：每个网站 {samplefarm.PROBES} 次，"
+                          f"记为监测时间点 {as_of} 当天")
+            _print_probe_tally(samplefarm.probe_sites(
+                engine, pipeline.registered_sites(engine, codes), as_of, timeout))
+        _audit(register, as_of, out_dir, "census-2015", None, db,
+               (), dict(timeout=timeout), out_dir / "jobs", probe_step=probe_step)
         port = farm.port
     if recheck:
-        _demo_recheck(out_dir, port, as_of or samplefarm.AS_OF, db, timeout)
+        _demo_recheck(out_dir, port, as_of, db, timeout)
 
 
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
@@ -458,11 +517,13 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
-           recheck=False, notices=True, settings=None, scores=None):
+           recheck=False, notices=True, settings=None, scores=None, probe_step=None):
     engine = store.connect(db)
     result = _import(engine, register)
     console.print(f"名录：导入 {len(result.sites)} 个网站")
     codes = sites or [s.code for s in result.sites]
+    if probe_step:
+        probe_step(engine, codes)
     _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
     sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice, scores_path=scores)
     rc = None

@@ -8,13 +8,16 @@ Each column carries every way it was found (menu, channel page, site map …) an
 """
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from crawler.extract.dates import date_from_url
 from govaudit import store
 from indicators.classify import classify_column
-from indicators.observations import Column, Item, LinkCheck, SiteObservations
+from indicators.observations import Column, Item, LinkCheck, ProbeObs, SiteObservations
+from indicators.windows import window_start
 
 
 def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: dict,
@@ -92,3 +95,33 @@ def _item(row, page_dates: dict) -> Item:
         source = "url" if when else None
     return Item(title=row["title"], url=row["url"], date=when, date_source=source,
                 pinned=row["pinned"])
+
+
+def probe_window(as_of: date, within: dict | None) -> tuple[datetime, datetime]:
+    """[start, end) of the availability window: `within` back from as_of, as_of's day included;
+    without a window every probe up to as_of counts."""
+    start = datetime.combine(window_start(as_of, within), time()) if within else datetime.min
+    return start, datetime.combine(as_of + timedelta(days=1), time())
+
+
+def load_probes(engine: Engine, window: tuple[datetime, datetime]) -> dict[str, list[ProbeObs]]:
+    """Every site's probes inside the window, oldest first."""
+    start, end = window
+    out: dict[str, list[ProbeObs]] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(select(store.Probe.__table__)
+                                .where(store.Probe.at >= start, store.Probe.at < end)
+                                .order_by(store.Probe.at, store.Probe.id)).mappings():
+            out.setdefault(row["site_code"], []).append(ProbeObs(
+                at=row["at"], ok=row["ok"], outcome=row["outcome"], detail=row["detail"]))
+    return out
+
+
+def crawl_probe(site_crawl: store.SiteCrawl, window: tuple[datetime, datetime]) -> list[ProbeObs]:
+    """The crawl's own homepage fetch, one more data point when it fell inside the window."""
+    at = site_crawl.started_at
+    if at is None or not window[0] <= at < window[1] or site_crawl.status == "running":
+        return []
+    ok = site_crawl.status == "ok"
+    return [ProbeObs(at=at, ok=ok, outcome="ok" if ok else "other",
+                     detail="" if ok else site_crawl.error, source="crawl")]

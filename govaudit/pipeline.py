@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 import config
 from crawler import settings as crawl_settings
 from govaudit import shards, store
-from govaudit.observe import load_observations
+from govaudit.observe import crawl_probe, load_observations, load_probes, probe_window
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import measure
 from indicators.findings import Finding
 from indicators.updates import column_judgements
-from scoring import evaluate, rank
+from scoring import rank
+from scoring.engine import assess
 from scoring.ruleset import load_ruleset
 from scoring.verdict import Deduction, Verdict
 
@@ -210,6 +211,9 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     unknown = sorted(set(sheet) - {sc.site_code for sc in crawls})
     if unknown:
         notify(f"评分表中这些网站标识码不在第 {run.id} 次抓取中，未使用：{'、'.join(unknown)}")
+    # one measurement of availability: the window of the first ruleset
+    window = probe_window(as_of, rulesets[0].windows.get("availability"))
+    probes = load_probes(engine, window)
     results, used_overrides = [], set()
     site_columns: dict[str, list[dict]] = {}
     for sc in crawls:
@@ -217,15 +221,15 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         portal = bool(site and site.is_portal)
         obs = load_observations(engine, sc, taxonomy=taxonomy, overrides=overrides,
                                 is_portal=portal)
+        obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
         measurements, findings = measure(obs, as_of, taxonomy)
-        verdicts = []
+        verdicts, extra = [], []
         for ruleset in rulesets:
-            verdict = evaluate(measurements, ruleset, is_portal=portal, site_code=sc.site_code,
-                               inputs=sheet.get(sc.site_code))
-            if sc.status != "ok" and sc.error:
-                verdict.note = sc.error
+            verdict, unmet_findings = _judge(ruleset, measurements, portal, sc,
+                                             sheet.get(sc.site_code))
             verdicts.append(verdict)
-        results.append((verdicts, measurements, findings))
+            extra.append(unmet_findings)
+        results.append((verdicts, measurements, findings, extra))
         used_overrides.update(_override_keys_used(overrides, obs.columns))
         site_columns[sc.site_code] = column_judgements(obs.columns, as_of, taxonomy)
     if overrides:
@@ -239,19 +243,19 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     ids = []
     with Session(engine) as s:
         for n, ruleset in enumerate(rulesets):
-            rank([verdicts[n] for verdicts, _, _ in results])
+            rank([verdicts[n] for verdicts, *_ in results])
             score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.ref)
             s.add(score_run)
             s.flush()
             ids.append(score_run.id)
-            for verdicts, measurements, findings in results:
+            for verdicts, measurements, findings, extra in results:
                 verdict = verdicts[n]
                 s.add(store.VerdictRow(
                     score_run_id=score_run.id, site_code=verdict.site_code,
                     qualified=verdict.qualified, score=verdict.score, rank=verdict.rank,
                     vetoes=verdict.vetoes, deductions=[asdict(d) for d in verdict.deductions],
-                    measurements=measurements, findings=[f.to_dict() for f in findings],
-                    note=verdict.note))
+                    measurements=measurements,
+                    findings=[f.to_dict() for f in [*findings, *extra[n]]], note=verdict.note))
                 s.add(store.SiteColumnsRow(score_run_id=score_run.id, site_code=verdict.site_code,
                                            columns=site_columns[verdict.site_code]))
                 s.add(store.VerdictDetail(score_run_id=score_run.id, site_code=verdict.site_code,
@@ -309,6 +313,30 @@ def _override_keys_used(overrides: dict | None, columns) -> set:
     if not overrides:
         return set()
     return {override_key(overrides, c.name, c.url) for c in columns} - {None}
+
+
+def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
+           inputs: dict | None) -> tuple[Verdict, list[Finding]]:
+    """One site under one ruleset; a rule short of data (`requires`) becomes a finding and a note."""
+    assessment = assess(measurements, ruleset, is_portal=portal, site_code=sc.site_code,
+                        inputs=inputs)
+    verdict, found = assessment.verdict, []
+    notes = [sc.error] if sc.status != "ok" and sc.error else []
+    for reason in dict.fromkeys(assessment.unmet.values()):   # one finding per reason
+        rule_ids = [r for r, why in assessment.unmet.items() if why == reason]
+        found.append(Finding(kind="insufficient_data", url=sc.home_url, evidence=reason,
+                             measure=_first_measure(ruleset, rule_ids[0]),
+                             title="、".join(map(ruleset.title_of, rule_ids))))
+        notes.append(reason)
+    if notes:
+        verdict.note = "；".join(dict.fromkeys(n for n in [verdict.note, *notes] if n))
+    return verdict, found
+
+
+def _first_measure(ruleset, rule_id: str) -> str:
+    """The measurement a rule's `requires` reads (where its 数据不足 finding belongs)."""
+    from scoring.conditions import measures_in
+    return (measures_in(ruleset.rule(rule_id).spec.get("requires")) or [""])[0]
 
 
 def load_overrides(path: str | None) -> dict | None:

@@ -193,6 +193,20 @@ class SampleDraw(Base):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     site_codes: Mapped[list] = mapped_column(JSON, default=list)
 
+# ---- availability monitoring (govaudit probe / monitor) -------------------------------------
+class Probe(Base):
+    """One fetch of a registered homepage: the census availability check (probed 20+ times a day)."""
+    __tablename__ = "probes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)      # UTC, when the fetch started
+    ok: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[str] = mapped_column(String(16))   # ok|http|refused|dns|timeout|soft404|other
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
 
 # ---- reports (issue 8): every column judged, for the workbook's 栏目明细 sheet ----------------
 class SiteColumnsRow(Base):
@@ -285,9 +299,11 @@ def connect(url: str | None = None) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
+            # Concurrent writers (cron probes, a crawl) wait for each other instead of failing.
+            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
     try:
-        Base.metadata.create_all(engine)
+        _create_tables(engine)
     except Exception as exc:  # noqa: BLE001 - drivers raise more than DBAPI errors (e.g. idna)
         engine.dispose()
         raise StoreError(store_errors.explain(exc, url)) from exc
@@ -311,6 +327,18 @@ def _connect_read_only(url: str, path: Path) -> Engine:
             engine.dispose()
             error = exc
     raise StoreError(store_errors.explain(error, url)) from error
+
+
+def _create_tables(engine: Engine) -> None:
+    """create_all, tolerating another process creating the same tables at the same moment."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError, IntegrityError
+    for attempt in range(3):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            if attempt == 2:
+                raise
 
 
 def insert_ignore(engine: Engine, table, rows: Iterable[dict]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import config
+from indicators.availability import availability
 from indicators.findings import Finding
 from indicators.links import dead_links
 from indicators.observations import SiteObservations
@@ -14,7 +15,7 @@ def measurement_keys(taxonomy: dict | None = None) -> list[str]:
     """The keys measure() returns, in results.json order."""
     taxonomy = taxonomy if taxonomy is not None else config.load_yaml("taxonomy.yaml")
     stale = [f"stale_columns_{g}" for g in taxonomy.get("groups", {})]
-    return (["homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
+    return (["availability_probes", "availability_failures", "homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
              "dead_links_home", "dead_links_other", "broken_attachments"])
 
 
@@ -22,15 +23,18 @@ def measure(obs: SiteObservations, as_of: date,
             taxonomy: dict | None = None) -> tuple[dict, list[Finding]]:
     """Measurements (DOMAIN.md results.json keys) and the findings behind them.
 
-    An unreachable site was not measured: every value is None (not 0) and there are no findings."""
+    Availability comes from the probes, whether or not the crawl reached the site; a site the crawl
+    could not reach has every other value None (not 0)."""
     taxonomy = taxonomy if taxonomy is not None else config.load_yaml("taxonomy.yaml")
     keys = measurement_keys(taxonomy)
+    avail, avail_findings = availability(obs)
     if not obs.reachable:
-        return dict.fromkeys(keys), []
+        return {**dict.fromkeys(keys), **avail}, avail_findings
     home_count, home_finding = homepage_updates(obs, as_of, taxonomy)
     stale, stale_findings = stale_columns(obs.columns, as_of, taxonomy)
     blank, blank_findings = blank_columns(obs.columns)
     links, link_findings = dead_links(obs)
-    values = {"homepage_updates_14d": home_count, **stale, "blank_columns": blank, **links}
+    values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
+              **links}
     return ({k: values[k] for k in keys},
-            [home_finding, *stale_findings, *blank_findings, *link_findings])
+            [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings])

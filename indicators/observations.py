@@ -5,7 +5,7 @@ The store loads these from a crawl (govaudit.store.load_observations); tests bui
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass
@@ -49,6 +49,16 @@ class LinkCheck:
 
 
 @dataclass
+class ProbeObs:
+    """One homepage availability check: a probe, or the crawl's own homepage fetch."""
+    at: datetime
+    ok: bool
+    outcome: str = "ok"               # ok|http|refused|dns|timeout|soft404|other
+    detail: str = ""                  # Chinese evidence, e.g. 'HTTP 503', '连接被拒绝'
+    source: str = "probe"             # 'probe' | 'crawl'
+
+
+@dataclass
 class SiteObservations:
     site_code: str
     home_url: str
@@ -61,3 +71,4 @@ class SiteObservations:
     # A navigation-entry homepage (导航页): home_items come from these second-level pages.
     home_entry: bool = False
     home_second_level: list[str] = field(default_factory=list)
+    probes: list[ProbeObs] = field(default_factory=list)   # availability checks in the window

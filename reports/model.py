@@ -109,7 +109,10 @@ def fired_rules(verdict: Verdict) -> set[str]:
 
 
 def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list[str]:
-    """The fired rules that read the finding's measurement, in ruleset order; [] = not shown."""
+    """The fired rules that read the finding's measurement, in ruleset order; [] = not shown.
+    A rule that could not be judged for want of data (kind insufficient_data) is always shown."""
+    if finding.kind == "insufficient_data":
+        return list(report.rules_reading.get(finding.measure, []))
     fired = fired_rules(sr.verdict)
     return [r for r in report.rules_reading.get(finding.measure, []) if r in fired]
 

@@ -21,6 +21,7 @@ class Assessment:
     verdict: Verdict
     skipped: list[str] = field(default_factory=list)   # rule ids not evaluated (data missing)
     fired: list[str] = field(default_factory=list)     # vetoes held and deductions charged
+    unmet: dict[str, str] = field(default_factory=dict)  # rule id → why its `requires` failed
 
 
 def round2(x: Fraction) -> float:
@@ -99,19 +100,43 @@ class _Tally:
         return sum((exact(d.points) for d in self.entries), Fraction(0))
 
 
+def requirement(rule: Rule, measurements: dict, is_portal: bool) -> str | None:
+    """None when the rule has enough data to be judged, else the Chinese reason (from `requires`)."""
+    req = rule.spec.get("requires")
+    if not req:
+        return None
+    cond = resolve(req["when"], is_portal)
+    if holds(cond, measurements):
+        return None
+    if "op" not in cond:
+        return req["note"]
+    have = quantity(cond, measurements)
+    shown = "无" if have is None else f"{float(have):g}"
+    return f"{req['note']}（实际 {shown}，要求 {cond['op']} {cond['value']}）"
+
+
 def assess(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
            site_code: str = "", inputs: dict | None = None) -> Assessment:
     """Judge one site. `inputs` are the office's hand-filled values for this site (score sheet)."""
+    unmet = {rule.id: reason for rule in ruleset.rules()
+             if (reason := requirement(rule, measurements, is_portal))}
+    # An exclusive veto (site_unreachable: "nothing else is scored") decides alone, crawled or not.
+    for rule in ruleset.vetoes:
+        if rule.spec.get("exclusive") and rule.id not in unmet \
+                and holds(resolve(rule.spec["when"], is_portal), measurements):
+            verdict = Verdict(site_code=site_code, qualified=False, score=None, vetoes=[rule.id])
+            return Assessment(verdict=verdict, fired=[rule.id], unmet=unmet,
+                              skipped=[r for r in ruleset.rule_ids() if r != rule.id])
     if not was_crawled(measurements):
         verdict = Verdict(site_code=site_code, qualified=None, score=None, note=NOT_ASSESSED)
-        return Assessment(verdict=verdict, skipped=ruleset.rule_ids())
+        return Assessment(verdict=verdict, skipped=ruleset.rule_ids(), unmet=unmet)
     data = {**measurements, **(inputs or {})}
     if ruleset.shape == "evaluation":
         return _assess_tree(measurements, data, ruleset, is_portal, site_code, inputs)
     skipped: list[str] = []
     vetoes: list[str] = []
     for rule in ruleset.vetoes:
-        held = holds(resolve(rule.spec["when"], is_portal), data)
+        held = None if rule.id in unmet else holds(resolve(rule.spec["when"], is_portal), data)
         if held is None:
             skipped.append(rule.id)
         elif held:
@@ -131,7 +156,7 @@ def assess(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
     for rule in ruleset.deductions:
         if rule.item in dropped:
             continue
-        result = rule_points(rule, data, is_portal)
+        result = None if rule.id in unmet else rule_points(rule, data, is_portal)
         if result is None:
             skipped.append(rule.id)
         else:
@@ -151,7 +176,7 @@ def assess(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
                       deductions=tally.entries, bonus=bonus, rescaled=rescale.id if rescale else "",
                       grade=ruleset.grade(score, bool(vetoes)))
     _pending(verdict, ruleset, skipped)
-    return Assessment(verdict=verdict, skipped=skipped,
+    return Assessment(verdict=verdict, skipped=skipped, unmet=unmet,
                       fired=[*vetoes, *(d.rule for d in verdict.deductions)])
 
 

@@ -33,7 +33,8 @@ ON_VETO = {"zero": "该项记 0 分", "fail": "该项记 0 分且整站判为不
 SECTIONS = {"vetoes": "单项否决", "deductions": "扣分指标"}
 UNVERIFIED = "待核对"        # the only `status` a value may carry: not from an official table
 TOP_KEYS = {"id", "title", "source", "note", "status", "full_score", "pass", "grades", "inputs",
-            "vetoes", "deductions", "items", "rescale", "bonus", "indicators"}
+            "vetoes", "deductions", "items", "rescale", "bonus", "indicators", "windows"}
+WINDOW_UNITS = ("days", "weeks", "months", "years")
 
 __all__ = ["Bonus", "Grade", "Indicator", "InputSpec", "Item", "Rescale", "Rule", "Ruleset",
            "RulesetError", "bundled_rulesets", "known_measurements", "load_ruleset", "UNVERIFIED"]
@@ -153,6 +154,7 @@ class Ruleset:
     inputs: list[InputSpec] = field(default_factory=list)
     grades: list[Grade] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    windows: dict = field(default_factory=dict)  # measurement window name → {days|weeks|…: N}
 
     @property
     def shape(self) -> str:
@@ -359,6 +361,7 @@ class _Validator:
         rescale = self.attempt(self.rescales, data.get("rescale"), items, data) or []
         indicators = self.attempt(self.indicator_tree, data.get("indicators"), full, data) \
             if "indicators" in data else []
+        windows = self.attempt(self.windows, data.get("windows") or {}, data) or {}
         if not seen and not indicators and not self.errors:
             self.fail("没有任何规则（vetoes、deductions 与 indicators 均为空）", data)
         if self.errors:
@@ -368,7 +371,7 @@ class _Validator:
                        vetoes=rules["vetoes"], deductions=rules["deductions"],
                        note=str(data.get("note") or "").strip(), status=status, items=items,
                        rescale=rescale, bonus=bonus, inputs=inputs, grades=grades,
-                       indicators=indicators or [])
+                       indicators=indicators or [], windows=windows)
 
     def status(self, node: dict) -> str:
         s = node.get("status", "")
@@ -589,16 +592,41 @@ class _Validator:
                     clause=raw["clause"].strip(), hint=str(raw.get("hint", "")).strip(), spec=spec,
                     item=item, status=status, where=where_of(raw) or ("", 0))
 
+    def windows(self, windows: Any, data: dict) -> dict:
+        """windows: {name: {days|weeks|months|years: N}}, e.g. availability: {days: 7}."""
+        if not isinstance(windows, dict):
+            self.fail("windows 应写成 {名称: {days|weeks|months|years: 正整数}}", data, "windows")
+        for name, within in windows.items():
+            if not isinstance(within, dict) or not within or set(within) - set(WINDOW_UNITS) \
+                    or not all(isinstance(n, int) and n > 0 for n in within.values()):
+                self.fail(f"windows.{name} 应写成 {{days|weeks|months|years: 正整数}}，实际为 {within!r}",
+                          windows, name)
+        return windows
+
+    def requires(self, spec: dict, raw: dict) -> None:
+        """requires: {when: 条件, note: 说明}: the rule needs enough data to be judged."""
+        if "requires" not in spec:
+            return
+        req = spec["requires"]
+        if not isinstance(req, dict) or set(req) != {"when", "note"} \
+                or not isinstance(req["note"], str) or not req["note"].strip():
+            self.fail("requires 应写成 {when: 条件, note: 数据不足时的说明}", raw, "requires")
+        self.condition(req["when"], req, "when")
+
     def veto(self, spec: dict, raw: dict) -> None:
-        extra = set(spec) - {"when"}
+        self.requires(spec, raw)
+        if not isinstance(spec.get("exclusive", False), bool):
+            self.fail("exclusive 只能是 true 或 false", raw, "exclusive")
+        extra = set(spec) - {"when", "requires", "exclusive"}
         if extra:
-            self.fail(f"单项否决规则只能写 when 条件，不能有 {'、'.join(sorted(map(str, extra)))}", raw)
+            self.fail(f"单项否决规则只能写 when、requires、exclusive，不能有 {'、'.join(sorted(map(str, extra)))}", raw)
         if "when" not in spec:
             self.fail("缺少否决条件 when", raw)
         self.condition(spec["when"], raw, "when")
 
     def deduction(self, spec: dict, raw: dict) -> None:
-        unknown = set(spec) - {*DEDUCTION_FORMS, "points", "cap", "weight"}
+        self.requires(spec, raw)
+        unknown = set(spec) - {*DEDUCTION_FORMS, "points", "cap", "weight", "requires"}
         if unknown:
             key = sorted(map(str, unknown))[0]
             self.fail(f"未知字段 {'、'.join(sorted(map(str, unknown)))}"

@@ -196,10 +196,13 @@ def test_dead_link_evidence_fallback():
 # ---- composition ---------------------------------------------------------------------------
 def test_keys_exact_and_order():
     m, _ = measure(site(), AS_OF)
-    assert list(m) == ["homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
+    assert list(m) == ["availability_probes", "availability_failures",
+                       "homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
                        "stale_columns_personnel_plan", "stale_columns_total", "blank_columns",
                        "dead_links_home", "dead_links_other", "broken_attachments"]
     assert list(m) == measurement_keys()
+    # no probe in the window: availability not measured (None), everything else counted
+    assert (m.pop("availability_probes"), m.pop("availability_failures")) == (None, None)
     assert set(m.values()) == {0}
 
 

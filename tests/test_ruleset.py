@@ -215,4 +215,4 @@ def test_bad_portal_variant_value(tmp_path):
 def test_veto_with_points_rejected(tmp_path):
     def edit(d):
         rule_of(d, "serious_error")["points"] = 5
-    assert "规则 serious_error：单项否决规则只能写 when 条件，不能有 points" in error_of(tmp_path, edit)
+    assert "规则 serious_error：单项否决规则只能写 when、requires、exclusive，不能有 points" in error_of(tmp_path, edit)

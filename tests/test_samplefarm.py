@@ -452,17 +452,27 @@ def recount(site) -> dict:
     n_att = sum(1 for d in dead if d["kind"] == "attachment")
     total = sum(stale.values())
     out["measurements"] = {
-        "homepage_updates_14d": hp, "stale_columns_news": stale["news"],
+        **recount_availability(site), "homepage_updates_14d": hp, "stale_columns_news": stale["news"],
         "stale_columns_notice_policy": stale["notice_policy"],
         "stale_columns_personnel_plan": stale["personnel_plan"], "stale_columns_total": total,
         "blank_columns": blank, "dead_links_home": n_home, "dead_links_other": n_other,
         "broken_attachments": n_att}
+    failed, probes = (out["measurements"][k] for k in ("availability_failures",
+                                                       "availability_probes"))
+    full_percent = 100 * failed // probes
+    if failed * 20 >= probes:        # >= 5%: site_unreachable, and nothing else is scored
+        out.update(vetoes=["site_unreachable"], deductions=[], score=None, qualified=False,
+                   dead_links=dead)
+        return out
     vetoes = []
     if hp == 0:
         vetoes.append("homepage_not_updated")
     if stale["news"] + stale["notice_policy"] >= 5 or total >= 10 or blank >= 5:
         vetoes.append("columns_not_updated")
     deductions = []
+    if full_percent:
+        deductions.append({"rule": "homepage_availability", "points": 5 * full_percent,
+                           "count": full_percent})
     if n_home + n_other:
         deductions.append({"rule": "link_availability", "points": round(n_home + 0.1 * n_other, 1),
                            "count": n_home + n_other})
@@ -479,6 +489,12 @@ def recount(site) -> dict:
     out["qualified"] = not vetoes and out["score"] > 60
     out["dead_links"] = dead
     return out
+
+
+def recount_availability(site) -> dict:
+    """samplefarm.PROBES consecutive probes meet exactly PROBES // fail_every planted failures."""
+    failed = spec.PROBES if site.down else (spec.PROBES // site.fail_every if site.fail_every else 0)
+    return {"availability_probes": spec.PROBES, "availability_failures": failed}
 
 
 def recount_dead(site) -> list[dict]:
@@ -540,9 +556,12 @@ def test_truth_equals_recount_from_spec(truth, code):
     want = truth["sites"][code]
     assert want["name"] == site.name
     if site.down:
-        assert set(want["measurements"].values()) == {None}
-        assert want["qualified"] is None and want["score"] is None
-        assert want["vetoes"] == [] and want["deductions"] == [] and want["dead_links"] == []
+        avail = recount_availability(site)
+        assert {k: want["measurements"][k] for k in avail} == avail
+        assert {v for k, v in want["measurements"].items() if k not in avail} == {None}
+        assert want["qualified"] is False and want["score"] is None
+        assert want["vetoes"] == ["site_unreachable"]
+        assert want["deductions"] == [] and want["dead_links"] == []
         return
     got = recount(site)
     by_url = lambda rows: sorted(rows, key=lambda d: d["url"])   # noqa: E731
@@ -560,7 +579,7 @@ def test_truth_equals_recount_from_spec(truth, code):
 
 
 def test_truth_file_shape(truth):
-    keys = ["homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
+    keys = ["availability_probes", "availability_failures", "homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
             "stale_columns_personnel_plan", "stale_columns_total", "blank_columns",
             "dead_links_home", "dead_links_other", "broken_attachments"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"

@@ -116,9 +116,11 @@ def test_site_unreachable_ratio_and_availability_deduction():
     assert v.vetoes == ["site_unreachable"]
     v = evaluate(m(availability_probes=400, availability_failures=19), CENSUS)  # 4.75 %
     assert v.vetoes == [] and points(v)["homepage_availability"] == (20.0, 4)
-    v = evaluate(m(availability_probes=100, availability_failures=29), CENSUS)  # exact 29 %
-    assert points(v)["homepage_availability"] == (145.0, 29)
-    assert v.score == 0.0
+    v = evaluate(m(availability_probes=1000, availability_failures=29), CENSUS)  # exact 2.9 %
+    assert points(v)["homepage_availability"] == (10.0, 2)
+    v = evaluate(m(availability_probes=100, availability_failures=29, dead_links_home=3), CENSUS)
+    # unreachable: unqualified and, as the census says, nothing else is scored
+    assert (v.vetoes, v.deductions, v.score, v.qualified) == (["site_unreachable"], [], None, False)
     a = assess(m(availability_probes=0, availability_failures=0), CENSUS)
     assert "site_unreachable" in a.skipped and "homepage_availability" in a.skipped
 

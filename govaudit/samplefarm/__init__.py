@@ -17,9 +17,9 @@ import yaml
 
 from govaudit.samplefarm import render_hanweb, render_table, render_trs, server
 from govaudit.samplefarm.model import EXT_HOST, Site
-from govaudit.samplefarm.spec import AS_OF, EXT_PAGES, sites
+from govaudit.samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
 
-__all__ = ["AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "REGISTER_HEADERS"]
+__all__ = ["AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "probe_sites", "REGISTER_HEADERS"]
 
 RENDERERS = {"hanweb": render_hanweb, "table": render_table, "trs": render_trs}
 REGISTER_HEADERS = ("网站名称", "网站标识码", "首页网址", "主办单位", "行政级别", "所属地区", "网站类型")
@@ -102,6 +102,15 @@ class Farm:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def probe_sites(engine, sites, as_of=AS_OF, timeout: float | None = None) -> dict:
+    """The quick availability check the demo and the tests make: PROBES probes of every site,
+    interval 0, stamped as if made on the monitoring point (the farm's dates are fixed)."""
+    from datetime import datetime, time
+    from govaudit import probe
+    clock = probe.PinnedClock(datetime.combine(as_of, time(PROBE_HOUR)))
+    return probe.probe_sites(engine, sites, PROBES, 0, timeout, clock=clock)
 
 
 def _bind(addresses: list[str], port: int) -> tuple[int, list[server.FarmHTTPServer]]:

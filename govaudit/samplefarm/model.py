@@ -114,6 +114,10 @@ class Site:
     headline: tuple[str, int] | None = None            # 头条: (column key, item index)
     ticker: list[tuple[str, int]] = field(default_factory=list)  # scrolling 滚动 items
     tabs: list[tuple[list[str], int]] = field(default_factory=list)  # tab groups: (column keys, n)
+    # Availability: every fail_every-th request for the homepage '/' answers fail_status
+    # (deterministic: any N consecutive probes meet exactly N / fail_every failures).
+    fail_every: int = 0
+    fail_status: int = 503
 
     @property
     def ip(self) -> str:

@@ -41,6 +41,7 @@ class Host:
     dynamic: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
     served_once: set[str] = field(default_factory=set)   # flaky paths already answered with 503
+    home_hits: int = 0                                   # requests for '/' (Site.fail_every)
     lock: threading.Lock = field(default_factory=threading.Lock)
     # What the crawler did to this host, so tests can hold it to its politeness promises.
     active: int = 0
@@ -100,6 +101,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, host: Host, path: str, query: dict, body: bool) -> None:
         site = host.site
+        if site is not None and site.fail_every and path == "/":
+            with host.lock:
+                host.home_hits += 1
+                fail = host.home_hits % site.fail_every == 0
+            if fail:
+                reason = {502: "Bad Gateway", 503: "Service Unavailable"}.get(site.fail_status, "Error")
+                return self._send(site.fail_status, common.plain_status_html(site.fail_status, reason),
+                                  body=body)
         special = site.specials.get(path) if site else None
         if special is not None:
             kind = special.kind

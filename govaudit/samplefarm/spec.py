@@ -12,6 +12,11 @@ from govaudit.samplefarm import content
 from govaudit.samplefarm.model import (REFUSED_URL, Block, Col, Item, Link, Site, Special)
 
 AS_OF = date(2026, 11, 22)
+# The demo and the end-to-end test probe every homepage this many times (interval 0) before the
+# crawl, stamped from 08:00 UTC on the monitoring point (PROBE_HOUR): on a site failing every 10th
+# homepage request that is 4 failures (10%, site_unreachable), every 40th: 1 (2.5%, 10 points).
+PROBES = 40
+PROBE_HOUR = 8
 D = date.fromisoformat
 
 
