@@ -54,14 +54,18 @@ def truth():
     return samplefarm.load_truth()
 
 
+def probe_first(register: Path, db: str) -> None:
+    """The availability probes truth.yaml assumes, made before the audit as the demo makes them."""
+    engine = store.connect(db)
+    pipeline.import_register(engine, register)
+    samplefarm.probe_sites(engine, pipeline.registered_sites(engine))
+    engine.dispose()
+
+
 def run_audit(farm, out: Path, db: str) -> dict:
     register = out / "register.csv"
     farm.write_register(register)
-    # The availability probes come first, as in the demo (truth.yaml: 40 probes on as_of).
-    govaudit("sites", "import", str(register), "--db", db)
-    engine = store.connect(db)
-    samplefarm.probe_sites(engine, pipeline.registered_sites(engine))
-    engine.dispose()
+    probe_first(register, db)
     proc = govaudit("audit", str(register), "--as-of", str(samplefarm.AS_OF), "--out", str(out),
                     "--db", db, "--timeout", TIMEOUT, "--jobdir-root", str(out / "jobs"))
     (out / "audit-stdout.txt").write_text(proc.stdout, encoding="utf-8")

@@ -8,7 +8,8 @@ import signal
 import subprocess
 import sys
 
-from govaudit import pipeline, samplefarm, store
+from govaudit import samplefarm
+from tests.test_audit_e2e import probe_first
 
 
 def cli(*args):
@@ -21,9 +22,7 @@ def test_interrupted_crawl_resumes_to_the_same_results(tmp_path):
     with samplefarm.start() as farm:
         farm.write_register(tmp_path / "register.csv")
         assert cli("sites", "import", str(tmp_path / "register.csv"), "--db", db).returncode == 0
-        engine = store.connect(db)   # the availability probes truth.yaml assumes
-        samplefarm.probe_sites(engine, pipeline.registered_sites(engine))
-        engine.dispose()
+        probe_first(tmp_path / "register.csv", db)
         crawl = subprocess.Popen(
             [sys.executable, "-m", "govaudit.cli", "crawl", "--db", db, "--timeout", "3",
              "--jobdir-root", str(tmp_path / "jobs")],

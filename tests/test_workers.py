@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 from govaudit import samplefarm, shards
-from tests.test_audit_e2e import TIMEOUT, govaudit
+from tests.test_audit_e2e import TIMEOUT, govaudit, probe_first
 
 
 def test_shards_deal_every_site_to_exactly_one_process():
@@ -25,6 +25,7 @@ def test_three_workers_audit_equals_the_truth_and_stay_polite(tmp_path):
     db = tmp_path / "govaudit.sqlite"
     with samplefarm.start() as farm:
         register = farm.write_register(tmp_path / "register.csv")
+        probe_first(register, str(db))
         govaudit("audit", str(register), "--as-of", str(samplefarm.AS_OF), "--out", str(tmp_path),
                  "--db", str(db), "--timeout", TIMEOUT, "--workers", "3",
                  "--jobdir-root", str(tmp_path / "jobs"))
