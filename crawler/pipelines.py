@@ -17,7 +17,8 @@ class StorePipeline:
     def __init__(self, db_url: str, run_id: int, sites: list[dict]):
         self.db_url, self.run_id, self.site_list = db_url, run_id, sites
         self.buffers: dict[str, list[dict]] = {"pages": [], "columns": [], "items": [], "links": [],
-                                               "column_finds": [], "home_pages": []}
+                                               "column_finds": [], "home_pages": [],
+                                               "messages": [], "gated": []}
         self.last_flush = time.monotonic()
 
     @classmethod
@@ -50,6 +51,12 @@ class StorePipeline:
                 for row in item["rows"])
         elif kind in ("link", "column_find", "home_page"):
             self.buffers[kind + "s"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
+        elif kind == "messages":
+            self.buffers["messages"].extend(
+                {"site_crawl_id": sc, "list_url": item["list_url"], "source": item["source"], **row}
+                for row in item["rows"])
+        elif kind == "gated":
+            self.buffers["gated"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
         elif kind == "site_done":
             self.flush()
             self._finish_site(sc, item)
@@ -61,7 +68,8 @@ class StorePipeline:
 
     def flush(self) -> None:
         tables = {"pages": store.Page, "columns": store.Column, "items": store.Item,
-                  "links": store.Link, "column_finds": store.ColumnFind, "home_pages": store.HomePage}
+                  "links": store.Link, "column_finds": store.ColumnFind, "home_pages": store.HomePage,
+                  "messages": store.Message, "gated": store.GatedPage}
         store.insert_ignore_many(self.engine, [
             (tables[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
             for name, rows in self.buffers.items()])
@@ -88,7 +96,8 @@ def _without(d: dict, *keys: str) -> dict:
 
 
 _KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",),
-         "column_finds": ("url", "source"), "home_pages": ("url",)}
+         "column_finds": ("url", "source"), "home_pages": ("url",),
+         "messages": ("source", "url"), "gated": ("url",)}
 
 
 def _text_safe(row: dict) -> dict:

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from crawler.extract.dates import date_from_url
 from govaudit import store
 from indicators.classify import classify_column
-from indicators.observations import Column, Item, LinkCheck, ProbeObs, SiteObservations
+from indicators.observations import (Column, Item, LinkCheck, Message, ProbeObs,
+                                     SiteObservations)
 from indicators.windows import window_start
 
 
@@ -52,6 +53,9 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
                 obs.home_entry = True
             elif row["role"] == "second_level":
                 obs.home_second_level.append(row["url"])
+        rows_by_list, letters = _messages(conn, sc)
+        gates = dict(conn.execute(select(store.GatedPage.url, store.GatedPage.reason)
+                                  .where(store.GatedPage.site_crawl_id == sc)).all())
         for row in conn.execute(select(store.Column.__table__)
                                 .where(store.Column.site_crawl_id == sc)
                                 .order_by(store.Column.id)).mappings():
@@ -66,10 +70,14 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
                 names.setdefault("page", row["meta_name"])   # the page's own breadcrumb/meta name
             sources = [row["source"]] if row["source"] else []
             sources += [s for s in names if s not in sources and s not in _NAME_ONLY]
+            items = by_list.get(row["url"], [])
             obs.columns.append(Column(url=row["url"], name=name, category=category,
-                                      blank=row["blank"], items=by_list.get(row["url"], []),
+                                      blank=row["blank"], items=items,
                                       category_source=source, sources=sources, names=names,
-                                      found_by=",".join(sources)))
+                                      found_by=",".join(sources),
+                                      messages=_board(items, rows_by_list.get(row["url"], {}),
+                                                      letters),
+                                      gated=gates.get(row["url"], "")))
         for row in conn.execute(select(store.Link.__table__)
                                 .where(store.Link.site_crawl_id == sc)
                                 .order_by(store.Link.id)).mappings():
@@ -83,6 +91,36 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
 # names[] keys that name a column without having led to it: the column page's own breadcrumb name,
 # and its ColumnName meta tag when that disagrees with the breadcrumb.
 _NAME_ONLY = ("page", "meta_tag")
+
+
+def _messages(conn, sc: int) -> tuple[dict[str, dict[str, Message]], dict[str, Message]]:
+    """Board list rows by board (list_url → item URL → Message) and letter pages by URL."""
+    by_list: dict[str, dict[str, Message]] = {}
+    letters: dict[str, Message] = {}
+    for row in conn.execute(select(store.Message.__table__)
+                            .where(store.Message.site_crawl_id == sc)).mappings():
+        m = Message(url=row["url"], title=row["title"], posted=row["posted"],
+                    replied=row["replied"], status=row["status"])
+        if row["source"] == "list":
+            by_list.setdefault(row["list_url"], {})[row["url"]] = m
+        else:
+            letters[row["url"]] = m
+    return by_list, letters
+
+
+def _board(items: list[Item], rows: dict[str, Message], letters: dict[str, Message]) -> dict:
+    """Each list item's message: what the board row shows, completed by the letter's own page."""
+    out = {}
+    for it in items:
+        row, letter = rows.get(it.url), letters.get(it.url)
+        if row is None and letter is None:
+            continue
+        row, letter = row or Message(url=it.url), letter or Message(url=it.url)
+        out[it.url] = Message(url=it.url, title=row.title or letter.title,
+                              posted=row.posted or letter.posted,
+                              replied=row.replied or letter.replied,
+                              status=row.status or letter.status)
+    return out
 
 
 def _item(row, page_dates: dict) -> Item:

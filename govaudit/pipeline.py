@@ -22,7 +22,7 @@ from govaudit import shards, store
 from govaudit.observe import crawl_probe, load_observations, load_probes, probe_window
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
-from indicators import measure
+from indicators.measure import measure_site
 from indicators.findings import Finding
 from indicators.updates import column_judgements
 from scoring import rank
@@ -222,14 +222,14 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         obs = load_observations(engine, sc, taxonomy=taxonomy, overrides=overrides,
                                 is_portal=portal)
         obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
-        measurements, findings = measure(obs, as_of, taxonomy)
+        measurements, findings, reply_table = measure_site(obs, as_of, taxonomy)
         verdicts, extra = [], []
         for ruleset in rulesets:
             verdict, unmet_findings = _judge(ruleset, measurements, portal, sc,
                                              sheet.get(sc.site_code))
             verdicts.append(verdict)
             extra.append(unmet_findings)
-        results.append((verdicts, measurements, findings, extra))
+        results.append((verdicts, measurements, findings, extra, reply_table))
         used_overrides.update(_override_keys_used(overrides, obs.columns))
         site_columns[sc.site_code] = column_judgements(obs.columns, as_of, taxonomy)
     if overrides:
@@ -248,8 +248,11 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
             s.add(score_run)
             s.flush()
             ids.append(score_run.id)
-            for verdicts, measurements, findings, extra in results:
+            for verdicts, measurements, findings, extra, reply_table in results:
                 verdict = verdicts[n]
+                if reply_table is not None:
+                    s.add(store.InteractionStats(score_run_id=score_run.id,
+                                                 site_code=verdict.site_code, stats=reply_table))
                 s.add(store.VerdictRow(
                     score_run_id=score_run.id, site_code=verdict.site_code,
                     qualified=verdict.qualified, score=verdict.score, rank=verdict.rank,
@@ -376,6 +379,9 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
             select(store.SiteColumnsRow).where(store.SiteColumnsRow.score_run_id == sr.id))}
         details = {d.site_code: d.details for d in s.scalars(
             select(store.VerdictDetail).where(store.VerdictDetail.score_run_id == sr.id))}
+        replies = dict(s.execute(select(store.InteractionStats.site_code,
+                                        store.InteractionStats.stats)
+                                 .where(store.InteractionStats.score_run_id == sr.id)).all())
         sites = {x.code: x for x in s.scalars(select(store.Site))}
         crawls = list(s.scalars(select(store.SiteCrawl)
                                 .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
@@ -390,7 +396,8 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
         restore_details(verdict, details.get(row.site_code) or {}, ruleset)
         site_reports.append(SiteReport(site=site, verdict=verdict, measurements=row.measurements,
                                        findings=[Finding(**f) for f in row.findings],
-                                       columns=columns.get(row.site_code, [])))
+                                       columns=columns.get(row.site_code, []),
+                                       interaction=replies.get(row.site_code)))
     summary = {"抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),

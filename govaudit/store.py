@@ -193,6 +193,40 @@ class SampleDraw(Base):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     site_codes: Mapped[list] = mapped_column(JSON, default=list)
 
+# ---- citizen interaction (message boards) ----------------------------------------------------
+class Message(CrawlObservation, Base):
+    """One message as a board list row (source 'list') or its own letter page (source 'detail')."""
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "source", "url"),)
+    url: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8))          # list | detail
+    list_url: Mapped[str] = mapped_column(Text, default="")  # the board's first page (list rows)
+    title: Mapped[str] = mapped_column(Text, default="")
+    posted: Mapped[date | None] = mapped_column(Date, nullable=True)
+    replied: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="")   # answered|in_progress|pending|''
+    unit: Mapped[str] = mapped_column(Text, default="")
+
+
+class GatedPage(CrawlObservation, Base):
+    """A column page that shows nothing without a login or a captcha (无法自动读取)."""
+    __tablename__ = "gated_pages"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    url: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(16))           # login | captcha
+
+
+class InteractionStats(Base):
+    """A score run's reply-rate table row for one site (results.json `interaction`, 互动回应)."""
+    __tablename__ = "interaction_stats"
+    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
+                                              index=True)
+    site_code: Mapped[str] = mapped_column(String(64))
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 # ---- availability monitoring (govaudit probe / monitor) -------------------------------------
 class Probe(Base):
     """One fetch of a registered homepage: the census availability check (probed 20+ times a day)."""

@@ -12,7 +12,10 @@ class Finding:
     url: str             # the column page or dead target URL
     evidence: str        # Chinese, e.g. '最近更新 2026-03-01，超过 6 个月未更新', 'HTTP 404'
     title: str = ""      # column name or link text, when known
-    source_url: str = "" # the page that links to a dead target (first one)
+    source_url: str = "" # the page that links to a dead target (first one), a message's board
+    posted: str = ""     # a message: posted date (ISO)
+    replied: str = ""    # a message: reply date (ISO), '' when none
+    waited_days: int | None = None   # a message: days from posting to the reply (or to as_of)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -19,6 +19,16 @@ class Item:
 
 
 @dataclass
+class Message:
+    """What a board list row or a letter's own page says about one message."""
+    url: str
+    title: str = ""
+    posted: date | None = None
+    replied: date | None = None
+    status: str = ""                  # answered | in_progress | pending | '' (not shown)
+
+
+@dataclass
 class Column:
     url: str                          # the column's first list page
     name: str
@@ -32,6 +42,8 @@ class Column:
     sources: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)   # source → what that source calls it
     found_by: str = ""                # the same, comma-joined ('nav,breadcrumb'), as reports show it
+    messages: dict[str, Message] = field(default_factory=dict)  # board columns: item URL → message
+    gated: str = ""                   # 'login' | 'captcha': the page shows nothing without it
 
 
 @dataclass

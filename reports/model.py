@@ -38,6 +38,9 @@ class SiteReport:
     measurements: dict[str, Any]     # results.json measurement keys → value (None: not measured)
     findings: list[Finding] = field(default_factory=list)
     columns: list[dict] = field(default_factory=list)   # indicators.updates.column_judgements
+    # reply-rate table: received, replied, reply_rate, avg_reply_days, overdue, unreadable
+    # (None: no readable board, or the site was not crawled)
+    interaction: dict[str, Any] | None = None
 
 
 @dataclass
@@ -108,10 +111,14 @@ def fired_rules(verdict: Verdict) -> set[str]:
     return set(verdict.vetoes) | {d.rule for d in verdict.deductions if d.points > 0}
 
 
+# Findings about what could not be judged: listed whether or not a rule fired.
+ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board"})
+
+
 def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list[str]:
     """The fired rules that read the finding's measurement, in ruleset order; [] = not shown.
     A rule that could not be judged for want of data (kind insufficient_data) is always shown."""
-    if finding.kind == "insufficient_data":
+    if finding.kind in ALWAYS_SHOWN:
         return list(report.rules_reading.get(finding.measure, []))
     fired = fired_rules(sr.verdict)
     return [r for r in report.rules_reading.get(finding.measure, []) if r in fired]

@@ -14,8 +14,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.files import write_atomically
 from reports.model import AuditReport, rule_title
-from reports.sheets import (columns, deductions, findings, measurements, notices, overview, ranking,
-                            regions, vetoes)
+from reports.sheets import (columns, deductions, findings, interaction, measurements, notices,
+                            overview, ranking, regions, vetoes)
+
 
 def _recheck(ws: Worksheet, report: AuditReport) -> None:
     from reports.recheck_xlsx import recheck_sheet
@@ -41,6 +42,7 @@ SHEETS: list[tuple[str, Writer] | tuple[str, Writer, Callable[[AuditReport], boo
     ("分地区统计", regions.write),
     ("栏目明细", columns.write),
     ("指标明细", measurements.write),
+    ("互动回应", interaction.write),
     ("整改通知", notices.write),
     ("整改情况", _recheck, lambda report: report.recheck is not None),
 ]

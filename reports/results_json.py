@@ -31,4 +31,5 @@ def _site(sr: SiteReport) -> dict:
             "qualified": v.qualified, "score": v.score, "rank": v.rank,
             "vetoes": list(v.vetoes),
             "deductions": [{"rule": d.rule, "points": d.points, "count": d.count} for d in v.deductions],
-            "measurements": {k: m[k] for k in ordered_keys(m)}}
+            "measurements": {k: m[k] for k in ordered_keys(m)},
+            "interaction": sr.interaction}

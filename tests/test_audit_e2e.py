@@ -79,7 +79,7 @@ def audited(farm, tmp_path_factory):
     return out, db, run_audit(farm, out, db)
 
 
-def test_results_json_equals_truth(audited, truth):
+def test_results_json_equals_truth(audited, truth, farm):
     _, _, results = audited
     assert results["as_of"] == str(truth["as_of"]) and results["ruleset"] == "census-2015"
     got = {s["site_code"]: s for s in results["sites"]}
@@ -92,6 +92,14 @@ def test_results_json_equals_truth(audited, truth):
         assert sorted(map(_ded, site["deductions"])) == sorted(map(_ded, want["deductions"])), code
         assert (site["score"], site["qualified"]) == (want["score"], want["qualified"]), code
         assert site["rank"] == expected_ranks(truth)[code], code
+        assert site["interaction"] == _interaction(farm, code, want["interaction"]), code
+
+
+def _interaction(farm, code: str, want: dict | None) -> dict | None:
+    """truth.yaml's reply-rate table with its board paths made absolute."""
+    if want is None:
+        return None
+    return {**want, "unreadable": [farm.abs_url(code, u) for u in want["unreadable"]]}
 
 
 def _ded(d: dict) -> tuple:

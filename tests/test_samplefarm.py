@@ -89,6 +89,14 @@ def test_register_and_addresses(farm, tmp_path):
         socket.create_connection(("127.0.1.7", farm.port), timeout=2).close()
 
 
+def test_flaky_homepages_fail_every_nth_request(farm):
+    """Deterministic flakiness: any 40 consecutive homepage requests meet 40 / fail_every failures."""
+    for code, every, status in (("9906000001", 10, 503), ("9906000002", 40, 502)):
+        answers = [fetch(farm.base_url(code))[0] for _ in range(40)]
+        assert answers.count(status) == 40 // every and answers.count(200) == 40 - 40 // every
+        assert [i + 1 for i, a in enumerate(answers) if a != 200] == list(range(every, 41, every))
+
+
 def test_gbk_site_decodes_only_as_gb18030(farm):
     status, headers, body, _ = fetch(farm.base_url("9900000001"))
     assert status == 200 and headers["Content-Type"] == "text/html"
@@ -451,12 +459,13 @@ def recount(site) -> dict:
     n_other = sum(1 for d in dead if d["where"] == "other" and d["kind"] != "attachment")
     n_att = sum(1 for d in dead if d["kind"] == "attachment")
     total = sum(stale.values())
+    talk, out["interaction"] = recount_interaction(site, cols)
     out["measurements"] = {
         **recount_availability(site), "homepage_updates_14d": hp, "stale_columns_news": stale["news"],
         "stale_columns_notice_policy": stale["notice_policy"],
         "stale_columns_personnel_plan": stale["personnel_plan"], "stale_columns_total": total,
         "blank_columns": blank, "dead_links_home": n_home, "dead_links_other": n_other,
-        "broken_attachments": n_att}
+        **talk, "broken_attachments": n_att}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -469,6 +478,8 @@ def recount(site) -> dict:
         vetoes.append("homepage_not_updated")
     if stale["news"] + stale["notice_policy"] >= 5 or total >= 10 or blank >= 5:
         vetoes.append("columns_not_updated")
+    if talk["unanswered_messages_over_3m"]:
+        vetoes.append("poor_interaction")
     deductions = []
     if full_percent:
         deductions.append({"rule": "homepage_availability", "points": 5 * full_percent,
@@ -481,11 +492,12 @@ def recount(site) -> dict:
     if total:
         points = 3 * stale["news"] + 4 * stale["notice_policy"] + 5 * stale["personnel_plan"]
         deductions.append({"rule": "basic_info", "points": points, "count": total})
+    deductions += interaction_deductions(talk, site.site_type == "门户网站")
     if n_att:
         deductions.append({"rule": "attachments", "points": n_att, "count": n_att})
     out["vetoes"] = vetoes
     out["deductions"] = deductions
-    out["score"] = round(100 - sum(d["points"] for d in deductions), 1)
+    out["score"] = round(100 - sum(d["points"] for d in deductions), 2)
     out["qualified"] = not vetoes and out["score"] > 60
     out["dead_links"] = dead
     return out
@@ -495,6 +507,54 @@ def recount_availability(site) -> dict:
     """samplefarm.PROBES consecutive probes meet exactly PROBES // fail_every planted failures."""
     failed = spec.PROBES if site.down else (spec.PROBES // site.fail_every if site.fail_every else 0)
     return {"availability_probes": spec.PROBES, "availability_failures": failed}
+
+
+def recount_interaction(site, cols) -> tuple[dict, dict | None]:
+    """The seven interaction measurements and the reply-rate table, straight from the spec's
+    message dates (DOMAIN.md definitions), and nothing from `indicators`."""
+    year, limit = {"years": 1}, relativedelta(months=3)
+    by_cat = {cat: [c for c in cols if classify(c.name, c.meta_type) == cat]
+              for cat in ("consultation", "survey", "interview")}
+    out = {"consultation_columns": len(by_cat["consultation"])}
+    table = None
+    if not by_cat["consultation"] or any(c.gate for c in by_cat["consultation"]):
+        out["consultation_messages_1y"] = out["unanswered_messages_over_3m"] = None
+        if by_cat["consultation"]:
+            table = {"received": None, "replied": None, "reply_rate": None, "avg_reply_days": None,
+                     "overdue": None, "unreadable": [c.path for c in by_cat["consultation"]]}
+    else:
+        msgs = [it for c in by_cat["consultation"] for it in c.items if in_window(it.date, year)]
+        late = [it for it in msgs if (it.reply and it.reply > it.date + limit)
+                or (not it.reply and it.state != "answered" and it.date + limit < AS_OF)]
+        days = [(it.reply - it.date).days for it in msgs if it.reply]
+        out["consultation_messages_1y"], out["unanswered_messages_over_3m"] = len(msgs), len(late)
+        replied = sum(1 for it in msgs if it.reply or it.state == "answered")
+        table = {"received": len(msgs), "replied": replied,
+                 "reply_rate": round(replied / len(msgs), 4) if msgs else None,
+                 "avg_reply_days": round(sum(days) / len(days), 1) if days else None,
+                 "overdue": len(late), "unreadable": []}
+    for cat, plural in (("survey", "surveys_1y"), ("interview", "interviews_1y")):
+        out[f"{cat}_columns"] = len(by_cat[cat])
+        out[plural] = (len({it.path for c in by_cat[cat] for it in c.items if in_window(it.date, year)})
+                       if by_cat[cat] else None)
+    return out, table
+
+
+def interaction_deductions(m: dict, portal: bool) -> list[dict]:
+    """The census 咨询 / 调查征集 / 在线访谈 items written out by hand."""
+    out = []
+    few = 6 if portal else 3
+    if m["consultation_columns"] == 0 or m["consultation_messages_1y"] == 0:
+        out.append({"rule": "consultation", "points": 5, "count": 1})
+    if m["survey_columns"] == 0 or m["surveys_1y"] == 0:
+        out.append({"rule": "survey", "points": 5, "count": 1})
+    elif m["surveys_1y"] < few:
+        out.append({"rule": "survey", "points": 3, "count": 1})
+    if m["interview_columns"] and m["interviews_1y"] == 0:
+        out.append({"rule": "interview", "points": 5, "count": 1})
+    elif m["interview_columns"] and m["interviews_1y"] < few:
+        out.append({"rule": "interview", "points": 3, "count": 1})
+    return out
 
 
 def recount_dead(site) -> list[dict]:
@@ -562,6 +622,7 @@ def test_truth_equals_recount_from_spec(truth, code):
         assert want["qualified"] is False and want["score"] is None
         assert want["vetoes"] == ["site_unreachable"]
         assert want["deductions"] == [] and want["dead_links"] == []
+        assert want["interaction"] is None
         return
     got = recount(site)
     by_url = lambda rows: sorted(rows, key=lambda d: d["url"])   # noqa: E731
@@ -570,6 +631,7 @@ def test_truth_equals_recount_from_spec(truth, code):
     assert got["deductions"] == want["deductions"]
     assert got["score"] == want["score"]
     assert got["qualified"] == want["qualified"]
+    assert got["interaction"] == want["interaction"]
     assert by_url(got["columns"]) == by_url(want["columns"])
     assert by_url(got["dead_links"]) == by_url(want["dead_links"])
     # every spec column is reachable as nav / 更多 / sidebar / ColumnName-meta entry, and
@@ -581,7 +643,9 @@ def test_truth_equals_recount_from_spec(truth, code):
 def test_truth_file_shape(truth):
     keys = ["availability_probes", "availability_failures", "homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
             "stale_columns_personnel_plan", "stale_columns_total", "blank_columns",
-            "dead_links_home", "dead_links_other", "broken_attachments"]
+            "dead_links_home", "dead_links_other", "consultation_columns",
+            "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns", "surveys_1y",
+            "interview_columns", "interviews_1y", "broken_attachments"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():
@@ -590,6 +654,10 @@ def test_truth_file_shape(truth):
     t = truth["sites"]
     assert [c for c in t if "columns_not_updated" in t[c]["vetoes"]] == ["9901000001", "9901000012"]
     assert [c for c in t if "homepage_not_updated" in t[c]["vetoes"]] == ["9901230001"]
+    assert [c for c in t if "site_unreachable" in t[c]["vetoes"]] == ["9901230015", "9906000001"]
+    assert [c for c in t if "poor_interaction" in t[c]["vetoes"]] == ["9906000002", "9906000004"]
+    assert [c for c in t if any(d["rule"] == "homepage_availability" for d in t[c]["deductions"])] \
+        == ["9906000002"]
     assert 60 < t["9901000023"]["score"] < 90 and t["9901000023"]["qualified"] is True
     failures = {d["failure"] for s in t.values() for d in s["dead_links"]}
     assert failures == {"http", "refused", "dns", "timeout", "soft404", "error_redirect"}

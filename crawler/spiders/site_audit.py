@@ -21,6 +21,7 @@ from crawler.extract import dates as xdates
 from crawler.extract import homepage as xhome
 from crawler.extract import links as xlinks
 from crawler.extract import listing as xlist
+from crawler.extract import messages as xmsg
 from crawler.extract import notfound as xnf
 from crawler.extract import paging as xpaging
 from crawler.extract.encoding import decode_body
@@ -200,6 +201,10 @@ class SiteAuditSpider(scrapy.Spider):
             page, use_htmldate=xdates.date_from_url(response.url) is None)
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
                "title": page.title or "", "pub_date": pub_date, "depth": depth}
+        if not (is_home or list_url):
+            letter = xmsg.message_detail(page)
+            if letter is not None:
+                yield self._messages(st, "detail", "", [letter])
 
         columns = xcol.page_columns(page, "home" if home_like else role)
         if home_like:
@@ -217,6 +222,11 @@ class SiteAuditSpider(scrapy.Spider):
         elif list_url:
             items = xlist.list_items(page)
             yield self._items(st, list_url, items, on_home=False)
+            board = xmsg.board_rows(page)
+            if board:
+                yield self._messages(st, "list", list_url, board)
+            if role == "column" and not items and (reason := xmsg.gate(page)):
+                yield {"_t": "gated", "site": st.code, "url": list_url, "reason": reason}
             if role == "column":
                 name = xcol.column_name(page) or ""
                 yield {"_t": "column", "site": st.code, "url": list_url,
@@ -330,6 +340,11 @@ class SiteAuditSpider(scrapy.Spider):
                          "date_text": it.date_text, "pinned": it.pinned})
         return {"_t": "items", "site": st.code, "list_url": list_url, "on_home": on_home,
                 "rows": rows}
+
+    def _messages(self, st: SiteState, source: str, list_url: str, rows) -> dict:
+        return {"_t": "messages", "site": st.code, "source": source, "list_url": list_url,
+                "rows": [{"url": self._canonical(r.url), "title": r.title, "posted": r.posted,
+                          "replied": r.replied, "status": r.status, "unit": r.unit} for r in rows]}
 
     # ---- outcomes -----------------------------------------------------------------------
     def _outcome(self, st: SiteState, response) -> checks.Outcome:

@@ -141,13 +141,44 @@ def pubdate_meta(it: Item) -> str:
     return f'<meta name="PubDate" content="{it.date:%Y-%m-%d} 09:30">'
 
 
+# How boards write a message's status (the badge or the 办理状态 line).
+STATUS_WORDS = {"answered": "已回复", "in_progress": "办理中", "pending": "未回复"}
+
+
+def letter_date(d: date, site: Site) -> str:
+    """A message time as boards write it: with the hour, in the site's date style."""
+    return {"iso": f"{d:%Y-%m-%d} 14:32", "slash": f"{d:%Y/%m/%d} 14:32",
+            "cn": f"{d.year}年{d.month}月{d.day}日", "dot": f"{d:%Y.%m.%d}"}[site.date_fmt]
+
+
+def letter_html(site: Site, it: Item) -> str:
+    """A message's own page: the 来信 block, the 回复 block when answered, the status line."""
+    html = (f'<div class="letter"><h3>来信内容</h3><p>来信人：市民***　　留言时间：{letter_date(it.date, site)}</p>'
+            f'<p>{esc(content.letter(it.title))}</p></div>')
+    if it.reply:
+        html += (f'<div class="reply"><h3>回复内容</h3><p>回复单位：{esc(site.org)}　　'
+                 f'回复时间：{letter_date(it.reply, site)}</p><p>{esc(content.answer(site.org))}</p></div>')
+    return html + f"<p>办理状态：{STATUS_WORDS[it.state]}</p>"
+
+
 def article_paragraphs(site: Site, col: Col, it: Item, port: int) -> str:
+    if col.category == "consultation" and it.date is not None:
+        return letter_html(site, it) + "".join(f"<p>{link_html(lk, port)}</p>" for lk in it.links)
     paras = (content.guide_body(it.title, site.org) if col.category == "guide"
              else content.body(it.title, site.org))
     html = "".join(f"<p>{esc(p)}</p>" for p in paras)
     for link in it.links:
         html += f"<p>{link_html(link, port)}</p>"
     return html
+
+
+def login_gate_html() -> str:
+    """What a board behind a login shows instead of its messages."""
+    return ('<div class="login-box"><h3>用户登录</h3><p>请先登录后查看留言。</p><form method="post" '
+            'action="/hdjl/login.jsp"><p>用户名：<input type="text" name="username"></p>'
+            '<p>密码：<input type="password" name="password"></p><p>验证码：<input type="text" '
+            'name="yzm"><img src="/images/logo.png" alt="验证码"></p><p><input type="submit" '
+            'value="登录"></p></form></div>')
 
 
 def print_bar() -> str:

@@ -80,3 +80,15 @@ def guide_body(name: str, org: str) -> list[str]:
               "申请书、身份证明材料及相关证明文件", f"{org}政务服务窗口", "工作日上午九时至下午五时",
               "0000-12345678", "申请、受理、审查、决定、送达")
     return [f"{k}：{v}" for k, v in zip(GUIDE_ELEMENTS, values)]
+
+
+def letter(heading: str) -> str:
+    """A citizen's letter (no dates)."""
+    return (f"尊敬的领导：您好！我想反映一个问题，{heading}。希望有关部门能够尽快研究解决，"
+            "给群众一个明确的答复。谢谢！")
+
+
+def answer(org: str) -> str:
+    """A reply to a letter (no dates)."""
+    return (f"您好！来信收悉。{org}高度重视，已会同有关单位认真研究办理，相关情况已向您反馈。"
+            "感谢您对我们工作的关心和支持！")

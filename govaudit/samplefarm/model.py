@@ -32,6 +32,14 @@ class Item:
     href: str | None = None        # a planted target instead of a generated article page
     links: list[Link] = field(default_factory=list)   # extra links in the article body
     path: str = ""                 # article path, assigned by Site.build()
+    # Consultation messages: the date was posted (Item.date), the reply (None: none yet) and the
+    # status shown ('' = answered when replied, else pending; or 'in_progress').
+    reply: date | None = None
+    status: str = ""
+
+    @property
+    def state(self) -> str:
+        return self.status or ("answered" if self.reply else "pending")
 
 
 @dataclass
@@ -54,6 +62,9 @@ class Col:
     session: str = ""              # '' | 'jsessionid' | 'sid': links to it carry a session id
     static_links: list[Link] = field(default_factory=list)           # links inside static text
     hidden: bool = False           # in no sidebar: only a channel page's block or the site map leads to it
+    board: str = ""                # message boards: '' (list, replies on letter pages) | 'badge'
+                                   # (<li> with a status badge) | 'table' (标题/留言时间/回复时间/状态)
+    gate: str = ""                 # 'login': the column shows a login form and no messages
 
     @property
     def dir(self) -> str:

@@ -7,9 +7,10 @@ import re
 
 from govaudit.samplefarm import content
 from govaudit.samplefarm.common import (
-    STATIC_FILES, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs, col_href, esc,
-    expand, fmt_date, footer, friends_select, group_cols, hub_of, item_href, link_html, list_pages,
-    list_style, page_href, print_bar, pubdate_meta, site_metas)
+    STATIC_FILES, STATUS_WORDS, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs,
+    col_href, esc, expand, fmt_date, footer, friends_select, group_cols, hub_of, item_href,
+    letter_date, link_html, list_pages, list_style, login_gate_html, page_href, print_bar,
+    pubdate_meta, site_metas)
 from govaudit.samplefarm.model import Col, Item, Site
 from govaudit.samplefarm.spec import AS_OF
 
@@ -134,14 +135,26 @@ def li(site: Site, it: Item, style: str, pin: bool = True) -> str:
 
 def rows(site: Site, col: Col, items: list[Item]) -> str:
     consult = col.category == "consultation"
-    head = "<tr><th>标题</th><th>留言时间</th><th>状态</th></tr>" if consult else \
-        "<tr><th>标题</th><th>发布日期</th></tr>"
+    full = col.board == "table"          # a board table that also shows the reply time
+    head = ("<tr><th>标题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>" if full else
+            "<tr><th>标题</th><th>留言时间</th><th>状态</th></tr>" if consult else
+            "<tr><th>标题</th><th>发布日期</th></tr>")
     body = ""
     for it in items:
         a = f'<a href="{esc(item_href(it))}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
-        state = "<td>已回复</td>" if consult else ""
-        body += f"<tr><td class=\"bt\">{a}</td><td>{fmt_date(it.date, site, list_style(col, it))}</td>{state}</tr>"
+        reply = f"<td>{letter_date(it.reply, site) if it.reply else ''}</td>" if full else ""
+        state = f"<td>{STATUS_WORDS[it.state]}</td>" if consult else ""
+        when = letter_date(it.date, site) if full else fmt_date(it.date, site, list_style(col, it))
+        body += f"<tr><td class=\"bt\">{a}</td><td>{when}</td>{reply}{state}</tr>"
     return f'<table class="list-table" width="100%">{head}{body}</table>'
+
+
+def badge_li(site: Site, it: Item) -> str:
+    """A board entry with its status badge (and the reply date once answered)."""
+    a = f'<a href="{esc(item_href(it))}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
+    reply = f'<span class="hfsj">回复：{fmt_date(it.reply, site)}</span>' if it.reply else ""
+    return (f'<li>{a}<span class="lysj">{fmt_date(it.date, site)}</span>{reply}'
+            f'<span class="badge">{STATUS_WORDS[it.state]}</span></li>')
 
 
 # ---- homepage ------------------------------------------------------------------------------
@@ -242,10 +255,16 @@ def column_pages(site: Site, col: Col, port: int, out: Rendered) -> None:
         blocks += "".join(f"<p>{link_html(lk, port)}</p>" for lk in col.page_links.get(1, []))
         out.pages[col.path] = page(site, port, title, crumb(site, col) + side + f'<div class="right">{blocks}</div>', col)
         return
+    if col.gate:
+        body = f'<div class="lm-title"><h2>{esc(col.name)}</h2></div>{login_gate_html()}'
+        out.pages[col.path] = page(site, port, title, crumb(site, col) + side + f'<div class="right">{body}</div>', col)
+        return
     pages = list_pages(col)
     for k, (key, items) in enumerate(pages):
-        if col.table:
+        if col.table or col.board == "table":
             lst = rows(site, col, items)
+        elif col.board == "badge":
+            lst = '<ul class="list board">' + "".join(badge_li(site, it) for it in items) + "</ul>"
         else:
             lst = '<ul class="list">' + "".join(li(site, it, list_style(col, it)) for it in items) + "</ul>"
         extra = "".join(f"<p>{link_html(lk, port)}</p>" for lk in col.page_links.get(k + 1, []))

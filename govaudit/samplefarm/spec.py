@@ -44,6 +44,13 @@ class Maker:
         return out
 
 
+def answered(items: list[Item], days: int = 3) -> list[Item]:
+    """Board messages each answered `days` after posting (every reply on or before AS_OF)."""
+    for it in items:
+        it.reply = it.date + timedelta(days=days)
+    return items
+
+
 def _link(items: list[Item], index: int, *links: Link) -> None:
     items[index].links.extend(links)
 
@@ -79,7 +86,7 @@ def _s1() -> Site:
             group="政务公开"),
         Col("hdjl", "互动交流", "/hdjl/", None, kind="hub", nav=True),
         Col("szxx", "省长信箱", "/hdjl/szxx/", "consultation", table=True,
-            items=m.run("consultation", "2026-11-18", 8, 10), group="互动交流"),
+            items=answered(m.run("consultation", "2026-11-18", 8, 10)), group="互动交流"),
         Col("yjzj", "意见征集", "/hdjl/yjzj/", "survey", items=m.run("survey", "2026-10-30", 4, 30),
             group="互动交流"),
         Col("zxft", "在线访谈", "/hdjl/zxft/", "interview", items=m.run("interview", "2026-09-15", 3, 60),
@@ -147,7 +154,7 @@ def _s2() -> Site:
             items=m.run("plan", "2026-01-20", 3, 90), group="政务公开", colid=4527),
         Col("hdjl", "互动交流", "/col/col4540/index.html", None, kind="hub", nav=True, colid=4540),
         Col("szxx", "市长信箱", "/col/col4541/index.html", "consultation", paging="hanweb",
-            items=m.run("consultation", "2026-11-15", 10, 9), group="互动交流", colid=4541),
+            items=answered(m.run("consultation", "2026-11-15", 10, 9)), group="互动交流", colid=4541),
         Col("zxft", "在线访谈", "/col/col4542/index.html", "interview", paging="hanweb",
             items=m.run("interview", "2026-06-18", 2, 90), group="互动交流", colid=4542),
         Col("zjjb", "走进江北", "/col/col4550/index.html", None, kind="static", nav=True, colid=4550,
@@ -189,7 +196,7 @@ def _s3() -> Site:
         Col("ghjh", "规划计划", "/zwgk/ghjh/", "plan", items=m.run("plan", "2025-09-30", 4, 100),
             group="政务公开"),
         Col("xzxx", "县长信箱", "/hdjl/xzxx/", "consultation", table=True, nav=True,
-            items=m.run("consultation", "2026-11-12", 6, 12)),
+            items=answered(m.run("consultation", "2026-11-12", 6, 12))),
         Col("xqgk", "县情概况", "/zjqh/xqgk/", "static", kind="static", nav=True,
             text="清河县位于江北市西部，县域面积一千二百平方公里，辖8个镇、3个乡，常住人口约三十五万。"
                  "境内清河自西向东穿城而过，是省级生态县。"),
@@ -234,7 +241,7 @@ def _s4() -> Site:
         Col("xzcf", "行政处罚", "/col/col6108/index.html", None, paging="hanweb",
             items=m.run("notice", "2026-08-20", 6, 20), group="信息公开", colid=6108),
         Col("jzxx", "局长信箱", "/col/col6110/index.html", "consultation", paging="hanweb", nav=True,
-            items=m.run("consultation", "2026-10-28", 5, 20), colid=6110),
+            items=answered(m.run("consultation", "2026-10-28", 5, 20)), colid=6110),
         Col("jgzn", "机构职能", "/col/col6109/index.html", "static", kind="static", nav=True, colid=6109,
             text="江北市生态环境局是市政府工作部门，负责建立健全生态环境基本制度，"
                  "统筹协调和监督管理全市重大生态环境问题，承担环境污染防治的监督管理责任。"),
@@ -287,7 +294,7 @@ def _s5() -> Site:
             page_links={1: [Link("/xxgk/ghjh/old_plan.html", "2018年度工作计划（已归档）")]}),
         Col("hdjl", "互动交流", "/hdjl/index.jsp", "consultation", table=True, nav=True,
             meta_type="互动交流", session="jsessionid",
-            items=m.run("consultation", "2026-11-06", 6, 15),
+            items=answered(m.run("consultation", "2026-11-06", 6, 15)),
             page_links={1: [Link("/hdjl/index.jsp?sid=@@SID@@", "刷新"),
                             Link("/hdjl/write.jsp;jsessionid=@@JSID@@", "我要写信")]}),
         Col("jgzn", "机构职能", "/jgzn/", "static", kind="static", nav=True,
@@ -353,7 +360,7 @@ def _s6() -> Site:
         Col("ghjh", "工作计划", "/ghjh/", "plan", items=m.run("plan", "2025-06-30", 3, 120),
             group="政务公开"),
         Col("zzxx", "镇长信箱", "/zzxx/", "consultation", table=True, nav=True,
-            items=m.run("consultation", "2026-10-08", 4, 30)),
+            items=answered(m.run("consultation", "2026-10-08", 4, 30))),
         Col("zqgk", "镇情概况", "/zqgk/", "static", kind="static", nav=True,
             text="柳林镇位于清河县东部，辖16个行政村、2个社区，总人口约三万二千人，"
                  "以优质稻米和特色林果为主导产业，是县域商贸重镇。"),
@@ -382,7 +389,7 @@ def _s7() -> Site:
 
 # Sites added for later features live in their own modules (spec_<topic>.py, each with a
 # SITES list of builder functions and a truth_<topic>.yaml beside it), so they grow independently.
-EXTRA_SPEC_MODULES: list[str] = ["spec_fidelity", "spec_lists"]
+EXTRA_SPEC_MODULES: list[str] = ["spec_fidelity", "spec_lists", "spec_interaction"]
 
 
 def sites() -> list[Site]:

@@ -1,0 +1,180 @@
+"""Citizen interaction: message-board extraction in its three layouts (pure, on fixture HTML), the
+seven measurements and the reply-rate table (pure, on hand-built observations), and the census
+rules with their portal / other-site thresholds."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+import config
+from crawler.extract.messages import board_rows, gate, message_detail, status_of
+from crawler.extract.page import parse_page
+from indicators.interaction import interaction
+from indicators.observations import Column, Item, Message, SiteObservations
+from scoring.engine import assess
+from scoring.ruleset import load_ruleset
+
+AS_OF = date(2026, 11, 22)
+BASE = "http://127.0.1.21/hdjl/szxx/"
+TAXONOMY = config.load_yaml("taxonomy.yaml")
+D = date.fromisoformat
+
+
+def page(body: str, url: str = BASE):
+    return parse_page(f"<html><head><title>市长信箱</title></head><body>{body}</body></html>", url)
+
+
+# ---- extraction ---------------------------------------------------------------------------------
+def test_table_board_reads_every_column():
+    html = """<div class="content-list"><table class="list-table">
+      <tr><th>标题</th><th>留言时间</th><th>回复时间</th><th>状态</th></tr>
+      <tr><td><a href="202611/t20261118_1.html">咨询医保政策</a></td><td>2026-11-18 14:32</td>
+          <td>2026-11-20 09:10</td><td>已回复</td></tr>
+      <tr><td><a href="202610/t20261015_2.html">关于噪音问题的反映</a></td><td>2026-10-15 14:32</td>
+          <td></td><td>办理中</td></tr>
+      <tr><td><a href="202605/t20260510_3.html">请问在哪里办理</a></td><td>2026/05/10</td>
+          <td></td><td>未回复</td></tr></table></div>"""
+    rows = board_rows(page(html))
+    assert [(r.url, r.title, r.posted, r.replied, r.status) for r in rows] == [
+        (BASE + "202611/t20261118_1.html", "咨询医保政策", D("2026-11-18"), D("2026-11-20"), "answered"),
+        (BASE + "202610/t20261015_2.html", "关于噪音问题的反映", D("2026-10-15"), None, "in_progress"),
+        (BASE + "202605/t20260510_3.html", "请问在哪里办理", D("2026-05-10"), None, "pending")]
+
+
+def test_ordinary_table_is_no_board():
+    html = """<table><tr><th>标题</th><th>发布日期</th></tr>
+      <tr><td><a href="a.html">关于做好安全生产工作的通知</a></td><td>2026-11-10</td></tr></table>"""
+    assert board_rows(page(html)) == []
+
+
+def test_badge_rows_with_reply_dates():
+    html = """<ul class="list board">
+      <li><a href="a.html">咨询不动产登记</a><span>2026/11/19</span><span>回复：2026/11/21</span>
+          <span class="badge">已回复</span></li>
+      <li><a href="b.html">反映道路积水</a><span>2026/11/05</span><span class="badge">办理中</span></li>
+      <li><a href="c.html">普通新闻标题不带状态</a><span>2026/11/05</span></li></ul>"""
+    rows = board_rows(page(html))
+    assert [(r.title, r.posted, r.replied, r.status) for r in rows] == [
+        ("咨询不动产登记", D("2026-11-19"), D("2026-11-21"), "answered"),
+        ("反映道路积水", D("2026-11-05"), None, "in_progress")]
+
+
+def test_letter_page_with_chinese_dates():
+    html = """<div class="article"><h1>咨询医保政策</h1>
+      <div class="letter"><h3>来信内容</h3><p>来信人：市民***　　留言时间：2026年7月8日</p><p>……</p></div>
+      <div class="reply"><h3>回复内容</h3><p>回复单位：市卫生健康委员会　　回复时间：2026年11月15日</p></div>
+      <p>办理状态：已回复</p></div>"""
+    m = message_detail(page(html, BASE + "t1.html"))
+    assert (m.posted, m.replied, m.status, m.unit) == (D("2026-07-08"), D("2026-11-15"), "answered",
+                                                       "市卫生健康委员会")
+    waiting = message_detail(page("<p>留言时间：2026-08-30 14:32</p><p>办理状态：办理中</p>"))
+    assert (waiting.posted, waiting.replied, waiting.status) == (D("2026-08-30"), None, "in_progress")
+    assert message_detail(page("<p>发布时间：2026-08-30</p><p>正文</p>")) is None
+
+
+def test_status_words_longest_first():
+    assert [status_of(t) for t in ("未回复", "已回复", "办理中", "已办结", "新闻")] == \
+        ["pending", "answered", "in_progress", "answered", ""]
+
+
+def test_gates():
+    login = '<form><input name="u"><input type="password" name="p"></form><p>请先登录后查看留言</p>'
+    assert gate(page(login)) == "login"
+    assert gate(page('<form><input name="code"> 验证码 <img src="c.jpg"></form>')) == "captcha"
+    assert gate(page("<p>本栏目暂无信息</p>")) is None
+
+
+# ---- measurements ---------------------------------------------------------------------------------
+def board(name: str, category: str, rows, gated: str = "") -> Column:
+    """rows: (url, posted, replied, status)."""
+    items = [Item(title=f"留言{u}", url=u, date=D(p)) for u, p, _, _ in rows]
+    messages = {u: Message(url=u, posted=D(p), replied=D(r) if r else None, status=s)
+                for u, p, r, s in rows}
+    return Column(url=f"http://x/{name}/", name=name, category=category, items=items,
+                  messages=messages, gated=gated)
+
+
+def activities(name: str, category: str, dates) -> Column:
+    return Column(url=f"http://x/{name}/", name=name, category=category,
+                  items=[Item(title=f"{name}{d}", url=f"http://x/{name}/{d}.html", date=D(d))
+                         for d in dates])
+
+
+def site(*cols) -> SiteObservations:
+    return SiteObservations(site_code="s", home_url="http://x/", reachable=True, columns=list(cols))
+
+
+def test_overdue_definition_and_reply_table():
+    obs = site(board("信箱", "consultation", [
+        ("a", "2026-08-22", "2026-11-22", "answered"),   # exactly 3 months: in time
+        ("b", "2026-08-21", "2026-11-22", "answered"),   # a day more: late
+        ("c", "2026-08-23", None, "in_progress"),        # not 3 months old yet
+        ("d", "2026-08-21", None, "pending"),            # 3 months and a day without a reply
+        ("e", "2025-11-22", "2025-11-25", "answered"),   # first day of the year
+        ("f", "2025-11-21", None, "pending")]),          # outside the year
+        board("投诉举报", "complaint", [("g", "2026-01-01", None, "pending")]))
+    m, findings, table = interaction(obs, AS_OF, TAXONOMY)
+    assert (m["consultation_columns"], m["consultation_messages_1y"],
+            m["unanswered_messages_over_3m"]) == (1, 5, 2)
+    late = [f for f in findings if f.kind == "unanswered_message"]
+    assert [(f.url, f.posted, f.replied, f.waited_days) for f in late] == [
+        ("b", "2026-08-21", "2026-11-22", 93), ("d", "2026-08-21", "", 93)]
+    assert late[1].evidence == "留言 2026-08-21，至今未回复，已等待 93 天（超过 3 个月）"
+    assert table == {"received": 5, "replied": 3, "reply_rate": 0.6,
+                     "avg_reply_days": round((92 + 93 + 3) / 3, 1), "overdue": 2, "unreadable": []}
+
+
+def test_unreadable_board_is_null_not_zero():
+    obs = site(board("区长信箱", "consultation", [], gated="login"))
+    m, findings, table = interaction(obs, AS_OF, TAXONOMY)
+    assert (m["consultation_columns"], m["consultation_messages_1y"],
+            m["unanswered_messages_over_3m"]) == (1, None, None)
+    assert [f.evidence for f in findings if f.kind == "unreadable_board"] == ["无法自动读取（需要登录）"]
+    assert table["unreadable"] == ["http://x/区长信箱/"] and table["received"] is None
+
+
+def test_no_columns_are_null_and_activities_counted_once():
+    obs = site(activities("意见征集", "survey", ["2026-10-01", "2025-11-22", "2025-11-21"]),
+               activities("网上调查", "survey", ["2026-03-03"]))
+    m, _, table = interaction(obs, AS_OF, TAXONOMY)
+    assert m == {"consultation_columns": 0, "consultation_messages_1y": None,
+                 "unanswered_messages_over_3m": None, "survey_columns": 2, "surveys_1y": 3,
+                 "interview_columns": 0, "interviews_1y": None}
+    assert table is None
+
+
+# ---- rules --------------------------------------------------------------------------------------
+def measures(**kw):
+    from indicators.measure import measurement_keys
+    m = {k: 0 for k in measurement_keys()}
+    m.update(availability_probes=40, homepage_updates_14d=12, consultation_columns=1,
+             consultation_messages_1y=5, survey_columns=1, surveys_1y=6, interview_columns=1,
+             interviews_1y=6)
+    m.update(kw)
+    return m
+
+
+@pytest.mark.parametrize("portal,kw,charged", [
+    (True, {}, {}),
+    (True, {"surveys_1y": 5, "interviews_1y": 5}, {"survey": 3, "interview": 3}),
+    (False, {"surveys_1y": 3, "interviews_1y": 3}, {}),
+    (False, {"surveys_1y": 2, "interviews_1y": 2}, {"survey": 3, "interview": 3}),
+    (False, {"surveys_1y": 0, "interviews_1y": 0}, {"survey": 5, "interview": 5}),
+    (False, {"survey_columns": 0, "surveys_1y": None, "interview_columns": 0,
+             "interviews_1y": None}, {"survey": 5}),
+    (False, {"consultation_columns": 0, "consultation_messages_1y": None}, {"consultation": 5}),
+    (False, {"consultation_messages_1y": 0}, {"consultation": 5}),
+])
+def test_interaction_deductions(portal, kw, charged):
+    v = assess(measures(**kw), load_ruleset("census-2015"), is_portal=portal).verdict
+    assert {d.rule: d.points for d in v.deductions} == charged
+
+
+def test_poor_interaction_veto_and_unreadable_board():
+    ruleset = load_ruleset("census-2015")
+    assert assess(measures(unanswered_messages_over_3m=1), ruleset).verdict.vetoes == \
+        ["poor_interaction"]
+    unread = assess(measures(consultation_messages_1y=None, unanswered_messages_over_3m=None),
+                    ruleset)
+    assert unread.verdict.vetoes == [] and {"poor_interaction", "consultation"} <= set(unread.skipped)
