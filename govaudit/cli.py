@@ -186,7 +186,7 @@ def _print_check(engine, score_run, rc):
         console.print(f"[red]未能评估[/]：{row.note or '首页无法访问'}")
         return
     verdict = "[green]合格[/]" if row.qualified else "[red]不合格[/]"
-    console.print(f"\n结论：{verdict}  得分 {row.score:g}")
+    console.print(f"\n结论：{verdict}  得分 {'—' if row.score is None else f'{row.score:g}'}")
     for sec in found:
         head = "单项否决" if sec.veto else f"扣 {sec.points:g} 分"
         console.print(f"\n[bold]【{sec.title}】{head}[/]")

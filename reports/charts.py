@@ -84,7 +84,8 @@ def _save(fig: Figure, path: Path) -> Path:
 
 def score_distribution(report: AuditReport, path: Path) -> Path | None:
     """Assessed sites per 10-point score band, qualified and unqualified stacked."""
-    assessed = [sr.verdict for sr in report.sites if sr.verdict.qualified is not None]
+    # scored sites only: a site vetoed as unreachable is unqualified without a score
+    assessed = [sr.verdict for sr in report.sites if sr.verdict.score is not None]
     if not assessed:
         return None
     bands = [f"{lo}–{lo + 10}" if lo < 90 else "90–100" for lo in range(0, 100, 10)]
@@ -116,7 +117,7 @@ def pass_rate_by_region(report: AuditReport, path: Path) -> Path | None:
     ys = range(len(stats))
     ax.barh(ys, [s.pass_rate * 100 for s in stats], color=GOOD)
     for y, s in zip(ys, stats):
-        ax.text(s.pass_rate * 100 + 1, y, f"{s.pass_rate:.0%}（{s.qualified}/{len(s.scores)}）",
+        ax.text(s.pass_rate * 100 + 1, y, f"{s.pass_rate:.0%}（{s.qualified}/{s.assessed}）",
                 va="center", fontsize=9, color=INK)
     ax.set_yticks(list(ys), names)
     ax.invert_yaxis()

@@ -45,10 +45,12 @@ class ReportConfig:
 
     def grade(self, score: float | None, qualified: bool | None) -> str | None:
         """优秀/良好/… for a qualified site, 不合格 for a failed one, None when unassessed or no bands."""
-        if qualified is None or score is None or not self.grades:
+        if qualified is None or not self.grades:
             return None
         if not qualified:
             return "不合格"
+        if score is None:
+            return None
         return next((g.name for g in self.grades if score >= g.min), None)
 
 

@@ -190,7 +190,7 @@ def test_dead_links_distinct_home_other_attachment():
 def test_dead_link_evidence_fallback():
     links = [LinkCheck(url=HOME + "x", kind="page", ok=False, failure="refused")]
     _, findings = measure(site(links=links), AS_OF)
-    assert findings[-1].evidence == "连接被拒绝"
+    assert [f.evidence for f in findings if f.kind == "dead_link"] == ["连接被拒绝"]
 
 
 # ---- composition ---------------------------------------------------------------------------
@@ -199,10 +199,15 @@ def test_keys_exact_and_order():
     assert list(m) == ["availability_probes", "availability_failures",
                        "homepage_updates_14d", "stale_columns_news", "stale_columns_notice_policy",
                        "stale_columns_personnel_plan", "stale_columns_total", "blank_columns",
-                       "dead_links_home", "dead_links_other", "broken_attachments"]
+                       "dead_links_home", "dead_links_other", "consultation_columns",
+                       "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns",
+                       "surveys_1y", "interview_columns", "interviews_1y", "broken_attachments"]
     assert list(m) == measurement_keys()
-    # no probe in the window: availability not measured (None), everything else counted
-    assert (m.pop("availability_probes"), m.pop("availability_failures")) == (None, None)
+    # no probe in the window: availability not measured (None); no interaction column: its
+    # *_1y counts are None; everything else counted
+    unmeasured = ("availability_probes", "availability_failures", "consultation_messages_1y",
+                  "unanswered_messages_over_3m", "surveys_1y", "interviews_1y")
+    assert [m.pop(k) for k in unmeasured] == [None] * 6
     assert set(m.values()) == {0}
 
 
@@ -218,7 +223,9 @@ def test_unreachable_site_all_none_no_findings():
 
 def test_explicit_taxonomy_is_used():
     taxonomy = {"categories": {"news": {"update_within": {"days": 30}}},
-                "groups": {"news": ["news"]}, "windows": {"homepage_updates": {"days": 30}}}
+                "groups": {"news": ["news"]}, "windows": {"homepage_updates": {"days": 30},
+                                                          "interaction_year": {"years": 1},
+                                                          "reply_limit": {"months": 3}}}
     obs = site(home_items=[item("a.html", date(2026, 10, 23))],
                columns=[col("gzdt", "news", item("b.html", date(2026, 10, 23)))])
     m, findings = measure(obs, AS_OF, taxonomy)

@@ -14,7 +14,8 @@ from reports.ranking_xlsx import write_ranking
 from reports.settings import load_report_config
 from tests.test_reports import EVIL_EVIDENCE, EVIL_TITLE, make_report
 
-SHEETS = ["总体情况", "排名", "单项否决", "扣分明细", "问题清单", "分地区统计", "栏目明细", "指标明细", "整改通知"]
+SHEETS = ["总体情况", "排名", "单项否决", "扣分明细", "问题清单", "分地区统计", "栏目明细", "指标明细", "互动回应",
+          "整改通知"]
 RED = "00FFC7CE"
 
 

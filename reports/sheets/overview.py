@@ -30,6 +30,11 @@ def basics(ws: Worksheet, report: AuditReport, row: int) -> int:
         ("检查方式", cfg.method)])
 
 
+def _mean(scores: list[float]) -> float | None:
+    # an unreachable site is unqualified without a score: not in the average
+    return sum(scores) / len(scores) if scores else None
+
+
 def results(ws: Worksheet, report: AuditReport, row: int) -> int:
     v = [sr.verdict for sr in report.sites]
     assessed = [x for x in v if x.qualified is not None]
@@ -38,7 +43,7 @@ def results(ws: Worksheet, report: AuditReport, row: int) -> int:
         ("抽查网站数", len(v)), ("完成评估网站数", len(assessed)), ("合格网站数", qualified),
         ("不合格网站数", len(assessed) - qualified), ("未能评估网站数", len(v) - len(assessed)),
         ("合格率（合格 ÷ 完成评估）", qualified / len(assessed) if assessed else None),
-        ("平均得分", sum(x.score for x in assessed) / len(assessed) if assessed else None)])
+        ("平均得分", _mean([x.score for x in assessed if x.score is not None]))])
     ws.cell(last - 1, 2).number_format, ws.cell(last, 2).number_format = PERCENT, SCORE
     return last
 

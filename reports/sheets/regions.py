@@ -18,8 +18,13 @@ class RegionStats:
     sites: list[SiteReport] = field(default_factory=list)
 
     @property
+    def assessed(self) -> int:
+        return sum(sr.verdict.qualified is not None for sr in self.sites)
+
+    @property
     def scores(self) -> list[float]:
-        return [sr.verdict.score for sr in self.sites if sr.verdict.qualified is not None]
+        # an unreachable site is assessed (unqualified) but has no score
+        return [sr.verdict.score for sr in self.sites if sr.verdict.score is not None]
 
     @property
     def qualified(self) -> int:
@@ -28,12 +33,13 @@ class RegionStats:
     @property
     def pass_rate(self) -> float | None:
         """Qualified share of the assessed sites (unassessed sites are not in the denominator)."""
-        return self.qualified / len(self.scores) if self.scores else None
+        return self.qualified / self.assessed if self.assessed else None
 
     def row(self) -> list:
         s = self.scores
-        return [self.region, len(self.sites), len(s), self.qualified, len(s) - self.qualified,
-                len(self.sites) - len(s), self.pass_rate, sum(s) / len(s) if s else None,
+        n = self.assessed
+        return [self.region, len(self.sites), n, self.qualified, n - self.qualified,
+                len(self.sites) - n, self.pass_rate, sum(s) / len(s) if s else None,
                 max(s, default=None), min(s, default=None)]
 
 
