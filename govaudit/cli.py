@@ -356,7 +356,11 @@ scores_option = click.option("--scores", type=click.Path(dir_okay=False),
               help="超过该秒数仍未打开即为无法访问（默认 15）")
 @db_option
 def probe(sites, count, interval, timeout, db):
-    """首页可用性监测：访问各网站首页并逐次记录结果（可由 cron 每小时运行）。"""
+    """首页可用性监测：访问各网站首页并逐次记录结果（可由 cron 每小时运行）。
+
+    \b
+    例：govaudit probe --count 20 --interval 0
+    """
     from govaudit import probe as prober
     engine = store.connect(db)
     targets = _probe_targets(engine, sites)
@@ -372,7 +376,11 @@ def probe(sites, count, interval, timeout, db):
               help="超过该秒数仍未打开即为无法访问（默认 15）")
 @db_option
 def monitor(sites, days, per_day, timeout, db):
-    """按普查口径持续监测首页可用性；中断后再次运行即从已有记录处继续。"""
+    """按普查口径持续监测首页可用性；中断后再次运行即从已有记录处继续。
+
+    \b
+    例：govaudit monitor --days 7 --per-day 24
+    """
     from govaudit import probe as prober
     engine = store.connect(db)
     targets = _probe_targets(engine, sites)

@@ -208,6 +208,11 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
         hint = report.rule_hints.get(rule)
         if hint:
             w.para(f"整改建议：{hint}")
+    # What could not be judged (a board behind a login, too few probes) is said too.
+    unjudged = [f for f, rules in found if not set(rules) & set(fired)]
+    if unjudged:
+        w.para(f"（{NUMERALS[len(fired) % 10]}）未能自动检查的事项", bold=True)
+        w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(unjudged, 1)])
     closing(w, cfg, "请你单位对照上述问题逐项整改", issued, due)
     return w.doc
 
