@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from govaudit import samplefarm
+from govaudit.samplefarm import spec
 from govaudit.scoresheet import ScoreSheetError, read_scores
 from scoring import assess, evaluate, load_ruleset
 from scoring.ruleset import RulesetError
@@ -19,7 +20,7 @@ CENSUS = load_ruleset("census-2015")
 INSPECTION = load_ruleset("inspection-2019")
 EVALUATION = load_ruleset("evaluation-example")
 README = Path(__file__).resolve().parents[1] / "README.md"
-PORTALS = {"9900000001", "9901000001", "9901230001", "9901230101"}   # the farm's 门户网站
+PORTALS = {s.code for s in spec.sites() if s.site_type == "门户网站"}   # the farm's 门户网站
 # The inspection sheet's answers for a site nothing is wrong with.
 CLEAN_ANSWERS = {"security_incident_found": 0, "online_services_unusable": 0,
                  "no_external_services": 0}
@@ -58,39 +59,46 @@ FARM_SHEET = {
                    "security_incident_found": 0, "online_services_unusable": 0},
 }
 # (score, qualified, vetoes, {rule: points}) per site, worked out by hand from truth.yaml.
+# Issue 6 measured interaction: survey/interview cost what they cost under the census (same values
+# here), and the evaluation example's reply_rate leaf now reads 0 late of N messages (full marks).
 FARM_EXPECTED = {
     "inspection-2019": {
-        "9900000001": (99.9, True, [], {"link_availability": 0.1}),
-        "9901000001": (70.9, False, ["columns_not_updated"],
-                       {"link_availability": 1.1, "basic_info": 27, "attachments": 1}),
-        # census figures plus 1 blank column × 2 (inspection's 空白栏目 deduction)
-        "9901230001": (81.8, False, ["homepage_not_updated"],
-                       {"link_availability": 1.2, "basic_info": 15, "blank_columns": 2}),
-        "9901000012": (69.9, False, ["columns_not_updated"],
+        # 4 surveys and 3 interviews < 6 (portal): 3 + 3
+        "9900000001": (93.9, True, [], {"link_availability": 0.1, "survey": 3, "interview": 3}),
+        # no survey column 5; 2 interviews < 6: 3
+        "9901000001": (62.9, False, ["columns_not_updated"],
+                       {"link_availability": 1.1, "basic_info": 27, "survey": 5, "interview": 3,
+                        "attachments": 1}),
+        # census figures plus 1 blank column × 2 (inspection's 空白栏目 deduction); no survey column
+        "9901230001": (76.8, False, ["homepage_not_updated"],
+                       {"link_availability": 1.2, "basic_info": 15, "blank_columns": 2,
+                        "survey": 5}),
+        "9901000012": (64.9, False, ["columns_not_updated"],
                        {"link_availability": 1.1, "homepage_updates": 5, "basic_info": 14,
-                        "blank_columns": 10}),
-        # no external services: 办事服务 (attachments 3) dropped; (75 - 6.7 - 10) × 4/3 = 77.733
-        "9901000023": (77.73, True, [], {"link_availability": 6.7, "basic_info": 10}),
-        "9901230101": (79.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
-                                        "basic_info": 12, "blank_columns": 2}),
+                        "blank_columns": 10, "survey": 5}),
+        # no external services: 办事服务 (attachments 3) dropped; (75 - 6.7 - 10 - 5) × 4/3 = 71.067
+        "9901000023": (71.07, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5}),
+        "9901230101": (74.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
+                                        "basic_info": 12, "blank_columns": 2, "survey": 5}),
         "9901230015": (None, None, [], {}),
     },
     "evaluation-example": {
-        # health 99.9/100×15 = 14.985; 17 updates → 7; upkeep 15; guides (not measured) 0;
-        # links 15 - 0.2 = 14.8; reply rate, surveys (not measured) 0; expert 9; users 8 → 68.785
-        "9900000001": (68.79, True, [], {"health": 0.02, "homepage_activity": 3, "guides": 10,
-                                         "links": 0.2, "reply_rate": 10, "solicitation": 5,
-                                         "expert": 1, "users": 2}),
-        # census veto → health 0 and unqualified; 7; 15 - 7×2 = 1; 15 - 1 - 0.2 - 1 = 12.8 → 20.8
-        "9901000001": (20.8, False, ["columns_not_updated"],
+        # health 93.9/100×15 = 14.085; 17 updates → 7; upkeep 15; guides (not measured) 0;
+        # links 15 - 0.2 = 14.8; reply rate 0 late of 8 → 10; 4 surveys → 3; expert 9; users 8
+        # → 80.885
+        "9900000001": (80.89, True, [], {"health": 0.92, "homepage_activity": 3, "guides": 10,
+                                         "links": 0.2, "solicitation": 2, "expert": 1,
+                                         "users": 2}),
+        # census veto → health 0 and unqualified; 7; 15 - 7×2 = 1; 15 - 1 - 0.2 - 1 = 12.8;
+        # reply rate 0 late of 10 → 10; no survey column → 0: 30.8
+        "9901000001": (30.8, False, ["columns_not_updated"],
                        {"health": 15, "homepage_activity": 3, "column_upkeep": 14, "guides": 10,
-                        "links": 2.2, "reply_rate": 10, "solicitation": 5, "expert": 10,
-                        "users": 10}),
-        # 80.3×0.15 = 12.045; 7; 15 - 2×2 = 11; 15 - 6 - 1.4 - 3 = 4.6; 8.5; 7 → 50.145
-        "9901000023": (50.15, False, [], {"health": 2.96, "homepage_activity": 3,
-                                          "column_upkeep": 4, "guides": 10, "links": 10.4,
-                                          "reply_rate": 10, "solicitation": 5, "expert": 1.5,
-                                          "users": 3}),
+                        "links": 2.2, "solicitation": 5, "expert": 10, "users": 10}),
+        # 75.3×0.15 = 11.295; 7; 15 - 2×2 = 11; 15 - 6 - 1.4 - 3 = 4.6; reply rate 10; 8.5; 7
+        # → 59.395
+        "9901000023": (59.4, False, [], {"health": 3.71, "homepage_activity": 3,
+                                         "column_upkeep": 4, "guides": 10, "links": 10.4,
+                                         "solicitation": 5, "expert": 1.5, "users": 3}),
         "9901230015": (None, None, [], {}),
     },
 }
@@ -127,8 +135,8 @@ def test_farm_details_rescale_grade_and_pending():
     assert inspection["9900000001"].bonus == []         # above 80, but the bonus part is empty
     evaluation = farm_verdicts(EVALUATION)
     assert [evaluation[c].grade for c in ("9900000001", "9901000001", "9901000023")] == \
-        ["合格", "不合格", "不合格"]
-    assert evaluation["9900000001"].parts["disclosure"] == 36.99     # 14.985 + 7 + 15
+        ["良好", "不合格", "不合格"]                                   # 80.89: 良好 from 80
+    assert evaluation["9900000001"].parts["disclosure"] == 36.09     # 14.085 + 7 + 15
     assert "待人工核查（评分表未填）：专家评审、用户满意度" in evaluation["9901230101"].note
 
 
