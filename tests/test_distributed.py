@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from govaudit import samplefarm, store
 from tests.conftest import _need_service
-from tests.test_audit_e2e import TIMEOUT, expected_ranks, govaudit
+from tests.test_audit_e2e import TIMEOUT, expected_ranks, govaudit, probe_first
 
 REDIS = "redis://127.0.0.1:6379/9"     # a database number of its own; keys removed afterwards
 REQUEUE_AFTER = "10"                   # seconds: the lost worker's task comes back quickly
@@ -72,6 +72,7 @@ def test_two_workers_one_killed_mid_site_audit_equals_truth(broker, pg_store, tm
         with samplefarm.start() as farm:
             register = farm.write_register(tmp_path / "register.csv")
             govaudit("sites", "import", str(register), "--db", pg_store)
+            probe_first(register, pg_store)        # the availability probes truth.yaml assumes
             crawl = subprocess.Popen(
                 [sys.executable, "-m", "govaudit.cli", "crawl", "--db", pg_store, "--broker", url,
                  "--queue", queue, "--batch", "1", "--timeout", TIMEOUT,
