@@ -346,14 +346,19 @@ scores_option = click.option("--scores", type=click.Path(dir_okay=False),
                              help="评分表（CSV/XLSX）：专家评审、用户调查、人工核查等人工填报项")
 
 
+def probe_options(f):
+    """--site and --timeout, shared by probe and monitor."""
+    f = click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
+                     help="超过该秒数仍未打开即为无法访问（默认 15）")(f)
+    return click.option("--site", "sites", multiple=True, help="只监测这些网站标识码（可重复）")(f)
+
+
 @cli.command()
-@click.option("--site", "sites", multiple=True, help="只监测这些网站标识码（可重复）")
+@probe_options
 @click.option("--count", type=click.IntRange(min=1), default=1, show_default=True,
               help="每个网站访问次数")
 @click.option("--interval", type=click.FloatRange(min=0), default=0, show_default=True,
               help="同一网站两次访问的间隔秒数")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-              help="超过该秒数仍未打开即为无法访问（默认 15）")
 @db_option
 def probe(sites, count, interval, timeout, db):
     """首页可用性监测：访问各网站首页并逐次记录结果（可由 cron 每小时运行）。
@@ -368,12 +373,10 @@ def probe(sites, count, interval, timeout, db):
 
 
 @cli.command()
-@click.option("--site", "sites", multiple=True, help="只监测这些网站标识码（可重复）")
+@probe_options
 @click.option("--days", type=click.IntRange(min=1), default=7, show_default=True, help="监测天数")
 @click.option("--per-day", type=click.IntRange(min=1), default=24, show_default=True,
               help="每天访问次数（均匀间隔）")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
-              help="超过该秒数仍未打开即为无法访问（默认 15）")
 @db_option
 def monitor(sites, days, per_day, timeout, db):
     """按普查口径持续监测首页可用性；中断后再次运行即从已有记录处继续。

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.cells import put
 from reports.model import AuditReport, SiteReport, ranked, site_attr, site_code
-from reports.sheets.style import PERCENT, finish, table, title_rows
+from reports.sheets.style import BOLD, PERCENT, finish, table, title_rows
 
 TABLE_HEADERS = ["网站标识码", "网站名称", "网站类型", "收到留言", "已回复", "回复率", "平均回复天数",
                  "超期未回复", "说明"]
@@ -16,9 +17,10 @@ MESSAGE_HEADERS = ["网站标识码", "网站名称", "留言标题", "留言页
 def _note(sr: SiteReport) -> str:
     t = sr.interaction
     if t is None:
-        if (sr.measurements or {}).get("consultation_columns") == 0:
-            return "未开设咨询类栏目"
-        return "未能评估" if sr.verdict.qualified is None else "无咨询类留言数据"
+        columns = (sr.measurements or {}).get("consultation_columns")
+        if columns is None:
+            return "首页无法访问，未能读取"
+        return "未开设咨询类栏目" if columns == 0 else "无咨询类留言数据"
     if t.get("unreadable"):
         return "无法自动读取（需要登录或验证码）：" + "；".join(t["unreadable"])
     return ""
@@ -41,6 +43,6 @@ def write(ws: Worksheet, report: AuditReport) -> None:
              f.replied or "未回复", f.waited_days, f.evidence]
             for sr in ranked(report) for f in sr.findings if f.kind == "unanswered_message"]
     start = last + 3
-    ws.cell(row=start - 1, column=1).value = "超过 3 个月未回应的留言"
+    put(ws, start - 1, 1, "超过 3 个月未回应的留言").font = BOLD
     end = table(ws, start, MESSAGE_HEADERS, late, links=["留言页面"])
     finish(ws, top, len(TABLE_HEADERS), max(last, end))
