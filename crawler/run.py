@@ -28,6 +28,9 @@ def run(job: dict) -> None:
     # logger at NOTSET); a level on Scrapy's own loggers skips building a debug record per item
     # and per request (~2% of the crawler's CPU).
     logging.getLogger("scrapy").setLevel(settings["LOG_LEVEL"])
+    # The Referer spider middleware is off on purpose (settings.py); the redirect middlewares warn
+    # about that once per crawler process, which an office user would read as a fault.
+    logging.getLogger("scrapy.downloadermiddlewares.redirect").setLevel(logging.ERROR)
     process.crawl(SiteAuditSpider, sites=job["sites"], crawl_cfg=cfg)
     process.start()
 
