@@ -26,7 +26,7 @@ from indicators.measure import measure_site
 from indicators.findings import Finding
 from indicators.updates import column_judgements
 from scoring import rank
-from scoring.engine import assess
+from scoring.engine import NOT_ASSESSED, assess
 from scoring.ruleset import load_ruleset
 from scoring.verdict import Deduction, Verdict
 
@@ -332,7 +332,9 @@ def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
                              title="、".join(map(ruleset.title_of, rule_ids))))
         notes.append(reason)
     if notes:
-        verdict.note = "；".join(dict.fromkeys(n for n in [verdict.note, *notes] if n))
+        # The crawl's own reason (首页无法访问：连接被拒绝) says more than the generic one.
+        generic = [] if sc.error and verdict.note == NOT_ASSESSED else [verdict.note]
+        verdict.note = "；".join(dict.fromkeys(n for n in [*generic, *notes] if n))
     return verdict, found
 
 
