@@ -41,7 +41,7 @@ class SiteAuditSpider(scrapy.Spider):
         self.cfg = crawl_cfg
         self.limits = Limits.from_config(crawl_cfg)
         self.session_params = tuple(crawl_cfg.get("session_params", ()))
-        self.max_active = max(1, int(crawl_cfg.get("max_active_sites", 16)))
+        self.max_active = max(1, int(crawl_cfg.get("max_active_sites", 8)))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
