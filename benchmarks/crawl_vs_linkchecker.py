@@ -46,6 +46,7 @@ from govaudit import samplefarm  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"
+SCALE_MARKER = "<!-- speed and scale -->"
 BIN = Path(sys.executable).parent
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "govaudit-benchmarks"
 FAILURES = ("http", "soft404", "error_redirect", "refused", "dns", "timeout")
@@ -507,7 +508,10 @@ def main() -> int:
         truth = samplefarm.load_truth()
         scores = {r.name: score(r, truth) for r in results if not r.skipped}
         text = render(results, scores, args, started)
-        RESULTS.write_text(text, encoding="utf-8")
+        # The speed-and-scale figures (benchmarks/scale.py) below the marker are kept.
+        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        kept = old[old.index(SCALE_MARKER):] if SCALE_MARKER in old else ""
+        RESULTS.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
         print()
         print(text)
         print(f"written to {RESULTS}" + (f"; tool output in {work}" if args.keep else ""))

@@ -111,20 +111,24 @@ def loadavg() -> str:
 
 # ---------------------------------------------------------------- tools
 
-def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: float) -> Row:
+def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: float,
+             page_budget: int | None = None) -> Row:
     out = work / f"govaudit-w{workers}"
     out.mkdir(parents=True, exist_ok=True)
     db = out / "x.sqlite"
     argv = [sys.executable, "-m", "govaudit.cli", "audit", str(register), "--as-of", AS_OF,
             "--out", str(out), "--db", str(db), "--timeout", f"{timeout:g}",
             "--workers", str(workers), "--jobdir-root", str(out / "jobs")]
+    if page_budget:
+        argv += ["--page-budget", str(page_budget)]
     load = loadavg()
     wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=ROOT)
     con = sqlite3.connect(db)
     fetched = {norm(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200")}
     con.close()
     return _row(f"govaudit --workers {workers}", wall, fetched, pages, peak, cpu,
-                f"{load} → {loadavg()}")
+                f"{load} → {loadavg()}",
+                f"--page-budget {page_budget}: pages reached are capped" if page_budget else "")
 
 
 def linkinator(work: Path, register: Path, pages: dict, parallel: int, timeout: float) -> Row | str:
@@ -227,6 +231,10 @@ def main() -> None:
     ap.add_argument("--parallel", type=int, default=8, help="peer processes (sites) at a time")
     ap.add_argument("--peer-cap", type=float, default=300, help="seconds per site for LinkChecker")
     ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--no-linkchecker", action="store_true", help="linkinator only (LinkChecker "
+                    "rate-limits itself to about 10 requests/s per host and takes ten minutes)")
+    ap.add_argument("--page-budget", type=int,
+                    help="govaudit's pages per site (a quick look at 1,000 sites' memory)")
     ap.add_argument("--out", help="append the table to this file too")
     ap.add_argument("--keep", help="keep every tool's output in this directory")
     args = ap.parse_args()
@@ -236,14 +244,17 @@ def main() -> None:
     rows, skipped = [], []
     try:
         for w in dict.fromkeys(int(x) for x in args.workers.split(",")):
-            rows.append(govaudit(work, register, farm.pages, w, args.timeout))
+            rows.append(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget))
             print(rows[-1], flush=True)
         if not args.no_peers:
-            for res in (linkinator(work, register, farm.pages, args.parallel, args.timeout),
-                        linkchecker(work, register, farm.pages, args.parallel, args.timeout,
-                                    args.peer_cap)):
+            peers = [lambda: linkinator(work, register, farm.pages, args.parallel, args.timeout)]
+            if not args.no_linkchecker:
+                peers.append(lambda: linkchecker(work, register, farm.pages, args.parallel,
+                                                 args.timeout, args.peer_cap))
+            for peer in peers:
+                res = peer()
                 (skipped.append(res) if isinstance(res, str) else rows.append(res))
-                print(rows[-1] if not isinstance(res, str) else res, flush=True)
+                print(res, flush=True)
     finally:
         stats = farm.stop()
     text = render(rows, skipped, farm.info, stats, args)

@@ -90,19 +90,17 @@ def enqueue(app, run: store.CrawlRun, db: str, sites: list[dict], batch: int) ->
 def follow(engine, run_id: int, total: int, on_site: Callable[[dict], None],
            poll: float = 1.0) -> None:
     """Report each site of the run as the workers finish it; return when all are finished."""
-    cols = store.SiteCrawl.__table__.c
+    c = store.SiteCrawl.__table__.c
     seen: set[str] = set()
     while len(seen) < total:
         with engine.connect() as conn:
-            rows = conn.execute(select(cols.site_code, cols.status, cols.error, cols.pages,
-                                       cols.links, cols.skipped).where(
-                cols.run_id == run_id, cols.status != "running")).mappings().all()
+            rows = conn.execute(select(c.site_code.label("site"), c.status, c.error, c.pages,
+                                       c.links, c.skipped)
+                                .where(c.run_id == run_id, c.status != "running")).mappings().all()
         for row in rows:
-            if row["site_code"] not in seen:
-                seen.add(row["site_code"])
-                on_site({"site": row["site_code"], **{k: row[k] for k in
-                                                      ("status", "error", "pages", "links",
-                                                       "skipped")}})
+            if row["site"] not in seen:
+                seen.add(row["site"])
+                on_site(dict(row))
         if len(seen) < total:
             time.sleep(poll)
 
@@ -126,7 +124,11 @@ def _crawl_sites_task(task, job: dict) -> str:
         todo, busy = claim(engine, job["run_id"], [s["code"] for s in job["sites"]], owner, lease)
         if busy:
             # Another live worker holds some of these sites (this is a redelivered copy of its
-            # task): look again soon, so the task is not lost should that worker die after all.
+            # task): give back what we took and look again soon, so the task is not lost should
+            # that worker die after all.
+            with engine.begin() as conn:
+                conn.execute(delete(store.SiteLease).where(
+                    store.SiteLease.run_id == job["run_id"], store.SiteLease.owner == owner))
             raise task.retry(countdown=lease / 3)
         if not todo:
             return "done"
