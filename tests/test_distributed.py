@@ -37,6 +37,10 @@ def broker():
     yield REDIS, queue
     for key in client.scan_iter(f"*{queue}*"):
         client.delete(key)
+    for tag, message in client.hgetall("unacked").items():    # ours only: others may share db 9
+        if queue.encode() in message:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
     client.close()
 
 
