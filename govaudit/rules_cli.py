@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import click
-from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
 from govaudit.cliopts import db_option
 from govaudit.scoresheet import CODE_HEADER, NAME_HEADER
-from reports.cells import fit_columns, put_row
 from reports.files import write_atomically
 from scoring.conditions import is_variant
 from scoring.ruleset import UNVERIFIED, Ruleset, RulesetError, bundled_rulesets, load_ruleset
@@ -122,6 +120,9 @@ def rules_sheet(rulesets, out, db):
 def write_score_sheet(inputs, sites: list[tuple[str, str]], path: str | Path) -> Path:
     """Header 网站标识码, 网站名称 and one column per input (its title); the second sheet says how
     to fill each column."""
+    # openpyxl (and the numpy it loads) only when a workbook is written: not in every command.
+    from openpyxl import Workbook
+    from reports.cells import fit_columns, put_row
     wb = Workbook()
     ws = wb.active
     ws.title = "评分表"
@@ -255,6 +256,9 @@ def _text(value: Any) -> str:
 
 def write_rules_xlsx(rs: Ruleset, path: str | Path) -> Path:
     """The same table as the terminal's, with the summary lines above it."""
+    # openpyxl (and the numpy it loads) only when a workbook is written: not in every command.
+    from openpyxl import Workbook
+    from reports.cells import fit_columns, put_row
     wb = Workbook()
     ws = wb.active
     ws.title = "规则"
