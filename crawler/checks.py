@@ -71,3 +71,8 @@ def soft_not_found(phrase: str = "") -> Outcome:
 
 def error_redirect(target: str) -> Outcome:
     return Outcome(False, 200, "error_redirect", f"跳转到错误页 {target}")
+
+
+def system_error(phrase: str) -> Outcome:
+    """An online system that answers 200 with only a login or system error (登录超时, 系统异常)."""
+    return Outcome(False, 200, "system_error", f"在线系统返回错误页：“{phrase}”")

@@ -18,7 +18,8 @@ class StorePipeline:
         self.db_url, self.run_id, self.site_list = db_url, run_id, sites
         self.buffers: dict[str, list[dict]] = {"pages": [], "columns": [], "items": [], "links": [],
                                                "column_finds": [], "home_pages": [],
-                                               "messages": [], "gated": []}
+                                               "messages": [], "gated": [],
+                                               "texts": [], "online": []}
         self.last_flush = time.monotonic()
 
     @classmethod
@@ -57,6 +58,11 @@ class StorePipeline:
                 for row in item["rows"])
         elif kind == "gated":
             self.buffers["gated"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
+        elif kind == "text":
+            self.buffers["texts"].append({"site_crawl_id": sc, "url": item["url"],
+                                          "data": store.pack_text(item["data"])})
+        elif kind == "online":
+            self.buffers["online"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
         elif kind == "site_done":
             self.flush()
             self._finish_site(sc, item)
@@ -69,7 +75,8 @@ class StorePipeline:
     def flush(self) -> None:
         tables = {"pages": store.Page, "columns": store.Column, "items": store.Item,
                   "links": store.Link, "column_finds": store.ColumnFind, "home_pages": store.HomePage,
-                  "messages": store.Message, "gated": store.GatedPage}
+                  "messages": store.Message, "gated": store.GatedPage,
+                  "texts": store.PageContent, "online": store.OnlineLink}
         store.insert_ignore_many(self.engine, [
             (tables[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
             for name, rows in self.buffers.items()])
@@ -97,7 +104,8 @@ def _without(d: dict, *keys: str) -> dict:
 
 _KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",),
          "column_finds": ("url", "source"), "home_pages": ("url",),
-         "messages": ("source", "url"), "gated": ("url",)}
+         "messages": ("source", "url"), "gated": ("url",),
+         "texts": ("url",), "online": ("url",)}
 
 
 def _text_safe(row: dict) -> dict:

@@ -1,4 +1,4 @@
-"""govaudit command line: sites import | probe | monitor | crawl | score | report | audit | demo.
+"""govaudit command line: sites import | probe | monitor | crawl | score | report | audit | review | demo.
 
 Each command maps to one stage of govaudit.pipeline; every command takes --db (or $GOVAUDIT_DB).
 """
@@ -38,6 +38,10 @@ def report_options(f):
 def _report_settings(report_config, group_by):
     from reports.settings import load_report_config
     return load_report_config(report_config, group_by=group_by)
+
+
+terms_option = click.option("--terms", type=click.Path(dir_okay=False),
+                            help="自定义受保护名称文件（一行一个，如本省领导姓名、县名），与内置名称一起检查错写")
 
 
 def crawl_options(f):
@@ -416,8 +420,9 @@ def _print_probe_tally(tally):
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
               help="栏目分类覆盖文件（YAML）")
 @click.option("--run", "run_id", type=cliopts.RUN_ID, help="评分哪一次抓取（默认最近一次完整的抓取）")
+@terms_option
 @db_option
-def score(as_of, rulesets, scores, overrides, run_id, db):
+def score(as_of, rulesets, scores, overrides, run_id, terms, db):
     """计算指标并按规则集评分、排名。
 
     \b
@@ -426,7 +431,7 @@ def score(as_of, rulesets, scores, overrides, run_id, db):
     """
     engine = store.connect(db)
     for sid in pipeline.score_many(engine, as_of, rulesets, overrides, run_id, notify=_notice,
-                                   scores_path=scores):
+                                   scores_path=scores, terms_path=terms):
         _print_summary(engine, sid)
 
 
@@ -454,20 +459,22 @@ def report(out, score_run, notices, group_by, report_config, db):
 @ruleset_option
 @scores_option
 @click.option("--overrides", type=click.Path(exists=True, dir_okay=False))
+@terms_option
 @crawl_options
 @report_options
 @db_option
-def audit(register, as_of, out, rulesets, scores, overrides, sites, timeout, per_host, page_budget,
-          workers, jobdir_root, notices, group_by, report_config, db):
+def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeout, per_host,
+          page_budget, workers, jobdir_root, notices, group_by, report_config, db):
     """一次完成：导入名录 → 抓取 → 评分 → 报告（含整改通知）。
 
     \b
     示例：govaudit audit 政府网站基本信息表.xlsx --as-of 2026-11-22 --out out/
     """
+    pipeline.load_terms(terms)     # a bad terms file stops the audit before the long crawl
     settings = _report_settings(report_config, group_by)   # a bad config stops before the crawl
     _audit(register, as_of, out, rulesets, overrides, db, sites,
            dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers),
-           jobdir_root, notices=notices, settings=settings, scores=scores)
+           jobdir_root, notices=notices, settings=settings, scores=scores, terms=terms)
 
 
 @cli.command()
@@ -528,7 +535,7 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
-           recheck=False, notices=True, settings=None, scores=None, probe_step=None):
+           recheck=False, notices=True, settings=None, scores=None, probe_step=None, terms=None):
     engine = store.connect(db)
     result = _import(engine, register)
     console.print(f"名录：导入 {len(result.sites)} 个网站")
@@ -536,7 +543,8 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     if probe_step:
         probe_step(engine, codes)
     _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
-    sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice, scores_path=scores)
+    sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice, scores_path=scores,
+                         terms_path=terms)
     rc = None
     if recheck:
         from govaudit import history
@@ -546,6 +554,52 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     if rc is not None:
         _print_recheck(rc)
     _print_outputs(path, notices)
+
+
+@cli.command()
+@click.option("--site", "sites", multiple=True, help="只看这些网站标识码（可重复）")
+@click.option("--reviewer", default=None, help="审核人姓名（记入确认记录）")
+@click.option("--export", "export_path", type=click.Path(dir_okay=False),
+              help="把待确认的问题导出为 .csv 或 .xlsx，填写“处理”列后用 --import 导入")
+@click.option("--import", "import_path", type=click.Path(exists=True, dir_okay=False),
+              help="导入填写好的确认文件（.csv 或 .xlsx）")
+@click.option("--all", "include_confirmed", is_flag=True, help="已确认的问题也列出（可改为排除）")
+@click.option("--out", type=click.Path(file_okay=False), help="按确认结果重新评分后，把报表写到这个目录")
+@click.option("--overrides", type=click.Path(exists=True, dir_okay=False),
+              help="重新评分时使用的栏目分类覆盖文件（与上次评分相同）")
+@click.option("--scores", type=click.Path(exists=True, dir_okay=False),
+              help="重新评分时使用的人工评分表（与上次评分相同）")
+@terms_option
+@db_option
+def review(sites, reviewer, export_path, import_path, include_confirmed, out, overrides, scores,
+           terms, db):
+    """人工确认严重错误等须判断的问题：y 确认、n 排除（误报）、s 跳过、q 退出。
+
+    \b
+    示例：govaudit review --reviewer 张三 --out out/
+          govaudit review --export 待确认.xlsx   （填写“处理”列后）  govaudit review --import 待确认.xlsx
+    """
+    from govaudit import review as rv
+    engine = store.connect(db)
+    try:
+        chosen = rv.session(engine, sites, reviewer, export_path, import_path, include_confirmed,
+                            ask=_ask_review, say=lambda text: console.print(text, markup=False))
+    except rv.ReviewError as exc:
+        raise AuditError(str(exc)) from exc
+    if chosen:   # the same crawl, monitoring point and rulesets as the latest score, decisions applied
+        sid = pipeline.rescore(engine, notify=_notice, overrides_path=overrides,
+                               scores_path=scores, terms_path=terms)[0]
+        console.print("已按确认结果重新评分：")
+        _print_summary(engine, sid)
+        if out:
+            path = pipeline.write_reports(engine, out, sid)
+            console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
+
+
+def _ask_review(text: str, choices: list[str] | None) -> str:
+    if choices is None:
+        return click.prompt(text)
+    return click.prompt(text, type=click.Choice(choices), show_choices=False)
 
 
 def _crawl(engine, db, codes, overrides, jobdir_root, resume, distributed=None):

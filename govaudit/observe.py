@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from crawler.extract.dates import date_from_url
 from govaudit import store
 from indicators.classify import classify_column
-from indicators.observations import (Column, Item, LinkCheck, Message, ProbeObs,
-                                     SiteObservations)
+from indicators.observations import (Column, Item, LinkCheck, Message, OnlineLink, PageText,
+                                     ProbeObs, SiteObservations)
 from indicators.windows import window_start
 
 
@@ -85,6 +85,15 @@ def load_observations(engine: Engine, site_crawl: store.SiteCrawl, *, taxonomy: 
                                        status=row["status"], failure=row["failure"],
                                        detail=row["detail"], on_home=row["on_home"],
                                        sources=[row["source_url"]] if row["source_url"] else []))
+        for url, blob in conn.execute(select(store.PageContent.url, store.PageContent.data)
+                                      .where(store.PageContent.site_crawl_id == sc)
+                                      .order_by(store.PageContent.id)):
+            obs.pages[url] = PageText.from_dict(store.unpack_text(blob))
+        for row in conn.execute(select(store.OnlineLink.__table__)
+                                .where(store.OnlineLink.site_crawl_id == sc)
+                                .order_by(store.OnlineLink.id)).mappings():
+            obs.online_links.append(OnlineLink(url=row["url"], text=row["text"],
+                                               source_url=row["source_url"]))
     return obs
 
 

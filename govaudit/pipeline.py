@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 import config
 from crawler import settings as crawl_settings
-from govaudit import shards, store
+from govaudit import review, shards, store
 from govaudit.observe import crawl_probe, load_observations, load_probes, probe_window
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
-from indicators.measure import measure_site
+from indicators.measure import TextChecks, measure_site
+from indicators.termscan import TermsFileError, read_terms_file
 from indicators.findings import Finding
 from indicators.updates import column_judgements
 from scoring import rank
@@ -179,20 +180,23 @@ def _close_leftover_sites(conn, run_id: int) -> None:
 def score(engine: Engine, as_of: date, ruleset_name: str | Sequence[str] = "census-2015",
           overrides_path: str | None = None, crawl_run_id: int | None = None,
           notify: Callable[[str], None] = lambda message: None,
-          scores_path: str | None = None) -> int:
+          scores_path: str | None = None, terms_path: str | None = None) -> int:
     """Measure and judge every site of a crawl run (by default the latest complete one); returns the
     new score run's id (the first ruleset's, when several are given: see score_many)."""
     names = [ruleset_name] if isinstance(ruleset_name, str) else list(ruleset_name)
-    return score_many(engine, as_of, names, overrides_path, crawl_run_id, notify, scores_path)[0]
+    return score_many(engine, as_of, names, overrides_path, crawl_run_id, notify, scores_path,
+                      terms_path)[0]
 
 
 def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
                overrides_path: str | None = None, crawl_run_id: int | None = None,
                notify: Callable[[str], None] = lambda message: None,
-               scores_path: str | None = None) -> list[int]:
+               scores_path: str | None = None, terms_path: str | None = None) -> list[int]:
     """Measure each site once and judge it under every ruleset; one score run per ruleset, grouped
     when there are several. notify() receives what the user should know (which run, unused
-    overrides). scores_path: the office's score sheet (govaudit.scoresheet) for hand-filled inputs."""
+    overrides). scores_path: the office's score sheet (govaudit.scoresheet) for hand-filled inputs.
+    terms_path: the user's protected terms (one a line), scanned with the shipped ones. Findings a
+    reviewer dismissed (govaudit review) are left out; the other judgement findings are marked."""
     from govaudit.scoresheet import ScoreSheetError, read_scores
     rulesets = [load_ruleset(n) for n in dict.fromkeys(ruleset_names or ["census-2015"])]
     inputs = list({i.id: i for rs in rulesets for i in rs.all_inputs()}.values())
@@ -202,6 +206,8 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         raise AuditError(str(exc)) from exc
     taxonomy = config.load_yaml("taxonomy.yaml")
     overrides = load_overrides(overrides_path)
+    checks = TextChecks.build(tuple(load_terms(terms_path)))
+    review_measures = set().union(*(rs.review_measures() for rs in rulesets))
     with Session(engine, expire_on_commit=False) as s:
         run = pick_crawl_run(s, crawl_run_id)
         crawls = list(s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.run_id == run.id)
@@ -216,13 +222,15 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     probes = load_probes(engine, window)
     results, used_overrides = [], set()
     site_columns: dict[str, list[dict]] = {}
+    known = review.decisions(engine, [sc.site_code for sc in crawls])
     for sc in crawls:
         site = sites.get(sc.site_code)
         portal = bool(site and site.is_portal)
         obs = load_observations(engine, sc, taxonomy=taxonomy, overrides=overrides,
                                 is_portal=portal)
         obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
-        measurements, findings, reply_table = measure_site(obs, as_of, taxonomy)
+        measurements, findings, reply_table = measure_site(obs, as_of, taxonomy, checks)
+        findings = review.apply_reviews(sc.site_code, measurements, findings, review_measures, known)
         verdicts, extra = [], []
         for ruleset in rulesets:
             verdict, unmet_findings = _judge(ruleset, measurements, portal, sc,
@@ -267,6 +275,37 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
             s.add(store.ScoreGroup(score_run_ids=ids))
         s.commit()
     return ids
+
+
+def load_terms(path: str | None) -> list[str]:
+    """The user's --terms file (one protected term a line), or none."""
+    if not path:
+        return []
+    try:
+        return read_terms_file(path)
+    except TermsFileError as exc:
+        raise AuditError(str(exc)) from exc
+
+
+def latest_score_run(engine: Engine) -> store.ScoreRun:
+    with Session(engine, expire_on_commit=False) as s:
+        sr = s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
+    if sr is None:
+        raise AuditError("库中还没有评分结果：请先运行 govaudit score --as-of YYYY-MM-DD")
+    return sr
+
+
+def rescore(engine: Engine, notify: Callable[[str], None] = lambda message: None,
+            **options) -> list[int]:
+    """Score the latest score run's crawl again, at its monitoring point and under its rulesets
+    (govaudit review, once decisions are recorded); options: overrides_path, scores_path,
+    terms_path as the first scoring had them."""
+    sr = latest_score_run(engine)
+    with Session(engine) as s:
+        refs = {r.id: r.ruleset for r in s.scalars(select(store.ScoreRun))}
+    names = [refs[i] for i in score_group(engine, None) if i in refs] or [sr.ruleset]
+    return score_many(engine, sr.as_of, names, options.get("overrides_path"), sr.crawl_run_id,
+                      notify, options.get("scores_path"), options.get("terms_path"))
 
 
 def score_group(engine: Engine, score_run_id: int | None) -> list[int | None]:

@@ -5,13 +5,15 @@ compared and any later stage can be re-run alone on what an earlier one stored.
 """
 from __future__ import annotations
 
+import json
 import os
+import zlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, create_engine, event, insert, select)
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary,
+                        String, Text, UniqueConstraint, create_engine, event, insert, select)
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -192,6 +194,48 @@ class SampleDraw(Base):
     description: Mapped[str] = mapped_column(Text)       # Chinese, as shown in 总体情况
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     site_codes: Mapped[list] = mapped_column(JSON, default=list)
+# ---- services and serious errors (issue 7) --------------------------------------------------
+class PageContent(CrawlObservation, Base):
+    """What a page says (crawler.extract.pagetext.PageText), zlib-compressed JSON: the serious-error
+    scan and the guide elements are read from it at score time, so new --terms need no new crawl."""
+    __tablename__ = "page_texts"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    url: Mapped[str] = mapped_column(Text)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def pack_text(data: dict) -> bytes:
+    """A page's text record as stored: JSON, zlib-compressed (about a quarter of the raw size)."""
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack_text(blob: bytes) -> dict:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+class OnlineLink(CrawlObservation, Base):
+    """A link whose text names an online system (在线申报, 办件查询 …); its check is in `links`."""
+    __tablename__ = "online_links"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    url: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str] = mapped_column(Text, default="")
+
+
+class Review(Base):
+    """An official's word on a judgement finding (govaudit review), kept across audits: a dismissed
+    finding is not raised again for the same site, page and term."""
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("site_code", "page_url", "term"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(64), index=True)
+    page_url: Mapped[str] = mapped_column(Text)
+    term: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    decision: Mapped[str] = mapped_column(String(16))        # dismissed | confirmed
+    reviewer: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 # ---- citizen interaction (message boards) ----------------------------------------------------
 class Message(CrawlObservation, Base):

@@ -16,6 +16,10 @@ class Finding:
     posted: str = ""     # a message: posted date (ISO)
     replied: str = ""    # a message: reply date (ISO), '' when none
     waited_days: int | None = None   # a message: days from posting to the reply (or to as_of)
+    # Judgement findings (serious errors, rules marked `review: true`): what an official reviews.
+    term: str = ""       # with the site and url, the key a review decision is kept under
+    review: str = ""     # '' (not for review) | '待人工确认' | '已确认'
+    reviewer: str = ""   # who confirmed it, and when
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -5,10 +5,11 @@ from indicators.findings import Finding
 from indicators.observations import LinkCheck, SiteObservations
 
 _FAILURE_TEXT = {"refused": "连接被拒绝", "dns": "域名无法解析", "timeout": "连接超时",
-                 "soft404": "软404", "error_redirect": "跳转到错误页", "other": "无法访问"}
+                 "soft404": "软404", "error_redirect": "跳转到错误页", "system_error": "在线系统错误页",
+                 "other": "无法访问"}
 
 
-def _evidence(check: LinkCheck) -> str:
+def link_evidence(check: LinkCheck) -> str:
     # The checker's own detail is the evidence; the fallback only covers a bare record.
     if check.detail:
         return check.detail
@@ -17,14 +18,16 @@ def _evidence(check: LinkCheck) -> str:
     return _FAILURE_TEXT.get(check.failure or "other", "无法访问")
 
 
-def dead_links(obs: SiteObservations) -> tuple[dict[str, int], list[Finding]]:
+def dead_links(obs: SiteObservations,
+               exclude: set[str] = frozenset()) -> tuple[dict[str, int], list[Finding]]:
     """dead_links_home / dead_links_other / broken_attachments and one finding per dead target.
 
     A target reported more than once is one target: linked from the homepage if any report says
-    so, an attachment if any report says so (charged once, under the most specific rule)."""
+    so, an attachment if any report says so (charged once, under the most specific rule: `exclude`
+    holds targets counted elsewhere, such as dead online systems)."""
     merged: dict[str, dict] = {}
     for check in obs.links:
-        if check.ok:
+        if check.ok or check.url in exclude:
             continue
         entry = merged.setdefault(check.url, {"check": check, "on_home": False,
                                               "attachment": False, "sources": []})
@@ -42,5 +45,5 @@ def dead_links(obs: SiteObservations) -> tuple[dict[str, int], list[Finding]]:
         counts[measure] += 1
         source = e["sources"][0] if e["sources"] else (obs.home_url if e["on_home"] else "")
         findings.append(Finding(kind=kind, measure=measure, url=url,
-                                evidence=_evidence(e["check"]), source_url=source))
+                                evidence=link_evidence(e["check"]), source_url=source))
     return counts, findings

@@ -1,14 +1,20 @@
 """Compose the indicators: one site's observations -> measurements and findings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import config
 from indicators.availability import availability
 from indicators.findings import Finding
+from indicators.guides import missing_elements
 from indicators.interaction import KEYS as INTERACTION_KEYS, interaction
 from indicators.links import dead_links
 from indicators.observations import SiteObservations
+from indicators.online import online_systems
+from indicators.serious import serious_errors
+from indicators.spam import SpamScanner, spam_scanner
+from indicators.termscan import TermScanner, scanner
 from indicators.updates import blank_columns, homepage_updates, stale_columns
 
 
@@ -17,18 +23,34 @@ def measurement_keys(taxonomy: dict | None = None) -> list[str]:
     taxonomy = taxonomy if taxonomy is not None else config.load_yaml("taxonomy.yaml")
     stale = [f"stale_columns_{g}" for g in taxonomy.get("groups", {})]
     return (["availability_probes", "availability_failures", "homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
-             "dead_links_home", "dead_links_other", *INTERACTION_KEYS, "broken_attachments"])
+             "dead_links_home", "dead_links_other", *INTERACTION_KEYS, "guides_missing_elements",
+             "broken_attachments", "online_systems_down", "serious_errors"])
 
 
-def measure(obs: SiteObservations, as_of: date,
-            taxonomy: dict | None = None) -> tuple[dict, list[Finding]]:
+@dataclass
+class TextChecks:
+    """The score-time text scans and their settings (built once per score run)."""
+    terms: TermScanner
+    spam: SpamScanner
+    guides: dict              # config/services/guide_elements.yaml
+    snippet_chars: int
+
+    @classmethod
+    def build(cls, extra_terms: tuple[str, ...] = ()) -> "TextChecks":
+        return cls(terms=scanner(tuple(extra_terms)), spam=spam_scanner(),
+                   guides=config.load_yaml("services/guide_elements.yaml"),
+                   snippet_chars=config.load_yaml("services/serious.yaml")["terms"]["snippet_chars"])
+
+
+def measure(obs: SiteObservations, as_of: date, taxonomy: dict | None = None,
+            checks: TextChecks | None = None) -> tuple[dict, list[Finding]]:
     """measure_site without the reply-rate table."""
-    values, findings, _ = measure_site(obs, as_of, taxonomy)
+    values, findings, _ = measure_site(obs, as_of, taxonomy, checks)
     return values, findings
 
 
-def measure_site(obs: SiteObservations, as_of: date,
-                 taxonomy: dict | None = None) -> tuple[dict, list[Finding], dict | None]:
+def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = None,
+                 checks: TextChecks | None = None) -> tuple[dict, list[Finding], dict | None]:
     """Measurements (DOMAIN.md results.json keys), the findings behind them and the site's
     reply-rate table (None when there is no readable board or the site was not crawled).
 
@@ -42,10 +64,15 @@ def measure_site(obs: SiteObservations, as_of: date,
     home_count, home_finding = homepage_updates(obs, as_of, taxonomy)
     stale, stale_findings = stale_columns(obs.columns, as_of, taxonomy)
     blank, blank_findings = blank_columns(obs.columns)
-    links, link_findings = dead_links(obs)
+    checks = checks or TextChecks.build()
+    systems_down, system_findings, down_urls = online_systems(obs)
+    links, link_findings = dead_links(obs, exclude=down_urls)
     talk, talk_findings, reply_table = interaction(obs, as_of, taxonomy)
+    guides, guide_findings = missing_elements(obs, checks.guides)
+    serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
-              **links, **talk}
+              **links, **talk, "guides_missing_elements": guides,
+              "online_systems_down": systems_down, "serious_errors": serious}
     return ({k: values[k] for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
-             *talk_findings], reply_table)
+             *talk_findings, *guide_findings, *system_findings, *serious_findings], reply_table)

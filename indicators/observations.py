@@ -4,7 +4,7 @@ The store loads these from a crawl (govaudit.store.load_observations); tests bui
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 
@@ -71,6 +71,43 @@ class ProbeObs:
 
 
 @dataclass
+class Hidden:
+    """A hidden element of a page (how a hacked page hides injected spam)."""
+    how: str                 # the hiding technique, e.g. 'display:none', 'iframe 0×0'
+    tag: str                 # the hiding element, e.g. 'div'
+    text: str
+    links: list[list[str]] = field(default_factory=list)   # [text, href]
+
+
+@dataclass
+class PageText:
+    """What one page says (crawler.extract.pagetext builds it; stored compressed)."""
+    title: str = ""
+    keywords: str = ""       # meta keywords + description
+    text: str = ""           # visible body text, whitespace-collapsed
+    hidden: list[Hidden] = field(default_factory=list)
+    outbound: list[list[str]] = field(default_factory=list)  # visible links to other hosts
+    pairs: list[list[str]] = field(default_factory=list)     # [label, value] fields (guides)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PageText":
+        return cls(title=d.get("title", ""), keywords=d.get("keywords", ""), text=d.get("text", ""),
+                   hidden=[Hidden(**h) for h in d.get("hidden", [])],
+                   outbound=d.get("outbound", []), pairs=d.get("pairs", []))
+
+
+@dataclass
+class OnlineLink:
+    """A link whose text names an online system; its check result is in SiteObservations.links."""
+    url: str
+    text: str
+    source_url: str = ""
+
+
+@dataclass
 class SiteObservations:
     site_code: str
     home_url: str
@@ -84,3 +121,5 @@ class SiteObservations:
     home_entry: bool = False
     home_second_level: list[str] = field(default_factory=list)
     probes: list[ProbeObs] = field(default_factory=list)   # availability checks in the window
+    pages: dict[str, PageText] = field(default_factory=dict)   # page URL → what it says
+    online_links: list[OnlineLink] = field(default_factory=list)

@@ -55,6 +55,7 @@ class Rule:
     item: str = ""       # the weighted item (分项) a deduction counts against
     status: str = ""     # UNVERIFIED when its values are not from an official table
     where: Where = ("", 0)
+    review: bool = False # its findings are judgements an official confirms (govaudit review)
 
     def measures(self) -> list[str]:
         return measures_in(self.spec)
@@ -235,6 +236,10 @@ class Ruleset:
         """Ids of the rules (and evaluation leaves) that read this measurement."""
         return ([r.id for r in self.rules() if measure in r.measures()]
                 + [n.id for n in self.leaves() if measure in n.measures()])
+
+    def review_measures(self) -> set[str]:
+        """Measurements read by rules marked `review: true`: their findings go to govaudit review."""
+        return {m for r in self.rules() if r.review for m in r.measures()}
 
     def measures(self) -> list[str]:
         """Every measurement the ruleset reads, in rule order."""
@@ -575,7 +580,10 @@ class _Validator:
                 continue
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 self.fail(f"缺少 {names[key]}", raw, key if key in raw else None)
-        spec = {k: v for k, v in raw.items() if k not in (*COMMON_KEYS, *RULE_META)}
+        spec = {k: v for k, v in raw.items() if k not in (*COMMON_KEYS, *RULE_META, "review")}
+        if not isinstance(raw.get("review", False), bool):
+            self.fail(f"review 只能是 true（问题须人工确认）或 false，实际为 {raw['review']!r}", raw,
+                      "review")
         status = self.status(raw)
         item = raw.get("item", "")
         if kind == "veto":
@@ -590,7 +598,8 @@ class _Validator:
             self.fail("写了 item 但规则集没有 items（分项）", raw, "item")
         return Rule(id=rid.strip(), kind=kind, title=raw["title"].strip(),
                     clause=raw["clause"].strip(), hint=str(raw.get("hint", "")).strip(), spec=spec,
-                    item=item, status=status, where=where_of(raw) or ("", 0))
+                    item=item, status=status, where=where_of(raw) or ("", 0),
+                    review=raw.get("review", False))
 
     def windows(self, windows: Any, data: dict) -> dict:
         """windows: {name: {days|weeks|months|years: N}}, e.g. availability: {days: 7}."""

@@ -20,6 +20,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 import config
+from govaudit.samplefarm.spec_services import ALL8
 from govaudit import samplefarm
 from govaudit.samplefarm import common, render_trs, spec
 from govaudit.samplefarm.model import EXT_HOST, REFUSED_URL
@@ -287,6 +288,9 @@ def check(url: str, fingerprint: bytes | None, timeout: float = 1.5):
                 return "soft404", None
             if fingerprint is not None and body == fingerprint:
                 return "soft404", None
+            # The farm serves a login/system error page only for online systems.
+            if short and any(p in head for p in config.lexicon("system_error")):
+                return "system_error", None
         return None, body
     raise AssertionError("unreachable")
 
@@ -455,9 +459,13 @@ def recount(site) -> dict:
             home.setdefault(common.item_href(it), eff_date(it, style))
     hp = sum(1 for d in home.values() if in_window(d, {"days": 14}))
     dead = recount_dead(site)
-    n_home = sum(1 for d in dead if d["where"] == "home" and d["kind"] != "attachment")
-    n_other = sum(1 for d in dead if d["where"] == "other" and d["kind"] != "attachment")
-    n_att = sum(1 for d in dead if d["kind"] == "attachment")
+    links = [d for d in dead if not d.get("online")]       # dead online systems count once, there
+    n_home = sum(1 for d in links if d["where"] == "home" and d["kind"] != "attachment")
+    n_other = sum(1 for d in links if d["where"] == "other" and d["kind"] != "attachment")
+    n_att = sum(1 for d in links if d["kind"] == "attachment")
+    n_online = sum(1 for d in dead if d.get("online"))
+    n_guides = recount_guides(site, cols)
+    n_serious = len(site.serious)
     total = sum(stale.values())
     talk, out["interaction"] = recount_interaction(site, cols)
     out["measurements"] = {
@@ -465,7 +473,8 @@ def recount(site) -> dict:
         "stale_columns_notice_policy": stale["notice_policy"],
         "stale_columns_personnel_plan": stale["personnel_plan"], "stale_columns_total": total,
         "blank_columns": blank, "dead_links_home": n_home, "dead_links_other": n_other,
-        **talk, "broken_attachments": n_att}
+        **talk, "guides_missing_elements": n_guides, "broken_attachments": n_att,
+        "online_systems_down": n_online, "serious_errors": n_serious}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -478,6 +487,8 @@ def recount(site) -> dict:
         vetoes.append("homepage_not_updated")
     if stale["news"] + stale["notice_policy"] >= 5 or total >= 10 or blank >= 5:
         vetoes.append("columns_not_updated")
+    if n_serious:
+        vetoes.append("serious_error")
     if talk["unanswered_messages_over_3m"]:
         vetoes.append("poor_interaction")
     deductions = []
@@ -493,8 +504,12 @@ def recount(site) -> dict:
         points = 3 * stale["news"] + 4 * stale["notice_policy"] + 5 * stale["personnel_plan"]
         deductions.append({"rule": "basic_info", "points": points, "count": total})
     deductions += interaction_deductions(talk, site.site_type == "门户网站")
+    if n_guides:
+        deductions.append({"rule": "service_guides", "points": 2 * n_guides, "count": n_guides})
     if n_att:
         deductions.append({"rule": "attachments", "points": n_att, "count": n_att})
+    if n_online:
+        deductions.append({"rule": "online_systems", "points": 3 * n_online, "count": n_online})
     out["vetoes"] = vetoes
     out["deductions"] = deductions
     out["score"] = round(100 - sum(d["points"] for d in deductions), 2)
@@ -559,6 +574,8 @@ def interaction_deductions(m: dict, portal: bool) -> list[dict]:
 
 def recount_dead(site) -> list[dict]:
     """Planted links → distinct dead targets, from the spec's own declarations."""
+    online = {lk.href for lk in site.home_links if lk.online} | {
+        lk.href for c in site.columns for it in c.items for lk in it.links if lk.online}
     occurrences = [(lk.href, lk.tag, True) for lk in site.home_links + site.entry]
     occurrences += [(lk.href, lk.tag, False) for lk in site.sitemap_dead]
     for b in site.blocks:
@@ -580,6 +597,7 @@ def recount_dead(site) -> list[dict]:
         t["home"] |= home
     out = []
     for href, t in targets.items():
+        is_online = href in online
         path = href.split("?")[0]
         internal = href.startswith("/")
         if internal:
@@ -588,7 +606,8 @@ def recount_dead(site) -> list[dict]:
             sp = site.specials.get(path)
             if sp is not None:
                 failure = {"404": "http", "410": "http", "500": "http", "soft404": "soft404",
-                           "redirect404": "error_redirect", "slow": "timeout", "flaky503": None}[sp.kind]
+                           "redirect404": "error_redirect", "slow": "timeout", "flaky503": None,
+                           "system_error": "system_error"}[sp.kind]
             elif path in served or path.split(";")[0] in served:
                 failure = None
             else:
@@ -598,7 +617,7 @@ def recount_dead(site) -> list[dict]:
             if href.startswith("{ext}"):
                 failure = None if href[len("{ext}"):] in spec.EXT_PAGES else "http"
                 href = f"http://{EXT_HOST}:{{port}}" + href[len("{ext}"):]
-            elif href == REFUSED_URL or href.startswith("http://127.0.1.7:"):
+            elif href.startswith(REFUSED_URL) or href.startswith("http://127.0.1.7:"):
                 failure = "refused"
             elif ".." in urlsplit(href).netloc:
                 failure = "dns"
@@ -606,8 +625,22 @@ def recount_dead(site) -> list[dict]:
                 failure = None
         if failure:
             out.append({"url": href, "kind": kind, "where": "home" if t["home"] else "other",
-                        "failure": failure})
+                        "failure": failure, **({"online": True} if is_online else {})})
     return out
+
+
+def recount_guides(site, cols) -> int:
+    """Element categories missing (absent, or only 无/暂无/blank) from at least one guide."""
+    missing = set()
+    for c in cols:
+        if classify(c.name, c.meta_type) != "guide":
+            continue
+        for it in c.items:
+            if it.guide is None:
+                continue                      # the generated guide: all eight elements
+            present = {el for _, el, value in it.guide if value.strip() not in ("", "无", "暂无")}
+            missing |= set(ALL8) - present
+    return len(missing)
 
 
 @pytest.mark.parametrize("code", [s.code for s in spec.sites()])
@@ -645,7 +678,8 @@ def test_truth_file_shape(truth):
             "stale_columns_personnel_plan", "stale_columns_total", "blank_columns",
             "dead_links_home", "dead_links_other", "consultation_columns",
             "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns", "surveys_1y",
-            "interview_columns", "interviews_1y", "broken_attachments"]
+            "interview_columns", "interviews_1y", "guides_missing_elements", "broken_attachments",
+            "online_systems_down", "serious_errors"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():
@@ -660,4 +694,5 @@ def test_truth_file_shape(truth):
         == ["9906000002"]
     assert 60 < t["9901000023"]["score"] < 90 and t["9901000023"]["qualified"] is True
     failures = {d["failure"] for s in t.values() for d in s["dead_links"]}
-    assert failures == {"http", "refused", "dns", "timeout", "soft404", "error_redirect"}
+    assert failures == {"http", "refused", "dns", "timeout", "soft404", "error_redirect",
+                        "system_error"}

@@ -38,6 +38,18 @@ def not_found_phrase(page) -> str | None:
     return None
 
 
+def system_error_phrase(page) -> str | None:
+    """A login or system error (config/lexicons/system_error.txt) in the title or a short page's
+    body: what a dead online system shows instead of its form."""
+    phrases = config.lexicon("system_error")
+    if page.title and (found := _phrase_in(page.title, phrases)):
+        return found
+    main = "".join(page.main_text().split())
+    if len(main) < settings.get("not_found_max_chars"):
+        return _phrase_in(page.body_text(), phrases)
+    return None
+
+
 def looks_not_found(page) -> bool:
     """The page says it does not exist."""
     return not_found_phrase(page) is not None

@@ -12,6 +12,8 @@ import secrets
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+
+import config
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
@@ -26,6 +28,7 @@ from crawler.extract import notfound as xnf
 from crawler.extract import paging as xpaging
 from crawler.extract.encoding import decode_body
 from crawler.extract.page import parse_page
+from crawler.extract.pagetext import page_text
 from crawler.frontier import Limits, SiteState, host_of
 
 HTML_TYPES = ("text/html", "application/xhtml")
@@ -201,6 +204,8 @@ class SiteAuditSpider(scrapy.Spider):
             page, use_htmldate=xdates.date_from_url(response.url) is None)
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
                "title": page.title or "", "pub_date": pub_date, "depth": depth}
+        # Stored, not scanned here: the serious-error scan runs at score time with the user's terms.
+        yield {"_t": "text", "site": st.code, "url": response.url, "data": page_text(page).to_dict()}
         if not (is_home or list_url):
             letter = xmsg.message_detail(page)
             if letter is not None:
@@ -311,13 +316,21 @@ class SiteAuditSpider(scrapy.Spider):
         url = self._canonical(raw_url)
         if not url.startswith(("http://", "https://")):
             return
+        online = bool(text) and any(word in text for word in config.lexicon("online_system"))
+        if online and not st.links.get(url, {}).get("online"):
+            # An online system (在线申报, 办件查询 …): checked like any link, and its 200 answer must
+            # not be a login/system error page (see _outcome).
+            yield {"_t": "online", "site": st.code, "url": url, "text": text[:200],
+                   "source_url": source}
         if url in st.links:
+            st.links[url]["online"] = st.links[url].get("online") or online
             if on_home and not st.links[url]["on_home"]:
                 st.links[url]["on_home"] = True
             return
         internal = st.is_internal(url)
         link_kind = kind if (internal or kind == "attachment") else "external"
-        st.links[url] = {"kind": link_kind, "on_home": on_home, "source": source, "text": text[:200]}
+        st.links[url] = {"kind": link_kind, "on_home": on_home, "source": source, "text": text[:200],
+                         "online": online}
         if checks.host_is_malformed(url):
             yield self._link_item(st, url, checks.invalid_host(), 0)
             return
@@ -360,6 +373,9 @@ class SiteAuditSpider(scrapy.Spider):
         phrase = xnf.not_found_phrase(page)
         if phrase:
             return checks.soft_not_found(phrase)
+        if st.links.get(response.meta.get("target"), {}).get("online") \
+                and (phrase := xnf.system_error_phrase(page)):
+            return checks.system_error(phrase)
         if st.fingerprint and response.meta["role"] not in ("probe", "home") \
                 and st.is_internal(response.url) \
                 and xnf.same_page(st.fingerprint, xnf.fingerprint(page)):

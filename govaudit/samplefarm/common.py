@@ -164,12 +164,27 @@ def letter_html(site: Site, it: Item) -> str:
 def article_paragraphs(site: Site, col: Col, it: Item, port: int) -> str:
     if col.category == "consultation" and it.date is not None:
         return letter_html(site, it) + "".join(f"<p>{link_html(lk, port)}</p>" for lk in it.links)
-    paras = (content.guide_body(it.title, site.org) if col.category == "guide"
-             else content.body(it.title, site.org))
-    html = "".join(f"<p>{esc(p)}</p>" for p in paras)
+    if it.guide is not None:
+        html = guide_html(it)
+    else:
+        paras = it.body or (content.guide_body(it.title, site.org) if col.category == "guide"
+                            else content.body(it.title, site.org))
+        html = "".join(f"<p>{esc(p)}</p>" for p in paras)
     for link in it.links:
         html += f"<p>{link_html(link, port)}</p>"
-    return html
+    return html + expand(it.raw_html, port)
+
+
+def guide_html(it: Item) -> str:
+    """A guide's fields the three ways real sites write them."""
+    rows = it.guide or []
+    if it.guide_style == "table":
+        cells = "".join(f"<tr><td class=\"label\">{esc(label)}</td><td>{esc(value)}</td></tr>"
+                        for label, _, value in rows)
+        return f'<table class="bszn" border="1">{cells}</table>'
+    if it.guide_style == "headings":
+        return "".join(f"<h3>{esc(label)}</h3><p>{esc(value)}</p>" for label, _, value in rows)
+    return "".join(f"<p><strong>{esc(label)}：</strong>{esc(value)}</p>" for label, _, value in rows)
 
 
 def login_gate_html() -> str:
@@ -242,6 +257,13 @@ def soft404_html(site: Site, phrase: str) -> str:
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(phrase)}</title></head>'
             f'<body><div class="msg"><p>{esc(phrase)}！</p><p><a href="/">返回首页</a></p></div>'
             '</body></html>')
+
+
+def system_error_html(detail: str) -> str:
+    """What a dead online system answers with status 200 (a Java app's login/session error)."""
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>提示信息</title></head>'
+            f'<body><div class="msg"><p>{esc(detail or "用户未登录或登录已过期，请重新登录")}</p>'
+            '<p><a href="javascript:history.back()">返回</a></p></div></body></html>')
 
 
 def plain_status_html(status: int, reason: str) -> str:

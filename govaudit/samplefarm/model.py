@@ -19,6 +19,7 @@ class Link:
     text: str = ""
     tag: str = "a"                 # 'a' | 'img' | 'fj' (an attachment the article writes by script:
                                    # var hasFJ='<a href=…>…</a>'; document.write(…))
+    online: bool = False           # its text names an online system (在线申报, 办件查询 …)
 
 
 @dataclass
@@ -40,6 +41,12 @@ class Item:
     @property
     def state(self) -> str:
         return self.status or ("answered" if self.reply else "pending")
+    body: list[str] = field(default_factory=list)     # own article paragraphs (default: generated)
+    # A guide's fields as (label as written, element id it stands for, value); '' / '无' = empty.
+    # None on a guide column's item: the generated guide with all eight elements.
+    guide: list[tuple[str, str, str]] | None = None
+    guide_style: str = "lines"     # lines ('标签：内容') | table | headings
+    raw_html: str = ""             # markup appended to the article body as is (injected spam)
 
 
 @dataclass
@@ -84,6 +91,7 @@ class Block:
 class Special:
     """A path with a planted answer."""
     kind: str                      # 404 | 410 | 500 | flaky503 | soft404 | redirect404 | slow
+                                   # | system_error (200 with a login/system error: a dead online system)
     detail: str = ""
 
 
@@ -129,6 +137,8 @@ class Site:
     # (deterministic: any N consecutive probes meet exactly N / fail_every failures).
     fail_every: int = 0
     fail_status: int = 503
+    # Serious errors planted on purpose, one entry per finding a correct audit reports (truth recount).
+    serious: list[str] = field(default_factory=list)
 
     @property
     def ip(self) -> str:

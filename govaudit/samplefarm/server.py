@@ -123,6 +123,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(int(kind), common.plain_status_html(int(kind), reason), body=body)
             elif kind == "soft404":
                 return self._send(200, common.soft404_html(site, special.detail or "页面不存在"), body=body)
+            elif kind == "system_error":
+                return self._send(200, common.system_error_html(special.detail), body=body)
             elif kind == "redirect404":
                 return self._send(302, "", headers={"Location": "/404.html"}, body=body)
             elif kind == "slow":

@@ -1,0 +1,222 @@
+"""What a page says, for the scans that run at score time: visible text, hidden markup, labelled
+fields. Pure: Page → PageText.
+
+The crawler stores this (compressed) instead of scanning the text itself, so the serious-error scan
+can be re-run with new protected terms (`govaudit score --terms FILE`) and the guide elements
+re-read with an edited synonym table, without crawling again.
+
+Hidden markup is what hacked pages use to inject spam links: inline display:none,
+visibility:hidden, font-size 0, off-screen absolute positioning, zero-size iframes, the `hidden`
+attribute, and the same declarations on a class or id in the page's own <style> blocks.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from indicators.observations import Hidden, PageText
+
+from .page import Page, text_of
+
+MAX_TEXT = 200_000          # characters of visible text kept per page
+MAX_SEGMENT = 500           # characters kept per hidden element
+MAX_LINKS = 60              # links kept per hidden element / outbound list
+MAX_PAIRS = 80              # labelled fields kept per page
+MAX_LABEL = 16
+MAX_VALUE = 80
+
+_HIDING = [
+    ("display:none", re.compile(r"display\s*:\s*none", re.I)),
+    ("visibility:hidden", re.compile(r"visibility\s*:\s*hidden", re.I)),
+    ("font-size:0", re.compile(r"font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)", re.I)),
+    ("off-screen", re.compile(r"(?:left|top|text-indent|margin-left|margin-top)\s*:\s*-\d{3,}", re.I)),
+    ("size:0", re.compile(r"(?:^|;|\s)(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$)[^\"]*overflow\s*:\s*hidden"
+                          r"|overflow\s*:\s*hidden[^\"]*(?:^|;|\s)(?:width|height)\s*:\s*0(?:px)?\s*(?:;|$)",
+                          re.I)),
+]
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SELECTOR = re.compile(r"^(?:[a-z0-9]*)([.#])([\w-]+)$", re.I)
+_LABEL_LINE = re.compile(r"^\s*([^：:\s]{2,%d})\s*[：:]\s*(.*)$" % MAX_LABEL, re.S)
+_NUMBERING = re.compile(r"^[\s（(【\[]*(?:[一二三四五六七八九十]+|\d+)[、.．)）\]】]?\s*|[【】\[\]（）()\s]")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _hiding_classes(page: Page) -> dict[str, str]:
+    """'.cls' / '#id' → technique, from the page's own <style> blocks (simple selectors only)."""
+    out: dict[str, str] = {}
+    for style in page.tree.iter("style"):
+        for selectors, decl in _RULE.findall(style.text or ""):
+            how = _hiding(decl)
+            if not how:
+                continue
+            for sel in selectors.split(","):
+                m = _SIMPLE_SELECTOR.match(sel.strip())
+                if m:
+                    out[m.group(1) + m.group(2)] = how
+    return out
+
+
+def _hiding(style: str) -> str | None:
+    for how, pattern in _HIDING:
+        if pattern.search(style):
+            return how
+    return None
+
+
+def _hidden_how(el, classes: dict[str, str]) -> str | None:
+    if el.get("hidden") is not None:
+        return "hidden"
+    style = el.get("style")
+    if style and (how := _hiding(style)):
+        return how
+    if el.tag == "iframe":
+        w, h = (el.get("width") or "").strip(), (el.get("height") or "").strip()
+        if w in ("0", "0px", "1") or h in ("0", "0px", "1"):
+            return "iframe 0×0"
+    if classes:
+        for token in (el.get("class") or "").split():
+            if "." + token in classes:
+                return classes["." + token] + f"（.{token}）"
+        if el.get("id") and "#" + el.get("id") in classes:
+            return classes["#" + el.get("id")] + f"（#{el.get('id')}）"
+    return None
+
+
+def _links(el, page: Page) -> list[list[str]]:
+    out = []
+    for a in el.iter("a", "iframe"):
+        href = page.resolve(a.get("href") if a.tag == "a" else a.get("src"))
+        if href:
+            out.append([_collapse(text_of(a))[:100], href])
+            if len(out) >= MAX_LINKS:
+                break
+    return out
+
+
+def page_text(page: Page) -> PageText:
+    """Visible text, hidden segments, visible outbound links and labelled fields of one page."""
+    classes = _hiding_classes(page)
+    hidden: list[Hidden] = []
+    hidden_roots: set = set()
+    parts: list[str] = []
+    host = urlsplit(page.url).hostname or ""
+
+    def walk(el) -> None:
+        for child in el:
+            if not isinstance(child.tag, str):
+                if child.tail:
+                    parts.append(child.tail)
+                continue
+            tag = child.tag.lower()
+            if tag in ("script", "style", "noscript", "template", "head"):
+                pass
+            elif (how := _hidden_how(child, classes)):
+                hidden_roots.add(child)
+                text = _collapse(text_of(child))
+                links = _links(child, page)
+                if text or links:
+                    hidden.append(Hidden(how, tag, text[:MAX_SEGMENT], links))
+            else:
+                if child.text:
+                    parts.append(child.text)
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    if page.body.text:
+        parts.append(page.body.text)
+    walk(page.body)
+    outbound = []
+    for a in page.body.iter("a"):
+        if len(outbound) >= MAX_LINKS:
+            break
+        href = page.resolve(a.get("href"))
+        if not href or (urlsplit(href).hostname or "") == host:
+            continue
+        if any(anc in hidden_roots for anc in a.iterancestors()):
+            continue
+        outbound.append([_collapse(text_of(a))[:100], href])
+    meta = page.meta_all
+    keywords = " ".join(v for k, v in meta.items() if k.lower() in ("keywords", "description"))
+    return PageText(title=page.title or "", keywords=keywords[:1000],
+                    text=_collapse(" ".join(parts))[:MAX_TEXT], hidden=hidden, outbound=outbound,
+                    pairs=labelled_fields(page, hidden_roots))
+
+
+def clean_label(text: str) -> str:
+    """'一、受理条件：' → '受理条件'."""
+    text = _collapse(text).rstrip("：:").strip()
+    return _NUMBERING.sub("", text)
+
+
+def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
+    """[label, value] pairs a guide is written in: table rows (label cell, value cell), '标签：内容'
+    lines, headings with the text up to the next heading, <dt>/<dd>."""
+    pairs: list[list[str]] = []
+
+    def add(label: str, value: str) -> None:
+        label = clean_label(label)
+        if 2 <= len(label) <= MAX_LABEL and len(pairs) < MAX_PAIRS:
+            pairs.append([label, _collapse(value)[:MAX_VALUE]])
+
+    for el in page.body.iter():
+        if not isinstance(el.tag, str) or len(pairs) >= MAX_PAIRS:
+            continue
+        if skip and (el in skip or any(a in skip for a in el.iterancestors())):
+            continue
+        tag = el.tag.lower()
+        if tag == "tr":
+            cells = [c for c in el if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+            for i in range(0, len(cells) - 1, 2):
+                label = _collapse(text_of(cells[i]))
+                if len(label) <= MAX_LABEL + 2:
+                    add(label, text_of(cells[i + 1]))
+        elif tag in _HEADINGS or _is_bold_line(el):
+            if el.getparent() is not None and el.getparent().tag == "tr":
+                continue
+            label = _collapse(text_of(el))
+            if not label or len(label) > MAX_LABEL + 4:
+                continue
+            m = _LABEL_LINE.match(label)
+            if m and m.group(2).strip():
+                add(m.group(1), m.group(2))
+                continue
+            add(label, _following_text(el))
+        elif tag in ("p", "li", "div", "dd", "span", "td") and not _has_block_child(el):
+            m = _LABEL_LINE.match(_collapse(text_of(el)))
+            if m:
+                add(m.group(1), m.group(2))
+    return pairs
+
+
+def _is_bold_line(el) -> bool:
+    """<p><strong>申请条件</strong></p>: a paragraph that is only a bold label."""
+    if el.tag not in ("p", "div") or len(el) != 1 or (el.text or "").strip():
+        return False
+    child = el[0]
+    return isinstance(child.tag, str) and child.tag in ("strong", "b") and not (child.tail or "").strip()
+
+
+def _has_block_child(el) -> bool:
+    return any(isinstance(c.tag, str) and c.tag.lower() in ("p", "div", "li", "table", "ul", "dl", "tr")
+               for c in el)
+
+
+def _following_text(el) -> str:
+    """Text after a heading up to the next heading-like sibling (a <dt>'s <dd>s)."""
+    out = []
+    for sib in el.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib.tag.lower() in _HEADINGS or _is_bold_line(sib):
+            break
+        out.append(text_of(sib))
+        if sum(map(len, out)) > MAX_VALUE:
+            break
+    if not out and el.tail:
+        out.append(el.tail)
+    return " ".join(out)

@@ -1,0 +1,272 @@
+"""A reviewer's word on judgement findings (govaudit review).
+
+Judgement findings are those a ruleset rule marked `review: true` reads (serious errors in the
+census ruleset). Until an official dismisses one it counts — the veto holds and every output marks
+it 待人工确认 — so an unattended audit never hides a possible veto. A decision is kept by site, page
+URL and term, with who and when, and applies to every later audit; a dismissed finding is no longer
+raised, a confirmed one stays (marked 已确认 with the reviewer).
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from govaudit import store
+from indicators.findings import Finding
+
+PENDING, CONFIRMED = "待人工确认", "已确认"
+DISMISSED = "dismissed"
+DECISIONS = {"confirmed": "确认", "dismissed": "排除"}
+# What a reviewer may write in the 处理 column of an exported file.
+_WORDS = {"确认": "confirmed", "是": "confirmed", "y": "confirmed", "yes": "confirmed",
+          "排除": "dismissed", "误报": "dismissed", "否": "dismissed", "n": "dismissed",
+          "no": "dismissed"}
+HEADERS = ("网站标识码", "网站名称", "规则", "页面网址", "词语", "证据", "当前状态", "处理（确认/排除）",
+           "审核人", "备注")
+
+
+class ReviewError(ValueError):
+    """A review file that cannot be used; Chinese, naming the file and row."""
+
+
+@dataclass
+class ReviewItem:
+    site_code: str
+    site_name: str
+    rule: str              # rule title
+    finding: Finding
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return review_key(self.site_code, self.finding)
+
+
+def review_key(site_code: str, f: Finding) -> tuple[str, str, str]:
+    return site_code, f.url, f.term or f.title
+
+
+def decisions(engine: Engine, site_codes: Iterable[str] | None = None) -> dict[tuple, store.Review]:
+    with Session(engine, expire_on_commit=False) as s:
+        q = select(store.Review)
+        if site_codes is not None:
+            q = q.where(store.Review.site_code.in_(list(site_codes)))
+        return {(r.site_code, r.page_url, r.term): r for r in s.scalars(q)}
+
+
+def apply_reviews(site_code: str, measurements: dict, findings: list[Finding],
+                  review_measures: set[str], known: dict[tuple, store.Review]) -> list[Finding]:
+    """Drop dismissed judgement findings (and take them off their count), mark the others
+    待人工确认 or 已确认. A count is lowered only where it is the number of its findings."""
+    per_measure: dict[str, int] = {}
+    for f in findings:
+        per_measure[f.measure] = per_measure.get(f.measure, 0) + 1
+    countable = {m for m, n in per_measure.items() if measurements.get(m) == n}
+    kept = []
+    for f in findings:
+        if f.measure not in review_measures:
+            kept.append(f)
+            continue
+        decision = known.get(review_key(site_code, f))
+        if decision is not None and decision.decision == DISMISSED:
+            if f.measure in countable:
+                measurements[f.measure] -= 1
+            continue
+        if decision is not None:
+            f.review = CONFIRMED
+            f.reviewer = f"{decision.reviewer} {decision.decided_at:%Y-%m-%d %H:%M}".strip()
+        else:
+            f.review, f.reviewer = PENDING, ""
+        kept.append(f)
+    return kept
+
+
+def record(engine: Engine, items: Iterable[tuple[ReviewItem, str]], reviewer: str,
+           note: str = "") -> int:
+    """Store decisions ('confirmed' | 'dismissed') for items; a later decision replaces an earlier."""
+    n = 0
+    with Session(engine) as s:
+        for item, decision in items:
+            site, url, term = item.key
+            row = s.scalars(select(store.Review).where(
+                store.Review.site_code == site, store.Review.page_url == url,
+                store.Review.term == term)).first() or store.Review(site_code=site, page_url=url,
+                                                                    term=term)
+            row.rule, row.decision, row.reviewer = item.rule, decision, reviewer
+            row.decided_at, row.note = store.now(), note
+            s.add(row)
+            n += 1
+        s.commit()
+    return n
+
+
+def items_of(rows, sites: dict, rule_titles: dict[str, str], reading: dict[str, list[str]],
+             include_confirmed: bool = False) -> list[ReviewItem]:
+    """The judgement findings of stored verdict rows, pending first."""
+    out = []
+    wanted = {PENDING, CONFIRMED} if include_confirmed else {PENDING}
+    for row in sorted(rows, key=lambda r: r.site_code):
+        site = sites.get(row.site_code)
+        for raw in row.findings:
+            f = Finding(**raw)
+            if f.review in wanted:
+                rule = "、".join(rule_titles.get(r, r) for r in reading.get(f.measure, [])) or f.measure
+                out.append(ReviewItem(row.site_code, site.name if site else row.site_code, rule, f))
+    return out
+
+
+def interactive(items: list[ReviewItem], ask: Callable[[ReviewItem, int, int], str]) \
+        -> list[tuple[ReviewItem, str]]:
+    """One at a time: ask() returns 'y' (confirm), 'n' (dismiss), 's' (skip) or 'q' (quit)."""
+    chosen = []
+    for i, item in enumerate(items, 1):
+        answer = ask(item, i, len(items))
+        if answer == "q":
+            break
+        if answer in ("y", "n"):
+            chosen.append((item, "confirmed" if answer == "y" else "dismissed"))
+    return chosen
+
+
+# ---- bulk review through a file ---------------------------------------------------------------
+def export_file(items: list[ReviewItem], path: str | Path) -> Path:
+    """CSV (UTF-8 with BOM, opens in Excel) or .xlsx, one row per finding; 处理 left empty."""
+    path = Path(path)
+    rows = [[it.site_code, it.site_name, it.rule, it.finding.url, it.finding.term or it.finding.title,
+             it.finding.evidence, it.finding.review, "", "", ""] for it in items]
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+        from reports.cells import fit_columns, put_row
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "人工确认"
+        put_row(ws, 1, HEADERS)
+        for r, values in enumerate(rows, start=2):
+            put_row(ws, r, values)
+        fit_columns(ws)
+        wb.save(path)
+    else:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(HEADERS)
+            # Crawled text in a CSV: a leading = + - @ would run as a formula in Excel.
+            w.writerows([[_csv_safe(v) for v in values] for values in rows])
+    return path
+
+
+def _csv_safe(value: str) -> str:
+    from reports.cells import formula_like
+    return "'" + value if isinstance(value, str) and formula_like(value) else value
+
+
+def _unsafe(value: str) -> str:
+    from reports.cells import formula_like
+    return value[1:] if value.startswith("'") and formula_like(value[1:]) else value
+
+
+def read_file(path: str | Path) -> list[dict]:
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+            ws = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+            table = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        else:
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                table = list(csv.reader(fh))
+    except UnicodeDecodeError:
+        raise ReviewError(f"确认文件 {path} 不是 UTF-8 编码：请用 govaudit review --export 导出的文件，"
+                          f"在 Excel 中另存为“CSV UTF-8”或 .xlsx")
+    except (OSError, ValueError, KeyError) as exc:
+        raise ReviewError(f"确认文件 {path} 无法读取：{exc}") from exc
+    if not table or [h.strip() for h in table[0][:len(HEADERS)]] != list(HEADERS):
+        raise ReviewError(f"确认文件 {path} 的表头不对：应为 {'、'.join(HEADERS)}"
+                          f"（请使用 govaudit review --export 导出的文件）")
+    return [dict(zip(HEADERS, [_unsafe(c.strip()) for c in row]), _row=n)
+            for n, row in enumerate(table[1:], start=2) if any(c.strip() for c in row)]
+
+
+def import_decisions(rows: list[dict], items: list[ReviewItem], path: str | Path) \
+        -> list[tuple[ReviewItem, str, str, str]]:
+    """(item, decision, reviewer, note) for rows whose 处理 is filled; errors name the row."""
+    by_key = {it.key: it for it in items}
+    out, bad = [], []
+    for row in rows:
+        word = row.get("处理（确认/排除）", "").strip().lower()
+        if not word:
+            continue
+        decision = _WORDS.get(word)
+        key = (row.get("网站标识码", ""), row.get("页面网址", ""), row.get("词语", ""))
+        if decision is None:
+            bad.append(f"第 {row['_row']} 行：处理应填“确认”或“排除”，实际为“{word}”")
+        elif key not in by_key:
+            bad.append(f"第 {row['_row']} 行：最近一次评分中没有这条问题（{key[0]} {key[1]} {key[2]}）")
+        else:
+            out.append((by_key[key], decision, row.get("审核人", "").strip(), row.get("备注", "")))
+    if bad:
+        raise ReviewError(f"确认文件 {path} 中有无法处理的行，未作任何记录：\n" + "\n".join(bad))
+    return out
+
+
+# ---- the govaudit review session ---------------------------------------------------------------
+def pending_items(engine: Engine, sites: Iterable[str] = (), include_confirmed: bool = False,
+                  score_run_id: int | None = None) -> list[ReviewItem]:
+    """The judgement findings of the latest (or given) score run."""
+    from govaudit.pipeline import latest_score_run
+    from scoring.ruleset import load_ruleset
+    sr = latest_score_run(engine) if score_run_id is None else None
+    with Session(engine, expire_on_commit=False) as s:
+        sr = sr or s.get(store.ScoreRun, score_run_id)
+        q = select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)
+        if sites:
+            q = q.where(store.VerdictRow.site_code.in_(list(sites)))
+        rows = list(s.scalars(q))
+        site_rows = {x.code: x for x in s.scalars(select(store.Site))}
+    ruleset = load_ruleset(sr.ruleset)
+    titles = {r.id: r.title for r in ruleset.rules()}
+    reading = {m: ruleset.rules_reading(m) for m in ruleset.measures()}
+    return items_of(rows, site_rows, titles, reading, include_confirmed)
+
+
+def describe(item: ReviewItem, i: int, total: int) -> str:
+    f = item.finding
+    return (f"[{i}/{total}] {item.site_code} {item.site_name}  {item.rule}（{f.review}"
+            + (f"，{f.reviewer}" if f.reviewer else "") + "）\n"
+            f"  页面：{f.url}\n  标题：{f.title}\n  证据：{f.evidence}")
+
+
+def session(engine: Engine, sites: Iterable[str], reviewer: str | None, export_path: str | None,
+            import_path: str | None, include_confirmed: bool,
+            ask: Callable[[str, list[str] | None], str], say: Callable[[str], None]) -> list:
+    """govaudit review: export, import, or ask one finding at a time. Returns what was recorded
+    as (item, decision) pairs; ask(prompt, choices) reads the user's answer (choices None: free)."""
+    items = pending_items(engine, sites, include_confirmed)
+    if export_path:
+        export_file(items, export_path)
+        say(f"已导出 {len(items)} 条待确认问题到 {export_path}：在“处理”列填写“确认”或“排除”，"
+            f"再运行 govaudit review --import {export_path}")
+        return []
+    if import_path:
+        chosen = import_decisions(read_file(import_path), items, import_path)
+        for item, decision, who, note in chosen:
+            record(engine, [(item, decision)], who or reviewer or "", note)
+        pairs = [(item, decision) for item, decision, _, _ in chosen]
+    else:
+        if not items:
+            say("没有待人工确认的问题")
+            return []
+        who = reviewer or ask("审核人姓名", None)
+
+        def one(item: ReviewItem, i: int, total: int) -> str:
+            say(describe(item, i, total))
+            return ask("是否确认为问题？y 确认 / n 排除（误报）/ s 跳过 / q 退出", ["y", "n", "s", "q"])
+        pairs = interactive(items, one)
+        record(engine, pairs, who)
+    n = {d: sum(1 for _, x in pairs if x == d) for d in DECISIONS}
+    say(f"已记录：确认 {n['confirmed']} 条，排除 {n['dismissed']} 条")
+    return pairs

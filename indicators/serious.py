@@ -1,0 +1,90 @@
+"""Serious errors (严重错误): misspelt protected terms and hacked pages, from the stored page texts.
+
+One finding per distinct error: the same misspelling on many pages (a title shown on its list page,
+the homepage and the article; a template's footer) is one finding, shown at the homepage or else the
+first page by URL, so it is stable from one audit to the next and a reviewer's dismissal keeps
+matching it.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from indicators.findings import Finding
+from indicators.observations import PageText, SiteObservations
+from indicators.spam import PLACE, SpamScanner
+from indicators.termscan import HOW, TermScanner
+
+MEASURE = "serious_errors"
+
+
+def _pages_in_order(obs: SiteObservations) -> list[tuple[str, PageText]]:
+    """Homepage first, then by URL: the first page a repeated error is shown at."""
+    return sorted(obs.pages.items(), key=lambda kv: (kv[0] != obs.home_url, kv[0]))
+
+
+def _snippet(text: str, start: int, end: int, around: int) -> str:
+    left, right = max(0, start - around), min(len(text), end + around)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+def misspelt_terms(obs: SiteObservations, scanner: TermScanner, around: int) -> list[Finding]:
+    """One finding per misspelling (a title shows on its list page, homepage and article alike)."""
+    seen: dict[tuple[str, str], list] = {}
+    for url, page in _pages_in_order(obs):
+        for place, text in (("网页标题", page.title), ("正文", page.text)):
+            for hit in scanner.scan(text):
+                snippet = _snippet(text, hit.start, hit.end, around)
+                entry = seen.setdefault((hit.found, hit.term), [url, page.title, hit, place, snippet,
+                                                                set()])
+                entry[5].add(url)
+    findings = []
+    for (found, _), (url, title, hit, place, snippet, urls) in seen.items():
+        pages = len(urls)
+        evidence = f"{place}中“{found}”疑为“{hit.term}”之误（{HOW[hit.how]}）：{snippet}"
+        if pages > 1:
+            evidence += f"（相同文字另见 {pages - 1} 个页面）"
+        findings.append(Finding(kind="misspelt_term", measure=MEASURE, url=url, title=title,
+                                evidence=evidence, term=found))
+    return findings
+
+
+def hacked_pages(obs: SiteObservations, scanner: SpamScanner) -> list[Finding]:
+    own = urlsplit(obs.home_url).hostname or ""
+    seen: dict[tuple, list] = {}
+    for url, page in _pages_in_order(obs):
+        verdict = scanner.scan(page, own)
+        if not scanner.is_hacked(verdict):
+            continue
+        key = (verdict.top_term(), tuple(sorted({h.detail for h in verdict.hits
+                                                 if h.place in ("hidden", "link")})))
+        entry = seen.setdefault(key, [url, page, verdict, 0])
+        entry[3] += 1
+    findings = []
+    for (term, _), (url, page, verdict, pages) in seen.items():
+        evidence = (f"疑似被植入{verdict.category()}内容（加权得分 {verdict.score:g}，"
+                    f"阈值 {scanner.threshold:g}）：{_spam_evidence(verdict)}")
+        if pages > 1:
+            evidence += f"（同样内容另见 {pages - 1} 个页面）"
+        findings.append(Finding(kind="hacked_page", measure=MEASURE, url=url, title=page.title,
+                                evidence=evidence, term=term))
+    return findings
+
+
+def _spam_evidence(verdict, most: int = 6) -> str:
+    """'隐藏元素（display:none 的 <div>）：百家乐、真人娱乐；外链 http://…：博彩'."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for h in sorted(verdict.hits, key=lambda h: -h.points):
+        terms = groups.setdefault((h.place, h.detail), [])
+        if h.term not in terms:
+            terms.append(h.term)
+    parts = []
+    for (place, detail), terms in list(groups.items())[:most]:
+        where = PLACE[place] + (f"（{detail}）" if detail else "")
+        parts.append(f"{where}：{'、'.join(terms[:8])}")
+    return "；".join(parts)
+
+
+def serious_errors(obs: SiteObservations, terms: TermScanner, spam: SpamScanner,
+                   around: int) -> tuple[int, list[Finding]]:
+    findings = misspelt_terms(obs, terms, around) + hacked_pages(obs, spam)
+    return len(findings), findings
