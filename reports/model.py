@@ -184,7 +184,7 @@ def deduction_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str
 
 
 def veto_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str:
-    return sep.join(rule_title(report, r) for r in sr.verdict.vetoes)
+    return sep.join(veto_title(report, sr, r) for r in sr.verdict.vetoes)
 
 
 def rule_measures(report: AuditReport, rule_id: str) -> list[str]:
@@ -201,3 +201,29 @@ def unassessed_reason(sr: SiteReport) -> str:
 def needs_notice(sr: SiteReport) -> bool:
     """A site gets a rectification notice when any rule cost it something."""
     return bool(fired_rules(sr.verdict))
+
+
+# ---- reviewer's word (govaudit review): judgement findings and their marks ---------------------
+PENDING = "待人工确认"
+
+
+def review_mark(f: Finding) -> str:
+    """'待人工确认', '已确认（张三 2026-11-25 10:00）' or '' for findings that are not judgements."""
+    if f.review == PENDING or not f.review:
+        return f.review
+    return f"{f.review}（{f.reviewer}）" if f.reviewer else f.review
+
+
+def veto_title(report: AuditReport, sr: SiteReport, rule_id: str) -> str:
+    """A veto's title; one resting on findings nobody has reviewed yet says so (待人工确认)."""
+    return rule_title(report, rule_id) + (f"（{PENDING}）" if rule_id in pending_rules(report, sr)
+                                          else "")
+
+
+def pending_rules(report: AuditReport, sr: SiteReport) -> list[str]:
+    """Fired rules charged by a finding nobody has confirmed or dismissed yet."""
+    out: list[str] = []
+    for f in sr.findings:
+        if f.review == PENDING:
+            out += [r for r in finding_rules(report, sr, f) if r not in out]
+    return out

@@ -27,7 +27,7 @@ from reports.files import write_atomically
 from reports.labels import measurement_label
 from reports.model import (AuditReport, NoticeFile, SiteReport, format_points, needs_notice,
                            result_text, rule_measures, rule_title, shown_findings, site_attr,
-                           site_code)
+                           site_code, veto_title)
 from reports.workdays import add_working_days
 
 FOLDER = "notices"
@@ -183,7 +183,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
         verdict += f"，得分 {v.score:.1f} 分"
     verdict += "。"
     if v.vetoes:
-        verdict += f"存在单项否决问题：{'、'.join(rule_title(report, r) for r in v.vetoes)}。"
+        verdict += f"存在单项否决问题：{'、'.join(veto_title(report, sr, r) for r in v.vetoes)}。"
     charged = [d for d in v.deductions if d.points > 0]
     if charged:
         verdict += "扣分情况：" + "，".join(f"{d.title or rule_title(report, d.rule)}扣 {format_points(d.points)} 分"

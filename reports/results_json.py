@@ -6,13 +6,13 @@ from pathlib import Path
 
 from reports.files import write_atomically
 from reports.labels import ordered_keys
-from reports.model import AuditReport, SiteReport, ranked, site_attr, site_code
+from reports.model import AuditReport, SiteReport, pending_rules, ranked, site_attr, site_code
 
 
 def results_dict(report: AuditReport) -> dict:
     """The results file as a dict, exactly the DOMAIN.md schema."""
     out = {"as_of": report.as_of.isoformat(), "ruleset": report.ruleset_id,
-           "sites": [_site(sr) for sr in ranked(report)]}
+           "sites": [_site(report, sr) for sr in ranked(report)]}
     if report.recheck is not None:
         out["recheck"] = report.recheck.to_dict()
     return out
@@ -24,7 +24,7 @@ def write_results(report: AuditReport, path: str | Path) -> Path:
     return write_atomically(Path(path), text.encode("utf-8"))
 
 
-def _site(sr: SiteReport) -> dict:
+def _site(report: AuditReport, sr: SiteReport) -> dict:
     v = sr.verdict
     m = sr.measurements or {}
     return {"site_code": site_code(sr), "site_name": site_attr(sr.site, "name"),
@@ -32,4 +32,7 @@ def _site(sr: SiteReport) -> dict:
             "vetoes": list(v.vetoes),
             "deductions": [{"rule": d.rule, "points": d.points, "count": d.count} for d in v.deductions],
             "measurements": {k: m[k] for k in ordered_keys(m)},
-            "interaction": sr.interaction}
+            "interaction": sr.interaction,
+
+            # rules charged by findings still 待人工确认 (govaudit review): the veto holds until then
+            "pending_review": pending_rules(report, sr)}

@@ -4,11 +4,12 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.labels import measurement_label
-from reports.model import AuditReport, ranked, rule_title, shown_findings, site_attr, site_code
+from reports.model import (AuditReport, ranked, review_mark, rule_title, shown_findings, site_attr,
+                           site_code)
 from reports.sheets.style import SEP, finish, table, title_rows
 
 HEADERS = ("网站标识码", "网站名称", "问题类型", "指标", "栏目/链接名称", "问题页面/链接", "所在页面", "证据",
-           "整改建议")
+           "整改建议", "人工确认")
 
 
 def rows(report: AuditReport):
@@ -17,7 +18,7 @@ def rows(report: AuditReport):
             hints = [report.rule_hints[r] for r in rules if report.rule_hints.get(r)]
             yield [site_code(sr), site_attr(sr.site, "name"), SEP.join(rule_title(report, r) for r in rules),
                    measurement_label(f.measure), f.title, f.url, f.source_url, f.evidence,
-                   SEP.join(dict.fromkeys(hints))]
+                   SEP.join(dict.fromkeys(hints)), review_mark(f)]
 
 
 def write(ws: Worksheet, report: AuditReport) -> None:

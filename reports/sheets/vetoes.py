@@ -5,7 +5,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.labels import measurement_label
 from reports.model import (AuditReport, ranked, rule_measures, shown_findings, site_attr, site_code,
-                           rule_title)
+                           veto_title)
 from reports.sheets.style import SEP, finish, table, title_rows
 
 HEADERS = ("网站标识码", "网站名称", "否决项", "判定依据", "证据", "整改建议")
@@ -24,7 +24,7 @@ def evidence(report: AuditReport, sr, rule_id: str) -> str:
 
 
 def write(ws: Worksheet, report: AuditReport) -> None:
-    rows = [[site_code(sr), site_attr(sr.site, "name"), rule_title(report, r),
+    rows = [[site_code(sr), site_attr(sr.site, "name"), veto_title(report, sr, r),
              report.rule_clauses.get(r, ""), evidence(report, sr, r), report.rule_hints.get(r, "")]
             for sr in ranked(report) for r in sr.verdict.vetoes]
     top = title_rows(ws, "单项否决情况", len(HEADERS),
