@@ -103,15 +103,15 @@ EXPECTED = {
                         {"rule": "survey", "points": 0.0, "count": 0}],
          "measurements": {"availability_probes": 20, "availability_failures": 0, "homepage_updates_14d": 6,
                           "dead_links_home": 1, "dead_links_other": 34, "broken_attachments": 1},
-         "interaction": None},
+         "interaction": None, "pending_review": []},
         {"site_code": "4401000002", "site_name": "乙县人民政府", "qualified": False, "score": 0.0, "rank": 2,
          "vetoes": ["columns_not_updated", "homepage_not_updated"], "deductions": [],
          "measurements": {"availability_probes": 20, "availability_failures": 0, "homepage_updates_14d": 0,
                           "stale_columns_total": 12, "x_extra": 7},
-         "interaction": None},
+         "interaction": None, "pending_review": []},
         {"site_code": "4401000003", "site_name": "-丙镇人民政府", "qualified": None, "score": None,
          "rank": None, "vetoes": [], "deductions": [], "measurements": dict(ALL_NONE),
-         "interaction": None},
+         "interaction": None, "pending_review": []},
     ]}
 
 
