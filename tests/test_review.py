@@ -32,10 +32,15 @@ def results(out: Path) -> dict:
     return {s["site_code"]: s for s in data["sites"]}
 
 
+def sheet(out: Path, name: str) -> list[dict]:
+    """The rows of a workbook sheet as {header: value}, below the header row (after any titles)."""
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(out / "ranking.xlsx")[name].iter_rows()]
+    head = next(i for i, r in enumerate(rows) if "网站标识码" in r)
+    return [dict(zip(rows[head], r)) for r in rows[head + 1:]]
+
+
 def findings_sheet(out: Path) -> list[dict]:
-    ws = openpyxl.load_workbook(out / "ranking.xlsx")["问题清单"]
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    return [dict(zip(rows[0], r)) for r in rows[1:]]
+    return sheet(out, "问题清单")
 
 
 @pytest.fixture(scope="module")
@@ -60,16 +65,17 @@ def test_round_trip(audited):
         assert first[code]["measurements"]["serious_errors"] == n
         assert first[code]["vetoes"] == ["serious_error"] and first[code]["qualified"] is False
         assert first[code]["pending_review"] == ["serious_error"]
-    ranking = openpyxl.load_workbook(out / "first" / "ranking.xlsx")["排名"]
-    vetoes = {r[1].value: r[9].value for r in ranking.iter_rows(min_row=3)}
+    vetoes = {r["网站标识码"]: r["单项否决项"] for r in sheet(out / "first", "排名")}
     assert vetoes[REVIEWED] == "严重错误（待人工确认）"
+    assert {r["网站标识码"]: r["否决项"] for r in sheet(out / "first", "单项否决")}[REVIEWED] \
+        == "严重错误（待人工确认）"
     serious = [r for r in findings_sheet(out / "first") if r["问题类型"] == "严重错误"]
     assert len(serious) == 4 and {r["人工确认"] for r in serious} == {"待人工确认"}
 
     # bulk: export, fill in 处理, import
-    sheet = out / "待确认.csv"
-    govaudit("review", "--db", db, "--export", str(sheet))
-    with open(sheet, encoding="utf-8-sig", newline="") as fh:
+    bulk = out / "待确认.csv"
+    govaudit("review", "--db", db, "--export", str(bulk))
+    with open(bulk, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert sorted((r["网站标识码"], r["词语"]) for r in rows) == sorted([
         (ERRORS, "国务阮办公厅"), (ERRORS, "中华人民共合国"), (ERRORS, "澳门新葡京"),
@@ -79,11 +85,11 @@ def test_round_trip(audited):
             r["处理（确认/排除）"], r["审核人"] = "排除", "李四"
         elif r["词语"] == "国务阮办公厅":
             r["处理（确认/排除）"], r["审核人"] = "确认", "李四"
-    with open(sheet, "w", encoding="utf-8-sig", newline="") as fh:
+    with open(bulk, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    proc = govaudit("review", "--db", db, "--import", str(sheet), "--out", str(out / "reviewed"))
+    proc = govaudit("review", "--db", db, "--import", str(bulk), "--out", str(out / "reviewed"))
     assert "确认 1 条，排除 1 条" in proc.stdout
     reviewed = results(out / "reviewed")
     assert reviewed[REVIEWED]["qualified"] is True and reviewed[REVIEWED]["vetoes"] == []

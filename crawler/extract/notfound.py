@@ -29,19 +29,17 @@ def _phrase_in(text: str, phrases: tuple[str, ...]) -> str | None:
 
 def not_found_phrase(page) -> str | None:
     """The error phrase the title, or the body of a page with little main text, shows (evidence)."""
-    phrases = _phrases()
-    if page.title and (found := _phrase_in(page.title, phrases)):
-        return found
-    main = "".join(page.main_text().split())
-    if len(main) < settings.get("not_found_max_chars"):
-        return _phrase_in(page.body_text(), phrases)
-    return None
+    return error_phrase(page, _phrases())
 
 
 def system_error_phrase(page) -> str | None:
-    """A login or system error (config/lexicons/system_error.txt) in the title or a short page's
-    body: what a dead online system shows instead of its form."""
-    phrases = config.lexicon("system_error")
+    """A login or system error (config/lexicons/system_error.txt) shown the same way: what a dead
+    online system answers instead of its form."""
+    return error_phrase(page, config.lexicon("system_error"))
+
+
+def error_phrase(page, phrases: tuple[str, ...]) -> str | None:
+    """The first phrase in the title, or in the body of a page with little main text."""
     if page.title and (found := _phrase_in(page.title, phrases)):
         return found
     main = "".join(page.main_text().split())

@@ -105,31 +105,33 @@ def page_text(page: Page) -> PageText:
     parts: list[str] = []
     host = urlsplit(page.url).hostname or ""
 
-    def walk(el) -> None:
-        for child in el:
-            if not isinstance(child.tag, str):
-                if child.tail:
-                    parts.append(child.tail)
-                continue
-            tag = child.tag.lower()
-            if tag in ("script", "style", "noscript", "template", "head"):
-                pass
-            elif (how := _hidden_how(child, classes)):
-                hidden_roots.add(child)
-                text = _collapse(text_of(child))
-                links = _links(child, page)
-                if text or links:
-                    hidden.append(Hidden(how, tag, text[:MAX_SEGMENT], links))
-            else:
-                if child.text:
-                    parts.append(child.text)
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
+    # Text in document order; hidden subtrees and scripts left out of the visible text.
     if page.body.text:
         parts.append(page.body.text)
-    walk(page.body)
+    stack = [(child, False) for child in reversed(page.body)]
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        stack.append((el, True))
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        if tag in ("script", "style", "noscript", "template", "head"):
+            continue
+        how = _hidden_how(el, classes)
+        if how:
+            hidden_roots.add(el)
+            text = _collapse(text_of(el))
+            links = _links(el, page)
+            if text or links:
+                hidden.append(Hidden(how, tag, text[:MAX_SEGMENT], links))
+            continue
+        if el.text:
+            parts.append(el.text)
+        stack.extend((child, False) for child in reversed(el))
     outbound = []
     for a in page.body.iter("a"):
         if len(outbound) >= MAX_LINKS:
