@@ -61,7 +61,7 @@ def _guides_site() -> Site:
                     Link("/bszn/files/spjyxk_cns.xls", "附件：承诺书.xls")]),
         Item("个体工商户名称预先核准办事指南", None, list_fmt="none", article="none", url_dated=False,
              guide=synonyms, guide_style="lines",
-             links=[Link("/wsbs/sb.do", "在线办理", online=True)]),
+             links=[Link("{ext}/?app=zxbl", "在线办理", online=True)]),
         Item("计量器具型式批准办事指南", None, list_fmt="none", article="none", url_dated=False,
              guide=empty, guide_style="headings"),
         Item("特种设备使用登记办事指南", None, list_fmt="none", article="none", url_dated=False,
@@ -70,15 +70,16 @@ def _guides_site() -> Site:
     cols = _base(m) + [Col("bszn", "办事指南", "/bszn/", "guide", items=guides, nav=True)]
     return _site(
         "9907000001", "华阳省市场监督管理局", "华阳省市场监督管理局", 30, cols,
-        home_links=[Link("/wsbs/sb.do", "在线申报", online=True),              # works
+        # Working systems sit on the other host: an internal page linked from the quick-links box
+        # would be taken for a column (a heading with links), which these are not.
+        home_links=[Link("{ext}/?app=zxsb", "在线申报", online=True),          # works, another host
                     Link("{ext}/zwfw/", "网上办事大厅", online=True),          # works, another host
                     Link("/wsbs/bjcx.do", "办件查询", online=True),            # 200, "用户未登录…"
                     Link("{ext}/wsbs/jdcx.action", "进度查询", online=True),   # 404 on another host
                     Link(REFUSED_URL + "yuyue.do", "在线预约", online=True)],  # connection refused
         specials={"/wsbs/bjcx.do": Special("system_error", "用户未登录或登录已过期，请重新登录"),
                   "/bszn/files/spjyxk_sqb.doc": Special("404")},
-        files={"/bszn/files/spjyxk_cns.xls": "xls"},
-        extra_pages={"/wsbs/sb.do": "在线申报系统"})
+        files={"/bszn/files/spjyxk_cns.xls": "xls"})
 
 
 # ---- (31) serious errors: a title, an attachment's link text, injected gambling links -------------
