@@ -615,7 +615,8 @@ def recount_dead(site) -> list[dict]:
         else:
             kind = "attachment" if path.endswith(ATTACH) else "external"
             if href.startswith("{ext}"):
-                failure = None if href[len("{ext}"):] in spec.EXT_PAGES else "http"
+                # the external host answers a path it knows whatever the query
+                failure = None if href[len("{ext}"):].split("?")[0] in spec.EXT_PAGES else "http"
                 href = f"http://{EXT_HOST}:{{port}}" + href[len("{ext}"):]
             elif href.startswith(REFUSED_URL) or href.startswith("http://127.0.1.7:"):
                 failure = "refused"
