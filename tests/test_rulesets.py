@@ -83,22 +83,22 @@ FARM_EXPECTED = {
         "9901230015": (None, None, [], {}),
     },
     "evaluation-example": {
-        # health 93.9/100×15 = 14.085; 17 updates → 7; upkeep 15; guides (not measured) 0;
-        # links 15 - 0.2 = 14.8; reply rate 0 late of 8 → 10; 4 surveys → 3; expert 9; users 8
-        # → 80.885
-        "9900000001": (80.89, True, [], {"health": 0.92, "homepage_activity": 3, "guides": 10,
+        # health 93.9/100×15 = 14.085; 17 updates → 7; upkeep 15; guides 10 (every guide has all
+        # eight elements: guides_missing_elements 0); links 15 - 0.2 = 14.8; reply rate 0 late of
+        # 8 → 10; 4 surveys → 3; expert 9; users 8 → 90.885
+        "9900000001": (90.89, True, [], {"health": 0.92, "homepage_activity": 3,
                                          "links": 0.2, "solicitation": 2, "expert": 1,
                                          "users": 2}),
-        # census veto → health 0 and unqualified; 7; 15 - 7×2 = 1; 15 - 1 - 0.2 - 1 = 12.8;
-        # reply rate 0 late of 10 → 10; no survey column → 0: 30.8
-        "9901000001": (30.8, False, ["columns_not_updated"],
-                       {"health": 15, "homepage_activity": 3, "column_upkeep": 14, "guides": 10,
+        # census veto → health 0 and unqualified; 7; 15 - 7×2 = 1; guides 10; 15 - 1 - 0.2 - 1 =
+        # 12.8; reply rate 0 late of 10 → 10; no survey column → 0: 40.8
+        "9901000001": (40.8, False, ["columns_not_updated"],
+                       {"health": 15, "homepage_activity": 3, "column_upkeep": 14,
                         "links": 2.2, "solicitation": 5, "expert": 10, "users": 10}),
-        # 75.3×0.15 = 11.295; 7; 15 - 2×2 = 11; 15 - 6 - 1.4 - 3 = 4.6; reply rate 10; 8.5; 7
-        # → 59.395
-        "9901000023": (59.4, False, [], {"health": 3.71, "homepage_activity": 3,
-                                         "column_upkeep": 4, "guides": 10, "links": 10.4,
-                                         "solicitation": 5, "expert": 1.5, "users": 3}),
+        # 75.3×0.15 = 11.295; 7; 15 - 2×2 = 11; guides 10; 15 - 6 - 1.4 - 3 = 4.6; reply rate 10;
+        # 8.5; 7 → 69.395
+        "9901000023": (69.4, True, [], {"health": 3.71, "homepage_activity": 3,
+                                        "column_upkeep": 4, "links": 10.4,
+                                        "solicitation": 5, "expert": 1.5, "users": 3}),
         "9901230015": (None, None, [], {}),
     },
 }
@@ -135,7 +135,7 @@ def test_farm_details_rescale_grade_and_pending():
     assert inspection["9900000001"].bonus == []         # above 80, but the bonus part is empty
     evaluation = farm_verdicts(EVALUATION)
     assert [evaluation[c].grade for c in ("9900000001", "9901000001", "9901000023")] == \
-        ["良好", "不合格", "不合格"]                                   # 80.89: 良好 from 80
+        ["优秀", "不合格", "合格"]        # 90.89: 优秀 from 90; 69.4 passes (guides measured)
     assert evaluation["9900000001"].parts["disclosure"] == 36.09     # 14.085 + 7 + 15
     assert "待人工核查（评分表未填）：专家评审、用户满意度" in evaluation["9901230101"].note
 
