@@ -206,3 +206,18 @@ def test_down_site_is_unqualified_by_its_probes_alone():
         (False, None, ["site_unreachable"])
     unprobed = assess(_measures(None, None, crawled=False), load_ruleset("census-2015"))
     assert unprobed.verdict.qualified is None
+
+
+def test_crawl_homepage_fetch_is_one_more_data_point():
+    from govaudit.observe import crawl_probe
+    window = probe_window(date(2026, 11, 22), {"days": 7})
+    inside = store.SiteCrawl(site_code="x", home_url="http://x/", status="down",
+                             error="首页无法访问：连接被拒绝", started_at=datetime(2026, 11, 20, 9))
+    assert [(p.ok, p.detail, p.source) for p in crawl_probe(inside, window)] == \
+        [(False, "首页无法访问：连接被拒绝", "crawl")]
+    ok = store.SiteCrawl(site_code="x", home_url="http://x/", status="ok",
+                         started_at=datetime(2026, 11, 22, 23, 59))
+    assert [(p.ok, p.source) for p in crawl_probe(ok, window)] == [(True, "crawl")]
+    later = store.SiteCrawl(site_code="x", home_url="http://x/", status="ok",
+                            started_at=datetime(2026, 11, 23, 0, 0))
+    assert crawl_probe(later, window) == []          # after the monitoring point: not counted
