@@ -38,6 +38,7 @@ class SiteState:
     fingerprint: str | None = None      # the site's answer to a non-existent path, when it is a 200
     error_target: str | None = None     # where the site redirects unknown paths, if anywhere
     home_ok: bool = False
+    budget_hit: bool = False            # a page was left out because the page budget was spent
     done: bool = False
     error: str = ""
 
@@ -62,6 +63,7 @@ class SiteState:
                 return "skip"           # calendars, search results: same path, endless queries
             self.query_variants[key] = seen + 1
         if self.pages_fetched >= limits.page_budget:
+            self.budget_hit = True
             return "skip"
         self.pages_fetched += 1
         return "fetch" if depth <= limits.max_depth else "check"

@@ -29,6 +29,12 @@ class StorePipeline:
 
     def open_spider(self, spider=None):
         self.engine = store.connect(self.db_url)
+        # Sites an earlier, interrupted attempt of this run had started: what it stored stays until
+        # the site answers again (then it is crawled afresh), so nothing is lost or counted twice.
+        with self.engine.connect() as conn:
+            self.retried = set(conn.execute(select(store.SiteCrawl.id).where(
+                store.SiteCrawl.run_id == self.run_id,
+                store.SiteCrawl.site_code.in_([s["code"] for s in self.site_list]))).scalars())
         store.insert_ignore(self.engine, store.SiteCrawl.__table__, [
             {"run_id": self.run_id, "site_code": s["code"], "home_url": s["home_url"],
              "status": "running", "started_at": store.now()} for s in self.site_list])
@@ -63,8 +69,16 @@ class StorePipeline:
                                           "data": store.pack_text(item["data"])})
         elif kind == "online":
             self.buffers["online"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
+        elif kind == "site_reached":
+            if sc in self.retried:
+                self.flush()
+                store.delete_observations(self.engine, sc)
+                self.retried.discard(sc)
+            return item
         elif kind == "site_done":
             self.flush()
+            if sc in self.retried and item["status"] == "down":
+                item = self._keep_earlier(sc, item)
             self._finish_site(sc, item)
             return item
         if sum(map(len, self.buffers.values())) >= FLUSH_ROWS \
@@ -84,11 +98,21 @@ class StorePipeline:
             rows.clear()
         self.last_flush = time.monotonic()
 
+    def _keep_earlier(self, crawl_id: int, item: dict) -> dict:
+        """A resumed site that cannot be reached now keeps what was crawled before the interruption,
+        marked as cut short, rather than being judged down (or on a fragment of two attempts)."""
+        pages, links = store.observation_counts(self.engine, crawl_id)
+        if not pages:
+            return item
+        return dict(item, status="ok", pages=pages, links=links, cut_short="unreachable_on_resume",
+                    error=f"续抓时无法访问（{item['error']}），保留中断前已抓取的 {pages} 个页面")
+
     def _finish_site(self, crawl_id: int, item: dict) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(store.SiteCrawl).where(store.SiteCrawl.id == crawl_id).values(
                 status=item["status"], error=item["error"], pages=item["pages"],
-                links=item["links"], skipped=item["skipped"], finished_at=store.now()))
+                links=item["links"], skipped=item["skipped"], cut_short=item.get("cut_short", ""),
+                finished_at=store.now()))
         # One line per finished site on stdout: the CLI turns these into its progress display.
         print("GOVAUDIT-PROGRESS " + json.dumps(_without(item, "_t"), ensure_ascii=False),
               file=sys.stdout, flush=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 
 from scrapy.crawler import CrawlerProcess
@@ -20,8 +21,6 @@ def run(job: dict) -> None:
     settings = crawl_settings.build(cfg)
     settings.update(GOVAUDIT_DB=job["db"], GOVAUDIT_RUN_ID=job["run_id"],
                     GOVAUDIT_SITES=job["sites"])
-    if job.get("jobdir"):
-        settings["JOBDIR"] = job["jobdir"]
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     # Scrapy's handler drops records below LOG_LEVEL only after they are built (it keeps the root
@@ -32,7 +31,23 @@ def run(job: dict) -> None:
     # about that once per crawler process, which an office user would read as a fault.
     logging.getLogger("scrapy.downloadermiddlewares.redirect").setLevel(logging.ERROR)
     process.crawl(SiteAuditSpider, sites=job["sites"], crawl_cfg=cfg)
+    _stop_when_orphaned(process)
     process.start()
+
+
+def _stop_when_orphaned(process: CrawlerProcess) -> None:
+    """If the CLI that started this crawler dies (kill -9, a closed terminal), stop and save rather
+    than crawl on in the background writing progress lines to nobody."""
+    from twisted.internet import reactor, task
+    parent = os.getppid()
+
+    def check() -> None:
+        if os.getppid() != parent:
+            loop.stop()
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")   # nobody reads progress now
+            process.stop()
+    loop = task.LoopingCall(check)
+    reactor.callWhenRunning(loop.start, 1.0, now=False)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ Each command maps to one stage of govaudit.pipeline; every command takes --db (o
 """
 from __future__ import annotations
 
+import re
+import shlex
+import signal
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govaudit import cliopts, pipeline, store
+from govaudit import cliopts, pipeline, runlock, store
 from govaudit.cliopts import as_of_option, db_option, parse_date, ranged
 from govaudit.pipeline import AuditError
 from govaudit.rules_cli import rules
@@ -54,8 +58,8 @@ def crawl_options(f):
                      help="每个网站最多抓取的页面数（默认 5000）"),
         click.option("--workers", type=ranged("workers"),
                      help="抓取进程数（默认为 CPU 核数）；每个网站只由一个进程抓取"),
-        click.option("--jobdir-root", default=".govaudit-jobs", show_default=True,
-                     help="断点续抓状态目录"),
+        # Kept so older scripts still run: resume state now lives in the store, per site.
+        click.option("--jobdir-root", default=".govaudit-jobs", hidden=True),
     ]):
         f = opt(f)
     return f
@@ -303,15 +307,16 @@ queue_option = click.option("--queue", default="govaudit-crawl", show_default=Tr
 
 @cli.command()
 @crawl_options
-@click.option("--resume", is_flag=True, help="继续上次中断的抓取")
+@click.option("--resume", is_flag=True, help="继续上次中断的抓取（已完成的网站不再抓取）")
+@click.option("--wait", is_flag=True, help="同一数据库上已有抓取在进行时，排队等它结束（默认拒绝）")
 @broker_option
 @click.option("--batch", type=ranged("batch"), default=4, show_default=True,
               help="使用 --broker 时每个任务包含的网站数")
 @requeue_option
 @queue_option
 @db_option
-def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, broker, batch,
-          requeue_after, queue, db):
+def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, wait, broker,
+          batch, requeue_after, queue, db):
     """抓取名录中的网站（或 --site 指定的网站）。
 
     \b
@@ -320,7 +325,7 @@ def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, b
     """
     engine = store.connect(db)
     _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
-                                   workers=workers), jobdir_root, resume,
+                                   workers=workers), jobdir_root, resume, wait,
            distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after, queue=queue)
            if broker else None)
 
@@ -602,15 +607,28 @@ def _ask_review(text: str, choices: list[str] | None) -> str:
     return click.prompt(text, type=click.Choice(choices), show_choices=False)
 
 
-def _crawl(engine, db, codes, overrides, jobdir_root, resume, distributed=None):
-    if resume:
-        run = pipeline.unfinished_run(engine)
-        if run is None:
-            raise AuditError("没有未完成的抓取可以继续")
-        console.print(f"继续第 {run.id} 次抓取")
-    else:
-        run = pipeline.start_crawl_run(engine, pipeline.registered_sites(engine, codes or None),
-                                       overrides, jobdir_root)
+def _crawl(engine, db, codes, overrides, jobdir_root, resume, wait=False, distributed=None):
+    """Start (or resume) a crawl run under the store's crawl lock; AuditError with the exact
+    resume command when it does not finish."""
+    with runlock.crawl_lock(engine, _command_line(), wait=wait, on_wait=_notice) as set_run:
+        if resume:
+            run = pipeline.unfinished_run(engine)
+            if run is None:
+                raise AuditError(f"数据库 {store.store_errors.shown(store.db_url(db))} 中没有未完成的抓取"
+                                 f"可以继续")
+            console.print(f"继续第 {run.id} 次抓取（未完成的网站重新抓取，设置沿用该次抓取）")
+        else:
+            run = pipeline.start_crawl_run(engine, pipeline.registered_sites(engine, codes or None),
+                                           overrides)
+        set_run(run.id)
+        code = _crawl_with_progress(engine, run, db, distributed, resume)
+    if code != 0:
+        raise AuditError(f"第 {run.id} 次抓取未完成：已抓取完的网站已保存，评分时不会默认使用这次抓取。"
+                         f"继续抓取：{_resume_command(db, distributed)}")
+    return run
+
+
+def _crawl_with_progress(engine, run, db, distributed, resume) -> int:
     total = len(run.site_codes)
     with Progress(TextColumn("[bold]抓取"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=console) as progress:
@@ -618,19 +636,36 @@ def _crawl(engine, db, codes, overrides, jobdir_root, resume, distributed=None):
 
         def on_progress(ev):
             mark = "[green]完成[/]" if ev["status"] == "ok" else f"[red]无法访问[/] {ev['error']}"
+            if ev.get("cut_short"):
+                mark += f" [yellow]（不完整：{pipeline.CUT_SHORT.get(ev['cut_short'], ev['cut_short'])}）[/]"
             progress.console.print(f"  {ev['site']} {mark}  页面 {ev['pages']}  链接 {ev['links']}"
                                    + (f"  未抓取 {ev['skipped']}" if ev["skipped"] else ""))
             progress.advance(task)
+
+        def on_stop(signum, forced):
+            if forced:
+                err.print("[red]立即停止[/]：未完成的网站在续抓时重新抓取", highlight=False)
+            else:
+                what = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+                err.print(f"[yellow]收到 {what}：正在停止抓取并保存已抓取的数据……[/]"
+                          f"（再按一次 Ctrl-C 立即停止）", highlight=False)
         if distributed:
-            code = pipeline.run_crawl_distributed(engine, run, store.db_url(db),
+            return pipeline.run_crawl_distributed(engine, run, store.db_url(db),
                                                   on_progress=on_progress, enqueue=not resume,
                                                   **distributed)
-        else:
-            code = pipeline.run_crawl(engine, run, store.db_url(db), on_progress)
-    if code != 0:
-        raise AuditError(f"抓取中断（退出码 {code}）：已抓取的数据已保存，"
-                         f"可用 govaudit crawl --resume 继续")
-    return run
+        return pipeline.run_crawl(engine, run, store.db_url(db), on_progress, on_stop)
+
+
+def _resume_command(db, distributed=None) -> str:
+    """The command that continues this crawl, with the same store (and task queue) spelt out."""
+    broker = f" --broker {shlex.quote(distributed['broker'])}" if distributed else ""
+    return (f"govaudit crawl --resume --db {shlex.quote(store.store_errors.shown(store.db_url(db)))}"
+            + broker)
+
+
+def _command_line() -> str:
+    """This command as typed, password hidden: names the holder of the store's crawl lock."""
+    return re.sub(r"://([^:/@\s]+):[^@\s]+@", r"://\1:***@", " ".join(["govaudit", *sys.argv[1:]]))
 
 
 def _import(engine, register):

@@ -5,8 +5,6 @@ The CLI is a thin layer over these; tests call them too. Each reads what the pre
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,7 @@ import config
 from crawler import settings as crawl_settings
 from govaudit import review, shards, store
 from govaudit.observe import crawl_probe, load_observations, load_probes, probe_window
+from govaudit.interrupts import CrawlerGroup
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators.measure import TextChecks, measure_site
@@ -88,7 +87,9 @@ def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list
 
 # ---- crawl ---------------------------------------------------------------------------------
 def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
-                    jobdir_root: str | Path) -> store.CrawlRun:
+                    jobdir_root: str | Path | None = None) -> store.CrawlRun:
+    """A new crawl run of these sites. (jobdir_root is accepted for old callers and unused: resume
+    state lives in the store, per site — see run_crawl.)"""
     if not sites:
         raise AuditError("网站名录为空：请先运行 govaudit sites import 名录文件")
     cfg = crawl_settings.crawl_config(overrides)
@@ -96,9 +97,6 @@ def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
     with Session(engine, expire_on_commit=False) as s:
         run = store.CrawlRun(site_codes=[x.code for x in sites], settings=cfg, status="running")
         s.add(run)
-        s.commit()
-        # Unique per store too: run ids restart at 1 in every new database.
-        run.jobdir = str(Path(jobdir_root).resolve() / f"run-{run.id}-{uuid.uuid4().hex[:8]}")
         s.commit()
     return run
 
@@ -110,31 +108,46 @@ def unfinished_run(engine: Engine) -> store.CrawlRun | None:
 
 
 def sites_finished(engine: Engine, run_id: int) -> int:
+    return len(_finished_codes(engine, run_id))
+
+
+def _finished_codes(engine: Engine, run_id: int) -> set[str]:
     with engine.connect() as conn:
-        return len(conn.execute(select(store.SiteCrawl.id).where(
-            store.SiteCrawl.run_id == run_id, store.SiteCrawl.status != "running")).all())
+        return set(conn.execute(select(store.SiteCrawl.site_code).where(
+            store.SiteCrawl.run_id == run_id, store.SiteCrawl.status != "running")).scalars())
 
 
 def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
-              on_progress: Callable[[dict], None] | None = None) -> int:
-    """Crawl in child processes (Twisted's reactor runs once per process), the run's sites sharded
-    over `workers` of them; returns 0 when every one finished, else a non-zero exit code."""
-    sites = registered_sites(engine, run.site_codes)
+              on_progress: Callable[[dict], None] | None = None,
+              on_stop: Callable[[int, bool], None] = lambda signum, forced: None) -> int:
+    """Crawl the run's unfinished sites in child processes (Twisted's reactor runs once per
+    process), sharded over `workers` of them; returns 0 when every one finished, else non-zero.
+
+    Resume is per site, through the store: a site counts as crawled once its completion is stored
+    (after its observations); a site without it is crawled afresh on resume, and what an earlier
+    attempt stored is replaced once the site answers (crawler/pipelines.py). So any process may die
+    at any moment — kill -9 included — and nothing is lost or stored twice. on_stop(signum, forced)
+    is told when a signal stops the crawl (govaudit.interrupts)."""
+    done = _finished_codes(engine, run.id)
+    sites = [x for x in registered_sites(engine, run.site_codes) if x.code not in done]
     parts = shards.shard([{"code": x.code, "home_url": x.home_url} for x in sites],
-                         shards.worker_count(run.settings.get("workers")))
-    jobs = [{"db": db, "run_id": run.id, "crawl_config": run.settings, "sites": part,
-             "jobdir": shards.shard_jobdir(run.jobdir, i, len(parts))}
-            for i, part in enumerate(parts)]
+                         shards.worker_count(run.settings.get("workers"))) if sites else []
+    jobs = [{"db": db, "run_id": run.id, "crawl_config": run.settings, "sites": part}
+            for part in parts]
 
     def on_line(line: str) -> None:
         if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
             on_progress(json.loads(line.split(" ", 1)[1]))
 
-    results = shards.run_processes(jobs, on_line)
+    with CrawlerGroup(on_stop) as group:
+        results = shards.run_processes(jobs, on_line, spawn=group.spawn)
     code = next((c for c, _ in results if c != 0), 0)
     if code == 0 and any(reason != "finished" for _, reason in results):
         code = 130
-    return _end_run(engine, run, code)
+    if group.stopped_by is not None:
+        return _end_run(engine, run, code or 130, "interrupted")
+    return _end_run(engine, run, code, "done" if code == 0 else
+                    "interrupted" if code == 130 else "failed")
 
 
 def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: str, batch: int,
@@ -150,18 +163,16 @@ def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: 
         distributed.enqueue(app, run, db, [{"code": x.code, "home_url": x.home_url}
                                            for x in sites], batch)
     distributed.follow(engine, run.id, len(run.site_codes), on_progress)
-    return _end_run(engine, run, 0)
+    return _end_run(engine, run, 0, "done")
 
 
-def _end_run(engine: Engine, run: store.CrawlRun, code: int) -> int:
+def _end_run(engine: Engine, run: store.CrawlRun, code: int, status: str) -> int:
+    """Record how the run ended: done | interrupted (a signal) | failed (a crawler died)."""
     with engine.begin() as conn:
-        status = "done" if code == 0 else "interrupted"
         conn.execute(update(store.CrawlRun).where(store.CrawlRun.id == run.id)
                      .values(status=status, finished_at=store.now()))
         if status == "done":
             _close_leftover_sites(conn, run.id)
-    if code == 0 and run.jobdir:
-        shutil.rmtree(run.jobdir, ignore_errors=True)   # resume state is only kept for resuming
     return code
 
 
@@ -322,8 +333,16 @@ def score_group(engine: Engine, score_run_id: int | None) -> list[int | None]:
     return [score_run_id]
 
 
+CUT_SHORT = {"page_budget": "达到页面预算，其余页面未抓取",
+             "unreachable_on_resume": "续抓时无法访问，保留中断前已抓取的部分",
+             "interrupted": "抓取被中断，未完成"}
 RUN_STATUS = {"done": "完整", "interrupted": "中断，未完成", "running": "未完成或正在进行",
               "failed": "失败"}
+
+
+def cut_short_of(sc: store.SiteCrawl) -> str:
+    """Why a site's observations are incomplete ('' when complete): a key of CUT_SHORT."""
+    return sc.cut_short or ("interrupted" if sc.status == "running" else "")
 
 
 def _run_label(run: store.CrawlRun) -> str:
@@ -364,6 +383,9 @@ def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
                         inputs=inputs)
     verdict, found = assessment.verdict, []
     notes = [sc.error] if sc.status != "ok" and sc.error else []
+    if cut_short_of(sc):
+        notes.append(f"抓取不完整：{CUT_SHORT[cut_short_of(sc)]}"
+                     + (f"（{sc.error}）" if sc.error and sc.status == "ok" else ""))
     for reason in dict.fromkeys(assessment.unmet.values()):   # one finding per reason
         rule_ids = [r for r, why in assessment.unmet.items() if why == reason]
         found.append(Finding(kind="insufficient_data", url=sc.home_url, evidence=reason,
@@ -427,6 +449,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
         crawls = list(s.scalars(select(store.SiteCrawl)
                                 .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
     ruleset = load_ruleset(sr.ruleset)
+    cut = {c.site_code: cut_short_of(c) for c in crawls if cut_short_of(c)}
     site_reports = []
     for row in rows:
         site = sites.get(row.site_code) or store.Site(code=row.site_code, name=row.site_code,
@@ -438,12 +461,14 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
         site_reports.append(SiteReport(site=site, verdict=verdict, measurements=row.measurements,
                                        findings=[Finding(**f) for f in row.findings],
                                        columns=columns.get(row.site_code, []),
-                                       interaction=replies.get(row.site_code)))
+                                       interaction=replies.get(row.site_code),
+                                       cut_short=cut.get(row.site_code, "")))
     summary = {"抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),
                "检查链接数": sum(c.links for c in crawls),
-               "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls)}
+               "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls),
+               "抓取不完整的站点数": len(cut)}
     ids = ruleset.all_rule_ids()
     above = ruleset.pass_boundary == "above"
     return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,

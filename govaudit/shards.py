@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from pathlib import Path
 from typing import Callable
 
 
@@ -30,21 +29,17 @@ def shard(sites: list[dict], n: int) -> list[list[dict]]:
     return [sites[i::n] for i in range(n)]
 
 
-def shard_jobdir(jobdir: str | None, index: int, count: int) -> str | None:
-    """Each process resumes from its own JOBDIR; the shard count is fixed per run (run.settings)."""
-    if not jobdir:
-        return None
-    return jobdir if count == 1 else str(Path(jobdir) / f"shard-{index + 1}-of-{count}")
-
-
-def run_processes(jobs: list[dict], on_line: Callable[[str], None]) -> list[tuple[int, str | None]]:
+def run_processes(jobs: list[dict], on_line: Callable[[str], None],
+                  spawn: Callable[..., subprocess.Popen] = subprocess.Popen
+                  ) -> list[tuple[int, str | None]]:
     """Run `python -m crawler.run` once per job at the same time; hand every stdout line to on_line
-    (on this thread) and return each process's (exit code, close reason) in job order."""
+    (on this thread) and return each process's (exit code, close reason) in job order. spawn
+    starts each process (govaudit.interrupts.CrawlerGroup.spawn: one process group, stopped together)."""
     files, procs = [], []
     lines: queue.Queue = queue.Queue()
     try:
         for job in jobs:
-            procs.append(start_crawler(job, files))
+            procs.append(start_crawler(job, files, spawn=spawn))
         readers = [threading.Thread(target=_pump, args=(i, p.stdout, lines), daemon=True)
                    for i, p in enumerate(procs)]
         for t in readers:
@@ -61,20 +56,21 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None]) -> list[tupl
                 on_line(line)
         return [(p.wait(), reasons[i]) for i, p in enumerate(procs)]
     except KeyboardInterrupt:
-        # Ctrl-C reached every child too (same process group): let each close its JOBDIR cleanly.
+        # Ctrl-C without govaudit.interrupts' handler (not the main thread): let each child save.
         return [(p.wait(), None) for p in procs]
     finally:
         for name in files:
             os.unlink(name)
 
 
-def start_crawler(job: dict, files: list[str], stdout=subprocess.PIPE) -> subprocess.Popen:
+def start_crawler(job: dict, files: list[str], stdout=subprocess.PIPE,
+                  spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> subprocess.Popen:
     """Start `python -m crawler.run` on a job file (its name appended to files, for the caller to
     remove); stdout a text pipe by default. The child ends when this process does, however it ends."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(job, fh, ensure_ascii=False)
         files.append(fh.name)
-    return subprocess.Popen([sys.executable, "-m", "crawler.run", fh.name], stdout=stdout,
+    return spawn([sys.executable, "-m", "crawler.run", fh.name], stdout=stdout,
                             text=True, encoding="utf-8", env=dict(os.environ, PYTHONUNBUFFERED="1"),
                             preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 

@@ -82,6 +82,9 @@ class SiteCrawl(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     links: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)   # pages left out by budget or trap limits
+    # Why this site's observations are incomplete, when they are: page_budget |
+    # unreachable_on_resume (kept what was crawled before the interruption). Empty: complete.
+    cut_short: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
 
 class Page(CrawlObservation, Base):
@@ -330,6 +333,19 @@ class SiteLease(Base):
     heartbeat_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
+# ---- crawl lock (issue 10: one crawl per store at a time) -----------------------------------------
+class CrawlLock(Base):
+    """Who holds the store's crawl lock, for the message a second crawl shows. The exclusion itself
+    is a lock the operating system or PostgreSQL drops when its holder dies (govaudit.runlock)."""
+    __tablename__ = "crawl_lock"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)   # always 1
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(Text, default="")
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    command: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
 def db_url(url: str | None = None) -> str:
     """--db, else $GOVAUDIT_DB, else ./govaudit.sqlite; a bare file path means a SQLite file.
     postgres:// and postgresql:// mean PostgreSQL through psycopg 3 (the driver we install)."""
@@ -382,10 +398,27 @@ def connect(url: str | None = None) -> Engine:
             cur.close()
     try:
         _create_tables(engine)
+        _add_missing_columns(engine)
     except Exception as exc:  # noqa: BLE001 - drivers raise more than DBAPI errors (e.g. idna)
         engine.dispose()
         raise StoreError(store_errors.explain(exc, url)) from exc
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A store made by an older govaudit lacks columns added since: add them (create_all only adds
+    tables). Only columns with a server default or NULL allowed are added, which is how new
+    columns must be declared."""
+    from sqlalchemy import inspect
+    from sqlalchemy.schema import CreateColumn
+    insp = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in insp.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                    conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {ddl}')
 
 
 def _writable(path: Path) -> bool:
@@ -460,3 +493,24 @@ def upsert(engine: Engine, table, rows: list[dict], key: list[str]) -> None:
         c: stmt.excluded[c] for c in rows[0] if c not in key})
     with engine.begin() as conn:
         conn.execute(stmt, rows)
+
+
+def observation_tables() -> list:
+    """Every table of rows a site crawl owns (CrawlObservation subclasses, whoever added them)."""
+    return [t for t in Base.metadata.sorted_tables
+            if "site_crawl_id" in t.c and t.name != SiteCrawl.__tablename__]
+
+
+def delete_observations(engine: Engine, site_crawl_id: int) -> None:
+    """Drop what one site crawl stored (an interrupted attempt, before the site is crawled again)."""
+    with engine.begin() as conn:
+        for table in observation_tables():
+            conn.execute(table.delete().where(table.c.site_crawl_id == site_crawl_id))
+
+
+def observation_counts(engine: Engine, site_crawl_id: int) -> tuple[int, int]:
+    """(pages, links) stored for one site crawl."""
+    from sqlalchemy import func
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(func.count()).select_from(t).where(
+            t.c.site_crawl_id == site_crawl_id)).scalar() for t in (Page.__table__, Link.__table__))

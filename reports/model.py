@@ -41,6 +41,7 @@ class SiteReport:
     # reply-rate table: received, replied, reply_rate, avg_reply_days, overdue, unreadable
     # (None: no readable board, or the site was not crawled)
     interaction: dict[str, Any] | None = None
+    cut_short: str = ""   # why the crawl of this site is incomplete (govaudit.pipeline.CUT_SHORT key)
 
 
 @dataclass
@@ -193,9 +194,18 @@ def rule_measures(report: AuditReport, rule_id: str) -> list[str]:
 
 
 def unassessed_reason(sr: SiteReport) -> str:
+    """Why a site is not assessed, or why its assessment rests on an incomplete crawl."""
     if sr.verdict.qualified is None:
         return sr.verdict.note or "未能评估"
-    return sr.verdict.note if sr.verdict.pending else ""   # rules waiting for a person's check
+    return sr.verdict.note if sr.verdict.pending or sr.cut_short else ""   # rules waiting for a
+    # person's check, or a crawl cut short
+
+
+CUT_SHORT_MARK = "（抓取不完整）"   # after the 结果 of a site whose crawl was cut short (issue 10)
+
+
+def result_cell(sr: SiteReport) -> str:
+    return result_text(sr.verdict) + (CUT_SHORT_MARK if sr.cut_short else "")
 
 
 def needs_notice(sr: SiteReport) -> bool:

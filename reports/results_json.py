@@ -27,7 +27,7 @@ def write_results(report: AuditReport, path: str | Path) -> Path:
 def _site(report: AuditReport, sr: SiteReport) -> dict:
     v = sr.verdict
     m = sr.measurements or {}
-    return {"site_code": site_code(sr), "site_name": site_attr(sr.site, "name"),
+    out = {"site_code": site_code(sr), "site_name": site_attr(sr.site, "name"),
             "qualified": v.qualified, "score": v.score, "rank": v.rank,
             "vetoes": list(v.vetoes),
             "deductions": [{"rule": d.rule, "points": d.points, "count": d.count} for d in v.deductions],
@@ -36,3 +36,6 @@ def _site(report: AuditReport, sr: SiteReport) -> dict:
 
             # rules charged by findings still 待人工确认 (govaudit review): the veto holds until then
             "pending_review": pending_rules(report, sr)}
+    if sr.cut_short:   # only on a site whose crawl is incomplete (issue 10)
+        out["cut_short"] = sr.cut_short
+    return out

@@ -126,6 +126,8 @@ class SiteAuditSpider(scrapy.Spider):
                 yield from self._close(st, down=True)
                 return
             st.home_ok = True
+            # The store drops what an earlier, interrupted attempt at this site left (resume).
+            yield {"_t": "site_reached", "site": st.code}
             st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
         else:
             yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
@@ -416,7 +418,7 @@ class SiteAuditSpider(scrapy.Spider):
         st.columns.clear()
         return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
                 "error": st.error, "pages": st.pages_fetched, "links": checked,
-                "skipped": st.skipped}
+                "skipped": st.skipped, "cut_short": "page_budget" if st.budget_hit else ""}
 
     # ---- helpers ------------------------------------------------------------------------
     def _canonical(self, url: str) -> str:

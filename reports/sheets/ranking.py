@@ -4,7 +4,7 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import (RANK_ORDER, AuditReport, deduction_text, grade, grouped, result_text,
+from reports.model import (RANK_ORDER, AuditReport, deduction_text, grade, grouped, result_cell,
                            site_attr, site_code, unassessed_reason, veto_text)
 from reports.sheets.style import finish, table, title_rows
 
@@ -39,7 +39,7 @@ def write(ws: Worksheet, report: AuditReport, title: str = "排名") -> None:
             grades = [grade(report, v)] if "等级" in heads else []
             rows.append([*lead, site_code(sr), site_attr(sr.site, "name"), site_attr(sr.site, "sponsor"),
                          site_attr(sr.site, "level"), site_attr(sr.site, "region"),
-                         site_attr(sr.site, "site_type"), v.score, *grades, result_text(v),
+                         site_attr(sr.site, "site_type"), v.score, *grades, result_cell(sr),
                          veto_text(report, sr), deduction_text(report, sr), unassessed_reason(sr),
                          site_attr(sr.site, "home_url")])
             bad.append(v.qualified is False)
