@@ -62,10 +62,11 @@ class CrawlRun(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running|done|interrupted
+    # running | done | interrupted (a signal stopped it) | failed (a crawler process died)
+    status: Mapped[str] = mapped_column(String(16), default="running")
     site_codes: Mapped[list] = mapped_column(JSON, default=list)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
-    jobdir: Mapped[str | None] = mapped_column(Text, nullable=True)
+    jobdir: Mapped[str | None] = mapped_column(Text, nullable=True)   # unused since per-site resume
 
 
 class SiteCrawl(Base):

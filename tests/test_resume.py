@@ -1,4 +1,4 @@
-"""An interrupted crawl resumes (Scrapy JOBDIR + stored spider state) and loses nothing: after Ctrl-C
+"""An interrupted crawl resumes (per-site completion state in the store) and loses nothing: after Ctrl-C
 mid-crawl and `govaudit crawl --resume`, the audit still equals the sample farm's ground truth."""
 from __future__ import annotations
 
