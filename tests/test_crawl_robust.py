@@ -244,10 +244,10 @@ def test_crawl_wait_queues_behind_the_running_one(tmp_path, started):
 
 # ---- sites cut short ----------------------------------------------------------------------------
 def _ranking_result_cells(path: Path) -> dict[str, str]:
-    ws = openpyxl.load_workbook(path)["排名"]
-    header = [c.value for c in ws[2]]
-    code, result = header.index("网站标识码"), header.index("结果")
-    return {row[code]: row[result] for row in ws.iter_rows(min_row=3, values_only=True)}
+    rows = list(openpyxl.load_workbook(path)["排名"].iter_rows(values_only=True))
+    at = next(i for i, row in enumerate(rows) if "网站标识码" in row)
+    code, result = rows[at].index("网站标识码"), rows[at].index("结果")
+    return {row[code]: row[result] for row in rows[at + 1:]}
 
 
 def test_resumed_site_that_cannot_be_reached_keeps_its_earlier_observations(tmp_path, started):
@@ -311,8 +311,8 @@ def observations(db: str, run_id: int) -> dict:
     with engine.connect() as conn:
         crawls = dict(conn.execute(select(store.SiteCrawl.id, store.SiteCrawl.site_code)
                                    .where(store.SiteCrawl.run_id == run_id)).all())
-        for name in store.OBSERVATION_TABLES:
-            table = store.Base.metadata.tables[name]
+        for table in store.observation_tables():
+            name = table.name
             cols = [c for c in table.c if c.name not in SKIP]
             for sc, code in crawls.items():
                 rows = conn.execute(select(*cols).where(table.c.site_crawl_id == sc)).all()
