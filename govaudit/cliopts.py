@@ -113,6 +113,12 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
             raise
         err.print("已中止")
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug still ends in one line, never 100 of traceback
+        if debug:
+            raise
+        err.print(f"[red]内部错误：[/]{type(exc).__name__}: {exc}（加 --debug 可查看详细的出错位置；"
+                  f"请把它报告给 govaudit 的维护者）", highlight=False)
+        sys.exit(1)
 
 
 def _usage_message(exc: click.UsageError) -> str:
