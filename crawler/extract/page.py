@@ -412,5 +412,7 @@ class Page:
 
 
 def parse_page(html: str, url: str) -> Page:
-    """Parse a decoded HTML page once; every extractor takes the result."""
-    return Page(html, url)
+    """Parse a decoded HTML page once; every extractor takes the result. An oversized page is
+    parsed up to extract.max_page_chars (real pages are far smaller; adversarial ones are not)."""
+    from . import settings
+    return Page(html[:settings.get("max_page_chars")], url)
