@@ -18,7 +18,7 @@ TRANSIENT = {"timeout", "http5xx", "lost"}
 class Outcome:
     ok: bool
     status: int | None = None
-    failure: str | None = None     # http|refused|dns|timeout|soft404|error_redirect|other
+    failure: str | None = None     # http|refused|dns|timeout|soft404|error_redirect|redirect|other
     detail: str = ""
     transient: bool = False        # worth one more try before calling it dead
 
@@ -54,6 +54,9 @@ def from_exception(exc: BaseException) -> Outcome:
                         tx.ConnectionDone)):
         # Dropped mid-way; Twisted retries only idempotent requests itself, not a Hanweb POST.
         return Outcome(False, None, "other", "连接中断", transient=True)
+    if isinstance(exc, sx.IgnoreRequest) and "redirections" in str(exc):
+        # Scrapy's redirect middleware gave up (REDIRECT_MAX_TIMES): a loop or an endless chain.
+        return Outcome(False, None, "redirect", "跳转次数过多或循环跳转，页面无法打开")
     if isinstance(exc, sx.DownloadCancelledError):
         # It answered; only our size cap stopped the download.
         return Outcome(True, None, None, "响应超过大小上限，未完整下载")

@@ -26,6 +26,7 @@ SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 RETRY_ENABLED = False             # the spider retries transient failures itself, once, later
 HTTPERROR_ALLOW_ALL = True        # a 404 is a finding, not an error: the spider classifies statuses
 REDIRECT_ENABLED = True
+REDIRECT_MAX_TIMES = 20           # as browsers: a longer chain, or a loop, is a link that never opens
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 DEPTH_LIMIT = 0                   # the spider applies config max_depth itself

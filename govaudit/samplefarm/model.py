@@ -92,6 +92,7 @@ class Special:
     """A path with a planted answer."""
     kind: str                      # 404 | 410 | 500 | flaky503 | soft404 | redirect404 | slow
                                    # | system_error (200 with a login/system error: a dead online system)
+                                   # | redirect (to detail) | hang (never finishes sending)
     detail: str = ""
 
 

@@ -127,6 +127,18 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, common.system_error_html(special.detail), body=body)
             elif kind == "redirect404":
                 return self._send(302, "", headers={"Location": "/404.html"}, body=body)
+            elif kind == "redirect":     # one hop of a chain or a loop (spec_robust)
+                return self._send(302, "", headers={"Location": special.detail}, body=body)
+            elif kind == "hang":         # headers and the start of a page, then nothing, ever
+                self._release()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.write("<html><head><title>专题直播</title></head><body>".encode())
+                self.wfile.flush()
+                host.stop.wait()
+                return
             elif kind == "slow":
                 self._release()   # the crawler gives up long before: not one of its live requests
                 if host.stop.wait(SLOW_SECONDS):
