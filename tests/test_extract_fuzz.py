@@ -91,15 +91,16 @@ def mutated(draw) -> bytes:
             doc[at:at] = draw(st.sampled_from(["政务公开", "通知公告 2026年11月20日", "䶮㻏"])).encode(
                 draw(st.sampled_from(["gb18030", "utf-16", "big5", "utf-8"])), "replace")
         elif op == "attr":
-            doc[at:at] = b'<a href="/x" title="' + b"\xe6\x94\xbf" * draw(st.integers(1, 20000)) + b'">'
+            doc[at:at] = b'<a href="/x" title="' + b"\xe6\x94\xbf" * draw(st.integers(1, 5000)) + b'">'
         elif op == "nest":
-            depth = draw(st.integers(1, 400))
+            depth = draw(st.integers(1, 200))
             doc[at:at] = b"<div><ul><li>" * depth
     return bytes(doc)
 
 
-# deadline: the per-document bound, generous because CI machines are shared (typical: ~20 ms).
-FUZZ = settings(derandomize=True, database=None, deadline=10_000, max_examples=1000,
+# deadline: the per-document bound (typically ~20 ms a document); generous because CI machines are
+# shared: it is there to catch a stall, not to measure speed.
+FUZZ = settings(derandomize=True, database=None, deadline=30_000, max_examples=1000,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

@@ -277,6 +277,8 @@ def check(url: str, fingerprint: bytes | None, timeout: float = 1.5):
             continue
         if status >= 400:
             return "http", None
+        if 300 <= status < 400:        # urllib gave up following: a loop or a too-long chain
+            return "redirect", None
         if urlsplit(final).path in ("/404.html",) and final != url:
             return "error_redirect", None
         if headers.get_content_type() == "text/html":
@@ -607,7 +609,8 @@ def recount_dead(site) -> list[dict]:
             if sp is not None:
                 failure = {"404": "http", "410": "http", "500": "http", "soft404": "soft404",
                            "redirect404": "error_redirect", "slow": "timeout", "flaky503": None,
-                           "system_error": "system_error"}[sp.kind]
+                           "system_error": "system_error",
+                           "hang": "timeout", "redirect": "redirect"}[sp.kind]
             elif path in served or path.split(";")[0] in served:
                 failure = None
             else:
@@ -696,4 +699,4 @@ def test_truth_file_shape(truth):
     assert 60 < t["9901000023"]["score"] < 90 and t["9901000023"]["qualified"] is True
     failures = {d["failure"] for s in t.values() for d in s["dead_links"]}
     assert failures == {"http", "refused", "dns", "timeout", "soft404", "error_redirect",
-                        "system_error"}
+                        "system_error", "redirect"}
