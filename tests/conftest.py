@@ -48,3 +48,20 @@ def db_url(request, tmp_path):
     Base.metadata.drop_all(engine)   # each test starts from an empty store
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def make_read_only():
+    """lock(*paths): make files and folders read-only even for root (chattr +i) until the test ends."""
+    import shutil
+    import subprocess
+    if os.geteuid() != 0 or not shutil.which("chattr"):
+        pytest.skip("needs root and chattr to make a path read-only for root")
+    locked: list = []
+
+    def lock(*paths) -> None:
+        subprocess.run(["chattr", "+i", *map(str, paths)], check=True)
+        locked.extend(paths)
+    yield lock
+    if locked:
+        subprocess.run(["chattr", "-i", *map(str, locked)], check=True)

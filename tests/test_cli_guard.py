@@ -3,9 +3,7 @@ problems are one Chinese line with a hint (exit 2, no traceback unless --debug),
 "silently wrong" cases (0 rows imported, unused overrides, report before score) say so."""
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -170,10 +168,8 @@ def test_debug_shows_the_traceback():
 
 
 @pytest.fixture
-def read_only_store(tmp_path):
-    """A store in a folder nobody may write, root included (chattr +i)."""
-    if os.geteuid() != 0 or not shutil.which("chattr"):
-        pytest.skip("needs root and chattr to make a folder read-only for root")
+def read_only_store(tmp_path, make_read_only):
+    """A store in a folder nobody may write, root included."""
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "store.sqlite"
@@ -184,12 +180,8 @@ def read_only_store(tmp_path):
     from govaudit import pipeline
     pipeline.import_register(engine, register)
     engine.dispose()
-    locked = [db, folder]
-    subprocess.run(["chattr", "+i", *map(str, locked)], check=True)
-    try:
-        yield db
-    finally:
-        subprocess.run(["chattr", "-i", *map(str, locked)], check=True)
+    make_read_only(db, folder)
+    return db
 
 
 def test_read_only_store_can_still_be_listed(capsys, read_only_store, tmp_path):

@@ -141,14 +141,19 @@ def started():
         cli.cleanup()
 
 
+def start_crawl(tmp_path, site, started, code="9910000001", timeout="10") -> tuple[Cli, str]:
+    """Register the slow site in a fresh store and start `govaudit crawl` on it: (cli, db)."""
+    db = str(tmp_path / "store.sqlite")
+    assert run("sites", "import", register(tmp_path, site.register_row(code)), "--db", db).returncode == 0
+    cli = Cli("crawl", "--db", db, "--timeout", timeout)
+    started.append(cli)
+    return cli, db
+
+
 # ---- interrupts ----------------------------------------------------------------------------------
 def test_ctrl_c_stops_and_saves_then_a_second_one_stops_at_once(tmp_path, started):
-    db = str(tmp_path / "store.sqlite")
     with slow_site(pages=20, delay=0.2, hang=True) as site:
-        assert run("sites", "import", register(tmp_path, site.register_row("9910000001")),
-                   "--db", db).returncode == 0
-        cli = Cli("crawl", "--db", db, "--timeout", "60")
-        started.append(cli)
+        cli, db = start_crawl(tmp_path, site, started, timeout="60")
         until(lambda: "/hang.html" in site.requested, what="the never-ending page requested")
         crawlers = descendants(cli.proc.pid)
         assert crawlers, "the crawler runs in a child process"
@@ -184,12 +189,8 @@ def test_ctrl_c_stops_and_saves_then_a_second_one_stops_at_once(tmp_path, starte
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_stop_the_crawler_too(tmp_path, started, sig):
-    db = str(tmp_path / "store.sqlite")
     with slow_site(pages=80, delay=0.3) as site:
-        assert run("sites", "import", register(tmp_path, site.register_row("9910000001")),
-                   "--db", db).returncode == 0
-        cli = Cli("crawl", "--db", db, "--timeout", "10")
-        started.append(cli)
+        cli, db = start_crawl(tmp_path, site, started)
         until(lambda: len(site.requested) > 5, what="the crawl under way")
         crawlers = descendants(cli.proc.pid)
         os.kill(cli.proc.pid, sig)                      # to the CLI alone, as a service manager does
@@ -207,12 +208,8 @@ def test_sigterm_and_sighup_stop_the_crawler_too(tmp_path, started, sig):
 
 # ---- the crawl lock ------------------------------------------------------------------------------
 def test_a_second_crawl_refuses_naming_the_first_and_the_lock_dies_with_it(tmp_path, started):
-    db = str(tmp_path / "store.sqlite")
     with slow_site(pages=60, delay=0.3) as site:
-        assert run("sites", "import", register(tmp_path, site.register_row("9910000001")),
-                   "--db", db).returncode == 0
-        first = Cli("crawl", "--db", db, "--timeout", "10")
-        started.append(first)
+        first, db = start_crawl(tmp_path, site, started)
         until(lambda: len(site.requested) > 2, what="the first crawl under way")
         second = run("crawl", "--db", db, timeout=60)
         assert second.returncode == 2
@@ -225,12 +222,8 @@ def test_a_second_crawl_refuses_naming_the_first_and_the_lock_dies_with_it(tmp_p
 
 
 def test_crawl_wait_queues_behind_the_running_one(tmp_path, started):
-    db = str(tmp_path / "store.sqlite")
     with slow_site(pages=15, delay=0.2) as site:
-        assert run("sites", "import", register(tmp_path, site.register_row("9910000001")),
-                   "--db", db).returncode == 0
-        first = Cli("crawl", "--db", db, "--timeout", "10")
-        started.append(first)
+        first, db = start_crawl(tmp_path, site, started)
         until(lambda: len(site.requested) > 2, what="the first crawl under way")
         second = Cli("crawl", "--wait", "--db", db, "--timeout", "10")
         started.append(second)
@@ -252,12 +245,8 @@ def _ranking_result_cells(path: Path) -> dict[str, str]:
 
 
 def test_resumed_site_that_cannot_be_reached_keeps_its_earlier_observations(tmp_path, started):
-    db = str(tmp_path / "store.sqlite")
     with slow_site(pages=80, delay=0.3) as site:
-        assert run("sites", "import", register(tmp_path, site.register_row("9910000002")),
-                   "--db", db).returncode == 0
-        cli = Cli("crawl", "--db", db, "--timeout", "10")
-        started.append(cli)
+        cli, db = start_crawl(tmp_path, site, started, code="9910000002")
         engine = store.connect(db)
 
         def stored_pages():
@@ -342,7 +331,9 @@ def _pages_stored(db: str, run_id: int) -> bool:
 @pytest.mark.timeout(600)
 def test_kill_9_at_several_points_then_resume_equals_an_uninterrupted_crawl(tmp_path, started):
     db = str(tmp_path / "store.sqlite")
-    crawl = ("crawl", "--db", db, "--timeout", "3", "--workers", "1", *[a for c in SITES for a in ("--site", c)])
+    # The default timeout: a short one makes pages time out on a loaded machine, and a crawl that
+    # lost a page to load is not the same crawl (none of these sites has a deliberately slow page).
+    crawl = ("crawl", "--db", db, "--workers", "1", *[a for c in SITES for a in ("--site", c)])
     with samplefarm.start() as farm:
         farm.write_register(tmp_path / "register.csv")
         assert run("sites", "import", str(tmp_path / "register.csv"), "--db", db).returncode == 0

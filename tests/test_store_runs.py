@@ -64,29 +64,21 @@ def test_crawl_lock_on_sqlite_and_postgresql(db_url):
     other.dispose()
 
 
-def test_a_read_only_store_can_still_be_reported(tmp_path):
-    import os
-    import shutil
+def test_a_read_only_store_can_still_be_reported(tmp_path, make_read_only):
     import subprocess
     import sys
-    if os.geteuid() != 0 or not shutil.which("chattr"):
-        pytest.skip("needs root and chattr to make a folder read-only for root")
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "store.sqlite"
     engine = _store_with_runs(str(db), ["done"])
     pipeline.score(engine, date(2026, 11, 22))
     engine.dispose()
-    subprocess.run(["chattr", "+i", str(db), str(folder)], check=True)
-    try:
-        proc = subprocess.run([sys.executable, "-m", "govaudit.cli", "report", "--out",
-                               str(tmp_path / "out"), "--db", str(db), "--no-notices"],
-                              capture_output=True, text=True, encoding="utf-8", timeout=300)
-        scored = subprocess.run([sys.executable, "-m", "govaudit.cli", "score", "--as-of",
-                                 "2026-11-22", "--db", str(db)],
-                                capture_output=True, text=True, encoding="utf-8", timeout=300)
-    finally:
-        subprocess.run(["chattr", "-i", str(db), str(folder)], check=True)
+    make_read_only(db, folder)
+    cli = [sys.executable, "-m", "govaudit.cli"]
+    proc = subprocess.run([*cli, "report", "--out", str(tmp_path / "out"), "--db", str(db),
+                           "--no-notices"], capture_output=True, text=True, timeout=300)
+    scored = subprocess.run([*cli, "score", "--as-of", "2026-11-22", "--db", str(db)],
+                            capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "out" / "results.json").exists() and (tmp_path / "out" / "ranking.xlsx").exists()
     assert scored.returncode == 2 and "是只读的" in scored.stderr and "Traceback" not in scored.stderr
