@@ -8,6 +8,7 @@ link target is checked once, and a timeout or 5xx is tried once more at low prio
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +34,22 @@ from crawler.frontier import Limits, SiteState, host_of
 
 HTML_TYPES = ("text/html", "application/xhtml")
 RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once more later in the crawl"
+
+
+def _settles(callback):
+    """Release a request's outstanding unit only once its callback's output is fully consumed.
+    Scrapy may interleave two callbacks' generators; a site must not be finished (its completion
+    stored, what resume relies on) while another of its callbacks is still yielding items."""
+    @functools.wraps(callback)
+    def wrapper(self, arg):
+        meta = arg.meta if hasattr(arg, "meta") else arg.request.meta
+        st = self.sites[meta["site"]]
+        try:
+            yield from callback(self, arg)
+        finally:
+            st.outstanding -= 1
+        yield from self._maybe_finish(st)
+    return wrapper
 
 
 class SiteAuditSpider(scrapy.Spider):
@@ -98,9 +115,9 @@ class SiteAuditSpider(scrapy.Spider):
         yield from self._start_sites()
 
     # ---- callbacks ---------------------------------------------------------------------
+    @_settles
     def on_probe(self, response):
         st = self.sites[response.meta["site"]]
-        st.outstanding -= 1
         # Sites that send unknown paths to the homepage give no error page to recognise.
         if response.status == 200 and not _same_url(response.url, st.home_url):
             if response.meta.get("redirect_urls"):
@@ -110,11 +127,11 @@ class SiteAuditSpider(scrapy.Spider):
                 st.fingerprint = xnf.fingerprint(page)
         yield self._req(st, st.home_url, self.on_page, "home", depth=0)
 
+    @_settles
     def on_page(self, response):
         """Homepage, column page, list page or any other internal page (also link checks of them)."""
         meta = response.meta
         st = self.sites[meta["site"]]
-        st.outstanding -= 1
         role = meta["role"]
         outcome = self._outcome(st, response)
         if self._should_retry(outcome, meta):
@@ -138,10 +155,10 @@ class SiteAuditSpider(scrapy.Spider):
             yield from list(self._process(st, response))
         yield from self._maybe_finish(st)
 
+    @_settles
     def on_check(self, response):
         """Images, attachments and external links: does it answer, and with a real page?"""
         st = self.sites[response.meta["site"]]
-        st.outstanding -= 1
         outcome = self._outcome(st, response)
         if self._should_retry(outcome, response.meta):
             yield self._retry(st, response.request)
@@ -150,11 +167,11 @@ class SiteAuditSpider(scrapy.Spider):
                               response.meta.get("attempt", 1))
         yield from self._maybe_finish(st)
 
+    @_settles
     def on_dataproxy(self, response):
         """Hanweb/JCMS list records delivered as XML by dataproxy.jsp."""
         meta = response.meta
         st = self.sites[meta["site"]]
-        st.outstanding -= 1
         if response.status != 200:
             self.logger.warning("list records not loaded from %s: HTTP %s", response.url,
                                 response.status)
@@ -167,11 +184,11 @@ class SiteAuditSpider(scrapy.Spider):
                                           meta["list_url"], False, meta["depth"] + 1, item.title)
         yield from self._maybe_finish(st)
 
+    @_settles
     def on_error(self, failure):
         request = failure.request
         meta = request.meta
         st = self.sites[meta["site"]]
-        st.outstanding -= 1
         outcome = checks.from_exception(failure.value)
         role = meta["role"]
         if self._should_retry(outcome, meta):
