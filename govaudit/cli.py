@@ -527,7 +527,7 @@ def demo(out, as_of, timeout, db, recheck):
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
     """The second half of a quarter: the sites rectify, the office draws the re-check sample
     (every failed site plus a share of the others) and audits it again on the same port."""
-    from govaudit import history, samplefarm, spotcheck
+    from govaudit import samplefarm, spotcheck
     engine = store.connect(db)
     drawn = spotcheck.draw_and_record(engine, seed=2026, share=0.3, by=["行政级别"],
                                       include_failed_last=True)
