@@ -11,6 +11,9 @@ come from (a dropped first character is a substring of the correct term, for one
 """
 from __future__ import annotations
 
+import importlib.util
+import json
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -63,16 +66,33 @@ def read_terms_file(path: str | Path) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _readings() -> dict[str, frozenset[str]]:
+    """Character → its toneless pinyin readings, as pypinyin's pinyin(ch, Style.NORMAL,
+    heteronym=True) gives them (ü written v). Read from pypinyin's own single-character table:
+    importing pypinyin itself loads its phrase dictionary, ≈ 55 MB that one-character lookups never
+    use (tests/test_services_scan.py checks the two agree on every character)."""
+    spec = importlib.util.find_spec("pypinyin")
+    table = Path(spec.submodule_search_locations[0]) / "pinyin_dict.json"
+    raw = json.loads(table.read_text(encoding="utf-8"))
+    return {chr(int(code)): frozenset(map(_toneless, marked.split(","))) for code, marked in raw.items()}
+
+
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0304\u030c"))   # grave, acute, macron, caron
+
+
+def _toneless(reading: str) -> str:
+    bare = unicodedata.normalize("NFD", reading).translate(_TONE_MARKS)
+    return unicodedata.normalize("NFC", bare).replace("ü", "v")
+
+
+@lru_cache(maxsize=1)
 def _homophone_index() -> dict[str, frozenset[str]]:
     """Toneless pinyin → the common characters read that way (GB2312 level 1)."""
-    from pypinyin import Style, pinyin
-    from pypinyin.pinyin_dict import pinyin_dict
     index: dict[str, set[str]] = {}
-    for code in pinyin_dict:
-        ch = chr(code)
+    for ch, readings in _readings().items():
         if not _common(ch):
             continue
-        for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+        for reading in readings:
             index.setdefault(reading, set()).add(ch)
     return {k: frozenset(v) for k, v in index.items()}
 
@@ -87,10 +107,10 @@ def _common(ch: str) -> bool:
 
 
 def homophones(ch: str) -> frozenset[str]:
-    from pypinyin import Style, pinyin
     index = _homophone_index()
     out: set[str] = set()
-    for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+    # pypinyin gives a character it has no reading for back as itself (a Latin "a" reads as a)
+    for reading in _readings().get(ch, (ch,)):
         out |= index.get(reading, frozenset())
     out.discard(ch)
     return frozenset(out)

@@ -93,6 +93,26 @@ def test_clean_text_full_of_near_misses_stays_clean():
     assert spam_scanner().scan(PageText(text=text)).score == 0
 
 
+def test_homophones_read_as_pypinyin_reads_them():
+    """termscan reads pypinyin's character table itself (importing pypinyin loads its phrase
+    dictionary, ≈ 55 MB): the readings, and so the homophones, are exactly pypinyin's."""
+    import string
+    from pypinyin import Style, pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+    from indicators import termscan
+    chars = {chr(code) for code in pinyin_dict} | set(string.ascii_letters + string.digits + "·－（")
+    theirs = {ch: frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]) for ch in chars}
+    assert {ch: termscan._readings().get(ch, frozenset(ch)) for ch in chars} == theirs
+    index: dict[str, set[str]] = {}
+    for ch, readings in theirs.items():
+        if termscan._common(ch):
+            for r in readings:
+                index.setdefault(r, set()).add(ch)
+    assert termscan._homophone_index() == {k: frozenset(v) for k, v in index.items()}
+    assert "院" in termscan.homophones("阮")             # 国务阮 for 国务院
+    assert termscan.homophones("a") == index["a"]      # pypinyin reads a Latin letter as itself
+
+
 def test_users_own_terms(tmp_path):
     f = tmp_path / "terms.txt"
     f.write_text("# 本省\n华阳省人民政府\n王建国省长\n", encoding="utf-8")
