@@ -15,6 +15,7 @@ from indicators.observations import PageText, SiteObservations
 
 MEASURE = "guides_missing_elements"
 _TRAILING = re.compile(r"[。．.；;，,、\s]+$")
+_UNSEEN = object()
 
 
 @dataclass
@@ -39,11 +40,17 @@ def is_empty(value: str, empty_values: set[str]) -> bool:
     return not value or value in empty_values
 
 
-def read_guide(url: str, title: str, page: PageText, cfg: dict) -> Guide:
+def read_guide(url: str, title: str, page: PageText, cfg: dict,
+               memo: dict[str, str | None] | None = None) -> Guide:
+    """memo: label → element_of(label), shared by the pages of one site (the same few labels
+    recur on every page: matching each against every synonym was half of scoring's CPU)."""
     empty_values = {_TRAILING.sub("", v) for v in cfg["empty_values"]}
+    memo = {} if memo is None else memo
     present, empty = set(), set()
     for label, value in page.pairs:
-        el = element_of(label, cfg["elements"])
+        el = memo.get(label, _UNSEEN)
+        if el is _UNSEEN:
+            el = memo[label] = element_of(label, cfg["elements"])
         if el is None:
             continue
         (empty if is_empty(value, empty_values) else present).add(el)
@@ -56,12 +63,12 @@ def find_guides(obs: SiteObservations, cfg: dict) -> list[Guide]:
         if col.category == "guide":
             for it in col.items:
                 titles.setdefault(it.url, it.title)
-    guides = []
+    guides, memo = [], {}
     for url, page in obs.pages.items():
         if url in titles:
-            guides.append(read_guide(url, titles[url] or page.title, page, cfg))
+            guides.append(read_guide(url, titles[url] or page.title, page, cfg, memo))
             continue
-        g = read_guide(url, page.title, page, cfg)
+        g = read_guide(url, page.title, page, cfg, memo)
         if len(g.present | g.empty) >= cfg["min_elements_outside_guide_columns"]:
             guides.append(g)
     return sorted(guides, key=lambda g: g.url)
