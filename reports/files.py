@@ -1,8 +1,10 @@
 """Report files appear whole or not at all: a crash mid-write never leaves half a workbook."""
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -29,3 +31,18 @@ def write_atomically(path: Path, data: bytes) -> Path:
         os.unlink(tmp)
         raise
     return path
+
+
+@contextmanager
+def one_document_at_a_time():
+    """Yields free(): call it once a document (python-docx) is saved and dropped.
+
+    A python-docx document is a reference cycle holding its XML tree, which lives in C memory the
+    collector does not count, so it is freed only at a full collection — rare with a big report in
+    memory: 100 notices held ≈ 150 MB. Freezing what exists first makes each collection look at the
+    new document's objects only (≈ 0 ms instead of ≈ 30 ms with a 100-site report)."""
+    gc.freeze()
+    try:
+        yield gc.collect
+    finally:
+        gc.unfreeze()

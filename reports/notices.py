@@ -8,6 +8,7 @@ font still shows a close face.
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 from datetime import date
@@ -15,15 +16,17 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.run import Run
 
 from indicators.findings import Finding
 from reports.cells import clean_text
-from reports.files import write_atomically
+from reports.files import one_document_at_a_time, write_atomically
 from reports.labels import measurement_label
 from reports.model import (AuditReport, NoticeFile, SiteReport, format_points, needs_notice,
                            result_text, rule_measures, rule_title, shown_findings, site_attr,
@@ -62,17 +65,18 @@ def write_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
     due = deadline(report, issued)
     folder = Path(out_dir) / FOLDER
     written = []
-    for sr in report.sites:
-        path = folder / file_name(site_code(sr))
-        if not needs_notice(sr):
-            path.unlink(missing_ok=True)
-            continue
-        doc = build_notice(report, sr, issued, due)
-        buf = io.BytesIO()
-        doc.save(buf)
-        write_atomically(path, buf.getvalue())
-        written.append(NoticeFile(site_code(sr), f"{FOLDER}/{path.name}",
-                                  len(shown_findings(report, sr)), due))
+    with one_document_at_a_time() as free:
+        for sr in report.sites:
+            path = folder / file_name(site_code(sr))
+            if not needs_notice(sr):
+                path.unlink(missing_ok=True)
+                continue
+            buf = io.BytesIO()
+            build_notice(report, sr, issued, due).save(buf)
+            free()
+            write_atomically(path, buf.getvalue())
+            written.append(NoticeFile(site_code(sr), f"{FOLDER}/{path.name}",
+                                      len(shown_findings(report, sr)), due))
     return written
 
 
@@ -81,6 +85,8 @@ class _Writer:
 
     def __init__(self, fonts: dict[str, list[str]]):
         self.fonts = {**DEFAULT_FONTS, **(fonts or {})}
+        self._rpr: dict[tuple, object] = {}
+        self._table_style: str | None = None
         self.doc = Document()
         sec = self.doc.sections[0]
         sec.orientation = WD_ORIENT.PORTRAIT
@@ -101,7 +107,15 @@ class _Writer:
 
     def run(self, paragraph, text: str, kind: str = "body", size: float = BODY_PT, bold=False):
         r = paragraph.add_run(clean_text(text))
-        self._font(r.font, r._element.get_or_add_rPr(), kind, size, bold)
+        # The run properties are built once per kind, size and weight and copied into each run:
+        # python-docx setting them one by one was most of a notice's CPU.
+        key = (kind, size, bold)
+        rpr = self._rpr.get(key)
+        if rpr is None:
+            scratch = Run(OxmlElement("w:r"), paragraph)
+            self._font(scratch.font, scratch._element.get_or_add_rPr(), kind, size, bold)
+            rpr = self._rpr[key] = scratch._element.rPr
+        r._element.insert(0, copy.deepcopy(rpr))      # w:rPr is a run's first child
         return r
 
     def para(self, text: str = "", kind: str = "body", *, size: float = BODY_PT, indent=True,
@@ -137,20 +151,22 @@ class _Writer:
 
     def table(self, rows: list[list[str]], headers: tuple[str, ...] = TABLE_HEADERS) -> None:
         t = self.doc.add_table(rows=1, cols=len(headers))
-        t.style = self.doc.styles["Table Grid"]
+        if self._table_style is None:     # looking the style up costs more than a small table
+            self._table_style = self.doc.part.get_style_id(self.doc.styles["Table Grid"],
+                                                           WD_STYLE_TYPE.TABLE)
+        t._tbl.tblStyle_val = self._table_style
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        # Fixed widths in the grid and every cell: Word reads the cells, LibreOffice/WPS the grid.
+        # Set on the grid first, add_row gives each new cell its column's width.
+        t.autofit = False
+        for column, cell, width in zip(t.columns, t.rows[0].cells, COLUMN_WIDTHS):
+            column.width = cell.width = width
         for cell, head in zip(t.rows[0].cells, headers):
             self._cell(cell, head, "heading")
         self._repeat_header(t.rows[0])
         for values in rows:
             for cell, v in zip(t.add_row().cells, values):
                 self._cell(cell, v, "body")
-        # Fixed widths in the grid and every cell: Word reads the cells, LibreOffice/WPS the grid.
-        t.autofit = False
-        for i, width in enumerate(COLUMN_WIDTHS):
-            t.columns[i].width = width
-            for cell in t.columns[i].cells:
-                cell.width = width
 
     def _cell(self, cell, text: str, kind: str) -> None:
         p = cell.paragraphs[0]
