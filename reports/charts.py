@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
 from reports.errors import ReportError
-from reports.files import write_atomically
+from reports.files import one_at_a_time, write_atomically
 from reports.model import AuditReport, fired_rules, rule_title, site_attr
 from reports.sheets.regions import region_stats
 
@@ -183,8 +183,10 @@ CHARTS = {"score_distribution": score_distribution, "pass_rate_by_region": pass_
 def write_charts(report: AuditReport, folder: Path) -> dict[str, Path]:
     """Every chart the data allows, as folder/<name>.png; returns name → path."""
     out = {}
-    for name, draw in CHARTS.items():
-        path = draw(report, folder / f"{name}.png")
-        if path is not None:
-            out[name] = path
+    with one_at_a_time() as free:
+        for name, draw in CHARTS.items():
+            path = draw(report, folder / f"{name}.png")
+            free()
+            if path is not None:
+                out[name] = path
     return out

@@ -26,7 +26,7 @@ from docx.text.run import Run
 
 from indicators.findings import Finding
 from reports.cells import clean_text
-from reports.files import one_document_at_a_time, write_atomically
+from reports.files import one_at_a_time, write_atomically
 from reports.labels import measurement_label
 from reports.model import (AuditReport, NoticeFile, SiteReport, format_points, needs_notice,
                            result_text, rule_measures, rule_title, shown_findings, site_attr,
@@ -65,7 +65,7 @@ def write_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
     due = deadline(report, issued)
     folder = Path(out_dir) / FOLDER
     written = []
-    with one_document_at_a_time() as free:
+    with one_at_a_time() as free:
         for sr in report.sites:
             path = folder / file_name(site_code(sr))
             if not needs_notice(sr):

@@ -10,7 +10,7 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
-from reports.files import one_document_at_a_time, write_atomically
+from reports.files import one_at_a_time, write_atomically
 from reports.model import AuditReport, NoticeFile
 from reports.notices import TITLE_PT, _Writer, closing, cn_date, deadline, file_name
 from reports.recheck_xlsx import verdict_text
@@ -28,7 +28,7 @@ def write_recheck_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile
     due = deadline(report, issued)
     folder = Path(out_dir) / FOLDER
     written = []
-    with one_document_at_a_time() as free:
+    with one_at_a_time() as free:
         for rc in report.recheck.sites:
             path = folder / file_name(rc.code)
             if not needs_recheck_notice(rc):
