@@ -6,11 +6,16 @@ module with write(ws, report) and one line here (with a predicate when the sheet
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from reports.files import write_atomically
 from reports.model import AuditReport, rule_title
@@ -49,15 +54,60 @@ SHEETS: list[tuple[str, Writer] | tuple[str, Writer, Callable[[AuditReport], boo
 
 
 def write_ranking(report: AuditReport, path: str | Path) -> Path:
-    """Write the workbook; the file is replaced only once fully written."""
+    """Write the workbook; the file is replaced only once fully written.
+
+    Each sheet's XML is written out (to a temporary file, as openpyxl's own save does) as soon as
+    the sheet is complete, and its cells dropped: only one sheet's cells are in memory at a time,
+    not the whole workbook's (≈ 26 MB a 100 sites, growing with the register). The file is the
+    same as Workbook.save() makes: sheets are serialised in the same order, so shared strings and
+    styles are numbered alike."""
     wb = Workbook()
     wb.remove(wb.active)
-    for name, write, *needed in SHEETS:
-        if all(pred(report) for pred in needed):
-            write(wb.create_sheet(name), report)
-        if name == "排名":
-            for other in report.others:      # the same crawl under further rulesets
-                ranking.write(wb.create_sheet(), other, ranking_title(other, wb.sheetnames))
-    buffer = io.BytesIO()
-    wb.save(buffer)
+    done: dict[int, WorksheetWriter] = {}
+
+    def close(ws: Worksheet) -> None:
+        writer = WorksheetWriter(ws)
+        writer.write()
+        done[id(ws)] = writer
+        ws._cells.clear()
+
+    try:
+        for name, write, *needed in SHEETS:
+            if all(pred(report) for pred in needed):
+                ws = wb.create_sheet(name)
+                write(ws, report)
+                close(ws)
+            if name == "排名":
+                for other in report.others:      # the same crawl under further rulesets
+                    ws = wb.create_sheet()
+                    ranking.write(ws, other, ranking_title(other, wb.sheetnames))
+                    close(ws)
+        buffer = io.BytesIO()
+        with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            # what openpyxl's save_workbook does, with the sheets already written
+            wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
+            _Written(wb, archive, done).save()
+    finally:
+        for writer in done.values():
+            if Path(writer.out).exists():
+                writer.cleanup()
     return write_atomically(Path(path), buffer.getvalue())
+
+
+class _Written(ExcelWriter):
+    """openpyxl's workbook writer taking each worksheet's XML from its finished WorksheetWriter."""
+
+    def __init__(self, workbook: Workbook, archive: ZipFile, done: dict[int, WorksheetWriter]):
+        super().__init__(workbook, archive)
+        self.done = done
+
+    def write_worksheet(self, ws) -> None:
+        # ExcelWriter.write_worksheet for a standard workbook, without writing the sheet again
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = self.done.pop(id(ws))
+        ws._rels = writer._rels
+        self._archive.write(writer.out, ws.path[1:])
+        self.manifest.append(ws)
+        writer.cleanup()

@@ -210,3 +210,39 @@ def test_charts_are_embedded(tmp_path):
     write_ranking(rep, tmp_path / "r.xlsx")
     wb = load_workbook(tmp_path / "r.xlsx")
     assert len(wb["总体情况"]._images) == 2 and len(wb["分地区统计"]._images) == 1
+
+
+def test_sheet_by_sheet_file_equals_openpyxls_own_save(tmp_path):
+    """write_ranking writes each sheet's XML as soon as the sheet is done and drops its cells; the
+    file is still exactly what Workbook.save() makes of the same sheets (charts, a second ruleset's
+    ranking sheet and the recheck-free sheet list included), bar the save time in docProps/core.xml."""
+    import copy
+    import zipfile
+    from openpyxl import Workbook
+    from reports import ranking_xlsx
+    from reports.charts import write_charts
+    rep = make_report()
+    rep.charts = write_charts(rep, tmp_path / "charts")
+    other = copy.copy(rep)
+    other.ruleset_id = "evaluation-example"
+    rep.others = [other]
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+    before = list(ALL_TEMP_FILES)
+    write_ranking(rep, tmp_path / "mine.xlsx")
+    assert ALL_TEMP_FILES == before                  # every sheet's temporary file removed
+
+    wb = Workbook()                 # the whole workbook in memory, saved by openpyxl
+    wb.remove(wb.active)
+    for name, write, *needed in ranking_xlsx.SHEETS:
+        if all(pred(rep) for pred in needed):
+            write(wb.create_sheet(name), rep)
+        if name == "排名":
+            ranking_xlsx.ranking.write(wb.create_sheet(), other,
+                                       ranking_xlsx.ranking_title(other, wb.sheetnames))
+    wb.save(tmp_path / "theirs.xlsx")
+
+    mine, theirs = zipfile.ZipFile(tmp_path / "mine.xlsx"), zipfile.ZipFile(tmp_path / "theirs.xlsx")
+    assert mine.namelist() == theirs.namelist() and "xl/media/image1.png" in mine.namelist()
+    assert [n for n in mine.namelist()
+            if n != "docProps/core.xml" and mine.read(n) != theirs.read(n)] == []
+    assert load_workbook(tmp_path / "mine.xlsx").sheetnames[2] == "排名-evaluation-example"
