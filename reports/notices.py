@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from indicators.findings import Finding
@@ -85,7 +86,7 @@ class _Writer:
 
     def __init__(self, fonts: dict[str, list[str]]):
         self.fonts = {**DEFAULT_FONTS, **(fonts or {})}
-        self._rpr: dict[tuple, object] = {}
+        self._made: dict[tuple, object] = {}
         self._table_style: str | None = None
         self.doc = Document()
         sec = self.doc.sections[0]
@@ -105,29 +106,38 @@ class _Writer:
         rfonts.set(qn("w:eastAsia"), official)
         rfonts.set(qn("w:hint"), "eastAsia")
 
+    def _props(self, key: tuple, build) -> object:
+        """A copy of the run or paragraph properties (w:rPr, w:pPr) that build() makes on a
+        scratch element, built once per key: python-docx setting them one by one on every run
+        and paragraph was most of a notice's CPU."""
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = build()
+        return copy.deepcopy(made)
+
     def run(self, paragraph, text: str, kind: str = "body", size: float = BODY_PT, bold=False):
-        r = paragraph.add_run(clean_text(text))
-        # The run properties are built once per kind, size and weight and copied into each run:
-        # python-docx setting them one by one was most of a notice's CPU.
-        key = (kind, size, bold)
-        rpr = self._rpr.get(key)
-        if rpr is None:
+        def build():
             scratch = Run(OxmlElement("w:r"), paragraph)
             self._font(scratch.font, scratch._element.get_or_add_rPr(), kind, size, bold)
-            rpr = self._rpr[key] = scratch._element.rPr
-        r._element.insert(0, copy.deepcopy(rpr))      # w:rPr is a run's first child
+            return scratch._element.rPr
+        r = paragraph.add_run(clean_text(text))
+        r._element.insert(0, self._props(("r", kind, size, bold), build))  # rPr comes first
         return r
 
     def para(self, text: str = "", kind: str = "body", *, size: float = BODY_PT, indent=True,
              align=None, bold=False, space_after: float = 0):
+        def build():
+            scratch = Paragraph(OxmlElement("w:p"), None)
+            fmt = scratch.paragraph_format
+            fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
+            fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
+            if indent:
+                fmt.first_line_indent = Pt(size * 2)                  # two characters
+            if align is not None:
+                scratch.alignment = align
+            return scratch._p.pPr
         p = self.doc.add_paragraph()
-        fmt = p.paragraph_format
-        fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
-        fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
-        if indent:
-            fmt.first_line_indent = Pt(size * 2)                  # two characters
-        if align is not None:
-            p.alignment = align
+        p._p.insert(0, self._props(("p", size, indent, align, space_after), build))
         if text:
             self.run(p, text, kind, size, bold)
         return p
@@ -169,8 +179,12 @@ class _Writer:
                 self._cell(cell, v, "body")
 
     def _cell(self, cell, text: str, kind: str) -> None:
+        def build():
+            scratch = Paragraph(OxmlElement("w:p"), None)
+            scratch.paragraph_format.space_after = Pt(0)
+            return scratch._p.pPr
         p = cell.paragraphs[0]
-        p.paragraph_format.space_after = Pt(0)
+        p._p.insert(0, self._props(("cell",), build))
         self.run(p, text, kind, TABLE_PT)
 
     @staticmethod
