@@ -43,6 +43,28 @@ def test_figures_freed_as_drawn(tmp_path):
     assert len(written) == 3 and alive == [] and gc.get_freeze_count() == 0
 
 
+def test_region_chart_beyond_chart_regions_draws_the_lowest(tmp_path):
+    """More regions than chart_regions: the ones with the lowest pass rates, in the sheet's
+    order, and the title says how many there are in all."""
+    import copy
+    import dataclasses
+    report = make_report()
+    # one region per site: 乙区 0% (vetoed), 丙区 unassessed (no pass rate), 甲区 100%
+    regions = {"4401000001": "甲区", "4401000002": "乙区", "4401000003": "丙区"}
+    for sr in report.sites:
+        sr.site = dataclasses.replace(sr.site, region=regions[sr.verdict.site_code])
+    report.sites.append(copy.copy(report.sites[1]))            # 丁区: another failed site
+    report.sites[-1].site = dataclasses.replace(report.sites[-1].site, region="丁区")
+    every, title = charts.charted_regions(report)
+    assert title == "各地区合格率" and [s.region for s in every] == ["丁区", "乙区", "甲区"]
+    report.settings = copy.copy(report.settings)
+    report.settings.chart_regions = 2
+    shown, title = charts.charted_regions(report)
+    assert title == "各地区合格率（合格率最低的 2 个地区，共 3 个）"
+    assert [(s.region, s.pass_rate) for s in shown] == [("丁区", 0.0), ("乙区", 0.0)]
+    assert charts.pass_rate_by_region(report, tmp_path / "r.png").is_file()
+
+
 def test_history_chart_needs_two_audits(tmp_path):
     report = make_report()
     codes = ["4401000001", "4401000002", "4401000003"]
