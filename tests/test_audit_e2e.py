@@ -295,3 +295,21 @@ def test_terminal_summary_names_sites_and_veto_titles(audited, truth):
     assert "栏目不更新" in summary and "网站不更新" in summary        # the ruleset's veto titles
     assert "columns_not_updated" not in summary and "homepage_not_updated" not in summary
     assert "9901000012" not in summary                                 # names, not codes
+
+
+def test_every_page_of_a_paged_list_gives_its_items(audited, farm):
+    """柳林镇's 工作动态 (22 items, 10 a page) links its last page as 尾页 from the first: that page
+    is reached as an ordinary page before the list's 下一页 chain gets there, and must still be read
+    as a list page (all 22 items, filed under the list)."""
+    _, db, _ = audited
+    engine = store.connect(db)
+    code, path = "9901230101", "/gzdt/index.htm"
+    want = {farm.abs_url(code, it.href or it.path) for col in farm.sites[code].columns if col.path == path
+            for it in col.items}
+    with Session(engine) as s:
+        crawl = s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.site_code == code)).one()
+        got = set(s.scalars(select(store.Item.url).where(
+            store.Item.site_crawl_id == crawl.id,
+            store.Item.list_url == farm.abs_url(code, path))))
+    engine.dispose()
+    assert len(want) == 22 and got == want

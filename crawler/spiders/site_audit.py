@@ -270,9 +270,11 @@ class SiteAuditSpider(scrapy.Spider):
                 for dp in xpaging.hanweb_dataproxy(page):
                     yield self._req(st, dp.url, self.on_dataproxy, "dataproxy",
                                     list_url=list_url, depth=depth)
-            for next_url in xpaging.next_pages(page):
-                yield from self._schedule(st, next_url, "page", response.url, False, depth,
-                                          "", role="list", list_url=list_url)
+            # In a role of its own: a list's later page is often linked first as an ordinary page
+            # (尾页, then that page's 上一页), and fetched only as that its items would be lost.
+            for next_url in filter(st.is_internal, xpaging.next_pages(page)):
+                yield from self._schedule_page(st, next_url, "list", response.url, False, depth,
+                                               "", list_url=list_url)
         if is_home:
             sitemap = xcol.sitemap_url(page)
             if sitemap and st.is_internal(sitemap):
@@ -331,7 +333,7 @@ class SiteAuditSpider(scrapy.Spider):
                 "name": name, "found_on": found_on}
 
     def _schedule(self, st: SiteState, raw_url: str, kind: str, source: str, on_home: bool,
-                  depth: int, text: str, role: str = "page", list_url: str | None = None):
+                  depth: int, text: str):
         url = self._canonical(raw_url)
         if not url.startswith(("http://", "https://")):
             return
@@ -359,8 +361,8 @@ class SiteAuditSpider(scrapy.Spider):
                 st.skipped += 1
                 st.links[url]["unchecked"] = True
                 return
-            yield self._req(st, url, self.on_page, role, depth=depth, target=url,
-                            parse=decision == "fetch", list_url=list_url)
+            yield self._req(st, url, self.on_page, "page", depth=depth, target=url,
+                            parse=decision == "fetch")
         else:
             yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind)
 
