@@ -7,4 +7,5 @@
   messages   message-board rows of a list page (source 'list') or a letter's own page ('detail')
   gated      a column page that needs a login or captcha before it shows anything
   site_done  a site finished (ok or down) with its counts
+  batch      the items above that one callback yielded, in order (one pass through Scrapy)
 """

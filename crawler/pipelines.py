@@ -44,6 +44,13 @@ class StorePipeline:
             self.crawl_ids = dict(rows.all())
 
     def process_item(self, item, spider=None):
+        if item["_t"] == "batch":   # one callback's items, in the order it yielded them
+            for one in item["items"]:
+                self._store(one)
+            return item
+        return self._store(item)
+
+    def _store(self, item: dict) -> dict:
         kind = item["_t"]
         sc = self.crawl_ids[item["site"]]
         if kind == "page":

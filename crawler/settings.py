@@ -43,7 +43,23 @@ ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 # (the spider tracks depth and URL length itself, and a Referer header is not needed).
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None,
                       "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
-                      "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None}
+                      "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+                      "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None}
+# The same for every request and response on the downloader side: the spider decides itself what
+# is internal (external links are checked on purpose, so no offsite filter), sends no credentials,
+# and keeps no download statistics; meta refreshes are still followed, found more cheaply.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.LeanMetaRefreshMiddleware": 580,
+}
+DOWNLOADER_STATS = False
+# Periodic log lines and memory checks nobody reads (the CLI shows its own progress).
+EXTENSIONS = {"scrapy.extensions.logstats.LogStats": None,
+              "scrapy.extensions.memusage.MemoryUsage": None,
+              "scrapy.extensions.telnet.TelnetConsole": None}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 CLI_KEYS = {  # `govaudit crawl` option → crawl.yaml key

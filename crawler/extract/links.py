@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from .page import text_of
@@ -20,6 +21,7 @@ _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 # An attachment link inside a script string (TRS: var hasFJ='<a href="./P0….docx">…</a>';
 # var att = '<a href="./P020160711317006236449.xlsx">…'), written into the page by document.write.
+_BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*|\t")
 _SCRIPT_HREF = re.compile(r"""<a\b[^>]*?href\s*=\s*\\?["']([^"'\\]+)\\?["'][^>]*>([^<]*)""", re.I)
 
 
@@ -56,8 +58,11 @@ def clean_href(raw: str | None) -> str | None:
     not a link to check (mailto:, tel:, javascript:, data:, bare '#' or '#anchor', empty)."""
     if raw is None:
         return None
-    # A line break inside an href is template formatting: drop it with its indentation.
-    href = re.sub(r"[ \t]*[\r\n]+[ \t]*|\t", "", raw).strip().strip("\u3000\xa0").strip()
+    href = raw
+    if "\n" in href or "\r" in href or "\t" in href:
+        # A line break inside an href is template formatting: drop it with its indentation.
+        href = _BREAK.sub("", href)
+    href = href.strip().strip("\u3000\xa0").strip()
     if not href or href.startswith("#"):
         return None
     if href.lower().replace(" ", "").startswith(_SKIP_SCHEMES):
@@ -70,6 +75,26 @@ def resolve(href: str | None, base: str) -> str | None:
     href = clean_href(href)
     if href is None:
         return None
+    # Every page of a site repeats its menus' links: an absolute or root-relative href resolves
+    # the same way from any page of the site, so those are remembered across pages.
+    if href[0] == "/" and not href.startswith("//"):
+        return _resolve_shared(href, _origin(base))
+    if href[:8].lower().startswith(("http:", "https:")):
+        return _resolve_shared(href, "")
+    return _resolve(href, base)
+
+
+def _origin(base: str) -> str:
+    end = base.find("/", base.find("//") + 2)
+    return base if end < 0 else base[:end]
+
+
+@lru_cache(maxsize=8192)
+def _resolve_shared(href: str, origin: str) -> str | None:
+    return _resolve(href, origin + "/")
+
+
+def _resolve(href: str, base: str) -> str | None:
     try:
         url = urljoin(base, href)
     except ValueError:
@@ -115,6 +140,11 @@ def extract_links(page) -> list[Link]:
 def canonical_url(url: str, session_params: Iterable[str] = ()) -> str:
     """One spelling per resource: no fragment or session ids, sorted query, lower-case scheme and
     host, no default port, non-ASCII percent-encoded (as a request would send it)."""
+    return _canonical(url, tuple(session_params))
+
+
+@lru_cache(maxsize=8192)   # menus repeat on every page of a site: the same URLs come back often
+def _canonical(url: str, session_params: tuple[str, ...]) -> str:
     url = url.strip()
     try:
         parts = urlsplit(url)

@@ -39,16 +39,37 @@ RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once mor
 def _settles(callback):
     """Release a request's outstanding unit only once its callback's output is fully consumed.
     Scrapy may interleave two callbacks' generators; a site must not be finished (its completion
-    stored, what resume relies on) while another of its callbacks is still yielding items."""
+    stored, what resume relies on) while another of its callbacks is still yielding items.
+
+    Requests go out as they come; a callback's items leave as one batch at its end (with the
+    site's completion last, if this finished it): Scrapy passes every output through its
+    middleware and item machinery, which cost more than our pipeline's work on most items."""
     @functools.wraps(callback)
     def wrapper(self, arg):
         meta = arg.meta if hasattr(arg, "meta") else arg.request.meta
         st = self.sites[meta["site"]]
+        items: list[dict] = []
+        error = None
         try:
-            yield from callback(self, arg)
+            for out in callback(self, arg):
+                if isinstance(out, dict):
+                    items.append(out)
+                else:
+                    yield out
+        except Exception as exc:   # what was yielded before still counts; Scrapy logs the error
+            error = exc
         finally:
             st.outstanding -= 1
-        yield from self._maybe_finish(st)
+        if error is None:
+            for out in self._maybe_finish(st):
+                if isinstance(out, dict):
+                    items.append(out)
+                else:
+                    yield out
+        if items:
+            yield {"_t": "batch", "items": items}
+        if error is not None:
+            raise error
     return wrapper
 
 

@@ -1,0 +1,41 @@
+"""The crawler's meta-refresh middleware: follows a refresh as Scrapy's does, decodes nothing else."""
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler import settings as crawl_settings
+from crawler.middlewares import LeanMetaRefreshMiddleware
+
+URL = "http://127.0.1.1:8080/"
+
+
+def _mw() -> LeanMetaRefreshMiddleware:
+    crawler = get_crawler(settings_dict=crawl_settings.build(crawl_settings.crawl_config()))
+    return LeanMetaRefreshMiddleware.from_crawler(crawler)
+
+
+def _response(body: str, encoding: str = "utf-8") -> HtmlResponse:
+    return HtmlResponse(URL, body=body.encode(encoding), encoding=encoding, request=Request(URL))
+
+
+def test_a_refresh_in_the_head_is_followed_in_any_charset():
+    for encoding in ("utf-8", "gb18030"):
+        page = ('<html><head><title>江北市人民政府</title>'
+                '<META HTTP-EQUIV="Refresh" CONTENT="0; URL=/col/col1/index.html"></head></html>')
+        out = _mw().process_response(Request(URL), _response(page, encoding))
+        assert isinstance(out, Request) and out.url == URL + "col/col1/index.html", encoding
+
+
+def test_a_page_without_refresh_passes_undecoded():
+    response = _response("<html><head><title>首页</title></head><body>" + "政务公开" * 5000
+                         + "</body></html>")
+    assert _mw().process_response(Request(URL), response) is response
+    assert response._cached_ubody is None          # Scrapy's own middleware would have decoded it
+
+
+def test_the_crawl_uses_it_in_place_of_scrapys():
+    mws = crawl_settings.build(crawl_settings.crawl_config())["DOWNLOADER_MIDDLEWARES"]
+    assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    assert mws["crawler.middlewares.LeanMetaRefreshMiddleware"] == 580
