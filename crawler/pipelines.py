@@ -16,7 +16,7 @@ FLUSH_SECONDS = 2.0
 class StorePipeline:
     def __init__(self, db_url: str, run_id: int, sites: list[dict]):
         self.db_url, self.run_id, self.site_list = db_url, run_id, sites
-        self.buffers: dict[str, list[dict]] = {"pages": [], "columns": [], "items": [], "links": [],
+        self.buffers: dict[str, list[dict]] = {"pages": [], "pages_replace": [], "columns": [], "items": [], "links": [],
                                                "column_finds": [], "home_pages": [],
                                                "messages": [], "gated": [],
                                                "texts": [], "online": []}
@@ -54,9 +54,9 @@ class StorePipeline:
         kind = item["_t"]
         sc = self.crawl_ids[item["site"]]
         if kind == "page":
-            self.buffers["pages"].append({"site_crawl_id": sc, "url": item["url"],
-                                          "status": item["status"], "title": item["title"],
-                                          "pub_date": item["pub_date"], "depth": item["depth"]})
+            self.buffers["pages_replace" if item.get("replace") else "pages"].append(
+                {"site_crawl_id": sc, "url": item["url"], "status": item["status"],
+                 "title": item["title"], "pub_date": item["pub_date"], "depth": item["depth"]})
         elif kind == "column":
             self.buffers["columns"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
         elif kind == "items":
@@ -100,7 +100,11 @@ class StorePipeline:
                   "texts": store.PageContent, "online": store.OnlineLink}
         store.insert_ignore_many(self.engine, [
             (tables[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
-            for name, rows in self.buffers.items()])
+            for name, rows in self.buffers.items() if name != "pages_replace"])
+        # After the plain inserts, so a row of this same flush is replaced too.
+        store.upsert(self.engine, store.Page.__table__,
+                     [_text_safe(row) for row in _dedupe("pages", self.buffers["pages_replace"])],
+                     key=["site_crawl_id", "url"])
         for rows in self.buffers.values():
             rows.clear()
         self.last_flush = time.monotonic()

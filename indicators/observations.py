@@ -4,7 +4,7 @@ The store loads these from a crawl (govaudit.store.load_observations); tests bui
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
@@ -90,7 +90,10 @@ class PageText:
     pairs: list[list[str]] = field(default_factory=list)     # [label, value] fields (guides)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Built by hand: dataclasses.asdict deep-copies every list (once per crawled page).
+        return {"title": self.title, "keywords": self.keywords, "text": self.text,
+                "hidden": [dict(vars(h)) for h in self.hidden], "outbound": self.outbound,
+                "pairs": self.pairs}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageText":

@@ -295,7 +295,10 @@ SKIP = {"id", "site_crawl_id"}
 # "Where it was first seen" fields: which page the crawler happened to reach first differs between
 # two uninterrupted crawls too (several requests per host at once), so they are not compared.
 ORDER_DEPENDENT = {("column_finds", "found_on"), ("links", "source_url"), ("links", "text"),
-                   ("columns", "source"), ("columns", "name")}
+                   ("columns", "source"), ("columns", "name"),
+                   # the depth of the path that reached a page first (a list's last page is also
+                   # linked as 尾页 from its first)
+                   ("pages", "depth")}
 
 
 def observations(db: str, run_id: int) -> dict:

@@ -12,7 +12,10 @@ attribute, and the same declarations on a class or id in the page's own <style> 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
+
+from lxml import etree
 
 from indicators.observations import Hidden, PageText
 
@@ -39,6 +42,9 @@ _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z0-9]*)([.#])([\w-]+)$", re.I)
 _LABEL_LINE = re.compile(r"^\s*([^：:\s]{2,%d})\s*[：:]\s*(.*)$" % MAX_LABEL, re.S)
 _NUMBERING = re.compile(r"^[\s（(【\[]*(?:[一二三四五六七八九十]+|\d+)[、.．)）\]】]?\s*|[【】\[\]（）()\s]")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
+_LINE_TAGS = ("p", "li", "div", "dd", "span", "td")
+_WITH_COLON = etree.XPath(".//*[self::p or self::li or self::div or self::dd or self::span or self::td]"
+                          "[contains(., '：') or contains(., ':')]")
 
 
 def _collapse(text: str) -> str:
@@ -84,6 +90,11 @@ def _hidden_how(el, classes: dict[str, str]) -> str | None:
         if el.get("id") and "#" + el.get("id") in classes:
             return classes["#" + el.get("id")] + f"（#{el.get('id')}）"
     return None
+
+
+@lru_cache(maxsize=8192)   # a site's pages link the same hosts over and over
+def _hostname(url: str) -> str:
+    return urlsplit(url).hostname or ""
 
 
 def _links(el, page: Page) -> list[list[str]]:
@@ -137,9 +148,9 @@ def page_text(page: Page) -> PageText:
         if len(outbound) >= MAX_LINKS:
             break
         href = page.resolve(a.get("href"))
-        if not href or (urlsplit(href).hostname or "") == host:
+        if not href or _hostname(href) == host:
             continue
-        if any(anc in hidden_roots for anc in a.iterancestors()):
+        if hidden_roots and any(anc in hidden_roots for anc in a.iterancestors()):
             continue
         outbound.append([_collapse(text_of(a))[:100], href])
     meta = page.meta_all
@@ -165,6 +176,9 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
         if 2 <= len(label) <= MAX_LABEL and len(pairs) < MAX_PAIRS:
             pairs.append([label, _collapse(value)[:MAX_VALUE]])
 
+    # Which line-like elements hold a colon at all, found by libxml2 in one pass (most do not):
+    # only those are worth collapsing into text and matching against 标签：内容.
+    with_colon = set(_WITH_COLON(page.body))
     for el in page.body.iter():
         if not isinstance(el.tag, str) or len(pairs) >= MAX_PAIRS:
             continue
@@ -188,7 +202,7 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
                 add(m.group(1), m.group(2))
                 continue
             add(label, _following_text(el))
-        elif tag in ("p", "li", "div", "dd", "span", "td") and not _has_block_child(el):
+        elif tag in _LINE_TAGS and el in with_colon and not _has_block_child(el):
             m = _LABEL_LINE.match(_collapse(text_of(el)))
             if m:
                 add(m.group(1), m.group(2))

@@ -43,7 +43,9 @@ def _settles(callback):
 
     Requests go out as they come; a callback's items leave as one batch at its end (with the
     site's completion last, if this finished it): Scrapy passes every output through its
-    middleware and item machinery, which cost more than our pipeline's work on most items."""
+    middleware and item machinery, which cost more than our pipeline's work on most items.
+    site_reached leaves at once, ahead of the requests after it: on resume it drops the earlier
+    attempt's observations, which must happen before any of this attempt's arrive."""
     @functools.wraps(callback)
     def wrapper(self, arg):
         meta = arg.meta if hasattr(arg, "meta") else arg.request.meta
@@ -52,7 +54,7 @@ def _settles(callback):
         error = None
         try:
             for out in callback(self, arg):
-                if isinstance(out, dict):
+                if isinstance(out, dict) and out["_t"] != "site_reached":
                     items.append(out)
                 else:
                     yield out
@@ -242,8 +244,12 @@ class SiteAuditSpider(scrapy.Spider):
         list_url = meta.get("list_url") or (response.url if role == "column" else None)
         pub_date = None if (home_like or list_url or role == "sitemap") else xdates.article_date(
             page, use_htmldate=xdates.date_from_url(response.url) is None)
+        # A page fetched again in its own role (column, list …) after an ordinary fetch: what this
+        # fetch says of it replaces the ordinary one's row, so the stored row never depends on
+        # which of the two came first.
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
-               "title": page.title or "", "pub_date": pub_date, "depth": depth}
+               "title": page.title or "", "pub_date": pub_date, "depth": depth,
+               "replace": bool(meta.get("recheck"))}
         # Stored, not scanned here: the serious-error scan runs at score time with the user's terms.
         yield {"_t": "text", "site": st.code, "url": response.url, "data": page_text(page).to_dict()}
         if not (is_home or list_url):
@@ -333,9 +339,9 @@ class SiteAuditSpider(scrapy.Spider):
             return
         st.special_pages.add((role, url))
         if url in st.links:
+            # Not counted again: a site's page count is of distinct pages, whichever role came first.
             if st.pages_fetched >= self.limits.page_budget:
                 return
-            st.pages_fetched += 1
             yield self._req(st, url, self.on_page, role, depth=depth, target=url, recheck=True,
                             **meta)
             return
