@@ -56,8 +56,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LeanMetaRefreshMiddleware": 580,
 }
 DOWNLOADER_STATS = False
-# Periodic log lines and memory checks nobody reads (the CLI shows its own progress).
-EXTENSIONS = {"scrapy.extensions.logstats.LogStats": None,
+# Statistics, periodic log lines and memory checks nobody reads (the CLI shows its own progress);
+# the statistics' signal handlers ran for every request, response and item.
+EXTENSIONS = {"scrapy.extensions.corestats.CoreStats": None,
+              "scrapy.extensions.logstats.LogStats": None,
               "scrapy.extensions.memusage.MemoryUsage": None,
               "scrapy.extensions.telnet.TelnetConsole": None}
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

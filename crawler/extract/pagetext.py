@@ -43,8 +43,7 @@ _LABEL_LINE = re.compile(r"^\s*([^：:\s]{2,%d})\s*[：:]\s*(.*)$" % MAX_LABEL, 
 _NUMBERING = re.compile(r"^[\s（(【\[]*(?:[一二三四五六七八九十]+|\d+)[、.．)）\]】]?\s*|[【】\[\]（）()\s]")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
 _LINE_TAGS = ("p", "li", "div", "dd", "span", "td")
-_WITH_COLON = etree.XPath(".//*[self::p or self::li or self::div or self::dd or self::span or self::td]"
-                          "[contains(., '：') or contains(., ':')]")
+_COLON_TEXTS = etree.XPath(".//text()[contains(., '：') or contains(., ':')]")
 
 
 def _collapse(text: str) -> str:
@@ -176,9 +175,7 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
         if 2 <= len(label) <= MAX_LABEL and len(pairs) < MAX_PAIRS:
             pairs.append([label, _collapse(value)[:MAX_VALUE]])
 
-    # Which line-like elements hold a colon at all, found by libxml2 in one pass (most do not):
-    # only those are worth collapsing into text and matching against 标签：内容.
-    with_colon = set(_WITH_COLON(page.body))
+    with_colon = _holding_colon(page.body)
     for el in page.body.iter():
         if not isinstance(el.tag, str) or len(pairs) >= MAX_PAIRS:
             continue
@@ -207,6 +204,20 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
             if m:
                 add(m.group(1), m.group(2))
     return pairs
+
+
+def _holding_colon(body) -> set:
+    """The elements whose text holds a colon (most hold none): only those are worth collapsing
+    into text and matching against 标签：内容. libxml2 finds the few text nodes with one."""
+    out: set = set()
+    for text in _COLON_TEXTS(body):
+        el = text.getparent()
+        if text.is_tail:
+            el = el.getparent()
+        while el is not None and el not in out:
+            out.add(el)
+            el = el.getparent()
+    return out
 
 
 def _is_bold_line(el) -> bool:
