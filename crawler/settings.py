@@ -56,6 +56,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LeanMetaRefreshMiddleware": 580,
 }
 DOWNLOADER_STATS = False
+# Scrapy 2.19's remote control: an HTTP server in every crawler process that runs Python code sent
+# to it (token-protected, on localhost) and leaves a job file in the user's home. Nobody drives a
+# govaudit crawl that way, and an office's shared server should not carry one.
+REMOTE_CONTROL_ENABLED = False
 # Statistics, periodic log lines and memory checks nobody reads (the CLI shows its own progress);
 # the statistics' signal handlers ran for every request, response and item.
 EXTENSIONS = {"scrapy.extensions.corestats.CoreStats": None,

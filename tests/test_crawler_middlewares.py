@@ -1,4 +1,5 @@
-"""The crawler's meta-refresh middleware: follows a refresh as Scrapy's does, decodes nothing else."""
+"""The crawler's Scrapy components: a meta refresh followed as Scrapy does it without decoding every
+page, and no remote-control server."""
 from __future__ import annotations
 
 from scrapy import Request
@@ -39,3 +40,14 @@ def test_the_crawl_uses_it_in_place_of_scrapys():
     mws = crawl_settings.build(crawl_settings.crawl_config())["DOWNLOADER_MIDDLEWARES"]
     assert mws["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
     assert mws["crawler.middlewares.LeanMetaRefreshMiddleware"] == 580
+
+
+def test_no_remote_control_server_in_the_crawler():
+    """Scrapy 2.19 would start an HTTP server running posted Python code in every crawler process
+    and leave a job file in the user's home; a govaudit crawl starts none."""
+    import pytest
+    from scrapy.exceptions import NotConfigured
+    from scrapy.extensions.remote_control import RemoteControl
+    crawler = get_crawler(settings_dict=crawl_settings.build(crawl_settings.crawl_config()))
+    with pytest.raises(NotConfigured):
+        RemoteControl(crawler)

@@ -181,11 +181,10 @@ def _menu_row(tr: etree._Element) -> bool:
 
 def _unlabelled_crumb(el: etree._Element) -> bool:
     """<div><a>首页</a>-&gt;<a>政府文件</a>-&gt;…</div>: a home link, a separator, another link."""
-    if (el.text or "").strip() or not len(el) or el[0].tag != "a" or len(el) < 2:
+    if len(el) < 2 or el[0].tag != "a" or el[1].tag != "a" or (el.text or "").strip():
         return False
     first = el[0]
-    return bool(_HOME_LINK_TEXT.match(text_of(first)) and _CRUMB_SEP_START.match(first.tail or "")
-                and el[1].tag == "a")
+    return bool(_CRUMB_SEP_START.match(first.tail or "") and _HOME_LINK_TEXT.match(text_of(first)))
 
 
 class Page:
