@@ -41,35 +41,30 @@ def _settles(callback):
     Scrapy may interleave two callbacks' generators; a site must not be finished (its completion
     stored, what resume relies on) while another of its callbacks is still yielding items.
 
-    Requests go out as they come; a callback's items leave as one batch at its end (with the
-    site's completion last, if this finished it): Scrapy passes every output through its
-    middleware and item machinery, which cost more than our pipeline's work on most items.
-    site_reached leaves at once, ahead of the requests after it: on resume it drops the earlier
-    attempt's observations, which must happen before any of this attempt's arrive."""
+    A callback's items leave as one batch (Scrapy passes every output through its middleware and
+    item machinery, which cost more than our pipeline's work on most items), ahead of its
+    requests: what a page says is stored before anything it links to can be (the first row for a
+    URL is the one kept, and on resume site_reached must drop the earlier attempt's rows first)."""
     @functools.wraps(callback)
     def wrapper(self, arg):
         meta = arg.meta if hasattr(arg, "meta") else arg.request.meta
         st = self.sites[meta["site"]]
         items: list[dict] = []
+        requests = []
         error = None
         try:
             for out in callback(self, arg):
-                if isinstance(out, dict) and out["_t"] != "site_reached":
-                    items.append(out)
-                else:
-                    yield out
+                (items if isinstance(out, dict) else requests).append(out)
         except Exception as exc:   # what was yielded before still counts; Scrapy logs the error
             error = exc
         finally:
             st.outstanding -= 1
         if error is None:
             for out in self._maybe_finish(st):
-                if isinstance(out, dict):
-                    items.append(out)
-                else:
-                    yield out
+                (items if isinstance(out, dict) else requests).append(out)
         if items:
             yield {"_t": "batch", "items": items}
+        yield from requests
         if error is not None:
             raise error
     return wrapper
