@@ -125,10 +125,15 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
     wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=ROOT)
     con = sqlite3.connect(db)
     fetched = {norm(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200")}
+    # The crawl stage's own wall time (the rest is start-up, scoring and the reports).
+    crawl_s = con.execute("SELECT (julianday(finished_at) - julianday(started_at)) * 86400 "
+                          "FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0] or 0
     con.close()
+    note = f"crawl stage {crawl_s:.1f} s"
+    if page_budget:
+        note += f"; --page-budget {page_budget}: pages reached are capped"
     return _row(f"govaudit --workers {workers}", wall, fetched, pages, peak, cpu,
-                f"{load} → {loadavg()}",
-                f"--page-budget {page_budget}: pages reached are capped" if page_budget else "")
+                f"{load} → {loadavg()}", note)
 
 
 def linkinator(work: Path, register: Path, pages: dict, parallel: int, timeout: float) -> Row | str:
