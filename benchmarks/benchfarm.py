@@ -161,6 +161,7 @@ REASONS = {200: "OK", 302: "Found", 404: "Not Found", 410: "Gone", 500: "Interna
 
 class FarmProtocol(asyncio.Protocol):
     stats = {"requests": 0}
+    latency = 0.0    # seconds before each answer: a remote server, not one on loopback
 
     def __init__(self, host: server.Host):
         self.host, self.buf = host, b""
@@ -197,7 +198,16 @@ class FarmProtocol(asyncio.Protocol):
         lines = [f"HTTP/1.1 {h.status} {REASONS.get(h.status, 'OK')}"]
         lines += [f"{k}: {v}" for k, v in h.out_headers]
         lines.append("Connection: keep-alive" if keep else "Connection: close")
-        self.transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + h.wfile.getvalue())
+        answer = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + h.wfile.getvalue()
+        if self.latency:
+            asyncio.get_running_loop().call_later(self.latency, self._send, answer, keep)
+        else:
+            self._send(answer, keep)
+
+    def _send(self, answer: bytes, keep: bool) -> None:
+        if self.transport.is_closing():
+            return
+        self.transport.write(answer)
         if not keep:
             self.transport.close()
 
@@ -224,6 +234,7 @@ def _distinct_pages(site: BenchSite, host: server.Host, port: int) -> list[str]:
 
 async def _serve(args) -> None:
     site_list = generate(args.sites, args.seed)
+    FarmProtocol.latency = args.latency
     loop = asyncio.get_running_loop()
     port = args.port
     # Bind the first address on any free port, then every other address on the same port.
@@ -268,6 +279,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--state", required=True, help="directory for register.csv, pages.json, stats")
+    ap.add_argument("--latency", type=float, default=0.0,
+                    help="seconds each answer waits (a remote site: 0.05-0.3 on a national network)")
     asyncio.run(_serve(ap.parse_args()))
 
 

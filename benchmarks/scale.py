@@ -15,7 +15,8 @@ the whole process tree (psutil, summed over every live process, 50 ms samples), 
 CPU seconds, so its capacity in requests per CPU second) show it was not the bottleneck, and the load
 average before and after each tool states how busy the shared machine was.
 
-    .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--out FILE]
+    .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--latency 0.1]
+        [--parallel 8] [--out FILE]
 """
 from __future__ import annotations
 
@@ -192,10 +193,11 @@ def _row(tool, wall, fetched, pages, peak, cpu, load, note="") -> Row:
 # ---------------------------------------------------------------- farm and report
 
 class FarmServer:
-    def __init__(self, sites: int, state: Path):
+    def __init__(self, sites: int, state: Path, latency: float = 0.0):
         self.state = state
         self.proc = subprocess.Popen([sys.executable, str(HERE / "benchfarm.py"), "serve",
-                                      "--sites", str(sites), "--state", str(state)])
+                                      "--sites", str(sites), "--state", str(state),
+                                      "--latency", f"{latency:g}"])
         while not (state / "farm.json").exists():
             if self.proc.poll() is not None:
                 sys.exit("the benchmark farm did not start")
@@ -211,7 +213,8 @@ class FarmServer:
 
 def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -> str:
     lines = [f"### {farm['sites']} sites, {farm['pages']} pages "
-             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, timeout {args.timeout:g} s)",
+             f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, timeout {args.timeout:g} s"
+             f"{f', every answer {args.latency * 1000:g} ms late' if args.latency else ''})",
              "", "| tool | wall s | pages reached | pages/s | peak RSS MB | CPU s / 1,000 pages | "
              "loadavg before → after |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
@@ -240,11 +243,13 @@ def main() -> None:
                     "rate-limits itself to about 10 requests/s per host and takes ten minutes)")
     ap.add_argument("--page-budget", type=int,
                     help="govaudit's pages per site (a quick look at 1,000 sites' memory)")
+    ap.add_argument("--latency", type=float, default=0.0,
+                    help="seconds the farm waits before each answer (remote sites; default 0)")
     ap.add_argument("--out", help="append the table to this file too")
     ap.add_argument("--keep", help="keep every tool's output in this directory")
     args = ap.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="govaudit-scale-"))
-    farm = FarmServer(args.sites, work / "farm")
+    farm = FarmServer(args.sites, work / "farm", args.latency)
     register = work / "farm" / "register.csv"
     rows, skipped = [], []
     try:
