@@ -16,7 +16,7 @@ CPU seconds, so its capacity in requests per CPU second) show it was not the bot
 average before and after each tool states how busy the shared machine was.
 
     .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--latency 0.1]
-        [--parallel 8] [--out FILE]
+        [--parallel 8] [--baseline ../old-checkout] [--out FILE]
 """
 from __future__ import annotations
 
@@ -113,17 +113,26 @@ def loadavg() -> str:
 # ---------------------------------------------------------------- tools
 
 def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: float,
-             page_budget: int | None = None) -> Row:
-    out = work / f"govaudit-w{workers}"
+             page_budget: int | None = None, checkout: Path | None = None) -> Row:
+    """The full audit; checkout: another checkout of govaudit (with its own .venv) to run instead,
+    e.g. an earlier revision, so before and after are measured in the same run."""
+    label = "govaudit"
+    python, cwd = sys.executable, ROOT
+    if checkout:
+        python, cwd = str(checkout / ".venv" / "bin" / "python"), checkout
+        rev = subprocess.run(["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True).stdout.strip()
+        label = f"govaudit at {rev}"
+    out = work / f"{label.replace(' ', '-')}-w{workers}"
     out.mkdir(parents=True, exist_ok=True)
     db = out / "x.sqlite"
-    argv = [sys.executable, "-m", "govaudit.cli", "audit", str(register), "--as-of", AS_OF,
+    argv = [python, "-m", "govaudit.cli", "audit", str(register), "--as-of", AS_OF,
             "--out", str(out), "--db", str(db), "--timeout", f"{timeout:g}",
             "--workers", str(workers), "--jobdir-root", str(out / "jobs")]
     if page_budget:
         argv += ["--page-budget", str(page_budget)]
     load = loadavg()
-    wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=ROOT)
+    wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=cwd)
     con = sqlite3.connect(db)
     fetched = {norm(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200")}
     # The crawl stage's own wall time (the rest is start-up, scoring and the reports).
@@ -133,7 +142,7 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
     note = f"crawl stage {crawl_s:.1f} s"
     if page_budget:
         note += f"; --page-budget {page_budget}: pages reached are capped"
-    return _row(f"govaudit --workers {workers}", wall, fetched, pages, peak, cpu,
+    return _row(f"{label} --workers {workers}", wall, fetched, pages, peak, cpu,
                 f"{load} → {loadavg()}", note)
 
 
@@ -245,6 +254,8 @@ def main() -> None:
                     help="govaudit's pages per site (a quick look at 1,000 sites' memory)")
     ap.add_argument("--latency", type=float, default=0.0,
                     help="seconds the farm waits before each answer (remote sites; default 0)")
+    ap.add_argument("--baseline", type=Path, help="another checkout of govaudit with its own .venv "
+                    "(e.g. `git worktree add ../old REV`): its audit runs too, first worker count")
     ap.add_argument("--out", help="append the table to this file too")
     ap.add_argument("--keep", help="keep every tool's output in this directory")
     args = ap.parse_args()
@@ -255,6 +266,11 @@ def main() -> None:
     try:
         for w in dict.fromkeys(int(x) for x in args.workers.split(",")):
             rows.append(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget))
+            print(rows[-1], flush=True)
+        if args.baseline:
+            w = int(args.workers.split(",")[0])
+            rows.append(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget,
+                                 args.baseline.resolve()))
             print(rows[-1], flush=True)
         if not args.no_peers:
             peers = [lambda: linkinator(work, register, farm.pages, args.parallel, args.timeout)]

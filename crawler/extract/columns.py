@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
 from urllib.parse import urlsplit
 
 import config
@@ -56,9 +54,8 @@ def is_more_text(text: str) -> bool:
     return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
 
 
-@lru_cache(maxsize=8192)
 def _canon(url: str) -> str:
-    """canonical_url, memoised: every link of a page is compared with the page's own address."""
+    """canonical_url without session parameters (it is memoised itself)."""
     return canonical_url(url)
 
 

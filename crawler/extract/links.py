@@ -89,7 +89,7 @@ def _origin(base: str) -> str:
     return base if end < 0 else base[:end]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _resolve_shared(href: str, origin: str) -> str | None:
     return _resolve(href, origin + "/")
 
@@ -143,7 +143,7 @@ def canonical_url(url: str, session_params: Iterable[str] = ()) -> str:
     return _canonical(url, tuple(session_params))
 
 
-@lru_cache(maxsize=8192)   # menus repeat on every page of a site: the same URLs come back often
+@lru_cache(maxsize=4096)   # menus repeat on every page of a site: the same URLs come back often
 def _canonical(url: str, session_params: tuple[str, ...]) -> str:
     url = url.strip()
     try:

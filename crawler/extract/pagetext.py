@@ -100,7 +100,7 @@ def _hidden_how(el, classes: dict[str, str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)   # a site's pages link the same hosts over and over
+@lru_cache(maxsize=1024)   # a site's pages link the same few hosts over and over
 def _hostname(url: str) -> str:
     return urlsplit(url).hostname or ""
 
