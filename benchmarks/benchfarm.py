@@ -162,6 +162,10 @@ REASONS = {200: "OK", 302: "Found", 404: "Not Found", 410: "Gone", 500: "Interna
 class FarmProtocol(asyncio.Protocol):
     stats = {"requests": 0}
     latency = 0.0    # seconds before each answer: a remote server, not one on loopback
+    # Requests a host is answering at once, and the most since the last reading (SIGUSR1): how
+    # hard a tool presses one site. Only visible with --latency (otherwise answers are instant).
+    in_flight: dict[int, int] = {}
+    most_in_flight = 0
 
     def __init__(self, host: server.Host):
         self.host, self.buf = host, b""
@@ -199,12 +203,16 @@ class FarmProtocol(asyncio.Protocol):
         lines += [f"{k}: {v}" for k, v in h.out_headers]
         lines.append("Connection: keep-alive" if keep else "Connection: close")
         answer = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + h.wfile.getvalue()
+        ip = id(self.host)   # one Host per site address
+        now = FarmProtocol.in_flight[ip] = FarmProtocol.in_flight.get(ip, 0) + 1
+        FarmProtocol.most_in_flight = max(FarmProtocol.most_in_flight, now)
         if self.latency:
-            asyncio.get_running_loop().call_later(self.latency, self._send, answer, keep)
+            asyncio.get_running_loop().call_later(self.latency, self._send, answer, keep, ip)
         else:
-            self._send(answer, keep)
+            self._send(answer, keep, ip)
 
-    def _send(self, answer: bytes, keep: bool) -> None:
+    def _send(self, answer: bytes, keep: bool, ip) -> None:
+        FarmProtocol.in_flight[ip] -= 1
         if self.transport.is_closing():
             return
         self.transport.write(answer)
@@ -264,6 +272,11 @@ async def _serve(args) -> None:
     t0, cpu0 = time.monotonic(), time.process_time()
     (state / "farm.json").write_text(json.dumps({"port": port, "sites": len(site_list),
                                                  "pages": sum(map(len, pages.values()))}))
+
+    def reading() -> None:   # SIGUSR1: the most requests one host answered at once since last time
+        (state / "in_flight.json").write_text(json.dumps({"most": FarmProtocol.most_in_flight}))
+        FarmProtocol.most_in_flight = 0
+    loop.add_signal_handler(signal.SIGUSR1, reading)
     await done.wait()
     for s in servers:
         s.close()

@@ -56,6 +56,7 @@ class Row:
     cpu_s: float
     load: str
     note: str = ""
+    most_per_host: int = 0   # the most requests one site answered at once (farm with --latency)
 
     @property
     def pages_s(self) -> float:
@@ -214,6 +215,16 @@ class FarmServer:
         self.info = json.loads((state / "farm.json").read_text())
         self.pages = json.loads((state / "pages.json").read_text())
 
+    def most_in_flight(self) -> int:
+        """The most requests one site had to answer at once since the last call."""
+        out = self.state / "in_flight.json"
+        out.unlink(missing_ok=True)
+        self.proc.send_signal(signal.SIGUSR1)
+        while not out.exists():
+            time.sleep(0.05)
+        time.sleep(0.05)
+        return json.loads(out.read_text())["most"]
+
     def stop(self) -> dict:
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait()
@@ -226,10 +237,14 @@ def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -
              f"{f', every answer {args.latency * 1000:g} ms late' if args.latency else ''})",
              "", "| tool | wall s | pages reached | pages/s | peak RSS MB | CPU s / 1,000 pages | "
              "loadavg before → after |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    if args.latency:   # answers take time, so the farm sees how many a tool asks of one site at once
+        lines[2] = lines[2].replace(" | loadavg", " | most requests at once on one site | loadavg")
+        lines[3] = lines[3].replace(" | --- |", " | ---: | --- |")
     for r in rows:
+        most = f" {r.most_per_host} |" if args.latency else ""
         lines.append(f"| {r.tool}{' (' + r.note + ')' if r.note else ''} | {r.wall:.1f} | "
                      f"{r.reached}/{r.total} ({100 * r.reached / r.total:.1f}%) | "
-                     f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} | {r.load} |")
+                     f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} |{most} {r.load} |")
     cap = stats["requests"] / stats["cpu_s"] if stats["cpu_s"] else float("inf")
     busiest = max((r.reached / r.wall for r in rows), default=0)
     lines += ["", f"Farm server: {stats['requests']} requests answered in {stats['cpu_s']:.1f} CPU s "
@@ -263,15 +278,18 @@ def main() -> None:
     farm = FarmServer(args.sites, work / "farm", args.latency)
     register = work / "farm" / "register.csv"
     rows, skipped = [], []
+
+    def record(row: Row) -> None:
+        row.most_per_host = farm.most_in_flight()
+        rows.append(row)
+        print(row, flush=True)
     try:
         for w in dict.fromkeys(int(x) for x in args.workers.split(",")):
-            rows.append(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget))
-            print(rows[-1], flush=True)
+            record(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget))
         if args.baseline:
             w = int(args.workers.split(",")[0])
-            rows.append(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget,
-                                 args.baseline.resolve()))
-            print(rows[-1], flush=True)
+            record(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget,
+                            args.baseline.resolve()))
         if not args.no_peers:
             peers = [lambda: linkinator(work, register, farm.pages, args.parallel, args.timeout)]
             if not args.no_linkchecker:
@@ -279,8 +297,11 @@ def main() -> None:
                                                  args.timeout, args.peer_cap))
             for peer in peers:
                 res = peer()
-                (skipped.append(res) if isinstance(res, str) else rows.append(res))
-                print(res, flush=True)
+                if isinstance(res, str):
+                    skipped.append(res)
+                    print(res, flush=True)
+                else:
+                    record(res)
     finally:
         stats = farm.stop()
     text = render(rows, skipped, farm.info, stats, args)

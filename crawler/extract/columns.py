@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import config
@@ -47,7 +48,12 @@ def _norm(text: str) -> str:
 
 def _is_tool(text: str) -> bool:
     """搜索, 登录, 网站地图 …: menu entries that are tools, not columns (config/lexicons)."""
-    return _norm(text).lower() in {w.lower() for w in config.lexicon("not_column")}
+    return _norm(text).lower() in _tool_words()
+
+
+@lru_cache(maxsize=1)
+def _tool_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in config.lexicon("not_column"))
 
 
 def is_more_text(text: str) -> bool:

@@ -9,6 +9,7 @@ link target is checked once, and a timeout or 5xx is tried once more at low prio
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from urllib.parse import urljoin, urlsplit
 
@@ -80,6 +81,8 @@ class SiteAuditSpider(scrapy.Spider):
         self.limits = Limits.from_config(crawl_cfg)
         self.session_params = tuple(crawl_cfg.get("session_params", ()))
         self.max_active = max(1, int(crawl_cfg.get("max_active_sites", 8)))
+        # 在线申报, 办件查询 …: asked of every link text on every page, so one regex search.
+        self.online_words = re.compile("|".join(map(re.escape, config.lexicon("online_system"))))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -359,7 +362,7 @@ class SiteAuditSpider(scrapy.Spider):
         url = self._canonical(raw_url)
         if not url.startswith(("http://", "https://")):
             return
-        online = bool(text) and any(word in text for word in config.lexicon("online_system"))
+        online = bool(text) and self.online_words.search(text) is not None
         if online and not st.links.get(url, {}).get("online"):
             # An online system (在线申报, 办件查询 …): checked like any link, and its 200 answer must
             # not be a login/system error page (see _outcome).
