@@ -165,7 +165,7 @@ class FarmProtocol(asyncio.Protocol):
     # Requests a host is answering at once, and the most since the last reading (SIGUSR1): how
     # hard a tool presses one site. Only visible with --latency (otherwise answers are instant).
     in_flight: dict[int, int] = {}
-    most_in_flight = 0
+    most_in_flight = {"site": 0, "external": 0}   # a registered site / the host every site links to
 
     def __init__(self, host: server.Host):
         self.host, self.buf = host, b""
@@ -205,7 +205,8 @@ class FarmProtocol(asyncio.Protocol):
         answer = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + h.wfile.getvalue()
         ip = id(self.host)   # one Host per site address
         now = FarmProtocol.in_flight[ip] = FarmProtocol.in_flight.get(ip, 0) + 1
-        FarmProtocol.most_in_flight = max(FarmProtocol.most_in_flight, now)
+        kind = "site" if self.host.site is not None else "external"
+        FarmProtocol.most_in_flight[kind] = max(FarmProtocol.most_in_flight[kind], now)
         if self.latency:
             asyncio.get_running_loop().call_later(self.latency, self._send, answer, keep, ip)
         else:
@@ -274,8 +275,8 @@ async def _serve(args) -> None:
                                                  "pages": sum(map(len, pages.values()))}))
 
     def reading() -> None:   # SIGUSR1: the most requests one host answered at once since last time
-        (state / "in_flight.json").write_text(json.dumps({"most": FarmProtocol.most_in_flight}))
-        FarmProtocol.most_in_flight = 0
+        (state / "in_flight.json").write_text(json.dumps(FarmProtocol.most_in_flight))
+        FarmProtocol.most_in_flight = {"site": 0, "external": 0}
     loop.add_signal_handler(signal.SIGUSR1, reading)
     await done.wait()
     for s in servers:

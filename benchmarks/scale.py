@@ -56,7 +56,8 @@ class Row:
     cpu_s: float
     load: str
     note: str = ""
-    most_per_host: int = 0   # the most requests one site answered at once (farm with --latency)
+    most_per_host: dict | None = None   # the most requests one site / the external host answered
+                                        # at once (farm with --latency)
 
     @property
     def pages_s(self) -> float:
@@ -215,15 +216,16 @@ class FarmServer:
         self.info = json.loads((state / "farm.json").read_text())
         self.pages = json.loads((state / "pages.json").read_text())
 
-    def most_in_flight(self) -> int:
-        """The most requests one site had to answer at once since the last call."""
+    def most_in_flight(self) -> dict:
+        """The most requests one registered site, and the external host every site links to, had
+        to answer at once since the last call: {'site': n, 'external': n}."""
         out = self.state / "in_flight.json"
         out.unlink(missing_ok=True)
         self.proc.send_signal(signal.SIGUSR1)
         while not out.exists():
             time.sleep(0.05)
         time.sleep(0.05)
-        return json.loads(out.read_text())["most"]
+        return json.loads(out.read_text())
 
     def stop(self) -> dict:
         self.proc.send_signal(signal.SIGTERM)
@@ -238,10 +240,12 @@ def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -
              "", "| tool | wall s | pages reached | pages/s | peak RSS MB | CPU s / 1,000 pages | "
              "loadavg before → after |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     if args.latency:   # answers take time, so the farm sees how many a tool asks of one site at once
-        lines[2] = lines[2].replace(" | loadavg", " | most requests at once on one site | loadavg")
+        lines[2] = lines[2].replace(" | loadavg", " | most requests at once on one site (on the "
+                                    "external host all sites link to) | loadavg")
         lines[3] = lines[3].replace(" | --- |", " | ---: | --- |")
     for r in rows:
-        most = f" {r.most_per_host} |" if args.latency else ""
+        most = (f" {r.most_per_host['site']} ({r.most_per_host['external']}) |"
+                if args.latency and r.most_per_host else "")
         lines.append(f"| {r.tool}{' (' + r.note + ')' if r.note else ''} | {r.wall:.1f} | "
                      f"{r.reached}/{r.total} ({100 * r.reached / r.total:.1f}%) | "
                      f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} |{most} {r.load} |")
