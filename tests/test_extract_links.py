@@ -131,3 +131,19 @@ def test_attachments_written_by_script_are_attachment_links():
         Link("http://www.x.gov.cn/gsgg/202609/P020160711317006236449.xlsx", "上海市印花税应税凭证清单",
              "attachment", "a"),
     ]   # (a page link written by script is not followed: only attachments are read from scripts)
+
+
+def test_resolution_remembered_across_pages_is_what_each_page_would_get():
+    """Menu links are resolved once for the whole site; each page still gets its own answer."""
+    from urllib.parse import urljoin
+    from crawler.extract.links import resolve
+    bases = ["http://127.0.1.1:8080/a/b.html", "http://127.0.1.2:8080/x/", "https://127.0.1.1/",
+             "http://127.0.1.1:8080/list.jsp?p=2"]
+    hrefs = ["/zwgk/", "zwgk/", "../up.html", "?p=3", "http://127.0.1.9/y#top", "HTTP://127.0.1.9/Z",
+             "http:foo.html", "//127.0.1.3/p.html", "/a b.html"]
+    for _ in range(2):                       # second round: answers come from the memo
+        for base in bases:
+            for href in hrefs:
+                want = urljoin(base, href.replace(" ", "%20")).split("#")[0]
+                want = want if want.lower().startswith(("http://", "https://")) else None
+                assert resolve(href, base) == want, (href, base)

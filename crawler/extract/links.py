@@ -77,10 +77,9 @@ def resolve(href: str | None, base: str) -> str | None:
         return None
     # Every page of a site repeats its menus' links: an absolute or root-relative href resolves
     # the same way from any page of the site, so those are remembered across pages.
-    if href[0] == "/" and not href.startswith("//"):
+    if (href[0] == "/" and not href.startswith("//")) \
+            or href[:8].lower().startswith(("http://", "https://")):
         return _resolve_shared(href, _origin(base))
-    if href[:8].lower().startswith(("http:", "https:")):
-        return _resolve_shared(href, "")
     return _resolve(href, base)
 
 
