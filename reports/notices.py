@@ -64,20 +64,28 @@ def write_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
     """Write a notice for every site that needs one; remove a stale one of a site that no longer does."""
     issued = report.settings.notice_date or date.today()
     due = deadline(report, issued)
-    folder = Path(out_dir) / FOLDER
+    return write_letters(
+        Path(out_dir), FOLDER, due,
+        ((site_code(sr), needs_notice(sr), lambda sr=sr: build_notice(report, sr, issued, due),
+          len(shown_findings(report, sr))) for sr in report.sites))
+
+
+def write_letters(out_dir: Path, folder_name: str, due: date, letters) -> list[NoticeFile]:
+    """letters: (site code, needed?, build → Document, findings listed) each. One document in
+    memory at a time; a site's stale letter is removed when it no longer needs one."""
+    folder = out_dir / folder_name
     written = []
     with one_at_a_time() as free:
-        for sr in report.sites:
-            path = folder / file_name(site_code(sr))
-            if not needs_notice(sr):
+        for code, needed, build, count in letters:
+            path = folder / file_name(code)
+            if not needed:
                 path.unlink(missing_ok=True)
                 continue
             buf = io.BytesIO()
-            build_notice(report, sr, issued, due).save(buf)
+            build().save(buf)
             free()
             write_atomically(path, buf.getvalue())
-            written.append(NoticeFile(site_code(sr), f"{FOLDER}/{path.name}",
-                                      len(shown_findings(report, sr)), due))
+            written.append(NoticeFile(code, f"{folder_name}/{path.name}", count, due))
     return written
 
 

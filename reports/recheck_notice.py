@@ -3,16 +3,14 @@ are not all fixed — what was fixed, what remains or is new, and a new deadline
 fonts as the rectification notice (reports.notices)."""
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
-from reports.files import one_at_a_time, write_atomically
 from reports.model import AuditReport, NoticeFile
-from reports.notices import TITLE_PT, _Writer, closing, cn_date, deadline, file_name
+from reports.notices import TITLE_PT, _Writer, closing, cn_date, deadline, write_letters
 from reports.recheck_xlsx import verdict_text
 
 FOLDER = "recheck_notices"
@@ -26,21 +24,11 @@ def needs_recheck_notice(rc: SiteRecheck) -> bool:
 def write_recheck_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
     issued = report.settings.notice_date or date.today()
     due = deadline(report, issued)
-    folder = Path(out_dir) / FOLDER
-    written = []
-    with one_at_a_time() as free:
-        for rc in report.recheck.sites:
-            path = folder / file_name(rc.code)
-            if not needs_recheck_notice(rc):
-                path.unlink(missing_ok=True)
-                continue
-            buf = io.BytesIO()
-            build_recheck_notice(report, rc, issued, due).save(buf)
-            free()
-            write_atomically(path, buf.getvalue())
-            written.append(NoticeFile(rc.code, f"{FOLDER}/{path.name}", len(rc.open_problems),
-                                      due))
-    return written
+    return write_letters(
+        Path(out_dir), FOLDER, due,
+        ((rc.code, needs_recheck_notice(rc),
+          lambda rc=rc: build_recheck_notice(report, rc, issued, due), len(rc.open_problems))
+         for rc in report.recheck.sites))
 
 
 def _verdict(a) -> str:
