@@ -41,6 +41,22 @@ class CrawlObservation:
         return mapped_column(ForeignKey("site_crawls.id", ondelete="CASCADE"), index=True)
 
 
+class ScoreRunSiteRow:
+    """One site's row of a score run (deleted with the run; one per site and run). sort_order
+    keeps these three columns first, as the tables were first created."""
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-3)
+    site_code: Mapped[str] = mapped_column(String(64), sort_order=-1)
+
+    @declared_attr
+    def score_run_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"), index=True,
+                             sort_order=-2)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("score_run_id", "site_code"),)
+
+
 class Site(Base):
     __tablename__ = "sites"
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -172,13 +188,8 @@ class ScoreRun(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
-class VerdictRow(Base):
+class VerdictRow(ScoreRunSiteRow, Base):
     __tablename__ = "verdicts"
-    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
-                                              index=True)
-    site_code: Mapped[str] = mapped_column(String(64))
     qualified: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     rank: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -264,14 +275,9 @@ class GatedPage(CrawlObservation, Base):
     reason: Mapped[str] = mapped_column(String(16))           # login | captcha
 
 
-class InteractionStats(Base):
+class InteractionStats(ScoreRunSiteRow, Base):
     """A score run's reply-rate table row for one site (results.json `interaction`, 互动回应)."""
     __tablename__ = "interaction_stats"
-    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
-                                              index=True)
-    site_code: Mapped[str] = mapped_column(String(64))
     stats: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
@@ -291,14 +297,9 @@ class Probe(Base):
 
 
 # ---- reports (issue 8): every column judged, for the workbook's 栏目明细 sheet ----------------
-class SiteColumnsRow(Base):
+class SiteColumnsRow(ScoreRunSiteRow, Base):
     """One site's column judgements of a score run (indicators.updates.column_judgements)."""
     __tablename__ = "site_columns"
-    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
-                                              index=True)
-    site_code: Mapped[str] = mapped_column(String(64))
     columns: Mapped[list] = mapped_column(JSON, default=list)
 
 
@@ -311,14 +312,9 @@ class ScoreGroup(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
-class VerdictDetail(Base):
+class VerdictDetail(ScoreRunSiteRow, Base):
     """What a verdict holds beyond the census fields: grade, bonus, rescale, pending review, parts."""
     __tablename__ = "verdict_details"
-    __table_args__ = (UniqueConstraint("score_run_id", "site_code"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    score_run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"),
-                                              index=True)
-    site_code: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
