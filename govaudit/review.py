@@ -141,14 +141,10 @@ def export_file(items: list[ReviewItem], path: str | Path) -> Path:
              it.finding.evidence, it.finding.review, "", "", ""] for it in items]
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
-        from reports.cells import fit_columns, put_row
+        from reports.cells import put_table
         wb = Workbook()
-        ws = wb.active
-        ws.title = "人工确认"
-        put_row(ws, 1, HEADERS)
-        for r, values in enumerate(rows, start=2):
-            put_row(ws, r, values)
-        fit_columns(ws)
+        wb.active.title = "人工确认"
+        put_table(wb.active, HEADERS, rows)
         wb.save(path)
     else:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:

@@ -122,15 +122,12 @@ def write_score_sheet(inputs, sites: list[tuple[str, str]], path: str | Path) ->
     to fill each column."""
     # openpyxl (and the numpy it loads) only when a workbook is written: not in every command.
     from openpyxl import Workbook
-    from reports.cells import fit_columns, put_row
+    from reports.cells import fit_columns, put_row, put_table
     wb = Workbook()
     ws = wb.active
     ws.title = "评分表"
-    put_row(ws, 1, [CODE_HEADER, NAME_HEADER, *(i.title for i in inputs)])
-    for n, (code, name) in enumerate(sites, start=2):
-        put_row(ws, n, [code, name])
+    put_table(ws, [CODE_HEADER, NAME_HEADER, *(i.title for i in inputs)], sites)
     ws.freeze_panes = "C2"
-    fit_columns(ws)
     help_ws = wb.create_sheet("填写说明")
     put_row(help_ws, 1, ["列名", "标识", "填写"])
     for n, i in enumerate(inputs, start=2):

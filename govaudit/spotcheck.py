@@ -72,14 +72,10 @@ def write_sample(engine, sample: sampling.Sample, path: str | Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise sampling.SampleError(f"输出文件 {path} 应以 .xlsx 或 .csv 结尾")
     from openpyxl import Workbook
-    from reports.cells import fit_columns, put_row
+    from reports.cells import fit_columns, put_row, put_table
     wb = Workbook()
-    ws = wb.active
-    ws.title = "抽查网站名录"
-    put_row(ws, 1, REGISTER_HEADERS)
-    for i, row in enumerate(values, start=2):
-        put_row(ws, i, row)
-    fit_columns(ws)
+    wb.active.title = "抽查网站名录"
+    put_table(wb.active, REGISTER_HEADERS, values)
     info = wb.create_sheet("抽样说明")
     put_row(info, 1, ["抽样方法", sample.describe()])
     put_row(info, 2, ["抽取日期", date.today().isoformat()])

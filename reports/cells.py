@@ -49,6 +49,14 @@ def put_row(ws: Worksheet, row: int, values: Iterable[Any], start_col: int = 1) 
     return [put(ws, row, start_col + i, v) for i, v in enumerate(values)]
 
 
+def put_table(ws: Worksheet, headers: Iterable[Any], rows: Iterable[Iterable[Any]]) -> None:
+    """A plain sheet: a header row, one row per entry below it, columns fitted to their values."""
+    put_row(ws, 1, headers)
+    for r, values in enumerate(rows, start=2):
+        put_row(ws, r, values)
+    fit_columns(ws)
+
+
 def display_width(value: Any) -> int:
     """Column width needed for a value: CJK and full-width characters take two units."""
     text = "" if value is None else str(value)
