@@ -60,13 +60,8 @@ def is_more_text(text: str) -> bool:
     return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
 
 
-def _canon(url: str) -> str:
-    """canonical_url without session parameters (it is memoised itself)."""
-    return canonical_url(url)
-
-
 def is_home_link(page, url: str, text: str) -> bool:
-    """A link back to the homepage (by its text or its address)."""
+    """A link back to the homepage (by its text or its address), or to the page itself."""
     if _norm(text).lower() in HOME_TEXTS:
         return True
     parts = urlsplit(url)
@@ -74,7 +69,7 @@ def is_home_link(page, url: str, text: str) -> bool:
     if parts.netloc.lower() == home.netloc.lower() and \
             re.fullmatch(r"/?(index\.(s?html?|jsp|php|aspx?))?", parts.path or "/"):
         return True
-    return _canon(url) == _canon(page.url)
+    return canonical_url(url) == canonical_url(page.url)
 
 
 def _level(a, container) -> int:
@@ -240,7 +235,6 @@ def heading_links(page, source: str = "more") -> list[ColumnLink]:
         path = urlsplit(url or "").path
         if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
                 or date_from_url(url) or is_home_link(page, url, text) or _is_tool(text) \
-                or _canon(url) == _canon(page.url) \
                 or (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)):
             continue
         short = len(_norm(text)) <= settings.get("column_link_max_chars") \
@@ -334,8 +328,7 @@ def breadcrumb_columns(page) -> list[ColumnLink]:
             url = page.resolve(a.get("href"))
             text = BREADCRUMB_LABEL.sub("", link_text(a)).strip()
             if not url or not text or link_kind(url, "a") != "page" or is_home_link(page, url, text) \
-                    or text in _ARTICLE_CRUMBS or _canon(url) == _canon(page.url) \
-                    or any(c.url == url for c in out):
+                    or text in _ARTICLE_CRUMBS or any(c.url == url for c in out):
                 continue
             out.append(ColumnLink(url, text, "breadcrumb"))
         if out:
@@ -393,8 +386,7 @@ def sitemap_columns(page) -> list[ColumnLink]:
         url = page.resolve(a.get("href"))
         text = link_text(a)
         if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
-                or is_home_link(page, url, text) or date_from_url(url) or _is_tool(text) \
-                or _canon(url) == _canon(page.url):
+                or is_home_link(page, url, text) or date_from_url(url) or _is_tool(text):
             continue
         seen.add(url)
         out.append(ColumnLink(url, text, "sitemap"))
