@@ -1,20 +1,26 @@
 """The README's first command: `govaudit demo` serves the sample sites, audits them and writes a
-report whose results equal the farm's ground truth."""
+report whose results equal the farm's ground truth; with --recheck every file it writes equals the
+golden copy in tests/golden/demo/ (see tests/golden.py for how to update it)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+
+import pytest
 
 from govaudit import samplefarm
+from tests import golden
 
 
-def test_demo_writes_the_truth(tmp_path):
-    out = tmp_path / "demo-output"
-    proc = subprocess.run([sys.executable, "-m", "govaudit.cli", "demo", "--out", str(out),
-                           "--timeout", "3"], capture_output=True, text=True, encoding="utf-8",
-                          timeout=600, cwd=tmp_path)
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "demo-output"
+    proc = golden.run_demo(out)
     assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_demo_writes_the_truth(demo_out):
+    out = demo_out
     assert {p.name for p in out.iterdir()} >= {"results.json", "ranking.xlsx", "register.csv"}
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     truth = samplefarm.load_truth()
@@ -24,3 +30,12 @@ def test_demo_writes_the_truth(tmp_path):
             for code, s in got.items()} == \
         {code: (t["measurements"], t["vetoes"], t["score"], t["qualified"])
          for code, t in truth["sites"].items()}
+
+
+def test_demo_output_equals_the_golden_files(demo_out):
+    """results.json, every sheet of ranking.xlsx and every notice, first audit and re-check: a change
+    that means to alter them runs `python -m tests.golden update` in the same commit."""
+    got, want = golden.snapshot(demo_out), golden.stored()
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], name
