@@ -21,6 +21,7 @@ from typing import Any
 import config
 from scoring.conditions import (GROUP_KINDS, OPS, SITE_KINDS, VALUE_KINDS, VARIANT_KEYS, exact,
                                 is_variant, measures_in)
+from scoring.warnings import check_warnings
 from scoring.source import (MEASUREMENTS_FILE, RULESET_DIR, SourceError, Where, bundled_rulesets,
                             load_document, locate, where_of)
 
@@ -56,6 +57,7 @@ class Rule:
     status: str = ""     # UNVERIFIED when its values are not from an official table
     where: Where = ("", 0)
     review: bool = False # its findings are judgements an official confirms (govaudit review)
+    warnings: dict = field(default_factory=dict)   # early-warning lines (scoring.warnings)
 
     def measures(self) -> list[str]:
         return measures_in(self.spec)
@@ -580,7 +582,8 @@ class _Validator:
                 continue
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 self.fail(f"缺少 {names[key]}", raw, key if key in raw else None)
-        spec = {k: v for k, v in raw.items() if k not in (*COMMON_KEYS, *RULE_META, "review")}
+        spec = {k: v for k, v in raw.items()
+                if k not in (*COMMON_KEYS, *RULE_META, "review", "warnings")}
         if not isinstance(raw.get("review", False), bool):
             self.fail(f"review 只能是 true（问题须人工确认）或 false，实际为 {raw['review']!r}", raw,
                       "review")
@@ -596,10 +599,12 @@ class _Validator:
                       raw, "item" if item else None)
         if item and not item_ids:
             self.fail("写了 item 但规则集没有 items（分项）", raw, "item")
+        warnings = check_warnings(raw["warnings"], kind, spec, measures_in(spec), self.fail) \
+            if "warnings" in raw else {}
         return Rule(id=rid.strip(), kind=kind, title=raw["title"].strip(),
                     clause=raw["clause"].strip(), hint=str(raw.get("hint", "")).strip(), spec=spec,
                     item=item, status=status, where=where_of(raw) or ("", 0),
-                    review=raw.get("review", False))
+                    review=raw.get("review", False), warnings=warnings)
 
     def windows(self, windows: Any, data: dict) -> dict:
         """windows: {name: {days|weeks|months|years: N}}, e.g. availability: {days: 7}."""
