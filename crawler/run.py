@@ -1,4 +1,5 @@
-"""Run one crawl in this process: `python -m crawler.run JOB.json`.
+"""Run one crawl in this process: `python -m crawler.run JOB.json` (govaudit.shards starts it so
+that the current folder is not on sys.path).
 
 Twisted's reactor cannot restart inside a process, so the CLI starts each crawl as a child process
 running this module; the job file names the store, the run and the sites.

@@ -18,6 +18,14 @@ import threading
 from typing import Callable
 
 
+# `python -m crawler.run` would put the current folder first on sys.path: run from a checkout it would
+# use the checkout's code instead of the installed one, and from a folder holding a crawler/ or
+# config/ folder it would import those. With -c that folder is sys.path's '': drop it and run the
+# installed module (Python 3.11's -P does the same, but 3.10 is still supported).
+CRAWLER_COMMAND = (sys.executable, "-c", "import runpy, sys; sys.path[:] = filter(None, sys.path); "
+                   "runpy.run_module('crawler.run', run_name='__main__', alter_sys=True)")
+
+
 def worker_count(requested: int | None) -> int:
     """--workers N; 0 or None means one process per core."""
     return requested if requested and requested > 0 else (os.cpu_count() or 1)
@@ -32,7 +40,7 @@ def shard(sites: list[dict], n: int) -> list[list[dict]]:
 def run_processes(jobs: list[dict], on_line: Callable[[str], None],
                   spawn: Callable[..., subprocess.Popen] = subprocess.Popen
                   ) -> list[tuple[int, str | None]]:
-    """Run `python -m crawler.run` once per job at the same time; hand every stdout line to on_line
+    """Run crawler.run once per job at the same time; hand every stdout line to on_line
     (on this thread) and return each process's (exit code, close reason) in job order. spawn
     starts each process (govaudit.interrupts.CrawlerGroup.spawn: one process group, stopped together)."""
     files, procs = [], []
@@ -65,12 +73,12 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None],
 
 def start_crawler(job: dict, files: list[str], stdout=subprocess.PIPE,
                   spawn: Callable[..., subprocess.Popen] = subprocess.Popen) -> subprocess.Popen:
-    """Start `python -m crawler.run` on a job file (its name appended to files, for the caller to
+    """Start crawler.run on a job file (its name appended to files, for the caller to
     remove); stdout a text pipe by default. The child ends when this process does, however it ends."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
         json.dump(job, fh, ensure_ascii=False)
         files.append(fh.name)
-    return spawn([sys.executable, "-m", "crawler.run", fh.name], stdout=stdout,
+    return spawn([*CRAWLER_COMMAND, fh.name], stdout=stdout,
                             text=True, encoding="utf-8", env=dict(os.environ, PYTHONUNBUFFERED="1"),
                             preexec_fn=_die_with_parent if sys.platform == "linux" else None)
 
