@@ -181,3 +181,29 @@ def test_blank_column_stays_blank_under_a_footer_menu():
                         f'监督检查统计法律法规的实施。</p></div>{FOOTER_MENU}', "http://hd.gov.cn/jgzn/")
     assert (list_items(blank), is_blank_column(blank, [])) == ([], True)
     assert (list_items(static), is_blank_column(static, [])) == ([], False)
+
+
+def test_rows_drawn_with_div_p_span_and_a_are_a_list():
+    """Issue 24 item 6: a list is a repetition of blocks with a link and a date, whatever the tags
+    (<div><a>…</a><p>2017-10-13</p></div>, <p> and <span> rows, links holding their own date);
+    the menu, logo, quick links and footer beside them give no item."""
+    url = "http://www.xx.gov.cn/zwdt/gzdt/index.html"
+    items = list_items(_page("div_rows.html", url))
+    base = "http://www.xx.gov.cn/zwdt/gzdt/"
+    assert [(i.title, i.url[len(base):], i.date, i.partial) for i in items] == [
+        ("县政府召开第十二次常务会议", "201710/t20171013_1.html", date(2017, 10, 13), None),
+        ("全县秋冬季森林防火工作会议召开", "201710/t20171012_2.html", date(2017, 10, 12), None),
+        ("县领导调研重点项目建设", "201710/t20171010_3.html", date(2017, 10, 10), None),
+        ("我县开展国庆节前安全生产大检查", "201709/t20170928_4.html", date(2017, 9, 28), None),
+        ("县人大常委会视察脱贫攻坚工作", "201709/t20170920_5.html", date(2017, 9, 20), None),
+        ("全县教育工作会议召开", "201709/t20170918_6.html", date(2017, 9, 18), None),
+        ("县政协召开主席会议", "201709/t20170915_7.html", date(2017, 9, 15), None),
+        ("我县举办农民丰收节", "201709/t20170912_8.html", None, (9, 12)),
+        ("全县教师节表彰大会召开", "201709/t20170910_9.html", None, (9, 10)),
+        ("县长接待日接待来访群众", "201709/t20170908_10.html", None, (9, 8)),
+        # the link is the row; its date is a <span> inside it, not part of the title
+        ("县委理论学习中心组集中学习", "201709/t20170905_11.html", date(2017, 9, 5), None),
+        ("县政府与省农科院签订合作协议", "201709/t20170904_12.html", date(2017, 9, 4), None),
+        ("全县开学工作检查", "201709/t20170901_13.html", date(2017, 9, 1), None),
+    ]
+    assert items[0].date_text == "2017-10-13" and items[7].date_text == "09-12"

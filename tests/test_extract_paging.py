@@ -6,6 +6,7 @@ from pathlib import Path
 
 from crawler.extract.listing import ListItem, list_items
 from crawler.extract.page import parse_page
+from crawler.extract import paging
 from crawler.extract.paging import DataproxyRequest, hanweb_dataproxy, next_pages, parse_dataproxy
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
@@ -52,12 +53,16 @@ def test_query_page_links_same_directory_only():
 
 
 def test_next_page_links():
+    # 第 1/4 页 with 下一页 (pn=2) and 尾页 (pn=4): pn=3 is built from them (issue 24)
     assert next_pages(_page("next_list.html", "http://www.xx.gov.cn/xzdt/list.asp")) == [
-        "http://www.xx.gov.cn/xzdt/list.asp?pn=2", "http://www.xx.gov.cn/xzdt/list.asp?pn=4"]
+        "http://www.xx.gov.cn/xzdt/list.asp?pn=2", "http://www.xx.gov.cn/xzdt/list.asp?pn=4",
+        "http://www.xx.gov.cn/xzdt/list.asp?pn=3"]
     html = """<div class="pages"><a href="list_3.html">上一页</a><a href="list_5.html">下页</a>
     <a href="list_5.html">后页</a><a href="list_4.html">下一页</a></div>"""
+    # 下一页 pointing at itself is not followed; the pager's numbered links give pages 2 to 5
     assert next_pages(parse_page(html, "http://c.gov.cn/gg/list_4.html")) == [
-        "http://c.gov.cn/gg/list_5.html"]   # 下一页 pointing at itself is the last page
+        "http://c.gov.cn/gg/list_5.html", "http://c.gov.cn/gg/list_2.html",
+        "http://c.gov.cn/gg/list_3.html"]
     html = '<a href="javascript:void(0)">下一页</a><a href="/gg/">尾页</a>'
     assert next_pages(parse_page(html, "http://c.gov.cn/gg/")) == []
 
@@ -139,3 +144,52 @@ def test_jcms_jpage_init_data_records_and_proxy_requests():
         DataproxyRequest(f"{proxy}&startrecord=51&endrecord=75&perpage=25", 51, 75),
         DataproxyRequest(f"{proxy}&startrecord=76&endrecord=100&perpage=25", 76, 100),
     ]
+
+
+def _built(html: str, url: str) -> tuple[list[str], list[str]]:
+    """(linked, guessed) next pages, as paths."""
+    found = paging.pages(parse_page(html, url))
+    path = lambda u: u.split("/", 3)[3]   # noqa: E731
+    return [path(p.url) for p in found if p.linked], [path(p.url) for p in found if not p.linked]
+
+
+def test_pager_evidence_script_count_and_hidden_numbered_links():
+    """Issue 24 item 7: maxPageNum = 199 beside hidden index_958_N.html links reaches all 199
+    pages (the 194 not linked are built from the links' pattern, to be confirmed by fetching)."""
+    html = """<div class="list"><li><a href="t20171013_1.html">县政府召开常务会议</a> 2017-10-13</li></div>
+    <script>var maxPageNum = 199; var currentPage = 1; var pageSize = 20;</script>
+    <div style="display:none"><a href="index_958_2.html">2</a><a href="index_958_3.html">3</a>
+    <a href="index_958_4.html">4</a><a href="index_958_5.html">5</a><a href="index_958_6.html">6</a></div>"""
+    linked, guessed = _built(html, "http://www.xx.gov.cn/zwgk/index_958.html")
+    assert linked == [f"zwgk/index_958_{n}.html" for n in range(2, 7)]
+    assert guessed == [f"zwgk/index_958_{n}.html" for n in range(7, 200)]
+
+
+def test_pager_evidence_last_page_link_select_and_count_text():
+    # 末页 gives the count: 29 pages of list_N.html, page 1 being list.html
+    html = '<a href="list_2.html">下一页</a> <a href="list_29.html">末页</a>'
+    linked, guessed = _built(html, "http://www.xx.gov.cn/gzdt/list.html")
+    assert linked == ["gzdt/list_2.html", "gzdt/list_29.html"]
+    assert guessed == [f"gzdt/list_{n}.html" for n in range(3, 29)]
+    # a page-number <select> whose options are the pages (TRS numbering: index_1 is page 2)
+    html = """<select onchange="window.location=this.value"><option value="index.html">1</option>
+    <option value="index_1.html">2</option><option value="index_2.html">3</option>
+    <option value="index_3.html">4</option></select>"""
+    assert _built(html, "http://www.xx.gov.cn/tzgg/index.html") == (
+        ["tzgg/index_1.html", "tzgg/index_2.html", "tzgg/index_3.html"], [])
+    # 共595条记录 1/30页 and a ?page=2 下一页: pages 2 to 30
+    html = '<div>共595条记录 1/30页 <a href="list.jsp?id=12&page=2">下一页</a></div>'
+    linked, guessed = _built(html, "http://www.xx.gov.cn/news/list.jsp?id=12")
+    assert linked == ["news/list.jsp?id=12&page=2"]
+    assert guessed == [f"news/list.jsp?id=12&page={n}" for n in range(3, 31)]
+    # a page-number <select> of plain numbers only states the count
+    html = """<a href="index_2.html">2</a><select name="jumpPage"><option>1</option><option>2</option>
+    <option>3</option></select>"""
+    assert _built(html, "http://www.xx.gov.cn/a/index.html") == (["a/index_2.html"], ["a/index_3.html"])
+
+
+def test_numbers_that_are_ids_or_dates_are_no_pager():
+    # an article whose neighbours differ by their id; a date written 2017/10 in a title
+    html = """<a href="t20200802_1352105.html">下一篇：某某通知</a><p>2017/10页面改版</p>
+    <a href="t20200802_1352103.html">上一篇：某某公告</a>"""
+    assert _built(html, "http://www.xx.gov.cn/a/202008/t20200802_1352104.html") == ([], [])

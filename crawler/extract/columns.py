@@ -12,6 +12,7 @@ from . import settings
 from .dates import date_from_url, find_date
 from .links import canonical_url, link_kind, link_text
 from .page import BREADCRUMB_LABEL, text_of
+from .rows import row_of
 
 HOME_TEXTS = frozenset({"首页", "网站首页", "返回首页", "主页", "home", "首页home", "回到首页"})
 MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更多内容", "更多新闻", "moreinfo"})
@@ -240,16 +241,16 @@ def heading_links(page, source: str = "more") -> list[ColumnLink]:
         short = len(_norm(text)) <= settings.get("column_link_max_chars") \
             and not urlsplit(url).query and not _PUNCT.search(text)
         if not (_in_heading(a) or LIST_PAGE.search(path) or short) \
-                or _FOOTER_TEXT.search(text) or _dated_entry(a, text):
+                or _FOOTER_TEXT.search(text) or _dated_entry(page, a, text):
             continue
         seen.add(url)
         out.append(ColumnLink(url, text, source))
     return out
 
 
-def _dated_entry(a, text: str) -> bool:
+def _dated_entry(page, a, text: str) -> bool:
     """The link is the title of a dated list entry (an article, however short its title)."""
-    entry = next((p for p in a.iterancestors() if p.tag in ("li", "tr", "dd")), None)
+    entry = row_of(page, a)
     return entry is not None and _has_date(text_of(entry).replace(text, ""))
 
 
@@ -298,8 +299,7 @@ def subnav_columns(page) -> list[ColumnLink]:
                 continue
             if is_home_link(page, url, text) or is_more_text(text) or date_from_url(url) or _is_tool(text):
                 continue
-            entry = next((p for p in a.iterancestors() if p.tag in ("li", "tr", "dd")), None)
-            if entry is not None and _has_date(text_of(entry).replace(text, "")):
+            if _dated_entry(page, a, text):
                 continue   # a dated entry of a side list ("热点信息"), not a column
             seen.add(url)
             out.append(ColumnLink(url, text, "subnav"))

@@ -13,12 +13,13 @@ from .columns import is_more_text
 from .dates import find_date_match
 from .links import link_kind, link_text, resolve
 from .page import parse_fragment, text_of
+from .rows import MAX_LINKS_PER_ROW, date_child, rows
 
-ENTRY_TAGS = ("li", "tr", "dd")
-_MAX_LINKS_PER_ENTRY = 4        # title + 附件/查看/栏目 labels; more means a menu, not an entry
 _CUT = ("…", "...", "..", "……")
 _PIN_CLASS = re.compile(r"^(top|is[-_]?top|zd|zhiding|sticky|pinned|ding|settop)$")
 _PIN_LABEL = re.compile(r"^\s*[\[【(（]?\s*置顶\s*[\]】)）]?\s*")
+# The links under an article to its neighbours: 上一篇：… / 下一条 …
+_NEIGHBOUR = re.compile(r"^\s*[\[【(（]?\s*(上|下)一?(篇|条|则|页)\s*[\]】)）]?\s*[:：]?")
 _OPTIONAL_BRACKETS = re.compile(r"^[\[【(（]|[\]】)）]$")
 # A breadcrumb written as a list row or table row: 您的当前位置：首页 > … or 首页 -> 政府文件 -> …
 _CRUMB_ROW = re.compile(r"^\s*(您?(的|现在的|当前的)?(当前)?所?在?位置(是)?\s*[:：]|首页\s*(>|->|»|›|＞|/|→))")
@@ -85,32 +86,30 @@ def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
         url = resolver(a.get("href"))
         if url and link_kind(url) != "image":
             anchors.append((a, url))
-    if not anchors or len(anchors) > _MAX_LINKS_PER_ENTRY:
+    if not anchors or len(anchors) > MAX_LINKS_PER_ROW:
         return None
     # The title link is the one with the longest text (category labels like [通知公告] are short).
     a, url = max(anchors, key=lambda au: len(_title_of(au[0])))
+    shown = date_child(a)   # <a><span>标题</span><em>2017-10-13</em></a>
     title = _title_of(a)
-    if not title or is_more_text(title):
+    if shown is not None:
+        title = " ".join(title.replace(" ".join(text_of(shown).split()), " ", 1).split()) or title
+    if not title or is_more_text(title) or _NEIGHBOUR.match(title):
         return None
     pinned = _is_pinned(entry, a)
     title = _PIN_LABEL.sub("", title) if pinned else title
     outside = _text_outside(entry, a)
-    if _CRUMB_ROW.match(outside):
-        return None   # the row is a breadcrumb (the title link is its last crumb)
+    if _CRUMB_ROW.match(outside) or _NEIGHBOUR.match(outside):
+        return None   # a breadcrumb (the title link its last crumb), or 上一篇/下一篇 under an article
     d, partial, date_text = find_date_match(outside)
+    if shown is not None and not (d or partial):
+        d, partial, date_text = find_date_match(" ".join(text_of(shown).split()))
     return (ListItem(title, url, d, partial, date_text, pinned),
             len(title) < settings.get("undated_item_min_title"))
 
 
 def _entries(elements, page=None):
-    for el in elements:
-        if el.tag not in ENTRY_TAGS:
-            continue
-        if page is not None and not page.in_content(el):
-            continue
-        if any(True for tag in ENTRY_TAGS for _ in el.iterdescendants(tag)):
-            continue   # a menu level or layout row holding entries of its own
-        yield el
+    return rows(elements, page.in_content if page is not None else None)
 
 
 def list_items(page) -> list[ListItem]:

@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from . import settings
+from . import pager, settings
 from .links import canonical_url
 from .listing import ListItem, items_from_records
 from .page import parse_datastore_text, text_of
+from .pager import NextPage
 
 _CREATE_PAGE = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
 _ARG = re.compile(r"""\s*(?:"([^"]*)"|'([^']*)'|([\w.$]+))\s*""")
@@ -122,19 +123,26 @@ def _next_links(page) -> list[str]:
     return out
 
 
-def next_pages(page) -> list[str]:
-    """Absolute URLs of this list's other pages (never the page itself), in the order found."""
+def pages(page) -> list[NextPage]:
+    """This list's other pages (never the page itself), in the order found: the TRS and query
+    pagers and 下一页 links, then what the pager's evidence adds (pager.py), some of it guessed."""
     here = canonical_url(page.url)
     seen = {here}
     out = []
     scripts = _scripts(page)
-    for url in _trs_pages(page, scripts) + _inline_trs_pages(page, scripts) + _query_pages(page) \
-            + _next_links(page):
-        key = canonical_url(url)
+    found = [NextPage(url, True) for url in _trs_pages(page, scripts) + _inline_trs_pages(page, scripts)
+             + _query_pages(page) + _next_links(page)]
+    for np in found + pager.next_pages(page):
+        key = canonical_url(np.url)
         if key not in seen:
             seen.add(key)
-            out.append(url)
+            out.append(np)
     return out
+
+
+def next_pages(page) -> list[str]:
+    """Absolute URLs of this list's other pages (never the page itself), in the order found."""
+    return [np.url for np in pages(page)]
 
 
 def _with_range(href: str, start: int, end: int, per_page: int) -> str:

@@ -167,6 +167,8 @@ class SiteAuditSpider(scrapy.Spider):
             # The store drops what an earlier, interrupted attempt at this site left (resume).
             yield {"_t": "site_reached", "site": st.code}
             st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
+        elif meta.get("guessed") and not outcome.ok:
+            st.links.pop(meta["target"], None)   # a wrong guess at a list's page: no link at all
         else:
             yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
         if outcome.ok and meta.get("parse", True) and st.is_internal(response.url):
@@ -226,7 +228,10 @@ class SiteAuditSpider(scrapy.Spider):
             self.logger.warning("list records not loaded from %s: %s", request.url, outcome.detail)
             yield from self._maybe_finish(st)
             return
-        yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
+        if meta.get("guessed"):
+            st.links.pop(meta["target"], None)
+        else:
+            yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
         yield from self._maybe_finish(st)
 
     # ---- page processing ---------------------------------------------------------------
@@ -297,9 +302,12 @@ class SiteAuditSpider(scrapy.Spider):
                                     list_url=list_url, depth=depth)
             # In a role of its own: a list's later page is often linked first as an ordinary page
             # (尾页, then that page's 上一页), and fetched only as that its items would be lost.
-            for next_url in filter(st.is_internal, xpaging.next_pages(page)):
-                yield from self._schedule_page(st, next_url, "list", response.url, False, depth,
-                                               "", list_url=list_url)
+            # A page built from the pager's pattern and count (not linked) is confirmed by
+            # fetching it: when it fails it was a wrong guess, not a dead link.
+            for np in xpaging.pages(page):
+                if st.is_internal(np.url):
+                    yield from self._schedule_page(st, np.url, "list", response.url, False, depth,
+                                                   "", list_url=list_url, guessed=not np.linked)
         if is_home:
             sitemap = xcol.sitemap_url(page)
             if sitemap and st.is_internal(sitemap):
@@ -337,6 +345,7 @@ class SiteAuditSpider(scrapy.Spider):
             return
         st.special_pages.add((role, url))
         if url in st.links:
+            meta.pop("guessed", None)   # linked elsewhere: a real link, checked as such
             # Not counted again: a site's page count is of distinct pages, whichever role came first.
             if st.pages_fetched >= self.limits.page_budget:
                 return

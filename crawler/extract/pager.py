@@ -1,0 +1,183 @@
+"""A pager as evidence: whatever draws it, a list with more pages shows it somehow.
+
+Numbered links in the list's own directory (index_958_2.html, list_2.html, ?page=2) give the
+address pattern; the page count comes from whichever of these the page shows: the highest
+numbered link, a 末页/尾页 link, a page-number <select>, a text (共30页, 1/30页, 页次：1/30) or a
+script variable (maxPageNum = 199, var pageCount, totalPage). The later pages are built from the
+pattern up to the count; those not linked on the page are guesses the crawler confirms by fetching
+(a guess that fails is no dead link). Words and variable names: config/lexicons/pager.yaml.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import config
+
+from . import settings
+from .page import text_of
+
+_NUMBERED = re.compile(r"^(.+?)_(\d+)\.(\w+)$")
+_PLAIN = re.compile(r"^(.+)\.(\w+)$")
+_PAGE_PARAMS = frozenset({"page", "pageno", "pagenum", "pageindex", "curpage", "currentpage", "pn",
+                          "page_no", "pagenumber", "p", "pg", "cpage"})
+_DIGITS = re.compile(r"^[\[【(（第]?\s*(\d{1,5})\s*(页)?[\]】)）]?$")
+_SELECT_HINT = re.compile(r"page|pg|fy|go|jump|turn|location", re.I)
+# A script that writes the page address itself: "index_958_" + i + ".html"
+_SCRIPT_PATTERN = re.compile(r"""["']([\w./-]*?)_["']\s*\+\s*\(?\s*[\w.]+\s*(?:[+-]\s*\d+\s*)?\)?\s*\+\s*["']\.(\w+)["']""")
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict:
+    data = config.load_yaml("lexicons/pager.yaml")
+    names = "|".join(re.escape(n) for n in data["count_variables"])
+    return {
+        "var": re.compile(r"""(?<!\w)(?:%s)\s*[=:]\s*["']?(\d{1,6})\b""" % names, re.I),
+        "texts": [re.compile(t) for t in data["count_texts"]],
+        "last": frozenset(w.lower() for w in data["last_texts"]),
+        "next": frozenset(w.lower() for w in data["next_texts"]),
+    }
+
+
+@dataclass(frozen=True)
+class NextPage:
+    url: str
+    linked: bool      # False: built from the pattern and the count, to be confirmed by fetching
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """page n's address: <dir><stem>_<n>.<ext>, or the list's address with <param>=<n>."""
+    head: tuple        # (scheme, netloc, directory path) or the URL's parts without the param
+    stem: str
+    ext: str           # '' for a query pattern; stem is then the parameter's name
+
+    def url(self, n: int) -> str:
+        scheme, netloc, path, query = self.head
+        if self.ext:
+            return urlunsplit((scheme, netloc, f"{path}/{self.stem}_{n}.{self.ext}", query, ""))
+        pairs = parse_qsl(query, keep_blank_values=True) + [(self.stem, str(n))]
+        return urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
+
+
+def _keys(url: str):
+    """(pattern, number) readings of a URL: file name stem_N.ext, and each page parameter."""
+    parts = urlsplit(url)
+    directory, _, name = parts.path.rpartition("/")
+    out = []
+    m = _NUMBERED.match(name)
+    if m:
+        out.append((_Pattern((parts.scheme, parts.netloc.lower(), directory, parts.query),
+                             m.group(1), m.group(3).lower()), int(m.group(2))))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    for i, (k, v) in enumerate(pairs):
+        if k.lower() in _PAGE_PARAMS and v.strip().isdigit():
+            rest = urlencode(pairs[:i] + pairs[i + 1:])
+            out.append((_Pattern((parts.scheme, parts.netloc.lower(), parts.path, rest), k, ""),
+                        int(v)))
+    return out
+
+
+def _plain_stem(url: str) -> tuple | None:
+    """The pattern page 1 of a file list would have if this URL is that page (index_958.html)."""
+    parts = urlsplit(url)
+    directory, _, name = parts.path.rpartition("/")
+    m = _PLAIN.match(name)
+    return (parts.scheme, parts.netloc.lower(), directory, parts.query, m.group(1),
+            m.group(2).lower()) if m else None
+
+
+def _label(a) -> str:
+    return "".join(text_of(a).split()).lower() or "".join((a.get("title") or "").split()).lower()
+
+
+def _count_stated(page) -> int | None:
+    """The page count a text or a script states, if any (the largest)."""
+    words = _words()
+    found = [int(m.group(1)) for s in page.tree.iter("script") if s.text
+             for m in words["var"].finditer(s.text)]
+    text = page.body_text()
+    for pattern in words["texts"]:
+        found += [int(m.group(1)) for m in pattern.finditer(text)]
+    for select in page.body.iter("select"):
+        labels = [_label(o) for o in select.iter("option")]
+        numbers = [int(m.group(1)) for t in labels if (m := _DIGITS.match(t))]
+        hint = " ".join(str(v) for v in select.attrib.values()) + "".join(labels)
+        if len(numbers) >= 2 and len(numbers) == len(labels) and numbers == list(
+                range(1, len(numbers) + 1)) and (_SELECT_HINT.search(hint) or "页" in hint):
+            found.append(numbers[-1])   # a page-number <select>
+    found = [n for n in found if n > 0]
+    return max(found) if found else None
+
+
+def _script_pattern(page) -> _Pattern | None:
+    for s in page.tree.iter("script"):
+        m = _SCRIPT_PATTERN.search(s.text or "")
+        if m:
+            parts = urlsplit(page.resolve(m.group(1) + "_1." + m.group(2)) or "")
+            directory, _, name = parts.path.rpartition("/")
+            n = _NUMBERED.match(name)
+            if n:
+                return _Pattern((parts.scheme, parts.netloc.lower(), directory, parts.query),
+                                n.group(1), n.group(3).lower())
+    return None
+
+
+def next_pages(page) -> list[NextPage]:
+    """The list's other pages by the evidence above (never the page itself), in page order."""
+    words = _words()
+    here = urlsplit(page.url)
+    here_plain = _plain_stem(page.url)
+    here_keys = {p: n for p, n in _keys(page.url) if n <= settings.get("max_list_pages")}
+    # Every numbered address the page links (anchors and <select> options), with what it says.
+    links: dict[_Pattern, dict[int, str]] = {}
+    for el in page.body.iter("a", "option"):
+        href = el.get("href") if el.tag == "a" else el.get("value")
+        url = page.resolve(href) if href and not href.lstrip().lower().startswith("javascript") \
+            else None
+        if not url:
+            continue
+        for pattern, n in _keys(url):
+            if pattern.head[1] == here.netloc.lower() and n <= settings.get("max_list_pages"):
+                links.setdefault(pattern, {})[n] = _label(el)
+    groups = []
+    for pattern, numbered in links.items():
+        own = pattern in here_keys or (here_plain is not None and pattern.ext and
+                                       here_plain == (*pattern.head, pattern.stem, pattern.ext))
+        pager_words = sum(1 for t in numbered.values()
+                          if _DIGITS.match(t) or t in words["last"] or t in words["next"])
+        if pager_words:   # an article's t20200802_1352104.html next to _1352105 is no pager
+            groups.append((own, pager_words, len(numbered), pattern))
+    stated = _count_stated(page)
+    if groups:
+        pattern = max(groups, key=lambda g: g[:3])[3]
+        numbered = links[pattern]
+    else:
+        pattern = _script_pattern(page) if stated else None
+        if pattern is None:
+            return []
+        numbered = {}
+    # page number k is address number k + offset: read from links whose text is their number
+    pairs = Counter(n - int(m.group(1)) for n, t in numbered.items() if (m := _DIGITS.match(t)))
+    if pairs:
+        offset = pairs.most_common(1)[0][0]
+    else:   # TRS numbers its second page index_1.html; most others number it _2
+        offset = -1 if pattern.ext and numbered and min(numbered) == 1 and pattern not in here_keys \
+            else 0
+    count = max([n - offset for n in numbered] + [stated or 0])
+    count = min(count, settings.get("max_list_pages"))
+    current = here_keys.get(pattern)
+    out, seen = [], set()
+    for n in sorted(numbered):
+        if n != current and n - offset >= 1:
+            seen.add(n)
+            out.append(NextPage(pattern.url(n), True))
+    for k in range(2, count + 1):
+        n = k + offset
+        if n not in seen and n != current and n >= 1:
+            seen.add(n)
+            out.append(NextPage(pattern.url(n), False))
+    return sorted(out, key=lambda p: dict(_keys(p.url)).get(pattern, 0))

@@ -1,0 +1,108 @@
+"""List rows: the repeated blocks a list is made of, whatever tags draw them.
+
+A list is a repetition: three or more sibling blocks sharing a structure (the same tag path down
+to their link, whatever the tags are: div, p, span, a …), each holding one main link and most of
+them a date. HTML's own list rows (li, tr, dd) are rows however few. Only the deepest rows count:
+a block of rows is no row itself.
+"""
+from __future__ import annotations
+
+from .dates import find_date_match
+from .page import text_of
+from . import settings
+
+# HTML's own list rows: rows by markup, with or without siblings like them.
+ROW_TAGS = frozenset({"li", "tr", "dd"})
+MAX_LINKS_PER_ROW = 4        # title + 附件/查看/栏目 labels; more means a menu, not an entry
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def date_child(a):
+    """An element inside a title link that shows only a date (<a><span>标题</span><em>2017-10-13</em></a>)."""
+    for el in a.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        text = _collapse(text_of(el)).strip(" []()【】（）")
+        if not text or len(text) > 24:
+            continue
+        d, partial, shown = find_date_match(text)
+        if (d or partial) and len(shown) >= len(text) - 6:   # the date, maybe with a time
+            return el
+    return None
+
+
+def main_link(row):
+    """The row's title link: the one with the longest text."""
+    links = [a for a in row.iter("a") if a.get("href")]
+    if not links or len(links) > MAX_LINKS_PER_ROW:
+        return None
+    return max(links, key=lambda a: len(_collapse(text_of(a))))
+
+
+def is_dated(row) -> bool:
+    """The row shows a date beside (or inside) its title link."""
+    a = main_link(row)
+    if a is None:
+        return False
+    outside = text_of(row).replace(text_of(a), " ", 1) if a is not row else ""
+    d, partial, _ = find_date_match(outside)
+    return bool(d or partial) or date_child(a) is not None
+
+
+def _signature(el):
+    """The block's tag and the tag path down to its first link; None when it holds no link."""
+    a = el if el.tag == "a" else next(el.iter("a"), None)
+    if a is None:
+        return None
+    path = []
+    for anc in a.iterancestors():
+        if anc is el:
+            break
+        path.append(anc.tag)
+    return el.tag, tuple(reversed(path))
+
+
+def _repeated(el) -> list:
+    """el's children that form a dated repetition (list rows drawn without li/tr/dd)."""
+    groups: dict = {}
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in ROW_TAGS:
+            sig = _signature(child)
+            if sig is not None:
+                groups.setdefault(sig, []).append(child)
+    out = []
+    for members in groups.values():
+        if len(members) >= settings.get("list_min_repeats") \
+                and 2 * sum(1 for m in members if is_dated(m)) >= len(members):
+            out += members
+    return out
+
+
+def rows(elements, keep=None) -> list:
+    """The deepest list rows among the elements (document order); keep(el) filters them
+    (e.g. page.in_content) after nesting is judged."""
+    elements = [el for el in elements if isinstance(el.tag, str)]
+    minimum = settings.get("list_min_repeats")
+    repeated: set = set()
+    for el in elements:
+        if len(el) >= minimum:
+            repeated.update(_repeated(el))
+    candidates = [el for el in elements if el.tag in ROW_TAGS or el in repeated]
+    holders: set = set()
+    for el in candidates:
+        for anc in el.iterancestors():
+            if anc in holders:
+                break
+            holders.add(anc)
+    return [el for el in candidates if el not in holders and (keep is None or keep(el))]
+
+
+def row_of(page, a):
+    """The list row holding the link a (content or furniture), or None."""
+    found = getattr(page, "_list_row_set", None)
+    if found is None:
+        found = page._list_row_set = set(rows(page.iter_elements()))
+    return next((p for p in a.iterancestors() if p in found or p.tag in ROW_TAGS), None)
