@@ -170,7 +170,7 @@ def run_govaudit(work: Path, timeout: float) -> ToolResult:
     db = out / "x.sqlite"
     with samplefarm.start() as farm:
         register = farm.write_register(out / "register.csv")
-        argv = [sys.executable, "-m", "govaudit.cli", "audit", str(register),
+        argv = [sys.executable, "-m", "govaudit.cli", "audit", str(register), "--allow-net", "127.0.0.0/8",
                 "--as-of", str(samplefarm.AS_OF), "--out", str(out), "--db", f"sqlite:///{db}",
                 "--timeout", f"{timeout:g}", "--jobdir-root", str(out / "jobs")]
         res.measured = run_measured([("govaudit", argv, out / "stdout.txt")], cap=1800,

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from scrapy import exceptions as sx
 from twisted.internet import error as tx
 
+from crawler.guarded import BlockedRequest
+
 # A failure worth one more try later in the crawl (the census: a link may be briefly down).
 TRANSIENT = {"timeout", "http5xx", "lost"}
 
@@ -18,7 +20,8 @@ TRANSIENT = {"timeout", "http5xx", "lost"}
 class Outcome:
     ok: bool
     status: int | None = None
-    failure: str | None = None     # http|refused|dns|timeout|soft404|error_redirect|redirect|other
+    failure: str | None = None     # http|refused|dns|timeout|soft404|error_redirect|redirect|
+                                   # blocked|bad_scheme|other
     detail: str = ""
     transient: bool = False        # worth one more try before calling it dead
 
@@ -44,6 +47,8 @@ def from_status(status: int) -> Outcome:
 
 
 def from_exception(exc: BaseException) -> Outcome:
+    if isinstance(exc, BlockedRequest):
+        return blocked(exc.blocked.address)
     if isinstance(exc, (sx.CannotResolveHostError, tx.DNSLookupError)):
         return Outcome(False, None, "dns", "域名无法解析")
     if isinstance(exc, (sx.DownloadConnectionRefusedError, tx.ConnectionRefusedError)):
@@ -61,6 +66,11 @@ def from_exception(exc: BaseException) -> Outcome:
         # It answered; only our size cap stopped the download.
         return Outcome(True, None, None, "响应超过大小上限，未完整下载")
     return Outcome(False, None, "other", f"无法访问（{type(exc).__name__}）")
+
+
+def blocked(address: str) -> Outcome:
+    """A link whose address is in a blocked network (config/network.yaml): never fetched."""
+    return Outcome(False, None, "blocked", f"链接指向内网地址 {address}，未访问")
 
 
 def invalid_host() -> Outcome:

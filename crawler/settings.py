@@ -54,7 +54,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.LeanMetaRefreshMiddleware": 580,
+    # First of all: a request to a blocked address (config/network.yaml) never goes further.
+    "crawler.guarded.GuardMiddleware": 50,
 }
+# Every connection's resolved address is checked against config/network.yaml (crawler/guarded.py).
+DNS_RESOLVER = "crawler.guarded.GuardedResolver"
 DOWNLOADER_STATS = False
 # Scrapy 2.19's remote control: an HTTP server in every crawler process that runs Python code sent
 # to it (token-protected, on localhost) and leaves a job file in the user's home. Nobody drives a
@@ -95,5 +99,6 @@ def build(cfg: dict) -> dict:
         CONCURRENT_REQUESTS_PER_DOMAIN=cfg["concurrent_requests_per_host"],
         DOWNLOAD_TIMEOUT=cfg["download_timeout"],
         DOWNLOAD_MAXSIZE=cfg["download_maxsize"],
+        GOVAUDIT_ALLOW_NET=list(cfg.get("allow_net") or ()),
     )
     return settings

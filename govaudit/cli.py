@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from govaudit import cliopts, pipeline, runlock, store
-from govaudit.cliopts import as_of_option, db_option, parse_date, ranged
+from govaudit.cliopts import allow_net_option, as_of_option, db_option, parse_date, ranged
 from govaudit.pipeline import AuditError
 from govaudit.rules_cli import rules
 
@@ -58,6 +58,7 @@ def crawl_options(f):
                      help="每个网站最多抓取的页面数（默认 5000）"),
         click.option("--workers", type=ranged("workers"),
                      help="抓取进程数（默认为 CPU 核数）；每个网站只由一个进程抓取"),
+        allow_net_option,
         # Kept so older scripts still run: resume state now lives in the store, per site.
         click.option("--jobdir-root", default=".govaudit-jobs", hidden=True),
     ]):
@@ -156,7 +157,8 @@ def sample(share, count, by, minimum, include_failed_last, seed, out, db):
 @click.option("--out", type=click.Path(file_okay=False), help="结果目录（默认 ./自查结果-<主机名>/）")
 @click.option("--timeout", type=ranged("download_timeout"), help="单个请求超时秒数（默认 15）")
 @click.option("--page-budget", type=ranged("page_budget"), help="最多抓取的页面数（默认 5000）")
-def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget):
+@allow_net_option
+def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget, allow_net):
     """自查：不用名录、不用建库，检查一个网站并逐条说明问题和整改办法。
 
     \b
@@ -173,8 +175,8 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget)
     except selfcheck.CheckError as exc:
         raise AuditError(str(exc)) from exc
     console.print(f"自查：{site.name}  {site.home_url}")
-    run = _crawl(engine, db, [site.code], dict(timeout=timeout, page_budget=page_budget),
-                 out_dir / "jobs", resume=False)
+    run = _crawl(engine, db, [site.code], dict(timeout=timeout, page_budget=page_budget,
+                                               allow_net=allow_net), out_dir / "jobs", resume=False)
     sid = pipeline.score(engine, as_of or date.today(), ruleset, None, run.id)
     try:
         rc = history.recheck(engine, after=sid)
@@ -315,8 +317,8 @@ queue_option = click.option("--queue", default="govaudit-crawl", show_default=Tr
 @requeue_option
 @queue_option
 @db_option
-def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, wait, broker,
-          batch, requeue_after, queue, db):
+def crawl(sites, timeout, per_host, page_budget, workers, allow_net, jobdir_root, resume, wait,
+          broker, batch, requeue_after, queue, db):
     """抓取名录中的网站（或 --site 指定的网站）。
 
     \b
@@ -325,7 +327,7 @@ def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, w
     """
     engine = store.connect(db)
     _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
-                                   workers=workers), jobdir_root, resume, wait,
+                                   workers=workers, allow_net=allow_net), jobdir_root, resume, wait,
            distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after, queue=queue)
            if broker else None)
 
@@ -337,7 +339,8 @@ def crawl(sites, timeout, per_host, page_budget, workers, jobdir_root, resume, w
               help="同时抓取的任务数（默认为 CPU 核数；每个任务一个抓取进程）")
 @requeue_option
 @queue_option
-def worker(broker, concurrency, requeue_after, queue):
+@allow_net_option
+def worker(broker, concurrency, requeue_after, queue, allow_net):
     """在本机运行分布式抓取的工作进程：从任务队列领取网站，结果写入任务指定的数据库。
 
     \b
@@ -345,7 +348,7 @@ def worker(broker, concurrency, requeue_after, queue):
     """
     from govaudit import distributed, shards
     distributed.run_worker(broker, shards.worker_count(concurrency),
-                           requeue_after or distributed.REQUEUE_AFTER, queue)
+                           requeue_after or distributed.REQUEUE_AFTER, queue, allow_net)
 
 
 ruleset_option = click.option(
@@ -357,6 +360,7 @@ scores_option = click.option("--scores", type=click.Path(dir_okay=False),
 
 def probe_options(f):
     """--site and --timeout, shared by probe and monitor."""
+    f = allow_net_option(f)
     f = click.option("--timeout", type=click.FloatRange(min=0, min_open=True),
                      help="超过该秒数仍未打开即为无法访问（默认 15）")(f)
     return click.option("--site", "sites", multiple=True, help="只监测这些网站标识码（可重复）")(f)
@@ -369,7 +373,7 @@ def probe_options(f):
 @click.option("--interval", type=click.FloatRange(min=0), default=0, show_default=True,
               help="同一网站两次访问的间隔秒数")
 @db_option
-def probe(sites, count, interval, timeout, db):
+def probe(sites, count, interval, timeout, allow_net, db):
     """首页可用性监测：访问各网站首页并逐次记录结果（可由 cron 每小时运行）。
 
     \b
@@ -378,7 +382,8 @@ def probe(sites, count, interval, timeout, db):
     from govaudit import probe as prober
     engine = store.connect(db)
     targets = _probe_targets(engine, sites)
-    _print_probe_tally(prober.probe_sites(engine, targets, count, interval, timeout))
+    _print_probe_tally(prober.probe_sites(engine, targets, count, interval, timeout,
+                                          allow_net=allow_net))
 
 
 @cli.command()
@@ -387,7 +392,7 @@ def probe(sites, count, interval, timeout, db):
 @click.option("--per-day", type=click.IntRange(min=1), default=24, show_default=True,
               help="每天访问次数（均匀间隔）")
 @db_option
-def monitor(sites, days, per_day, timeout, db):
+def monitor(sites, days, per_day, timeout, allow_net, db):
     """按普查口径持续监测首页可用性；中断后再次运行即从已有记录处继续。
 
     \b
@@ -401,7 +406,7 @@ def monitor(sites, days, per_day, timeout, db):
         when = f"，下一轮 {nxt:%Y-%m-%d %H:%M:%S} UTC" if nxt else ""
         console.print(f"监测进度 {done}/{total}（{100 * done / max(total, 1):.1f}%）{when}")
     _print_probe_tally(prober.monitor(engine, targets, days, per_day, timeout,
-                                      on_progress=progress))
+                                      on_progress=progress, allow_net=allow_net))
 
 
 def _probe_targets(engine, sites):
@@ -469,7 +474,7 @@ def report(out, score_run, notices, group_by, report_config, db):
 @report_options
 @db_option
 def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeout, per_host,
-          page_budget, workers, jobdir_root, notices, group_by, report_config, db):
+          page_budget, workers, allow_net, jobdir_root, notices, group_by, report_config, db):
     """一次完成：导入名录 → 抓取 → 评分 → 报告（含整改通知）。
 
     \b
@@ -478,8 +483,8 @@ def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeo
     pipeline.load_terms(terms)     # a bad terms file stops the audit before the long crawl
     settings = _report_settings(report_config, group_by)   # a bad config stops before the crawl
     _audit(register, as_of, out, rulesets, overrides, db, sites,
-           dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers),
-           jobdir_root, notices=notices, settings=settings, scores=scores, terms=terms)
+           dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers,
+                allow_net=allow_net), jobdir_root, notices=notices, settings=settings, scores=scores, terms=terms)
 
 
 @cli.command()
@@ -518,7 +523,8 @@ def demo(out, as_of, timeout, db, recheck):
             _print_probe_tally(samplefarm.probe_sites(
                 engine, pipeline.registered_sites(engine, codes), as_of, timeout))
         _audit(register, as_of, out_dir, "census-2015", None, db,
-               (), dict(timeout=timeout), out_dir / "jobs", probe_step=probe_step)
+               (), dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
+               probe_step=probe_step)
         port = farm.port
     if recheck:
         _demo_recheck(out_dir, port, as_of, db, timeout)
@@ -536,7 +542,8 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
     with samplefarm.start(port, phase="recheck"):
         _audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
-               dict(timeout=timeout), out_dir / "jobs", recheck=True)
+               dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
+               recheck=True)
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,

@@ -55,6 +55,20 @@ def ranged(key: str) -> click.ParamType:
 RUN_ID = IntRange(min=1)   # run ids count from 1
 
 
+def _allow_net(ctx, param, values):
+    from crawler.netguard import allow_list
+    try:
+        return allow_list(values)          # with $GOVAUDIT_ALLOW_NET
+    except ValueError as exc:
+        raise click.BadParameter(str(exc))
+
+
+allow_net_option = click.option(
+    "--allow-net", "allow_net", multiple=True, callback=_allow_net, metavar="网段",
+    help="允许访问的内网网段，如 127.0.0.0/8（可重复或用逗号分隔；也读环境变量 GOVAUDIT_ALLOW_NET）。"
+         "默认不访问回环、私有、链路本地等地址（config/network.yaml），指向它们的链接记为问题")
+
+
 def parse_date(ctx, param, value):
     if value is None:
         return None

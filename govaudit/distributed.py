@@ -107,10 +107,12 @@ def follow(engine, run_id: int, total: int, on_site: Callable[[dict], None],
 
 # ---- the worker side -----------------------------------------------------------------------
 def run_worker(broker: str, concurrency: int, requeue_after: float = REQUEUE_AFTER,
-               queue: str = QUEUE) -> None:
+               queue: str = QUEUE, allow_net=()) -> None:
     """Run a Celery worker for crawl tasks until stopped (each task runs a crawler process, so a
-    thread pool of `concurrency` is enough to use as many cores)."""
+    thread pool of `concurrency` is enough to use as many cores). `allow_net` is this machine's
+    own allow-list: a task from the queue never widens what the worker may reach."""
     app = make_app(broker, requeue_after, queue)
+    app.conf.govaudit_allow_net = list(allow_net)
     app.worker_main(["worker", "--pool=threads", f"--concurrency={concurrency}", "-Q", queue,
                      "--loglevel=WARNING", "--without-gossip", "--without-mingle",
                      f"--hostname=govaudit-{socket.gethostname()}-{os.getpid()}"])
@@ -133,7 +135,9 @@ def _crawl_sites_task(task, job: dict) -> str:
         if not todo:
             return "done"
         sites = [s for s in job["sites"] if s["code"] in todo]
-        code = _crawl(engine, dict(job, sites=sites, jobdir=None), job["run_id"], todo, owner)
+        cfg = dict(job["crawl_config"], allow_net=task.app.conf.get("govaudit_allow_net") or [])
+        code = _crawl(engine, dict(job, sites=sites, jobdir=None, crawl_config=cfg),
+                      job["run_id"], todo, owner)
         if code == 0:
             return "crawled"
         if task.request.retries < CRAWL_RETRIES:

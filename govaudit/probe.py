@@ -7,6 +7,7 @@ is tested with a fake clock and the demo can stamp its probes at the sample site
 """
 from __future__ import annotations
 
+import functools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import config
+from crawler import guarded_requests
+from crawler.netguard import Guard, allow_list
 from govaudit import store
 
 # What a failed probe's outcome means, in the words of the 问题清单.
 OUTCOME_TEXT = {"ok": "正常", "http": "HTTP 错误", "refused": "连接被拒绝", "dns": "域名无法解析",
-                "timeout": "超时", "soft404": "错误页面", "other": "无法访问"}
+                "timeout": "超时", "soft404": "错误页面", "blocked": "内网地址", "other": "无法访问"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def classify_answer(status: int, body: bytes, content_type: str, latency_ms: flo
 
 
 def classify_error(exc: BaseException, latency_ms: float, timeout: float) -> ProbeResult:
+    if blocked := guarded_requests.blocked_in(exc):
+        return ProbeResult(False, "blocked", None, latency_ms,
+                           f"首页指向内网地址 {blocked.address}，未访问")
     text = repr(exc)
     if isinstance(exc, requests.Timeout):
         return ProbeResult(False, "timeout", None, latency_ms, f"{timeout:g} 秒内未能打开")
@@ -88,16 +94,19 @@ def classify_error(exc: BaseException, latency_ms: float, timeout: float) -> Pro
     return ProbeResult(False, "other", None, latency_ms, f"无法访问（{type(exc).__name__}）")
 
 
-def fetch(url: str, timeout: float) -> ProbeResult:
-    """Fetch a homepage once, as a visitor would (a fresh connection, redirects followed)."""
+def fetch(url: str, timeout: float, guard: Guard | None = None) -> ProbeResult:
+    """Fetch a homepage once, as a visitor would (a fresh connection, redirects followed), never
+    connecting to an address the guard blocks (default: config/network.yaml and $GOVAUDIT_ALLOW_NET)."""
     from crawler.checks import host_is_malformed
     if host_is_malformed(url):
         return ProbeResult(False, "dns", None, None, "域名无效，无法解析")
+    guard = guard or Guard.from_config(allow_list())
     cfg = config.load_yaml("probe.yaml")
     headers = {"User-Agent": config.load_yaml("crawl.yaml")["user_agent"], "Connection": "close"}
     started = time.monotonic()
     try:
-        with requests.get(url, timeout=(timeout, timeout), headers=headers, stream=True) as resp:
+        with guarded_requests.session(guard) as http, \
+                http.get(url, timeout=(timeout, timeout), headers=headers, stream=True) as resp:
             body = resp.raw.read(cfg["max_body"], decode_content=True)
             latency = (time.monotonic() - started) * 1000
             return classify_answer(resp.status_code, body, resp.headers.get("Content-Type", ""),
@@ -191,10 +200,16 @@ def run_schedule(engine: Engine, targets: list[Target], interval: float, timeout
     return tally
 
 
+def guarded_fetch(allow_net=()) -> Callable[[str, float], ProbeResult]:
+    """fetch with the allow-list of --allow-net and $GOVAUDIT_ALLOW_NET (ValueError if bad)."""
+    return functools.partial(fetch, guard=Guard.from_config(allow_list(allow_net)))
+
+
 def probe_sites(engine: Engine, sites: list, count: int, interval: float,
                 timeout: float | None = None, clock=None, on_progress: Progress | None = None,
-                **kw) -> dict[str, list[int]]:
+                allow_net=(), **kw) -> dict[str, list[int]]:
     """`govaudit probe`: `count` probes of every site, `interval` seconds apart."""
+    kw.setdefault("probe", guarded_fetch(allow_net))
     clock = clock or SystemClock()
     timeout = timeout or config.load_yaml("probe.yaml")["timeout"]
     now = clock.now()
@@ -203,11 +218,13 @@ def probe_sites(engine: Engine, sites: list, count: int, interval: float,
 
 
 def monitor(engine: Engine, sites: list, days: int, per_day: int, timeout: float | None = None,
-            clock=None, on_progress: Progress | None = None, **kw) -> dict[str, list[int]]:
+            clock=None, on_progress: Progress | None = None, allow_net=(),
+            **kw) -> dict[str, list[int]]:
     """`govaudit monitor`: the census schedule, `per_day` probes a day for `days` days.
 
     Resumable: what is left is derived from the probes already stored in the last `days` days,
     and a site's next probe waits one interval after its latest stored one."""
+    kw.setdefault("probe", guarded_fetch(allow_net))
     clock = clock or SystemClock()
     timeout = timeout or config.load_yaml("probe.yaml")["timeout"]
     interval = 86400 / per_day

@@ -6,7 +6,8 @@ from indicators.observations import LinkCheck, SiteObservations
 
 _FAILURE_TEXT = {"refused": "连接被拒绝", "dns": "域名无法解析", "timeout": "连接超时",
                  "soft404": "软404", "error_redirect": "跳转到错误页", "system_error": "在线系统错误页",
-                 "redirect": "跳转次数过多或循环跳转", "other": "无法访问"}
+                 "redirect": "跳转次数过多或循环跳转", "blocked": "链接指向内网地址",
+                 "bad_scheme": "跳转到非网页地址", "other": "无法访问"}
 
 
 def link_evidence(check: LinkCheck) -> str:

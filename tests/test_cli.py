@@ -21,7 +21,7 @@ def test_bad_rows_and_broken_sites_do_not_stop_the_audit(tmp_path):
         + "缺代码,,http://127.0.1.251:9/,某单位,省级,华阳省,门户网站\n"
         + "坏域名,1100000003,http://www..bad.gov.cn/,某单位,县级,华阳省,部门网站\n",
         encoding="utf-8")
-    proc = cli("audit", str(register), "--as-of", "2026-11-22", "--out", str(tmp_path / "out"),
+    proc = cli("audit", str(register), "--allow-net", "127.0.0.0/8", "--as-of", "2026-11-22", "--out", str(tmp_path / "out"),
                "--db", str(tmp_path / "x.sqlite"), "--timeout", "3")
     assert proc.returncode == 0, proc.stderr
     assert "名录.csv 第 3 行：缺少网站标识码（网站名称：缺代码），本行未导入" in proc.stderr

@@ -145,7 +145,7 @@ def start_crawl(tmp_path, site, started, code="9910000001", timeout="10") -> tup
     """Register the slow site in a fresh store and start `govaudit crawl` on it: (cli, db)."""
     db = str(tmp_path / "store.sqlite")
     assert run("sites", "import", register(tmp_path, site.register_row(code)), "--db", db).returncode == 0
-    cli = Cli("crawl", "--db", db, "--timeout", timeout)
+    cli = Cli("crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--timeout", timeout)
     started.append(cli)
     return cli, db
 
@@ -211,7 +211,7 @@ def test_a_second_crawl_refuses_naming_the_first_and_the_lock_dies_with_it(tmp_p
     with slow_site(pages=60, delay=0.3) as site:
         first, db = start_crawl(tmp_path, site, started)
         until(lambda: len(site.requested) > 2, what="the first crawl under way")
-        second = run("crawl", "--db", db, timeout=60)
+        second = run("crawl", "--allow-net", "127.0.0.0/8", "--db", db, timeout=60)
         assert second.returncode == 2
         assert f"正被第 1 次抓取使用（进程 {first.proc.pid}" in second.stderr
         assert "--wait" in second.stderr and "Traceback" not in second.stderr
@@ -225,7 +225,7 @@ def test_crawl_wait_queues_behind_the_running_one(tmp_path, started):
     with slow_site(pages=15, delay=0.2) as site:
         first, db = start_crawl(tmp_path, site, started)
         until(lambda: len(site.requested) > 2, what="the first crawl under way")
-        second = Cli("crawl", "--wait", "--db", db, "--timeout", "10")
+        second = Cli("crawl", "--allow-net", "127.0.0.0/8", "--wait", "--db", db, "--timeout", "10")
         started.append(second)
         second.wait_for("正被第 1 次抓取使用", timeout=60)
         assert first.finish(timeout=120) == 0
@@ -279,7 +279,7 @@ def test_page_budget_marks_the_site_cut_short(tmp_path):
     with slow_site(pages=30, delay=0) as site:
         assert run("sites", "import", register(tmp_path, site.register_row("9910000003")),
                    "--db", db).returncode == 0
-        crawl = run("crawl", "--db", db, "--page-budget", "5", "--timeout", "5")
+        crawl = run("crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--page-budget", "5", "--timeout", "5")
     assert crawl.returncode == 0, crawl.stderr
     assert "不完整：达到页面预算" in crawl.stdout
     assert run("score", "--as-of", "2026-11-22", "--db", db).returncode == 0
@@ -336,7 +336,7 @@ def test_kill_9_at_several_points_then_resume_equals_an_uninterrupted_crawl(tmp_
     db = str(tmp_path / "store.sqlite")
     # The default timeout: a short one makes pages time out on a loaded machine, and a crawl that
     # lost a page to load is not the same crawl (none of these sites has a deliberately slow page).
-    crawl = ("crawl", "--db", db, "--workers", "1", *[a for c in SITES for a in ("--site", c)])
+    crawl = ("crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--workers", "1", *[a for c in SITES for a in ("--site", c)])
     with samplefarm.start() as farm:
         farm.write_register(tmp_path / "register.csv")
         assert run("sites", "import", str(tmp_path / "register.csv"), "--db", db).returncode == 0

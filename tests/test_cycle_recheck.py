@@ -42,7 +42,7 @@ def write_register(farm, path: Path) -> Path:
 def cycle(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cycle")
     db = str(tmp / "store.sqlite")
-    common = ("--as-of", AS_OF, "--db", db, "--timeout", "3", "--jobdir-root", str(tmp / "jobs"))
+    common = ("--allow-net", "127.0.0.0/8", "--as-of", AS_OF, "--db", db, "--timeout", "3", "--jobdir-root", str(tmp / "jobs"))
     with samplefarm.start() as farm:
         port = farm.port
         reg = write_register(farm, tmp / "register.csv")
@@ -142,7 +142,7 @@ def test_trend_across_the_two_audits(cycle):
 
 
 def test_self_check_twice_shows_what_was_fixed(tmp_path):
-    args = ("--name", "清河县柳林镇人民政府", "--as-of", AS_OF, "--out", str(tmp_path / "自查"),
+    args = ("--allow-net", "127.0.0.0/8", "--name", "清河县柳林镇人民政府", "--as-of", AS_OF, "--out", str(tmp_path / "自查"),
             "--timeout", "3")
     with samplefarm.start() as farm:
         port = farm.port

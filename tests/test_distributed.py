@@ -54,7 +54,7 @@ def pg_store(pg_url):
 
 def _worker(broker: str, queue: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "govaudit.cli", "worker", "--broker", broker,
-                             "--queue", queue, "--concurrency", "2",
+                             "--queue", queue, "--concurrency", "2", "--allow-net", "127.0.0.0/8",
                              "--requeue-after", REQUEUE_AFTER],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)

@@ -79,7 +79,8 @@ def test_unknown_host_fails_without_lookup():
 def test_probes_spaced_by_interval_and_sites_probed_together(engine, farm):
     sites = pipeline.registered_sites(engine, ["9900000001", "9901230015"])
     clock = FakeClock(T0)
-    tally = probe.probe_sites(engine, sites, count=3, interval=600, timeout=3, clock=clock)
+    tally = probe.probe_sites(engine, sites, count=3, interval=600, timeout=3, clock=clock,
+                              allow_net=samplefarm.ALLOW_NET)
     assert tally == {"9900000001": [3, 0], "9901230015": [3, 3]}
     assert clock.sleeps == [600, 600]          # both sites in each round: no per-site waiting
     for code in ("9900000001", "9901230015"):
@@ -97,13 +98,14 @@ def test_monitor_resumes_from_stored_probes(engine):
     seen = []
     # First run: one probe, then killed while waiting 6 h for the next.
     with pytest.raises(KeyboardInterrupt):
-        probe.monitor(engine, sites, days=1, per_day=4, timeout=3,
+        probe.monitor(engine, sites, days=1, per_day=4, timeout=3, allow_net=samplefarm.ALLOW_NET,
                       clock=FakeClock(T0, crash_after=0), on_progress=lambda *a: seen.append(a))
     assert [p.at for p in stored(engine, "9901000012")] == [T0]
     # Restarted an hour later: 3 left, the next one due 6 h after the stored one.
     clock = FakeClock(T0 + timedelta(hours=1))
     seen.clear()
     tally = probe.monitor(engine, sites, days=1, per_day=4, timeout=3, clock=clock,
+                          allow_net=samplefarm.ALLOW_NET,
                           on_progress=lambda *a: seen.append(a))
     assert tally == {"9901000012": [3, 0]}
     assert clock.sleeps == [5 * 3600, 6 * 3600, 6 * 3600]
@@ -119,7 +121,7 @@ def test_monitor_resumes_from_stored_probes(engine):
 def test_two_probe_processes_at_once_keep_every_probe(engine, tmp_path):
     """Cron may start `govaudit probe` while the previous one still runs: WAL + short
     transactions + busy_timeout must keep the store whole."""
-    cmd = [sys.executable, "-m", "govaudit.cli", "probe", "--count", "15", "--interval", "0",
+    cmd = [sys.executable, "-m", "govaudit.cli", "probe", "--allow-net", "127.0.0.0/8", "--count", "15", "--interval", "0",
            "--timeout", "3", "--db", engine.url_text]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
