@@ -123,7 +123,8 @@ def test_crawler_child_ignores_decoy_packages_in_the_current_folder(tmp_path):
     with slow_site(host="127.0.1.43", pages=5, delay=0) as site:
         register = tmp_path / "register.csv"
         register.write_text(HEADER + site.register_row("9907990043"), encoding="utf-8")
-        for args in (["sites", "import", str(register)], ["crawl", "--timeout", "5", "--workers", "1"]):
+        crawl = ["crawl", "--allow-net", "127.0.0.0/8", "--timeout", "5", "--workers", "1"]
+        for args in (["sites", "import", str(register)], crawl):
             proc = subprocess.run([str(GOVAUDIT), *args, "--db", db], cwd=decoy, env=clean_env(),
                                   capture_output=True, text=True, encoding="utf-8", timeout=120)
             assert proc.returncode == 0, proc.stdout + proc.stderr
