@@ -2,7 +2,7 @@
 """A benchmark farm: N generated government sites (default 100, up to 1,000) in the sample farm's CMS
 styles, served on loopback 127.0.2.1 … 127.0.5.232 (never the sample farm's 127.0.1.X).
 
-Sites are built from the sample farm's own model and renderers (govaudit.samplefarm: TRS static lists
+Sites are built from the sample farm's own model and renderers (samplefarm: TRS static lists
 with createPageHTML paging, Hanweb/JCMS datastore + dataproxy.jsp, ?page=N and 下一页 town sites,
 GB18030 pages labelled gb2312), with seeded random column and item counts: about 200 pages a site on
 average (a county department to a provincial portal), each with a few planted dead links.
@@ -32,9 +32,9 @@ from urllib.parse import parse_qs
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from govaudit.samplefarm import common, render_hanweb, render_trs, server  # noqa: E402
-from govaudit.samplefarm.model import Block, Col, Item, Link, Site, Special  # noqa: E402
-from govaudit.samplefarm.spec import Maker  # noqa: E402
+from samplefarm import common, render_hanweb, render_trs, server  # noqa: E402
+from samplefarm.model import Block, Col, Item, Link, Site, Special  # noqa: E402
+from samplefarm.spec import Maker  # noqa: E402
 
 FIRST_NET = 2                      # 127.0.2.x …
 EXT_ADDRESS = "127.0.5.255"        # the generated sites' external host (news site, national portal)
@@ -258,7 +258,7 @@ async def _serve(args) -> None:
     state.mkdir(parents=True, exist_ok=True)
     with open(state / "register.csv", "w", encoding="utf-8-sig", newline="") as fh:
         import csv
-        from govaudit.samplefarm import REGISTER_HEADERS
+        from samplefarm import REGISTER_HEADERS
         w = csv.DictWriter(fh, fieldnames=REGISTER_HEADERS)
         w.writeheader()
         for s in site_list:

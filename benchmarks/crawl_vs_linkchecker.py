@@ -42,7 +42,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from govaudit import samplefarm  # noqa: E402
+import samplefarm  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.md"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from govaudit import pipeline, store
 from govaudit.register import read_register
-from govaudit.samplefarm import REGISTER_HEADERS
+from samplefarm import REGISTER_HEADERS
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 

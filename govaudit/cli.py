@@ -502,7 +502,7 @@ def demo(out, as_of, timeout, db, recheck):
     \b
     例：govaudit demo            govaudit demo --recheck
     """
-    from govaudit import samplefarm
+    import samplefarm
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     if db is None:   # a fresh store each time: the farm's port, and so its URLs, change per run
@@ -533,12 +533,13 @@ def demo(out, as_of, timeout, db, recheck):
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
     """The second half of a quarter: the sites rectify, the office draws the re-check sample
     (every failed site plus a share of the others) and audits it again on the same port."""
-    from govaudit import samplefarm, spotcheck
+    from govaudit import spotcheck
+    import samplefarm
     engine = store.connect(db)
     drawn = spotcheck.draw_and_record(engine, seed=2026, share=0.3, by=["行政级别"],
                                       include_failed_last=True)
     sample_file = spotcheck.write_sample(engine, drawn, out_dir / "复查名录.xlsx")
-    console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（govaudit/samplefarm/spec_recheck.py）。"
+    console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（samplefarm/spec_recheck.py）。"
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
     with samplefarm.start(port, phase="recheck"):
         _audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),

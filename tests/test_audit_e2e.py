@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import config
-from govaudit import pipeline, samplefarm, store
+from govaudit import pipeline, store
+import samplefarm
 from govaudit.observe import load_observations
 from indicators.measure import measure
 

@@ -18,7 +18,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from govaudit import samplefarm, store
+from govaudit import store
+import samplefarm
 from tests.slowsite import HEADER, slow_site
 
 pytestmark = pytest.mark.timeout(300)

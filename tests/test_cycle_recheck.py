@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from govaudit import recheck as rc
-from govaudit import samplefarm
-from govaudit.samplefarm import spec_recheck
+import samplefarm
+from samplefarm import spec_recheck
 
 SITES = ["9901000001", "9901000012", "9901230001", "9901230101"]
 AS_OF = str(samplefarm.AS_OF)

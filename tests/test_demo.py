@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from govaudit import samplefarm
+import samplefarm
 from tests import golden
 
 

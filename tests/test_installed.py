@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from govaudit import samplefarm, store
+import samplefarm
+from govaudit import store
 from tests.slowsite import HEADER, slow_site
 
 pytestmark = pytest.mark.timeout(600)

@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from govaudit import pipeline, probe, samplefarm, store
+from govaudit import pipeline, probe, store
+import samplefarm
 from govaudit.observe import probe_window
 from indicators.availability import availability
 from indicators.observations import ProbeObs, SiteObservations

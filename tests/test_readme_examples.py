@@ -18,7 +18,7 @@ import click
 import openpyxl
 import pytest
 
-from govaudit import samplefarm
+import samplefarm
 from govaudit.cli import cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 
-from govaudit import samplefarm
+import samplefarm
 from tests.test_audit_e2e import probe_first
 
 

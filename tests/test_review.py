@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from govaudit import samplefarm
+import samplefarm
 
 ERRORS, REVIEWED = "9907000002", "9907000004"     # 3 serious errors; 1 (习近平总书纪)
 SITES = ("--site", ERRORS, "--site", REVIEWED)

@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from govaudit import samplefarm
-from govaudit.samplefarm import spec
+import samplefarm
+from samplefarm import spec
 from govaudit.scoresheet import ScoreSheetError, read_scores
 from scoring import assess, evaluate, load_ruleset
 from scoring.ruleset import RulesetError

@@ -20,10 +20,10 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 import config
-from govaudit.samplefarm.spec_services import ALL8
-from govaudit import samplefarm
-from govaudit.samplefarm import common, render_trs, spec
-from govaudit.samplefarm.model import EXT_HOST, REFUSED_URL
+from samplefarm.spec_services import ALL8
+import samplefarm
+from samplefarm import common, render_trs, spec
+from samplefarm.model import EXT_HOST, REFUSED_URL
 
 AS_OF = samplefarm.AS_OF
 ATTACH = (".doc", ".docx", ".xls", ".xlsx", ".pdf", ".zip", ".rar", ".wps", ".et", ".ppt", ".pptx",

@@ -11,7 +11,7 @@ import config
 from crawler.extract.page import parse_page
 from crawler.extract.pagetext import page_text
 from govaudit.review import apply_reviews
-from govaudit.samplefarm.spec_services import CLEAN_BODIES
+from samplefarm.spec_services import CLEAN_BODIES
 from indicators.findings import Finding
 from indicators.guides import read_guide
 from indicators.observations import Column, Item, PageText, SiteObservations

@@ -10,8 +10,8 @@
 """
 from __future__ import annotations
 
-from govaudit.samplefarm.model import Block, Col, Link, Site, Special
-from govaudit.samplefarm.spec import Maker
+from samplefarm.model import Block, Col, Link, Site, Special
+from samplefarm.spec import Maker
 
 CHAIN = 30
 

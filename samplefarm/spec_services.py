@@ -11,8 +11,8 @@ Hosts 127.0.1.30–33, site codes 9907000001–04. Ground truth: truth_services.
 """
 from __future__ import annotations
 
-from govaudit.samplefarm.model import REFUSED_URL, Block, Col, Item, Link, Site, Special
-from govaudit.samplefarm.spec import Maker
+from samplefarm.model import REFUSED_URL, Block, Col, Item, Link, Site, Special
+from samplefarm.spec import Maker
 
 ALL8 = ("name", "basis", "condition", "materials", "place", "time", "phone", "process")
 

@@ -12,8 +12,8 @@ CMSs emit (issue 5, lists). Truth: truth_lists.yaml (hand-written). Hosts 127.0.
 """
 from __future__ import annotations
 
-from govaudit.samplefarm.model import Block, Col, Item, Link, Site
-from govaudit.samplefarm.spec import D, Maker
+from samplefarm.model import Block, Col, Item, Link, Site
+from samplefarm.spec import D, Maker
 
 REGION = "华阳省江北市"
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import posixpath
 
-from govaudit.samplefarm.common import (
+from samplefarm.common import (
     STATIC_FILES, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs, col_href, esc,
     fmt_date, footer, group_cols, hub_of, item_href, list_style)
-from govaudit.samplefarm.model import Col, Item, Site
+from samplefarm.model import Col, Item, Site
 
 
 def render(site: Site, port: int) -> Rendered:

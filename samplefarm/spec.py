@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from govaudit.samplefarm import content
-from govaudit.samplefarm.model import (REFUSED_URL, Block, Col, Item, Link, Site, Special)
+from samplefarm import content
+from samplefarm.model import (REFUSED_URL, Block, Col, Item, Link, Site, Special)
 
 AS_OF = date(2026, 11, 22)
 # The demo and the end-to-end test probe every homepage this many times (interval 0) before the
@@ -397,7 +397,7 @@ def sites() -> list[Site]:
     import importlib
     out = [_s1(), _s2(), _s3(), _s4(), _s5(), _s6(), _s7()]
     for name in EXTRA_SPEC_MODULES:
-        out += [build() for build in importlib.import_module(f"govaudit.samplefarm.{name}").SITES]
+        out += [build() for build in importlib.import_module(f"samplefarm.{name}").SITES]
     return out
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from govaudit.samplefarm.model import Item, Link, Site
+from samplefarm.model import Item, Link, Site
 
 FIXED_LINK_QINGHE = "/zwgk/xxgkml/index.html"
 FIXED_LINK_LIULIN = "/ztzl/xczx/"

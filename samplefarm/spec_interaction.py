@@ -9,8 +9,8 @@ truth_interaction.yaml states what a correct audit finds.
 """
 from __future__ import annotations
 
-from govaudit.samplefarm.model import Block, Col, Item, Site
-from govaudit.samplefarm.spec import D, Maker
+from samplefarm.model import Block, Col, Item, Site
+from samplefarm.spec import D, Maker
 
 
 def messages(m: Maker, rows: list[tuple]) -> list[Item]:

@@ -6,8 +6,8 @@ from datetime import date
 from html import escape
 from typing import Callable
 
-from govaudit.samplefarm import content
-from govaudit.samplefarm.model import EXT_HOST, Col, Item, Link, Site
+from samplefarm import content
+from samplefarm.model import EXT_HOST, Col, Item, Link, Site
 
 # Placeholders the server replaces with a fresh value on every response (session-id traps).
 JSID = "@@JSID@@"

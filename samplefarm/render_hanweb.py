@@ -2,11 +2,11 @@
 <datastore> script block (first group inline), the rest served by dataproxy.jsp; /art/Y/M/D/ articles."""
 from __future__ import annotations
 
-from govaudit.samplefarm.common import (
+from samplefarm.common import (
     STATIC_FILES, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs, col_href, esc,
     expand, fmt_date, footer, friends_select, group_cols, hub_of, item_href, link_html, list_style,
     print_bar, pubdate_meta, site_metas)
-from govaudit.samplefarm.model import Col, Item, Site
+from samplefarm.model import Col, Item, Site
 
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
 PER_PAGE = 15

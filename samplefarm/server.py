@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from govaudit.samplefarm import common
-from govaudit.samplefarm.model import Site
+from samplefarm import common
+from samplefarm.model import Site
 
 SESSION_PARAMS = ("sid", "jsessionid", "phpsessid")
 SLOW_SECONDS = 30

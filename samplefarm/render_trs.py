@@ -5,14 +5,14 @@ from __future__ import annotations
 import calendar as cal
 import re
 
-from govaudit.samplefarm import content
-from govaudit.samplefarm.common import (
+from samplefarm import content
+from samplefarm.common import (
     STATIC_FILES, STATUS_WORDS, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs,
     col_href, esc, expand, fmt_date, footer, friends_select, group_cols, hub_of, item_href,
     letter_date, link_html, list_pages, list_style, login_gate_html, page_href, print_bar,
     pubdate_meta, site_metas)
-from govaudit.samplefarm.model import Col, Item, Site
-from govaudit.samplefarm.spec import AS_OF
+from samplefarm.model import Col, Item, Site
+from samplefarm.spec import AS_OF
 
 # The TRS paging function as real pages carry it inline (the crawler must not take its
 # parameter list for a call).

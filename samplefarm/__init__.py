@@ -15,9 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from govaudit.samplefarm import render_hanweb, render_table, render_trs, server
-from govaudit.samplefarm.model import EXT_HOST, Site
-from govaudit.samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
+from samplefarm import render_hanweb, render_table, render_trs, server
+from samplefarm.model import EXT_HOST, Site
+from samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
 
 __all__ = ["ALLOW_NET", "AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "probe_sites", "REGISTER_HEADERS"]
 
@@ -137,7 +137,7 @@ def start(port: int = 0, phase: str = "audit") -> Farm:
     phase="recheck" serves the sites as they are after rectification (spec_recheck.py)."""
     site_list = sites()
     if phase == "recheck":
-        from govaudit.samplefarm.spec_recheck import rectify
+        from samplefarm.spec_recheck import rectify
         site_list = rectify(site_list)
     live = [s for s in site_list if not s.down]
     addresses = [s.ip for s in live] + [EXT_HOST]
