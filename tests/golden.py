@@ -40,8 +40,14 @@ def run_demo(out: Path) -> subprocess.CompletedProcess:
                           cwd=out.parent)
 
 
+# A dead link is shown on the first page the crawl saw linking to it, and which page came first is
+# crawl order: the notice's “（所在页面：…）” and 问题清单's 所在页面 column are held as a placeholder.
+_SOURCE = re.compile(r"（所在页面：[^）]*）")
+SOURCE_HEADER = "所在页面"
+
+
 def _text(s: str) -> str:
-    return _CLOCK.sub("<time>", _PORT.sub(r"\1:<port>", s))
+    return _SOURCE.sub("（所在页面：<page>）", _CLOCK.sub("<time>", _PORT.sub(r"\1:<port>", s)))
 
 
 def _value(v):
@@ -83,15 +89,18 @@ def _xlsx(path: Path) -> str:
     lines = []
     for ws in wb.worksheets:
         lines.append(f"## {ws.title}")
-        rows = []
+        rows, source_col = [], None
         for row in ws.iter_rows():
             cells = [json.dumps(_cell(c.value), ensure_ascii=False, default=str)
                      + (f" -> {_text(c.hyperlink.target)}" if c.hyperlink is not None
                         and c.hyperlink.target else "")
                      for c in row]
+            if source_col is not None and source_col < len(row) and row[source_col].value:
+                cells[source_col] = '"<page>"'
             while cells and cells[-1] == "null":
                 cells.pop()
             rows.append(" | ".join(cells))
+            source_col = next((i for i, c in enumerate(row) if c.value == SOURCE_HEADER), source_col)
         lines += sorted(rows)
     return "\n".join(lines) + "\n"
 
