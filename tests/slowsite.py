@@ -26,6 +26,8 @@ class _Handler(BaseHTTPRequestHandler):
             site.stopping.wait()
             return
         time.sleep(site.delay)
+        if self.path.startswith("/p"):
+            site.release.wait()   # a test holds the articles back until it has seen what it waits for
         if self.path == "/":
             links = "".join(f'<li><a href="/p{i}.html">第{i}条政务信息公开</a> 2026-11-{1 + i % 20:02d}</li>'
                             for i in range(1, site.pages + 1))
@@ -50,6 +52,8 @@ class SlowSite:
     def __init__(self, host: str, pages: int, delay: float, hang: bool):
         self.host, self.pages, self.delay, self.hang = host, pages, delay, hang
         self.stopping = threading.Event()
+        self.release = threading.Event()
+        self.release.set()
         self.requested: list[str] = []
         self.server = ThreadingHTTPServer((host, 0), _Handler)
         self.server.daemon_threads = True

@@ -224,11 +224,13 @@ def test_a_second_crawl_refuses_naming_the_first_and_the_lock_dies_with_it(tmp_p
 
 def test_crawl_wait_queues_behind_the_running_one(tmp_path, started):
     with slow_site(pages=15, delay=0.2) as site:
-        first, db = start_crawl(tmp_path, site, started)
+        site.release.clear()   # the first crawl cannot finish before the second has queued, however loaded the machine
+        first, db = start_crawl(tmp_path, site, started, timeout="60")
         until(lambda: len(site.requested) > 2, what="the first crawl under way")
         second = Cli("crawl", "--allow-net", "127.0.0.0/8", "--wait", "--db", db, "--timeout", "10")
         started.append(second)
         second.wait_for("正被第 1 次抓取使用", timeout=60)
+        site.release.set()
         assert first.finish(timeout=120) == 0
         assert second.finish(timeout=120) == 0, second.stderr
     engine = store.connect(db)
