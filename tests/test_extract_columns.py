@@ -158,3 +158,39 @@ def test_classify_column_overrides_by_url_and_by_name():
         ("news", "name")
     # The override file's own shape ({"columns": {...}}) is accepted too.
     assert classify_column("本县要闻", None, TAXONOMY, {"columns": overrides}) == ("notice", "override")
+
+
+def test_county_column_page_menu_crumbs_greeting_and_logo():
+    """Issue 24 item 8 (and the logo of item 9): menu entries owning a drop-down are first-level
+    columns; a breadcrumb after an icon with <span>></span> separators is read; a login greeting
+    in a display:none block and the logo (alt = the site's name, /default.htm) are no columns."""
+    from crawler.extract.columns import breadcrumb, page_columns
+    page = _page("county_column.html", "http://www.xx.gov.cn/zwgk/ghxx/gzjz/index.html")
+    assert [(c.name, c.url) for c in nav_columns(page)] == [
+        ("政务公开", "http://www.xx.gov.cn/zwgk/"), ("政务服务", "http://www.xx.gov.cn/zwfw/"),
+        ("互动交流", "http://www.xx.gov.cn/hdjl/"), ("走进某某", "http://www.xx.gov.cn/zjmm/")]
+    assert breadcrumb(page) == ["首页", "政务公开", "规划信息", "工作进展情况"]
+    assert column_name(page) == "工作进展情况"
+    found = {c.name for c in page_columns(page, "column")}
+    assert found == {"规划信息", "财政信息", "办事指南", "县情概况", "政务公开", "工作进展情况"}
+
+
+@pytest.mark.parametrize("html, crumbs", [
+    # <dd><strong>当前位置：</strong>首页 &gt;&gt; … (no links at all)
+    ('<dl><dd><strong>当前位置：</strong>首页 &gt;&gt; 政务公开 &gt;&gt; 规划信息 &gt;&gt; 工作进展情况</dd></dl>',
+     ["首页", "政务公开", "规划信息", "工作进展情况"]),
+    # adjacent <li><a> crumbs whose separators CSS draws: four crumbs, not one
+    ('<div class="lj"><span>您所在的位置：</span><ul class="crumbs"><li><a href="/">首页</a></li>'
+     '<li><a href="/zwgk/">政务公开</a></li><li><a href="/zwgk/ghxx/">规划信息</a></li>'
+     '<li><a href="/zwgk/ghxx/gzjz/">工作进展情况</a></li></ul></div>',
+     ["首页", "政务公开", "规划信息", "工作进展情况"]),
+    # an icon, then unlabelled crumbs with <span>></span> separators
+    ('<div class="q"><img src="/i/home.png"><a href="/">首页</a><span>></span><a href="/zwgk/">政务公开</a>'
+     '<span>></span><span>正文</span></div>', ["首页", "政务公开", "正文"]),
+])
+def test_breadcrumb_forms(html, crumbs):
+    from crawler.extract.columns import breadcrumb
+    page = parse_page(f"<html><body>{html}<div><p>正文内容</p></div></body></html>",
+                      "http://www.xx.gov.cn/zwgk/ghxx/gzjz/index.html")
+    assert breadcrumb(page) == crumbs
+    assert column_name(page) == (crumbs[-2] if crumbs[-1] == "正文" else crumbs[-1])

@@ -62,15 +62,28 @@ def is_more_text(text: str) -> bool:
 
 
 def is_home_link(page, url: str, text: str) -> bool:
-    """A link back to the homepage (by its text or its address), or to the page itself."""
-    if _norm(text).lower() in HOME_TEXTS:
+    """A link back to the homepage (by its text, the site's own name as the logo shows it, or
+    its address), or to the page itself."""
+    if _norm(text).lower() in HOME_TEXTS or (text and _norm(text) in _site_names(page)):
         return True
     parts = urlsplit(url)
     home = urlsplit(page.url)
     if parts.netloc.lower() == home.netloc.lower() and \
-            re.fullmatch(r"/?(index\.(s?html?|jsp|php|aspx?))?", parts.path or "/"):
+            re.fullmatch(r"/?((index|default|main|home)\.(s?html?|jsp|php|aspx?|do))?", parts.path or "/",
+                         re.I):
         return True
     return canonical_url(url) == canonical_url(page.url)
+
+
+def _site_names(page) -> frozenset[str]:
+    """The site's own name: its SiteName meta, and the <title> parts that read as one
+    (工作动态_某某县人民政府 → 某某县人民政府)."""
+    names = getattr(page, "_site_names", None)
+    if names is None:
+        found = {_norm(page.meta.get("SiteName", ""))}
+        found.update(_norm(p) for p in _TITLE_SEP.split(page.title or "") if _SITE_NAME_TAIL.search(p))
+        names = page._site_names = frozenset(n for n in found if len(n) >= 4)
+    return names
 
 
 def _level(a, container) -> int:
@@ -81,9 +94,20 @@ def _level(a, container) -> int:
             break
         if anc.tag in ("ul", "ol", "dl"):
             level += 1
-        if _SUBLEVEL.search(_tokens(anc)):
+        # <li class="has-sub"><a>政务公开</a><ul class="sub">…: the entry that owns a drop-down
+        # is no deeper for it; only what the drop-down holds is.
+        if _SUBLEVEL.search(_tokens(anc)) and not _owns_dropdown(anc, a):
             level += 1
     return level
+
+
+def _owns_dropdown(block, a) -> bool:
+    """a is the block's first link and sits above the block's other links."""
+    links = list(block.iter("a"))
+    if len(links) < 2 or links[0] is not a:
+        return False
+    depth = lambda x: next(i for i, p in enumerate(x.iterancestors()) if p is block)  # noqa: E731
+    return depth(a) < min(depth(x) for x in links[1:])
 
 
 def _top_containers(page, role: str, exclude: tuple[str, ...] = ("footer", "friend")) -> list:
@@ -113,7 +137,7 @@ def nav_columns(page) -> list[ColumnLink]:
             url = page.resolve(a.get("href"))
             text = link_text(a)
             if not url or link_kind(url, "a") != "page" or url in seen or is_home_link(page, url, text) \
-                    or _is_tool(text):
+                    or _is_tool(text) or page.hidden(a):
                 continue
             seen.add(url)
             out.append(ColumnLink(url, text, "nav"))
@@ -236,7 +260,7 @@ def heading_links(page, source: str = "more") -> list[ColumnLink]:
         path = urlsplit(url or "").path
         if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
                 or date_from_url(url) or is_home_link(page, url, text) or _is_tool(text) \
-                or (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)):
+                or (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)) or page.hidden(a):
             continue
         short = len(_norm(text)) <= settings.get("column_link_max_chars") \
             and not urlsplit(url).query and not _PUNCT.search(text)
@@ -336,11 +360,38 @@ def breadcrumb_columns(page) -> list[ColumnLink]:
     return out
 
 
+def _crumb_pieces(el) -> list[str]:
+    """The crumbs of a breadcrumb element: each link is one crumb (adjacent <li><a> crumbs whose
+    separators CSS draws stay apart), the text between links is split at the separators."""
+    pieces: list[str] = []
+    buf: list[str] = []
+
+    def flush():
+        text = BREADCRUMB_LABEL.sub("", " ".join("".join(buf).split()))
+        pieces.extend(p.strip() for p in _BREAD_SEP.split(text) if p and p.strip())
+        buf.clear()
+
+    def visit(node):
+        if node.tag == "a":
+            flush()
+            buf.append(text_of(node))
+            flush()
+            return
+        buf.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                visit(child)
+            buf.append(child.tail or "")
+
+    visit(el)
+    flush()
+    return pieces
+
+
 def breadcrumb(page) -> list[str]:
     """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告'])."""
     for el in page.furniture("breadcrumb"):
-        text = BREADCRUMB_LABEL.sub("", " ".join(text_of(el).split()))
-        parts = [p.strip() for p in _BREAD_SEP.split(text) if p and p.strip()]
+        parts = _crumb_pieces(el)
         if parts:
             return parts
     return []

@@ -51,12 +51,16 @@ _TAG_ROLES = {"header": "header", "nav": "nav", "footer": "footer", "aside": "si
 _NO_TOKEN_ROLE_TAGS = {"li", "tr", "dd", "dt", "a", "img", "em", "b", "i", "font", "strong",
                        "option", "input", "html", "body"}
 _INLINE = {"span", "strong", "b", "em", "font", "label", "i"}
+# Elements that never hold a breadcrumb of their own (the label inside them belongs to their parent).
+_NO_LABEL_TAGS = (_INLINE - {"span"}) | {"a", "img", "option", "select", "input", "html", "body",
+                                          "ul", "ol", "table", "tbody", "dl"}
 # 当前位置 / 您的当前位置： / 您现在的位置是： / 所在位置 …: the labels breadcrumbs carry.
 BREADCRUMB_LABEL = re.compile(r"^\s*[您的现在当前目前所处在]{0,7}位置\s*(?:是)?\s*[:：]?\s*")
 # An unlabelled breadcrumb starts with a 首页 link followed by a separator (首页->政府文件->…).
 _HOME_LINK_TEXT = re.compile(r"^\s*(网站)?首页\s*$")
 _CRUMB_SEP_START = re.compile(r"^[\s\xa0]*(-+>|>|＞|»|›|→)")
 _HAS_DATE = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|(?<![\d:])\d{1,2}-\d{1,2}(?![\d:])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Furniture guard: a wrapper holding most of the page (<div id="page">) is not furniture.
 _MAX_FURNITURE_SHARE = 0.6
 
@@ -179,12 +183,45 @@ def _menu_row(tr: etree._Element) -> bool:
     return linked >= min_cells
 
 
+def _icon(el: etree._Element) -> bool:
+    """An icon or spacer: an empty element that is no link (<img>, <i class="icon"></i>)."""
+    return el.tag != "a" and not len(el) and not (el.text or "").strip()
+
+
+def _blank(el: etree._Element) -> bool:
+    return _icon(el) and not (el.tail or "").strip()
+
+
 def _unlabelled_crumb(el: etree._Element) -> bool:
-    """<div><a>首页</a>-&gt;<a>政府文件</a>-&gt;…</div>: a home link, a separator, another link."""
-    if len(el) < 2 or el[0].tag != "a" or el[1].tag != "a" or (el.text or "").strip():
+    """<div><a>首页</a>-&gt;<a>政府文件</a>-&gt;…</div>: a home link, a separator (its tail, or an
+    element of its own: <span>&gt;</span>), another link; an icon may stand before them."""
+    if (el.text or "").strip():
         return False
-    first = el[0]
-    return bool(_CRUMB_SEP_START.match(first.tail or "") and _HOME_LINK_TEXT.match(text_of(first)))
+    kids = [c for c in el if isinstance(c.tag, str)]
+    while kids and _blank(kids[0]):
+        kids.pop(0)
+    if len(kids) < 2 or kids[0].tag != "a" or not _HOME_LINK_TEXT.match(text_of(kids[0])):
+        return False
+    sep = kids[0].tail or ""
+    if not sep.strip() and kids[1].tag != "a":
+        sep = text_of(kids[1])
+    return bool(_CRUMB_SEP_START.match(sep)) and any(k.tag == "a" for k in kids[1:])
+
+
+def _first_text(el: etree._Element) -> str | None:
+    """The first text a reader sees in el: its own, or that of a leading inline element, after
+    any icon (<img> 当前位置：…, <dd><strong>当前位置：</strong>…)."""
+    if (el.text or "").strip():
+        return el.text
+    for child in el:
+        if not isinstance(child.tag, str) or _icon(child):
+            if (child.tail or "").strip():
+                return child.tail
+            continue
+        if child.tag in _INLINE:
+            return text_of(child)
+        return None
+    return None
 
 
 class Page:
@@ -288,14 +325,12 @@ class Page:
             tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower().split()
             if tokens:
                 role = self._token_role(el, tokens)
-            if role is None and tag in ("div", "p", "span", "td", "section"):
-                first = el.text
-                if not (first or "").strip() and len(el) and el[0].tag in _INLINE:
-                    first = el[0].text
-                if (first and BREADCRUMB_LABEL.match(first)
-                        or _unlabelled_crumb(el)) and len(text_of(el)) < 200:
-                    role = "breadcrumb"
-        elif tag == "tr" and _menu_row(el):
+        if role is None and tag not in _NO_LABEL_TAGS:
+            first = _first_text(el)
+            if (first and BREADCRUMB_LABEL.match(first)
+                    or _unlabelled_crumb(el)) and len(text_of(el)) < 200:
+                role = "breadcrumb"
+        if role is None and tag == "tr" and _menu_row(el):
             role = "nav"
         if role and role not in ("breadcrumb", "nav") \
                 and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
@@ -314,6 +349,19 @@ class Page:
                         continue   # <div class="section page"> wrapping news blocks: not a pager
                     return role
         return None
+
+    def hidden(self, el: etree._Element) -> bool:
+        """Whether el sits in a block no one sees (style display:none / visibility:hidden, or
+        the hidden attribute): a login greeting kept for signed-in users, a drop-down."""
+        roots = self._hidden_roots
+        if not roots:
+            return False
+        return el in roots or any(anc in roots for anc in el.iterancestors())
+
+    @cached_property
+    def _hidden_roots(self) -> frozenset:
+        return frozenset(el for el in self.body.iter() if isinstance(el.tag, str) and (
+            el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or "")))
 
     # ---- URLs ---------------------------------------------------------------------------
     def resolve(self, href: str | None) -> str | None:
