@@ -56,7 +56,8 @@ class StorePipeline:
         if kind == "page":
             self.buffers["pages_replace" if item.get("replace") else "pages"].append(
                 {"site_crawl_id": sc, "url": item["url"], "status": item["status"],
-                 "title": item["title"], "pub_date": item["pub_date"], "depth": item["depth"]})
+                 "title": item["title"], "pub_date": item["pub_date"], "depth": item["depth"],
+                 "date_source": item.get("date_source", ""), "meta_date": item.get("meta_date")})
         elif kind == "column":
             self.buffers["columns"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
         elif kind == "items":

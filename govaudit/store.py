@@ -112,6 +112,10 @@ class Page(CrawlObservation, Base):
     status: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")
     pub_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Where pub_date comes from: 'page' (the date shown on it) | 'meta' | 'htmldate' | ''; and the
+    # PubDate meta whether used or not (a republished page's meta is the day it was copied).
+    date_source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    meta_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     depth: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -107,3 +107,21 @@ def test_article_date_skips_htmldate_when_told_the_url_dates_the_page():
     page = parse_page("<html><body><div>发布时间：2026-11-19</div></body></html>",
                       "http://x.gov.cn/t20261120_1.html")
     assert article_date(page, use_htmldate=False) == date(2026, 11, 19)
+
+
+def test_the_date_a_person_reads_wins_over_a_republished_meta():
+    """Issue 24 item 10: a republished page (PubDate meta 2022-04-24, the page says 发布时间：
+    2017-05-15) is dated 2017-05-15; the meta is kept beside it and the source is named."""
+    from crawler.extract.dates import ArticleDate, article_dates
+    html = """<html><head><meta name="PubDate" content="2022-04-24 10:12:33">
+    <title>关于印发某某县农村人居环境整治实施方案的通知_某某县人民政府</title></head><body>
+    <div class="w"><h1>关于印发某某县农村人居环境整治实施方案的通知</h1>
+    <div class="xx"><span>发布时间：2017-05-15</span> <span>来源：县政府办</span></div>
+    <div class="nr"><p>各乡镇人民政府，县直各单位：现将实施方案印发给你们，请认真贯彻执行。</p></div>
+    </div></body></html>"""
+    page = parse_page(html, "http://www.xx.gov.cn/zwgk/tzgg/content_1234.html")
+    assert article_dates(page) == ArticleDate(date(2017, 5, 15), "page", date(2022, 4, 24))
+    assert article_date(page) == date(2017, 5, 15)
+    # no visible date: the meta is the date, and says so
+    page = parse_page(html.replace("发布时间：2017-05-15", ""), "http://www.xx.gov.cn/a/content_1.html")
+    assert article_dates(page) == ArticleDate(date(2022, 4, 24), "meta", date(2022, 4, 24))

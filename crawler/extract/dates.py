@@ -5,6 +5,7 @@ Pure functions; nothing here reads the clock, so the same page always gives the 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -146,22 +147,48 @@ def label_date(text: str) -> date | None:
     return None
 
 
-def article_date(page, use_htmldate: bool = True) -> date | None:
-    """An article page's publication date: meta PubDate, 发布时间-style text, then htmldate.
+@dataclass(frozen=True)
+class ArticleDate:
+    date: date | None
+    source: str            # which one is the date: 'page' (shown on it) | 'meta' | 'htmldate' | ''
+    meta: date | None      # the PubDate-style meta, used or not (a republished page's is later)
 
-    Never the URL: the caller falls back to date_from_url itself, and passes use_htmldate=False
-    when the URL carries a date (htmldate is the slowest step of a page, and the URL's date
-    comes before its guess).
-    """
+
+def _meta_date(page) -> date | None:
     for key, value in page.meta_all.items():
         if key.lower() in ("pubdate", "publishdate", "firstpublishedtime"):
             d = parse_date(value)
             if d:
                 return d
-    d = label_date(page.main_text()) or label_date(page.body_text())
-    if d or not use_htmldate:
-        return d
-    return _htmldate(page)
+    return None
+
+
+def article_dates(page, use_htmldate: bool = True) -> ArticleDate:
+    """An article page's publication date, the one a person reads first: the 发布时间-style date
+    of its content, then the PubDate meta (a republished page's meta says when it was copied:
+    meta 2022-04-24 on a page that says 2017-05-15), then such a date anywhere on the page, then
+    htmldate's guess.
+
+    Never the URL: the caller falls back to date_from_url itself, and passes use_htmldate=False
+    when the URL carries a date (htmldate is the slowest step of a page, and the URL's date
+    comes before its guess).
+    """
+    meta = _meta_date(page)
+    shown = label_date(page.main_text())
+    if shown:
+        return ArticleDate(shown, "page", meta)
+    if meta:
+        return ArticleDate(meta, "meta", meta)
+    shown = label_date(page.body_text())
+    if shown:
+        return ArticleDate(shown, "page", meta)
+    found = _htmldate(page) if use_htmldate else None
+    return ArticleDate(found, "htmldate" if found else "", meta)
+
+
+def article_date(page, use_htmldate: bool = True) -> date | None:
+    """article_dates' date."""
+    return article_dates(page, use_htmldate).date
 
 
 def _htmldate(page) -> date | None:

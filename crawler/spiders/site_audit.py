@@ -245,13 +245,14 @@ class SiteAuditSpider(scrapy.Spider):
         # A navigation-entry homepage's second-level pages stand in for it (role 'home2').
         home_like = is_home or role == "home2"
         list_url = meta.get("list_url") or (response.url if role == "column" else None)
-        pub_date = None if (home_like or list_url or role == "sitemap") else xdates.article_date(
-            page, use_htmldate=xdates.date_from_url(response.url) is None)
+        dated = xdates.ArticleDate(None, "", None) if (home_like or list_url or role == "sitemap") \
+            else xdates.article_dates(page, use_htmldate=xdates.date_from_url(response.url) is None)
         # A page fetched again in its own role (column, list …) after an ordinary fetch: what this
         # fetch says of it replaces the ordinary one's row, so the stored row never depends on
         # which of the two came first.
         yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
-               "title": page.title or "", "pub_date": pub_date, "depth": depth,
+               "title": page.title or "", "pub_date": dated.date, "depth": depth,
+               "date_source": dated.source, "meta_date": dated.meta,
                "replace": bool(meta.get("recheck"))}
         # Stored, not scanned here: the serious-error scan runs at score time with the user's terms.
         yield {"_t": "text", "site": st.code, "url": response.url, "data": page_text(page).to_dict()}
