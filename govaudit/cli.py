@@ -4,7 +4,6 @@ Each command maps to one stage of govaudit.pipeline; every command takes --db (o
 """
 from __future__ import annotations
 
-import re
 import shlex
 import signal
 import sys
@@ -673,7 +672,7 @@ def _resume_command(db, distributed=None) -> str:
 
 def _command_line() -> str:
     """This command as typed, password hidden: names the holder of the store's crawl lock."""
-    return re.sub(r"://([^:/@\s]+):[^@\s]+@", r"://\1:***@", " ".join(["govaudit", *sys.argv[1:]]))
+    return store.store_errors.hide_passwords(" ".join(["govaudit", *sys.argv[1:]]))
 
 
 def _import(engine, register):

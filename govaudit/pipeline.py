@@ -45,8 +45,11 @@ def import_register(engine: Engine, path: str | Path,
     rows = [{"code": r.code, "name": r.name, "home_url": r.home_url, "sponsor": r.sponsor,
              "level": r.level, "region": r.region, "site_type": r.site_type, "updated_at": stamp}
             for r in result.sites]
+    # A column the file does not have never erases what the store holds for registered sites.
+    update = ["updated_at", *sorted(result.fields - {"code"})]
     for start in range(0, len(rows), IMPORT_BATCH):
-        store.upsert(engine, store.Site.__table__, rows[start:start + IMPORT_BATCH], ["code"])
+        store.upsert(engine, store.Site.__table__, rows[start:start + IMPORT_BATCH], ["code"],
+                     update=update)
         if on_batch:
             on_batch(min(start + IMPORT_BATCH, len(rows)), len(rows))
     return result

@@ -6,14 +6,18 @@ names the file, the row number as the user sees it in Excel, and the offending v
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Literal
 from urllib.parse import urlsplit
 
 import config
+from reports.cells import csv_unquote
 
 # Headers of DOMAIN.md "Site register". Required ones stop the import when missing.
 REQUIRED_HEADERS = ("网站名称", "网站标识码", "首页网址")
@@ -30,6 +34,7 @@ _LEVEL_VARIANTS = {k: tuple(v) for k, v in _VALUES["levels"].items()}
 _TYPE_VARIANTS = {k: tuple(v) for k, v in _VALUES["site_types"].items()}
 LEVELS = tuple(_LEVEL_VARIANTS)
 SITE_TYPES = tuple(_TYPE_VARIANTS)
+LIMITS = _VALUES["limits"]
 
 # Characters Excel users leave around values: full-width spaces, NBSP, BOM, zero-width spaces.
 _STRIP = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
@@ -70,6 +75,7 @@ class SiteRecord:
 class RegisterResult:
     sites: list[SiteRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)   # errors and warnings, in file order
+    fields: set[str] = field(default_factory=set)   # SiteRecord fields the file has a column for
 
     @property
     def has_errors(self) -> bool:
@@ -85,10 +91,16 @@ def read_register(path: str | Path) -> RegisterResult:
     result = RegisterResult()
     rows = _read_rows(p, result.errors)
     header_row, columns = _find_header(p.name, rows)
+    result.fields = set(columns)
+    unknown = _unknown_headers(rows, header_row)
     for h in OPTIONAL_HEADERS:
         if _FIELDS[h] not in columns:
-            result.errors.append(RowError(header_row, f"{p.name} 第 {header_row} 行（表头）没有“{h}”列，"
-                                                      f"该项按空值处理", "warning"))
+            # An absent column never blanks what the store holds (pipeline.import_register).
+            near = _near(h, unknown)
+            said = f"“{near}”不是名录的列名，是否应为“{h}”？该列未读取" if near else f"没有“{h}”列"
+            result.errors.append(RowError(header_row, f"{p.name} 第 {header_row} 行（表头）：{said}；"
+                                                      f"新网站的{h}为空，已登记网站的{h}保持不变",
+                                          "warning"))
     first_row_of: dict[str, int] = {}
     for rownum, cells in rows:
         if rownum <= header_row or not any(cells):
@@ -125,9 +137,40 @@ def clean(value: object) -> str:
 
 
 # ---- one row ---------------------------------------------------------------------------------
+_HEADER_OF = {f: h for h, f in _FIELDS.items()}
+# Control and format characters (NUL, ESC, RTL marks …) and path separators: a code names files.
+_BAD_CODE_CHAR = re.compile(r"[/\\\x00-\x1f\x7f]")
+
+
+def code_problem(code: str) -> str | None:
+    """Why a 网站标识码 cannot be used (Chinese), or None. The census code is 10 characters; an
+    office's own codes are allowed, within config/register.yaml limits."""
+    if len(code) > LIMITS["code_max_chars"]:
+        return f"网站标识码超过 {LIMITS['code_max_chars']} 个字符（共 {len(code)} 个）"
+    if _BAD_CODE_CHAR.search(code) or any(unicodedata.category(c) in ("Cc", "Cf") for c in code):
+        return f"网站标识码“{_shown(code)}”含控制字符或路径分隔符（/ \\）"
+    return None
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A value as it may be quoted in a message: control characters visible, long ones cut."""
+    text = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else repr(c)[1:-1] for c in value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _record(fname: str, row: int, v: dict[str, str], errors: list[RowError]) -> SiteRecord | None:
+    too_long = [f for f, value in v.items() if len(value) > LIMITS["cell_max_chars"]]
+    if too_long:
+        errors.append(RowError(row, f"{fname} 第 {row} 行：{'、'.join(_HEADER_OF[f] for f in too_long)}"
+                                    f"超过 {LIMITS['cell_max_chars']} 个字符"
+                                    f"（共 {max(len(v[f]) for f in too_long)} 个），本行未导入"))
+        return None
     code, name, url = v.get("code", ""), v.get("name", ""), v.get("home_url", "")
     ok = True
+    if code and (problem := code_problem(code)):
+        errors.append(RowError(row, f"{fname} 第 {row} 行：{problem}"
+                                    f"{f'（网站名称：{_shown(name)}）' if name else ''}，本行未导入"))
+        return None
     who = f"网站标识码 {code} " if code else f"网站“{name}”" if name else ""
     if not code:
         ok = False
@@ -202,6 +245,18 @@ def _norm_key(value: str) -> str:
     return re.sub(r"[\s*＊:：]", "", s)
 
 
+def _unknown_headers(rows: list[tuple[int, list[str]]], header_row: int) -> list[str]:
+    cells = next(c for n, c in rows if n == header_row)
+    return [c for c in cells if c and _header_name(c) is None]
+
+
+def _near(header: str, candidates: list[str]) -> str | None:
+    """The unknown header that is probably a misspelling of `header` (所在地区 for 所属地区)."""
+    keys = {_norm_key(c): c for c in candidates}
+    match = difflib.get_close_matches(header, list(keys), n=1, cutoff=0.6)
+    return keys[match[0]] if match else None
+
+
 def _header_name(cell: str) -> str | None:
     key = _norm_key(cell)
     key = re.sub(r"\((必填|选填|可选|必须|注.*)\)$", "", key)  # "网站标识码（必填）"
@@ -225,8 +280,10 @@ def _find_header(fname: str, rows: list[tuple[int, list[str]]]) -> tuple[int, di
         raise RegisterError(f"网站名录 {fname} 的前 {HEADER_SEARCH_ROWS} 行中找不到表头"
                             f"（必需表头：{'、'.join(REQUIRED_HEADERS)}）")
     missing = [h for h in REQUIRED_HEADERS if _FIELDS[h] not in best[1]]
+    unknown = _unknown_headers(rows, best[0])
+    guesses = "".join(f"；“{near}”是否应为“{h}”？" for h in missing if (near := _near(h, unknown)))
     raise RegisterError(f"网站名录 {fname} 缺少必需的表头：{'、'.join(missing)}"
-                        f"（表头在第 {best[0]} 行；必需表头：{'、'.join(REQUIRED_HEADERS)}）")
+                        f"（表头在第 {best[0]} 行；必需表头：{'、'.join(REQUIRED_HEADERS)}{guesses}）")
 
 
 def _lookup(variants: dict[str, tuple[str, ...]], value: str) -> str | None:
@@ -247,8 +304,27 @@ def _read_rows(p: Path, errors: list[RowError]) -> list[tuple[int, list[str]]]:
         raise RegisterError(f"网站名录 {p.name} 是旧版 Excel（.xls）格式，无法读取："
                             f"请在 Excel 中另存为 .xlsx 或 CSV UTF-8 后再导入")
     if suffix in (".xlsx", ".xlsm") or magic == b"PK\x03\x04":
+        _check_size(p, _unzipped_size(p))
         return list(_xlsx_rows(p))
+    _check_size(p, p.stat().st_size)
     return _csv_rows(p, errors)
+
+
+def _unzipped_size(p: Path) -> int:
+    """What an .xlsx expands to, from the zip's own directory, before openpyxl reads any of it (a
+    413 KB file once expanded to a 400 MB cell)."""
+    try:
+        with zipfile.ZipFile(p) as z:
+            return sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RegisterError(f"网站名录 {p.name} 无法作为 Excel 文件读取：{exc}") from None
+
+
+def _check_size(p: Path, size: int) -> None:
+    limit = LIMITS["file_max_mb"] * 1024 * 1024
+    if size > limit:
+        raise RegisterError(f"网站名录 {p.name} 有 {size / 1048576:.0f} MB（xlsx 按解压后计），超过 "
+                            f"{LIMITS['file_max_mb']} MB 上限：请检查文件，或把名录拆成几个文件分别导入")
 
 
 def _csv_rows(p: Path, errors: list[RowError]) -> list[tuple[int, list[str]]]:
@@ -268,7 +344,15 @@ def _csv_rows(p: Path, errors: list[RowError]) -> list[tuple[int, list[str]]]:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, [clean(c) for c in rec]) for n, rec in enumerate(reader, start=1)]
+    rows = []
+    try:
+        for n, rec in enumerate(reader, start=1):
+            # A cell govaudit wrote with a leading apostrophe (never a formula) reads as written.
+            rows.append((n, [csv_unquote(clean(c)) for c in rec]))
+    except csv.Error:   # a cell beyond the csv module's field limit (128 KB)
+        raise RegisterError(f"网站名录 {p.name} 第 {len(rows) + 1} 行有一格超过 "
+                            f"{LIMITS['cell_max_chars']} 个字符，无法导入：请检查该行") from None
+    return rows
 
 
 def _xlsx_rows(p: Path) -> Iterator[tuple[int, list[str]]]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from govaudit import store
 from indicators.findings import Finding
+from reports.cells import csv_safe, csv_unquote
 
 PENDING, CONFIRMED = "待人工确认", "已确认"
 DISMISSED = "dismissed"
@@ -151,18 +152,8 @@ def export_file(items: list[ReviewItem], path: str | Path) -> Path:
             w = csv.writer(fh)
             w.writerow(HEADERS)
             # Crawled text in a CSV: a leading = + - @ would run as a formula in Excel.
-            w.writerows([[_csv_safe(v) for v in values] for values in rows])
+            w.writerows([[csv_safe(v) for v in values] for values in rows])
     return path
-
-
-def _csv_safe(value: str) -> str:
-    from reports.cells import formula_like
-    return "'" + value if isinstance(value, str) and formula_like(value) else value
-
-
-def _unsafe(value: str) -> str:
-    from reports.cells import formula_like
-    return value[1:] if value.startswith("'") and formula_like(value[1:]) else value
 
 
 def read_file(path: str | Path) -> list[dict]:
@@ -183,7 +174,7 @@ def read_file(path: str | Path) -> list[dict]:
     if not table or [h.strip() for h in table[0][:len(HEADERS)]] != list(HEADERS):
         raise ReviewError(f"确认文件 {path} 的表头不对：应为 {'、'.join(HEADERS)}"
                           f"（请使用 govaudit review --export 导出的文件）")
-    return [dict(zip(HEADERS, [_unsafe(c.strip()) for c in row]), _row=n)
+    return [dict(zip(HEADERS, [csv_unquote(c.strip()) for c in row]), _row=n)
             for n, row in enumerate(table[1:], start=2) if any(c.strip() for c in row)]
 
 

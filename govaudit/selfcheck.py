@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govaudit import store
-from govaudit.register import fix_url, normalize_site_type
+from govaudit.register import code_problem, fix_url, normalize_site_type
 
 # What an officer must do to judge a rule one run cannot: measurement → how to get it.
 _MONITOR = ("首页可用性需要连续 7 天、每天 20 次以上的监测：用 govaudit monitor --days 7 --per-day 24"
@@ -40,6 +40,8 @@ def register_site(engine, url: str, name: str | None, site_type: str | None,
     if kind is None:
         raise CheckError(f"网站类型“{site_type}”无法识别，应为 门户网站 或 部门网站")
     host = urlsplit(fixed).hostname or fixed
+    if code and (problem := code_problem(code)):
+        raise CheckError(f"--code：{problem}")
     with Session(engine, expire_on_commit=False) as s:
         site = s.get(store.Site, code or host) or store.Site(code=code or host)
         site.name, site.home_url, site.site_type = name or site.name or host, fixed, kind

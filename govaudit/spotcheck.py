@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from govaudit import sampling, store
 from govaudit.register import OPTIONAL_HEADERS, REQUIRED_HEADERS
+from reports.cells import csv_safe
 
 REGISTER_HEADERS = REQUIRED_HEADERS + OPTIONAL_HEADERS
 
@@ -67,7 +68,7 @@ def write_sample(engine, sample: sampling.Sample, path: str | Path) -> Path:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(REGISTER_HEADERS)
-            w.writerows(values)
+            w.writerows([[csv_safe(v) for v in row] for row in values])   # never a formula
         return path
     if path.suffix.lower() != ".xlsx":
         raise sampling.SampleError(f"输出文件 {path} 应以 .xlsx 或 .csv 结尾")

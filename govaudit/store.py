@@ -481,8 +481,10 @@ def insert_ignore_statement(conn, table):
     return dialect_insert(table).on_conflict_do_nothing()
 
 
-def upsert(engine: Engine, table, rows: list[dict], key: list[str]) -> None:
-    """Insert rows or, where `key` already exists, overwrite the other columns (register import)."""
+def upsert(engine: Engine, table, rows: list[dict], key: list[str],
+           update: list[str] | None = None) -> None:
+    """Insert rows or, where `key` already exists, overwrite the other columns (register import),
+    or only the `update` ones."""
     if not rows:
         return
     if engine.dialect.name == "sqlite":
@@ -491,7 +493,7 @@ def upsert(engine: Engine, table, rows: list[dict], key: list[str]) -> None:
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     stmt = dialect_insert(table)
     stmt = stmt.on_conflict_do_update(index_elements=key, set_={
-        c: stmt.excluded[c] for c in rows[0] if c not in key})
+        c: stmt.excluded[c] for c in (update or rows[0]) if c not in key})
     with engine.begin() as conn:
         conn.execute(stmt, rows)
 

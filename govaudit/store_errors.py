@@ -7,6 +7,7 @@ explain(), so every command — whoever wrote it — reports store trouble the s
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -25,9 +26,19 @@ def shown(url: str) -> str:
     if path is not None:
         return str(path)
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return hide_passwords(make_url(url).render_as_string(hide_password=True))
     except ArgumentError:
-        return url
+        return hide_passwords(url)
+
+
+# user:secret@host, and a password given as a query parameter (?password=…, &sslpassword=…).
+_USERINFO_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]+@")
+_QUERY_PASSWORD = re.compile(r"([?&][\w-]*password=)[^&\s]*", re.I)
+
+
+def hide_passwords(text: str) -> str:
+    """Text (a URL, a command line) with every database password replaced by ***."""
+    return _QUERY_PASSWORD.sub(r"\1***", _USERINFO_PASSWORD.sub(r"\1***@", text))
 
 
 def sqlite_path(url: str) -> Path | None:

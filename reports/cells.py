@@ -23,6 +23,16 @@ def formula_like(text: str) -> bool:
     return bool(_FORMULA_START.match(text))
 
 
+def csv_safe(value: Any) -> Any:
+    """A CSV cell Excel will not evaluate: text starting like a formula gets a leading apostrophe
+    (what a user types to keep it text); csv_unquote() takes it off when the file is read back."""
+    return "'" + value if isinstance(value, str) and formula_like(value) else value
+
+
+def csv_unquote(value: str) -> str:
+    return value[1:] if value.startswith("'") and formula_like(value[1:]) else value
+
+
 def clean_text(text: str) -> str:
     """Text XML can hold (control characters dropped), cut to Excel's cell limit."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text)

@@ -9,6 +9,7 @@ font still shows a close face.
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
 import re
 from datetime import date
@@ -43,6 +44,10 @@ TABLE_HEADERS = ("序号", "栏目/链接名称", "问题网址", "问题说明"
 COLUMN_WIDTHS = (Cm(1.2), Cm(3.4), Cm(6.8), Cm(4.2))    # 15.6 cm: the type area between margins
 
 
+# What a file may be called as is: word characters, dots and dashes, at most 64, not hidden.
+_PLAIN_NAME = re.compile(r"(?!\.)[\w.-]{1,64}")
+
+
 def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -57,7 +62,14 @@ def notice_title(sr: SiteReport) -> str:
 
 
 def file_name(code: str) -> str:
-    return re.sub(r"[^\w.-]", "_", code) + ".docx"
+    """The notice's file name: the code itself when it is a plain lower-case name (census codes are
+    digits), else a cut, cleaned form plus a hash of the code, so that no two codes share a file
+    (A/B and A_B; AB and ab on Windows) and no name is too long for the file system."""
+    if _PLAIN_NAME.fullmatch(code) and code == code.lower():
+        return code + ".docx"
+    digest = hashlib.sha1(code.encode("utf-8")).hexdigest()[:10]
+    stem = re.sub(r"[^\w.-]", "_", code)[:40].lstrip(".")
+    return f"{stem}-{digest}.docx"
 
 
 def write_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:

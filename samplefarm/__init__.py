@@ -18,6 +18,7 @@ import yaml
 from samplefarm import render_hanweb, render_table, render_trs, server
 from samplefarm.model import EXT_HOST, Site
 from samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
+from reports.cells import csv_safe
 
 __all__ = ["ALLOW_NET", "AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "probe_sites", "REGISTER_HEADERS"]
 
@@ -76,7 +77,7 @@ class Farm:
         with open(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=REGISTER_HEADERS)
             w.writeheader()
-            w.writerows(self.register_rows())
+            w.writerows({k: csv_safe(v) for k, v in row.items()} for row in self.register_rows())
         return path
 
     def traffic(self) -> dict[str, dict]:

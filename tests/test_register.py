@@ -52,7 +52,8 @@ def test_csv_without_bom_optional_columns_missing_and_marked_headers():
         SiteRecord("4401030001", "XX区人民政府", "http://qu.xx.gov.cn/", "", "县级", "", "", 3),
     ]
     assert _errors(res) == [
-        (1, "warning", f"plain_nobom.csv 第 1 行（表头）没有“{h}”列，该项按空值处理")
+        (1, "warning", f"plain_nobom.csv 第 1 行（表头）：没有“{h}”列；新网站的{h}为空，"
+                       f"已登记网站的{h}保持不变")
         for h in ("主办单位", "所属地区", "网站类型")]
     assert not res.has_errors
 
@@ -88,7 +89,8 @@ def test_missing_required_header_is_a_register_error():
     with pytest.raises(RegisterError) as exc:
         read_register(FIX / "bad_header.csv")
     assert str(exc.value) == ("网站名录 bad_header.csv 缺少必需的表头：网站标识码"
-                              "（表头在第 1 行；必需表头：网站名称、网站标识码、首页网址）")
+                              "（表头在第 1 行；必需表头：网站名称、网站标识码、首页网址；"
+                              "“标识码”是否应为“网站标识码”？）")
     assert isinstance(exc.value, ValueError)
 
 
