@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
+from reports.cells import csv_safe
 from samplefarm import render_hanweb, render_table, render_trs, server
 from samplefarm.model import EXT_HOST, Site
 from samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
-from reports.cells import csv_safe
 
 __all__ = ["ALLOW_NET", "AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "probe_sites", "REGISTER_HEADERS"]
 
