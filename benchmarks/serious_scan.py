@@ -61,7 +61,7 @@ def main() -> None:
     chars = sum(len(p.text) + len(p.title) for o in sites for p in o.pages.values())
 
     t = time.perf_counter()
-    found = sum(serious_errors(o, terms, spam, 20)[0] for o in sites)
+    found = sum(serious_errors(o, terms, spam, 20)[0]["serious_errors"] for o in sites)
     ours = time.perf_counter() - t
     print(f"govaudit scan (terms + spam), {len(sites)} sites, {chars / 1e6:.2f} M chars: "
           f"{ours:.2f} s, {found} serious errors")

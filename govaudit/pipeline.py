@@ -21,6 +21,7 @@ from govaudit.observe import crawl_probe, load_observations, load_probes, probe_
 from govaudit.interrupts import CrawlerGroup
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
+from indicators import serious
 from indicators.measure import TextChecks, measure_site
 from indicators.termscan import TermsFileError, read_terms_file
 from indicators.findings import Finding
@@ -237,6 +238,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     results, used_overrides = [], set()
     site_columns: dict[str, list[dict]] = {}
     known = review.decisions(engine, [sc.site_code for sc in crawls])
+    seen_before = review.earlier_sightings(engine, [sc.site_code for sc in crawls], as_of, run.id)
     for sc in crawls:
         site = sites.get(sc.site_code)
         portal = bool(site and site.is_portal)
@@ -245,6 +247,10 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
         measurements, findings, reply_table = measure_site(obs, as_of, taxonomy, checks)
         findings = review.apply_reviews(sc.site_code, measurements, findings, review_measures, known)
+        if obs.reachable:
+            earlier = seen_before.get(sc.site_code, {})
+            serious.mark_seen_before(findings, earlier)
+            measurements.update(serious.recount(findings, set(earlier)))
         verdicts, extra = [], []
         for ruleset in rulesets:
             verdict, unmet_findings = _judge(ruleset, measurements, portal, sc,
@@ -507,6 +513,9 @@ def ruleset_note(ruleset) -> str:
     parts = [ruleset.note.rstrip("。")] if ruleset.note else []
     if ruleset.has_unverified():
         parts.append("标“待核对”的分值为 govaudit 按可测指标拟定的参考值，非官方分值，须与正式文件核对")
+    if ruleset.provenance:
+        parts.append(f"本规则集 {len(ruleset.provenance)} 个数值中 {len(ruleset.unverified_values())} "
+                     f"个待核对（每个数值的出处见 govaudit rules show {ruleset.ref or ruleset.id}）")
     return "；".join(parts)
 
 

@@ -24,6 +24,7 @@ from scoring.source import RULESET_DIR
 console = Console()
 SHAPES = {"deductions": "单项否决 + 扣分", "evaluation": "加权指标体系"}
 HEADERS = ("类别", "id", "名称", "依据条款", "读取的指标", "分值", "上限", "权重", UNVERIFIED)
+SOURCE_HEADERS = ("对象", "数值", "状态", "出处")
 KIND = {"veto": "单项否决", "deduction": "扣分", "bonus": "加分"}
 OPS = {"==": "=", "!=": "≠", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
@@ -93,6 +94,12 @@ def rules_show(ruleset, xlsx):
     for r in rule_rows(rs):
         table.add_row(*(_text(r[h]) for h in shown))
     console.print(table)
+    if rs.provenance:
+        sources = Table(*SOURCE_HEADERS, title="数值出处", show_lines=True)
+        sources.columns[0].no_wrap = True
+        for row in provenance_rows(rs):
+            sources.add_row(*row)
+        console.print(sources)
     if xlsx:
         console.print(f"已导出：{write_rules_xlsx(rs, xlsx)}")
 
@@ -155,7 +162,8 @@ def rules_check(path):
     marked = sum(1 for r in rule_rows(rs) if r[UNVERIFIED])
     console.print(f"[green]检查通过[/]：{rs.title}（{rs.id}），{SHAPES[rs.shape]}，"
                   f"{len(rule_rows(rs))} 条规则或指标"
-                  + (f"，其中 {marked} 条标有“{UNVERIFIED}”，须与正式文件核对" if marked else ""))
+                  + (f"，其中 {marked} 条标有“{UNVERIFIED}”，须与正式文件核对" if marked else "")
+                  + (f"；{values_line(rs)}" if rs.provenance else ""))
 
 
 # ---- rows shared by the terminal and the workbook -------------------------------------------
@@ -171,7 +179,8 @@ def summary_lines(rs: Ruleset) -> list[str]:
         how = (f"其余分项 × {r.factor.numerator}/{r.factor.denominator}" if r.factor is not None
                else "分值分给：" + "、".join(f"{k} +{v:g}" for k, v in r.redistribute.items()))
         lines.append(f"折算 {r.id}：{r.title}，不计 {'、'.join(r.drop)}，{how}"
-                     + (f"（{UNVERIFIED}）" if r.status else ""))
+                     + (f"（{UNVERIFIED}）" if r.status else "")
+                     + f"；适用于：{covers(r.when, rs)}")
     if rs.bonus:
         b = rs.bonus
         lines.append(f"加分部分：上限 {b.max:g} 分，扣分部分得分高于 {b.above:g} 分才计"
@@ -183,7 +192,36 @@ def summary_lines(rs: Ruleset) -> list[str]:
                                            + "）" for i in rs.inputs))
     if rs.has_unverified():
         lines.append(f"标“{UNVERIFIED}”的数值为 govaudit 按可测指标拟定的参考值，非官方分值，须与正式文件核对")
+    if rs.provenance:
+        lines.append(values_line(rs) + "（每个数值的出处见“数值出处”）")
     return lines
+
+
+def values_line(rs: Ruleset) -> str:
+    return f"数值 {len(rs.provenance)} 项，其中 {len(rs.unverified_values())} 项{UNVERIFIED}"
+
+
+def provenance_rows(rs: Ruleset) -> list[tuple[str, str, str, str]]:
+    """One row per value: what it belongs to (title and id), the value, its status, its origin."""
+    titles = {**{r.id: r.title for r in rs.rules()}, **{i.id: i.title for i in rs.items},
+              **{r.id: r.title for r in rs.rescale},
+              "full_score": "满分", "pass": "合格线", "bonus": "加分部分"}
+    return [(f"{titles.get(p.about, p.about)}（{p.about}）", p.value, p.status, p.origin)
+            for p in rs.provenance]
+
+
+def covers(cond: Any, rs: Ruleset) -> str:
+    """A rescale condition in words: '门户网站，且评分表“…”填“是”'."""
+    if isinstance(cond, dict) and set(cond) == {"site"}:
+        return {"portal": "门户网站", "department": "部门（非门户）网站"}.get(cond["site"], cond["site"])
+    for group, joint in (("all_of", "，且"), ("any_of", "，或")):
+        if isinstance(cond, dict) and group in cond:
+            return joint.join(covers(c, rs) for c in cond[group])
+    spec = rs.input(cond.get("measure", "")) if isinstance(cond, dict) else None
+    if spec is not None and spec.yes_no and cond.get("op") in ("==", "!=") and cond.get("value") in (0, 1):
+        yes = (cond["op"] == "==") == (cond["value"] == 1)
+        return f"评分表“{spec.title}”填“{'是' if yes else '否'}”"
+    return _values(cond)
 
 
 def rule_rows(rs: Ruleset) -> list[dict[str, Any]]:
@@ -269,6 +307,13 @@ def write_rules_xlsx(rs: Ruleset, path: str | Path) -> Path:
         put_row(ws, n, [r[h] for h in HEADERS])
     ws.freeze_panes = f"C{head + 1}"
     fit_columns(ws, first_row=head)
+    if rs.provenance:
+        sources = wb.create_sheet("数值出处")
+        put_row(sources, 1, list(SOURCE_HEADERS))
+        for n, row in enumerate(provenance_rows(rs), start=2):
+            put_row(sources, n, list(row))
+        sources.freeze_panes = "B2"
+        fit_columns(sources)
     buffer = io.BytesIO()
     wb.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())

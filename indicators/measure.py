@@ -12,7 +12,7 @@ from indicators.interaction import KEYS as INTERACTION_KEYS, interaction
 from indicators.links import dead_links
 from indicators.observations import SiteObservations
 from indicators.online import online_systems
-from indicators.serious import serious_errors
+from indicators.serious import KEYS as SERIOUS_KEYS, serious_errors
 from indicators.spam import SpamScanner, spam_scanner
 from indicators.termscan import TermScanner, scanner
 from indicators.updates import blank_columns, homepage_updates, stale_columns
@@ -24,7 +24,7 @@ def measurement_keys(taxonomy: dict | None = None) -> list[str]:
     stale = [f"stale_columns_{g}" for g in taxonomy.get("groups", {})]
     return (["availability_probes", "availability_failures", "homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
              "dead_links_home", "dead_links_other", *INTERACTION_KEYS, "guides_missing_elements",
-             "broken_attachments", "online_systems_down", "serious_errors"])
+             "broken_attachments", "online_systems_down", *SERIOUS_KEYS])
 
 
 @dataclass
@@ -72,7 +72,7 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
               **links, **talk, "guides_missing_elements": guides,
-              "online_systems_down": systems_down, "serious_errors": serious}
+              "online_systems_down": systems_down, **serious}
     return ({k: values[k] for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
              *talk_findings, *guide_findings, *system_findings, *serious_findings], reply_table)

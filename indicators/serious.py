@@ -1,5 +1,10 @@
 """Serious errors (严重错误): misspelt protected terms and hacked pages, from the stored page texts.
 
+Each kind is its own measurement (serious_misstatements, hacked_pages) so a ruleset can read them
+apart: the 2019 inspection's 安全、泄密事故等严重问题 charges a misstatement (its part 1) but a hacked
+page only when it was not handled in time (its part 4, hacked_pages_unhandled); serious_errors is
+their sum, the census's 严重错误.
+
 One finding per distinct error: the same misspelling on many pages (a title shown on its list page,
 the homepage and the article; a template's footer) is one finding, shown at the homepage or else the
 first page by URL, so it is stable from one audit to the next and a reviewer's dismissal keeps
@@ -15,6 +20,9 @@ from indicators.spam import PLACE, SpamScanner
 from indicators.termscan import HOW, TermScanner
 
 MEASURE = "serious_errors"
+MISSTATEMENTS, HACKED, UNHANDLED = "serious_misstatements", "hacked_pages", "hacked_pages_unhandled"
+KEYS = [MEASURE, MISSTATEMENTS, HACKED, UNHANDLED]
+CONFIRMED = "已确认"     # govaudit.review's mark of a finding an official confirmed
 
 
 def _pages_in_order(obs: SiteObservations) -> list[tuple[str, PageText]]:
@@ -43,7 +51,7 @@ def misspelt_terms(obs: SiteObservations, scanner: TermScanner, around: int) -> 
         evidence = f"{place}中“{found}”疑为“{hit.term}”之误（{HOW[hit.how]}）：{snippet}"
         if pages > 1:
             evidence += f"（相同文字另见 {pages - 1} 个页面）"
-        findings.append(Finding(kind="misspelt_term", measure=MEASURE, url=url, title=title,
+        findings.append(Finding(kind="misspelt_term", measure=MISSTATEMENTS, url=url, title=title,
                                 evidence=evidence, term=found))
     return findings
 
@@ -65,7 +73,7 @@ def hacked_pages(obs: SiteObservations, scanner: SpamScanner) -> list[Finding]:
                     f"阈值 {scanner.threshold:g}）：{_spam_evidence(verdict)}")
         if pages > 1:
             evidence += f"（同样内容另见 {pages - 1} 个页面）"
-        findings.append(Finding(kind="hacked_page", measure=MEASURE, url=url, title=page.title,
+        findings.append(Finding(kind="hacked_page", measure=HACKED, url=url, title=page.title,
                                 evidence=evidence, term=term))
     return findings
 
@@ -85,6 +93,30 @@ def _spam_evidence(verdict, most: int = 6) -> str:
 
 
 def serious_errors(obs: SiteObservations, terms: TermScanner, spam: SpamScanner,
-                   around: int) -> tuple[int, list[Finding]]:
+                   around: int) -> tuple[dict, list[Finding]]:
+    """The four serious-error measurements (KEYS) and their findings, before any review."""
     findings = misspelt_terms(obs, terms, around) + hacked_pages(obs, spam)
-    return len(findings), findings
+    return recount(findings), findings
+
+
+def recount(findings: list[Finding], seen_before: set[tuple[str, str]] = frozenset()) -> dict:
+    """The KEYS from the findings a review left standing.
+
+    A hacked page counts as not handled in time (没有及时有效处置) when an official confirmed it or
+    an earlier audit of the site already found it (seen_before: its (url, term)). A hacked page
+    found for the first time and not yet reviewed leaves the count undecided (None): neither
+    charged as an unhandled incident nor passed as a handled one."""
+    misstated = sum(f.measure == MISSTATEMENTS for f in findings)
+    hacked = [f for f in findings if f.measure == HACKED]
+    unhandled = sum(f.review == CONFIRMED or (f.url, f.term) in seen_before for f in hacked)
+    undecided = any(f.review != CONFIRMED and (f.url, f.term) not in seen_before for f in hacked)
+    return {MEASURE: misstated + len(hacked), MISSTATEMENTS: misstated, HACKED: len(hacked),
+            UNHANDLED: None if unhandled == 0 and undecided else unhandled}
+
+
+def mark_seen_before(findings: list[Finding], seen_before: dict[tuple[str, str], str]) -> None:
+    """Say on a hacked page's evidence that an earlier audit (its monitoring date) found it too."""
+    for f in findings:
+        when = seen_before.get((f.url, f.term)) if f.measure == HACKED else None
+        if when:
+            f.evidence += f"（{when} 的检查已发现，至今未处置）"

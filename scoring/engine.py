@@ -175,7 +175,7 @@ def assess(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
     verdict = Verdict(site_code=site_code, qualified=qualified, score=score, vetoes=vetoes,
                       deductions=tally.entries, bonus=bonus, rescaled=rescale.id if rescale else "",
                       grade=ruleset.grade(score, bool(vetoes)))
-    _pending(verdict, ruleset, skipped)
+    _pending(verdict, ruleset, skipped, data)
     return Assessment(verdict=verdict, skipped=skipped, unmet=unmet,
                       fired=[*vetoes, *(d.rule for d in verdict.deductions)])
 
@@ -196,19 +196,26 @@ def _bonus(ruleset: Ruleset, data: dict, is_portal: bool, score: Fraction,
     return tally.entries
 
 
-def _pending(verdict: Verdict, ruleset: Ruleset, skipped: list[str]) -> None:
-    """Rules left undecided for want of a hand-filled value are review work, said so in the note."""
+def _pending(verdict: Verdict, ruleset: Ruleset, skipped: list[str], data: dict) -> None:
+    """Rules left undecided for want of a hand-filled value, or of an official's word on a judgement
+    finding (a `review: true` rule), are review work, said so in the note."""
     inputs = {i.id for i in ruleset.all_inputs()}
     readers = {r.id: r.measures() for r in ruleset.rules()}
     readers.update({r.id: measures_in(r.when) for r in ruleset.rescale})
     readers.update({n.id: [n.spec["input"]] if n.form == "input" else n.measures()
                     for n in ruleset.leaves()})
     titles = {r.id: r.title for r in ruleset.rescale}
-    verdict.pending += [rid for rid in skipped if set(readers.get(rid, ())) & inputs
-                        and rid not in verdict.pending]
-    if verdict.pending:
-        names = "、".join(titles.get(rid) or ruleset.title_of(rid) for rid in verdict.pending)
-        verdict.note = "；".join(filter(None, [verdict.note, f"待人工核查（评分表未填）：{names}"]))
+    judged = {r.id for r in ruleset.rules() if r.review}
+    sheet = [rid for rid in skipped if any(data.get(m) is None for m in readers.get(rid, ())
+                                           if m in inputs) and rid not in verdict.pending]
+    review = [rid for rid in skipped if rid in judged and rid not in verdict.pending
+              and rid not in sheet]
+    earlier = list(verdict.pending)      # passed up from a rescaled ruleset: sheet values too
+    verdict.pending += sheet + review
+    for why, rids in (("待人工核查（评分表未填）", earlier + sheet), ("待人工确认", review)):
+        if rids:
+            names = "、".join(titles.get(rid) or ruleset.title_of(rid) for rid in rids)
+            verdict.note = "；".join(filter(None, [verdict.note, f"{why}：{names}"]))
 
 
 # ---- weighted evaluation ------------------------------------------------------------------
@@ -236,7 +243,7 @@ def _assess_tree(measurements: dict, data: dict, ruleset: Ruleset, is_portal: bo
     verdict.score = score
     verdict.qualified = not verdict.vetoes and ruleset.passes(score)
     verdict.grade = ruleset.grade(score, bool(verdict.vetoes))
-    _pending(verdict, ruleset, skipped)
+    _pending(verdict, ruleset, skipped, data)
     unknown = [ruleset.title_of(n) for n in skipped if n not in verdict.pending]
     if unknown:
         verdict.note = "；".join(filter(None, [verdict.note, f"缺少数据、按 0 分计：{'、'.join(unknown)}"]))

@@ -33,12 +33,17 @@ LEAF_FORMS = ("thresholds", "per_finding", "ratio", "ruleset", "input")
 ON_VETO = {"zero": "该项记 0 分", "fail": "该项记 0 分且整站判为不合格", "keep": "照常折算"}
 SECTIONS = {"vetoes": "单项否决", "deductions": "扣分指标"}
 UNVERIFIED = "待核对"        # the only `status` a value may carry: not from an official table
+VERIFIED = "已核对"          # a provenance entry found in the published text it cites
+PROVENANCE_KEYS = ("about", "value", "status", "origin")
+WHOLE_RULESET = ("full_score", "pass", "bonus")   # what provenance may be about besides ids
 TOP_KEYS = {"id", "title", "source", "note", "status", "full_score", "pass", "grades", "inputs",
-            "vetoes", "deductions", "items", "rescale", "bonus", "indicators", "windows"}
+            "vetoes", "deductions", "items", "rescale", "bonus", "indicators", "windows",
+            "provenance"}
 WINDOW_UNITS = ("days", "weeks", "months", "years")
 
-__all__ = ["Bonus", "Grade", "Indicator", "InputSpec", "Item", "Rescale", "Rule", "Ruleset",
-           "RulesetError", "bundled_rulesets", "known_measurements", "load_ruleset", "UNVERIFIED"]
+__all__ = ["Bonus", "Grade", "Indicator", "InputSpec", "Item", "Provenance", "Rescale", "Rule",
+           "Ruleset", "RulesetError", "bundled_rulesets", "known_measurements", "load_ruleset",
+           "UNVERIFIED", "VERIFIED"]
 
 
 class RulesetError(ValueError):
@@ -109,6 +114,16 @@ class InputSpec:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where one value of the ruleset comes from: the published line it was checked against, or
+    why it could not be (carried over from the 2015 census, govaudit's own choice)."""
+    about: str           # a rule, item or rescale id, or one of WHOLE_RULESET
+    value: str           # the value as a reader would say it
+    status: str          # VERIFIED | UNVERIFIED
+    origin: str
+
+
+@dataclass(frozen=True)
 class Grade:
     name: str
     at_least: float | None       # None: the lowest band
@@ -158,6 +173,10 @@ class Ruleset:
     grades: list[Grade] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     windows: dict = field(default_factory=dict)  # measurement window name → {days|weeks|…: N}
+    provenance: list[Provenance] = field(default_factory=list)
+
+    def unverified_values(self) -> list[Provenance]:
+        return [p for p in self.provenance if p.status == UNVERIFIED]
 
     @property
     def shape(self) -> str:
@@ -369,6 +388,11 @@ class _Validator:
         indicators = self.attempt(self.indicator_tree, data.get("indicators"), full, data) \
             if "indicators" in data else []
         windows = self.attempt(self.windows, data.get("windows") or {}, data) or {}
+        provenance = self.attempt(self.provenance, data.get("provenance"), data, {
+            **{r.id: r.status for rs in (*rules.values(), bonus.rules if bonus else [])
+               for r in rs},
+            **{i.id: i.status for i in items}, **{r.id: r.status for r in rescale},
+            **{k: UNVERIFIED for k in WHOLE_RULESET}}) or []
         if not seen and not indicators and not self.errors:
             self.fail("没有任何规则（vetoes、deductions 与 indicators 均为空）", data)
         if self.errors:
@@ -378,7 +402,44 @@ class _Validator:
                        vetoes=rules["vetoes"], deductions=rules["deductions"],
                        note=str(data.get("note") or "").strip(), status=status, items=items,
                        rescale=rescale, bonus=bonus, inputs=inputs, grades=grades,
-                       indicators=indicators or [], windows=windows)
+                       indicators=indicators or [], windows=windows, provenance=provenance)
+
+    def provenance(self, raw: Any, data: dict, marks: dict[str, str]) -> list[Provenance]:
+        """provenance: [{about, value, status: 已核对|待核对, origin}]. `marks` holds each id's own
+        status: a value still 待核对 must leave its rule marked 待核对 too (whole-ruleset values
+        count as marked), so no output shows an unchecked value as settled."""
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.fail("provenance（数值出处）应为列表", data, "provenance")
+        out = []
+        for n, entry in enumerate(raw):
+            if not isinstance(entry, dict) or set(entry) != set(PROVENANCE_KEYS) \
+                    or not all(isinstance(entry[k], str) and entry[k].strip() for k in PROVENANCE_KEYS):
+                self.attempt(self.fail, "provenance 每项写成 {about: 规则或分项 id, value: 数值, "
+                                        f"status: {VERIFIED} 或 {UNVERIFIED}, origin: 出处}}", raw, n)
+                continue
+            about, status = entry["about"].strip(), entry["status"].strip()
+            at = where_of(entry)
+            if at and at[0] != self.where and (about not in marks or (
+                    status == UNVERIFIED and marks[about] != UNVERIFIED)):
+                continue     # inherited, about a rule this file removed or has checked itself
+            if about not in marks:
+                self.attempt(self.fail, f"provenance 的 about “{about}” 不是本规则集的规则、分项或 rescale"
+                                        f"（也可写 {'、'.join(WHOLE_RULESET)}）", entry, "about")
+                continue
+            if status not in (VERIFIED, UNVERIFIED):
+                self.attempt(self.fail, f"provenance 的 status 只能写 {VERIFIED} 或 {UNVERIFIED}，"
+                                        f"实际为 “{status}”", entry, "status")
+                continue
+            if status == UNVERIFIED and marks[about] != UNVERIFIED:
+                self.attempt(self.fail, f"{about} 的数值“{entry['value']}”仍待核对，{about} 须写 "
+                                        f"status: {UNVERIFIED}（或核对后把这一项改为 {VERIFIED}）",
+                             entry, "status")
+                continue
+            out.append(Provenance(about=about, value=entry["value"].strip(), status=status,
+                                  origin=entry["origin"].strip()))
+        return out
 
     def status(self, node: dict) -> str:
         s = node.get("status", "")

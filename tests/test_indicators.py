@@ -202,7 +202,8 @@ def test_keys_exact_and_order():
                        "dead_links_home", "dead_links_other", "consultation_columns",
                        "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns",
                        "surveys_1y", "interview_columns", "interviews_1y", "guides_missing_elements",
-                       "broken_attachments", "online_systems_down", "serious_errors"]
+                       "broken_attachments", "online_systems_down", "serious_errors",
+                       "serious_misstatements", "hacked_pages", "hacked_pages_unhandled"]
     assert list(m) == measurement_keys()
     # no probe in the window: availability not measured (None); no interaction column: its
     # *_1y counts are None; everything else counted

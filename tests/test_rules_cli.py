@@ -45,7 +45,8 @@ def test_check_passes_the_shipped_files(capsys):
         code, out, _ = run(capsys, "rules", "check", str(config.path("rulesets", f"{name}.yaml")))
         assert code == 0 and "检查通过" in out
     _, out, _ = run(capsys, "rules", "check", str(config.path("rulesets", "inspection-2019.yaml")))
-    assert "其中 16 条标有“待核对”" in " ".join(out.split())
+    words = "".join(out.split())
+    assert "其中19条标有“待核对”" in words and "数值30项，其中19项待核对" in words
 
 
 def test_unknown_measurement_named_on_its_line(capsys, tmp_path):
@@ -105,10 +106,10 @@ def test_circular_extends_and_every_problem_listed(capsys, tmp_path):
             in check_error(capsys, tmp_path / "a.yaml"))
     two = broken(tmp_path, INSPECTION, "{measure: broken_attachments, points: 1}",
                  "{measure: broken_attachments, points: -1}")
-    two = broken(tmp_path, two.read_text(encoding="utf-8"), "value: 1}\n\n  - id: poor_interaction",
-                 "value: 一}\n\n  - id: poor_interaction", "two.yaml")
+    two = broken(tmp_path, two.read_text(encoding="utf-8"), "{measure: fraud_found, op: '==', value: 1}",
+                 "{measure: fraud_found, op: '==', value: 一}", "two.yaml")
     msg = check_error(capsys, two)
-    assert "规则 serious_error：value 应为非负数，实际为 '一'" in msg
+    assert "规则 security_incident：value 应为非负数，实际为 '一'" in msg
     assert "规则 attachments：points 应为非负数，实际为 -1" in msg
 
 
@@ -166,18 +167,21 @@ def test_score_sheet_template_round_trip(capsys, tmp_path):
     sheet = tmp_path / "评分表.xlsx"
     code, out, _ = run(capsys, "rules", "sheet", "evaluation-example", "inspection-2019",
                        "--out", str(sheet), "--db", db)
-    assert code == 0 and "2 个网站，5 个填报项" in " ".join(out.split())
+    assert code == 0 and "2 个网站，8 个填报项" in " ".join(out.split())
     wb = openpyxl.load_workbook(sheet)
     ws = wb["评分表"]
     assert [c.value for c in ws[1]] == ["网站标识码", "网站名称", "专家评审得分（百分制）",
-                                        "用户满意度调查得分（百分制）", "人工核查：存在安全、泄密事故等严重问题",
-                                        "人工核查：未提供在线服务或在线服务无法使用", "部门无对外服务事项"]
-    ws["C3"], ws["G3"] = 88, "是"           # the office fills in two cells
+                                        "用户满意度调查得分（百分制）", "人工核查：泄露国家秘密",
+                                        "人工核查：发布或链接反动、暴力、色情等内容",
+                                        "人工核查：存在弄虚作假行为（如伪造发稿日期等）",
+                                        "人工核查：因网站建设管理工作不当引发严重负面舆情",
+                                        "人工核查：未提供办事服务", "国务院部门门户网站，且该部门没有对外服务职能"]
+    ws["C3"], ws["J3"] = 88, "是"           # the office fills in two cells
     wb.save(sheet)
     inputs = [*load_ruleset("evaluation-example").all_inputs(),
               *load_ruleset("inspection-2019").all_inputs()]
     assert read_scores(sheet, inputs) == {"9901000001": {},
                                           "9901000002": {"expert_review": 88.0,
-                                                         "no_external_services": 1}}
+                                                         "state_council_no_service_functions": 1}}
     code, _, err = run(capsys, "rules", "sheet", "census-2015", "--out", str(sheet), "--db", db)
     assert code == 2 and "没有人工填报项" in err

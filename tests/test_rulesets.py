@@ -22,8 +22,10 @@ EVALUATION = load_ruleset("evaluation-example")
 README = Path(__file__).resolve().parents[1] / "README.md"
 PORTALS = {s.code for s in spec.sites() if s.site_type == "门户网站"}   # the farm's 门户网站
 # The inspection sheet's answers for a site nothing is wrong with.
-CLEAN_ANSWERS = {"security_incident_found": 0, "online_services_unusable": 0,
-                 "no_external_services": 0}
+CLEAN_ANSWERS = {"secrets_leaked": 0, "harmful_content": 0, "fraud_found": 0,
+                 "negative_opinion": 0, "no_service_provided": 0,
+                 "state_council_no_service_functions": 0}
+NO_SERVICE_FUNCTIONS = {**CLEAN_ANSWERS, "state_council_no_service_functions": 1}
 
 
 def m(**kw) -> dict:
@@ -34,7 +36,8 @@ def m(**kw) -> dict:
                 dead_links_other=0, consultation_columns=1, consultation_messages_1y=40,
                 unanswered_messages_over_3m=0, survey_columns=1, surveys_1y=6,
                 interview_columns=1, interviews_1y=6, guides_missing_elements=0,
-                broken_attachments=0, online_systems_down=0, serious_errors=0)
+                broken_attachments=0, online_systems_down=0, serious_errors=0,
+                serious_misstatements=0, hacked_pages=0, hacked_pages_unhandled=0)
     base.update(kw)
     base.setdefault("stale_columns_total", base["stale_columns_news"]
                     + base["stale_columns_notice_policy"] + base["stale_columns_personnel_plan"])
@@ -53,10 +56,10 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 # ---- the sample farm's crawl (its measurements are the ground truth the e2e test holds) --------
 FARM_SHEET = {
-    # hand-filled score sheet: 9901000023 is a department without external services
+    # hand-filled score sheet: 9901000023, a city department, says 是 to the State Council
+    # question — the ×4/3 rule is for State Council departments' portals, so it is not rescaled
     "9900000001": {"expert_review": 90, "user_survey": 80},
-    "9901000023": {"expert_review": 85, "user_survey": 70, "no_external_services": 1,
-                   "security_incident_found": 0, "online_services_unusable": 0},
+    "9901000023": {"expert_review": 85, "user_survey": 70, **NO_SERVICE_FUNCTIONS},
 }
 # (score, qualified, vetoes, {rule: points}) per site, worked out by hand from truth.yaml.
 # Issue 6 measured interaction: survey/interview cost what they cost under the census (same values
@@ -76,8 +79,9 @@ FARM_EXPECTED = {
         "9901000012": (64.9, False, ["columns_not_updated"],
                        {"link_availability": 1.1, "homepage_updates": 5, "basic_info": 14,
                         "blank_columns": 10, "survey": 5}),
-        # no external services: 办事服务 (attachments 3) dropped; (75 - 6.7 - 10 - 5) × 4/3 = 71.067
-        "9901000023": (71.07, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5}),
+        # a department, not a State Council portal: out of 100, 办事服务 (attachments 3) charged
+        "9901000023": (75.3, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5,
+                                        "attachments": 3}),
         "9901230101": (74.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
                                         "basic_info": 12, "blank_columns": 2, "survey": 5}),
         "9901230015": (None, None, [], {}),
@@ -129,9 +133,10 @@ def test_farm_crawl_under_census_equals_truth():
 
 def test_farm_details_rescale_grade_and_pending():
     inspection = farm_verdicts(INSPECTION)
-    assert inspection["9901000023"].rescaled == "no_external_services"
-    assert inspection["9901000012"].rescaled == ""      # the sheet says nothing about it
-    assert "无对外服务事项的部门网站" in inspection["9901000012"].note
+    assert inspection["9901000023"].rescaled == ""      # a city department: never rescaled
+    assert "无对外服务职能的国务院部门门户网站" not in inspection["9901000023"].note
+    assert inspection["9901230001"].rescaled == ""      # a portal the sheet says nothing about
+    assert "无对外服务职能的国务院部门门户网站" in inspection["9901230001"].note
     assert inspection["9900000001"].bonus == []         # above 80, but the bonus part is empty
     evaluation = farm_verdicts(EVALUATION)
     assert [evaluation[c].grade for c in ("9900000001", "9901000001", "9901000023")] == \
@@ -162,19 +167,42 @@ def test_item_caps_bite_in_rule_order():
     assert evaluate(m(dead_links_home=40), INSPECTION, inputs=CLEAN_ANSWERS).score == 85.0
 
 
-def test_department_without_external_services_times_four_thirds():
+def test_four_thirds_only_for_state_council_portals_without_service_functions():
     site = m(dead_links_home=10, stale_columns_personnel_plan=3, broken_attachments=6,
              online_systems_down=2)
-    none = {**CLEAN_ANSWERS, "no_external_services": 1}
-    v = evaluate(site, INSPECTION, is_portal=False, inputs=none)
+    v = evaluate(site, INSPECTION, is_portal=True, inputs=NO_SERVICE_FUNCTIONS)
     # 办事服务 dropped: (75 - 10 - 15) × 4/3 = 66.67
     assert (v.score, v.qualified, v.rescaled) == (66.67, True, "no_external_services")
     assert charged(v) == {"link_availability": 10, "basic_info": 15}
-    # with services, or a portal (the rule is for departments): out of 100, 6 + 2×3 more charged
-    for portal, answers in ((False, CLEAN_ANSWERS), (True, none)):
+    # a department site (the rule covers State Council departments' portals), or a portal whose
+    # department serves the public: out of 100, 6 + 2×3 more charged
+    for portal, answers in ((False, NO_SERVICE_FUNCTIONS), (True, CLEAN_ANSWERS)):
         v = evaluate(site, INSPECTION, is_portal=portal, inputs=answers)
         assert (v.score, v.rescaled) == (63.0, ""), portal
         assert charged(v)["attachments"] == 6 and charged(v)["online_systems"] == 6
+
+
+def test_four_thirds_scope_is_a_setting(tmp_path):
+    path = write(tmp_path, "departments.yaml", """\
+        extends: inspection-2019
+        id: province-2019
+        title: 本省检查（无对外服务事项的部门网站同样折算）
+        inputs:
+          - {id: no_external_services, title: 部门无对外服务事项}
+        rescale:
+          - id: no_external_services
+            title: 无对外服务事项的部门网站
+            when:
+              all_of:
+                - {site: department}
+                - {measure: no_external_services, op: '==', value: 1}
+        """)
+    province = load_ruleset(path)
+    site = m(dead_links_home=10, stale_columns_personnel_plan=3, broken_attachments=6)
+    v = evaluate(site, province, is_portal=False, inputs={**CLEAN_ANSWERS, "no_external_services": 1})
+    assert (v.score, v.rescaled) == (66.67, "no_external_services")
+    assert evaluate(site, INSPECTION, is_portal=False,
+                    inputs={**CLEAN_ANSWERS, "state_council_no_service_functions": 1}).score == 69.0
 
 
 def test_redistribute_instead_of_four_thirds(tmp_path):
@@ -189,11 +217,11 @@ def test_redistribute_instead_of_four_thirds(tmp_path):
         """)
     spread = load_ruleset(path)
     site = m(dead_links_home=18, stale_columns_personnel_plan=3)
-    none = {**CLEAN_ANSWERS, "no_external_services": 1}
+    none = NO_SERVICE_FUNCTIONS
     # availability now weighs 20: all 18 charged; 100 - 18 - 15 = 67
-    assert evaluate(site, spread, inputs=none).score == 67.0
+    assert evaluate(site, spread, is_portal=True, inputs=none).score == 67.0
     # the shipped 4/3 rule: availability capped at 15 → (75 - 15 - 15) × 4/3 = 60
-    assert evaluate(site, INSPECTION, inputs=none).score == 60.0
+    assert evaluate(site, INSPECTION, is_portal=True, inputs=none).score == 60.0
 
 
 def test_exactly_sixty_passes_under_inspection_not_census():
@@ -211,13 +239,86 @@ def test_inspection_vetoes_and_review_findings():
     assert v.vetoes == ["poor_interaction"] and v.qualified is False
     v = evaluate(m(guides_missing_elements=3), INSPECTION, inputs=CLEAN_ANSWERS)
     assert v.vetoes == ["service_not_practical"] and charged(v) == {"service_guides": 6}
-    v = evaluate(m(), INSPECTION, inputs={**CLEAN_ANSWERS, "security_incident_found": 1})
-    assert v.vetoes == ["security_incident"]
+    # 服务不实用 part 1 is “未提供办事服务”, from the sheet; not asked of a State Council portal
+    # whose department has no external service functions
+    v = evaluate(m(), INSPECTION, inputs={**CLEAN_ANSWERS, "no_service_provided": 1})
+    assert v.vetoes == ["service_not_practical"]
+    v = evaluate(m(), INSPECTION, is_portal=True,
+                 inputs={**NO_SERVICE_FUNCTIONS, "no_service_provided": 1})
+    assert v.vetoes == [] and v.rescaled == "no_external_services"
     # nothing filled in: what only a person can check is listed, never silently passed
     a = assess(m(), INSPECTION, is_portal=True)
-    assert a.verdict.pending == ["security_incident", "service_not_practical"]
-    assert a.verdict.note == "待人工核查（评分表未填）：安全、泄密事故等严重问题、服务不实用（待核对）"
+    assert a.verdict.pending == ["security_incident", "service_not_practical", "no_external_services"]
+    assert a.verdict.note == ("待人工核查（评分表未填）：安全、泄密事故等严重问题、服务不实用（待核对）、"
+                              "无对外服务职能的国务院部门门户网站")
     assert a.verdict.qualified is True and a.verdict.score == 100.0
+
+
+# The six parts of 安全、泄密事故等严重问题 and where each comes from.
+SHEET_PARTS = {"secrets_leaked": 2, "harmful_content": 3, "fraud_found": 5, "negative_opinion": 6}
+
+
+def test_security_incident_is_the_one_veto_with_six_parts():
+    ids = [r.id for r in INSPECTION.vetoes]
+    assert "serious_error" not in ids and ids.count("security_incident") == 1
+    clause = INSPECTION.rule("security_incident").clause
+    for part in ("1.出现严重表述错误。", "2.泄露国家秘密。", "3.发布或链接反动、暴力、色情等内容。",
+                 "4.对安全攻击（如页面被挂马、内容被篡改等）没有及时有效处置造成严重安全事故。",
+                 "5.存在弄虚作假行为（如伪造发稿日期等）。", "6.因网站建设管理工作不当引发严重负面舆情。"):
+        assert part in clause
+    # part 1: a misspelt protected term (a judgement finding: review marks it, see test_review)
+    v = evaluate(m(serious_misstatements=1, serious_errors=1), INSPECTION, inputs=CLEAN_ANSWERS)
+    assert v.vetoes == ["security_incident"]
+    # parts 2, 3, 5, 6: the score sheet's 是, each alone
+    for answer, part in SHEET_PARTS.items():
+        v = evaluate(m(), INSPECTION, inputs={**CLEAN_ANSWERS, answer: 1})
+        assert v.vetoes == ["security_incident"], part
+    # part 4 needs 没有及时有效处置: a hacked page confirmed or found again at a re-check
+    hacked = m(hacked_pages=1, serious_errors=1, hacked_pages_unhandled=1)
+    assert evaluate(hacked, INSPECTION, inputs=CLEAN_ANSWERS).vetoes == ["security_incident"]
+    handled = m(hacked_pages=1, serious_errors=1, hacked_pages_unhandled=0)
+    assert evaluate(handled, INSPECTION, inputs=CLEAN_ANSWERS).vetoes == []
+    # first sighting, nobody has looked yet: undecided — neither vetoed nor passed over
+    first = assess(m(hacked_pages=1, serious_errors=1, hacked_pages_unhandled=None), INSPECTION,
+                   inputs=CLEAN_ANSWERS)
+    assert (first.verdict.vetoes, first.verdict.pending) == ([], ["security_incident"])
+    assert first.verdict.note == "待人工确认：安全、泄密事故等严重问题"
+    # the census still has its 严重错误, for both kinds
+    assert evaluate(handled, CENSUS).vetoes == ["serious_error"]
+    assert evaluate(m(serious_misstatements=1, serious_errors=1), CENSUS).vetoes == ["serious_error"]
+
+
+def test_corrected_clause_texts_and_source():
+    assert INSPECTION.source.startswith("《国务院办公厅秘书局关于印发政府网站与政务新媒体检查指标、")
+    assert "国办秘函〔2019〕19号，国务院办公厅秘书局 2019 年 4 月 1 日印发" in INSPECTION.source
+    home = INSPECTION.rule("homepage_not_updated")
+    assert home.title == "首页不更新" and "网站不更新" not in home.clause
+    assert "“监测 2 周，首页无信息更新的，即单项否决。" in home.clause
+    assert "未注明发布日期的信息视为未更新——此条沿用 2015 年普查评分表的注释" in home.clause
+    service = INSPECTION.rule("service_not_practical")
+    assert "“1.未提供办事服务。" in service.clause and "无法使用" not in service.clause
+    assert "无法使用" not in " ".join(i.title for i in INSPECTION.inputs)
+    rescale = INSPECTION.rescale[0]
+    assert "国务院部门中没有对外服务职能的，其门户网站" in rescale.clause
+    # no clause claims a 2019 deduction value the published text does not give
+    for rule in INSPECTION.deductions:
+        assert rule.status == "待核对" and "2019 年检查指标的相应扣分细则未能找到" in rule.clause, rule.id
+
+
+def test_every_value_has_a_status_and_an_origin():
+    values = INSPECTION.provenance
+    unverified = INSPECTION.unverified_values()
+    assert (len(values), len(unverified)) == (30, 19)
+    carried = [p.about for p in unverified if p.origin.startswith("2015 年普查评分表")]
+    assert carried == ["homepage_not_updated", "homepage_availability", "link_availability",
+                       "homepage_updates", "basic_info", "consultation", "survey", "interview",
+                       "service_guides", "attachments", "online_systems"]
+    ours = [(p.about, p.value) for p in unverified if p.origin.startswith("govaudit 拟定")]
+    assert ("blank_columns", "空白栏目（未达否决）每个扣 2 分") in ours
+    assert ("site_unreachable", "少于 20 次监测不作判定（可用性监测次数不足）") in ours
+    assert "140 次" in next(p.origin for p in unverified if p.about == "site_unreachable")
+    # a value still to check keeps its rule marked, so every output says 待核对
+    assert all(INSPECTION.unverified(p.about) for p in unverified if p.about in INSPECTION.rule_ids())
 
 
 BONUS_FILE = """\
@@ -293,13 +394,13 @@ def test_weighted_leaf_from_hand_filled_sheet(tmp_path):
     assert "待人工核查（评分表未填）：用户满意度" in v.note
     # the same sheet as an Excel workbook, codes typed as numbers
     wb = openpyxl.Workbook()
-    wb.active.append(["网站标识码", "expert_review", "部门无对外服务事项"])
+    wb.active.append(["网站标识码", "expert_review", "国务院部门门户网站，且该部门没有对外服务职能"])
     wb.active.append([9901000023, 77, "是"])
     xlsx = tmp_path / "评分表.xlsx"
     wb.save(xlsx)
     inputs = [*EVALUATION.all_inputs(), *INSPECTION.all_inputs()]
     assert read_scores(xlsx, inputs) == {"9901000023": {"expert_review": 77.0,
-                                                        "no_external_services": 1}}
+                                                        "state_council_no_service_functions": 1}}
 
 
 def test_score_sheet_errors_name_row_and_column(tmp_path):

@@ -468,6 +468,7 @@ def recount(site) -> dict:
     n_online = sum(1 for d in dead if d.get("online"))
     n_guides = recount_guides(site, cols)
     n_serious = len(site.serious)
+    n_misstated = sum("≈" in x for x in site.serious)
     total = sum(stale.values())
     talk, out["interaction"] = recount_interaction(site, cols)
     out["measurements"] = {
@@ -476,7 +477,10 @@ def recount(site) -> dict:
         "stale_columns_personnel_plan": stale["personnel_plan"], "stale_columns_total": total,
         "blank_columns": blank, "dead_links_home": n_home, "dead_links_other": n_other,
         **talk, "guides_missing_elements": n_guides, "broken_attachments": n_att,
-        "online_systems_down": n_online, "serious_errors": n_serious}
+        "online_systems_down": n_online, "serious_errors": n_serious,
+        # a misspelling reads "错写 ≈ 原词"; the rest are hacked pages, first seen, not yet reviewed
+        "serious_misstatements": n_misstated, "hacked_pages": n_serious - n_misstated,
+        "hacked_pages_unhandled": None if n_serious > n_misstated else 0}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -683,7 +687,8 @@ def test_truth_file_shape(truth):
             "dead_links_home", "dead_links_other", "consultation_columns",
             "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns", "surveys_1y",
             "interview_columns", "interviews_1y", "guides_missing_elements", "broken_attachments",
-            "online_systems_down", "serious_errors"]
+            "online_systems_down", "serious_errors", "serious_misstatements", "hacked_pages",
+            "hacked_pages_unhandled"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():

@@ -110,7 +110,7 @@ def test_vetoed_site_still_scored_for_information():
 
 
 def test_vetoes_in_ruleset_order():
-    v = evaluate(m(homepage_updates_14d=0, blank_columns=7, serious_errors=1), CENSUS)
+    v = evaluate(m(homepage_updates_14d=0, blank_columns=7, serious_errors=1, hacked_pages=1), CENSUS)
     assert v.vetoes == ["homepage_not_updated", "columns_not_updated", "serious_error"]
 
 

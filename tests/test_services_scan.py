@@ -15,7 +15,7 @@ from samplefarm.spec_services import CLEAN_BODIES
 from indicators.findings import Finding
 from indicators.guides import read_guide
 from indicators.observations import Column, Item, PageText, SiteObservations
-from indicators.serious import serious_errors
+from indicators.serious import mark_seen_before, recount, serious_errors
 from indicators.spam import SpamScanner, spam_scanner
 from indicators.termscan import TermScanner, TermsFileError, read_terms_file, scanner
 
@@ -144,9 +144,10 @@ def test_serious_findings_one_per_misspelling_with_snippet():
         "http://x/": PageText(title="首页", text="通知：转发国务阮办公厅关于加强政务公开的通知"),
         "http://x/a.html": PageText(title="转发国务阮办公厅关于加强政务公开的通知", text="正文")})
     n, findings = serious_errors(obs, scanner(), spam_scanner(), 6)
-    assert n == 1
+    assert n == {"serious_errors": 1, "serious_misstatements": 1, "hacked_pages": 0,
+                 "hacked_pages_unhandled": 0}
     f = findings[0]
-    assert (f.url, f.term, f.measure) == ("http://x/", "国务阮办公厅", "serious_errors")
+    assert (f.url, f.term, f.measure) == ("http://x/", "国务阮办公厅", "serious_misstatements")
     assert "疑为“国务院办公厅”之误（同音字）：通知：转发国务阮办公厅关于加强政务…" in f.evidence
     assert "另见 1 个页面" in f.evidence
 
@@ -174,6 +175,29 @@ def test_apply_reviews_dismiss_lowers_the_count_confirm_marks():
         == "待人工确认"
 
 
+def test_hacked_page_unhandled_only_when_confirmed_or_found_again():
+    """安全、泄密事故等严重问题 part 4 needs 没有及时有效处置: a hacked page an official confirmed,
+    or one an earlier audit already found; a first sighting nobody reviewed is undecided."""
+    def hacked(url, review=""):
+        return Finding("hacked_page", "hacked_pages", url, "疑似被植入赌博内容", term="百家乐",
+                       review=review)
+    misspelt = Finding("misspelt_term", "serious_misstatements", "http://x/m", "e", term="国务阮")
+    first = recount([misspelt, hacked("http://x/a", "待人工确认")])
+    assert first == {"serious_errors": 2, "serious_misstatements": 1, "hacked_pages": 1,
+                     "hacked_pages_unhandled": None}
+    assert recount([hacked("http://x/a", "已确认")])["hacked_pages_unhandled"] == 1
+    assert recount([hacked("http://x/a", "待人工确认")],
+                   {("http://x/a", "百家乐")})["hacked_pages_unhandled"] == 1
+    # one found again, one new and unreviewed: the one found again is enough to decide
+    assert recount([hacked("http://x/a", "待人工确认"), hacked("http://x/b", "待人工确认")],
+                   {("http://x/a", "百家乐")})["hacked_pages_unhandled"] == 1
+    assert recount([misspelt])["hacked_pages_unhandled"] == 0
+    found = [hacked("http://x/a", "待人工确认"), hacked("http://x/b", "待人工确认")]
+    mark_seen_before(found, {("http://x/a", "百家乐"): "2026-11-22"})
+    assert [f.evidence for f in found] == ["疑似被植入赌博内容（2026-11-22 的检查已发现，至今未处置）",
+                                           "疑似被植入赌博内容"]
+
+
 # ---- speed (measured, printed; not asserted) -------------------------------------------------
 def test_scan_speed_on_demo_sized_text(capsys):
     """About the demo's text volume (~900 pages of ~2,000 characters); the figure goes to the README."""
@@ -182,7 +206,7 @@ def test_scan_speed_on_demo_sized_text(capsys):
     obs = SiteObservations("X", "http://x/", True, pages=pages)
     scanner(), spam_scanner()                       # built once per score run
     t = time.perf_counter()
-    n, _ = serious_errors(obs, scanner(), spam_scanner(), 20)
+    n = serious_errors(obs, scanner(), spam_scanner(), 20)[0]["serious_errors"]
     elapsed = time.perf_counter() - t
     with capsys.disabled():
         print(f"\nserious-error scan: {len(pages)} pages, "
