@@ -62,16 +62,16 @@ def decisions(engine: Engine, site_codes: Iterable[str] | None = None) -> dict[t
 
 def earlier_sightings(engine: Engine, site_codes: Iterable[str], as_of, crawl_run_id: int,
                       kind: str = "hacked_page") -> dict[str, dict[tuple[str, str], str]]:
-    """Per site, the findings of `kind` that audits of an earlier crawl and monitoring point already
-    made: (url, term) -> the earliest of those monitoring dates (ISO). A hacked page still there at
-    a re-check was not handled in time."""
+    """Per site, the findings of `kind` that audits of an earlier crawl (at the same or an earlier
+    monitoring point) already made: (url, term) -> the earliest of those monitoring dates (ISO).
+    A hacked page still there at a re-check was not handled in time."""
     codes = list(site_codes)
     found: dict[str, dict[tuple[str, str], str]] = {}
     with Session(engine) as s:
         rows = s.execute(
             select(store.VerdictRow.site_code, store.VerdictRow.findings, store.ScoreRun.as_of)
             .join(store.ScoreRun, store.ScoreRun.id == store.VerdictRow.score_run_id)
-            .where(store.ScoreRun.as_of < as_of, store.ScoreRun.crawl_run_id != crawl_run_id,
+            .where(store.ScoreRun.as_of <= as_of, store.ScoreRun.crawl_run_id < crawl_run_id,
                    store.VerdictRow.site_code.in_(codes))
             .order_by(store.ScoreRun.as_of))
         for code, findings, when in rows:
