@@ -18,6 +18,7 @@ from rich.table import Table
 from govaudit import cliopts, pipeline, runlock, store
 from govaudit.cliopts import allow_net_option, as_of_option, db_option, parse_date, ranged
 from govaudit.pipeline import AuditError
+from govaudit.alerts_cli import alerts, digest, watch
 from govaudit.rules_cli import rules
 
 console = Console()
@@ -390,14 +391,22 @@ def probe(sites, count, interval, timeout, allow_net, db):
 @click.option("--days", type=click.IntRange(min=1), default=7, show_default=True, help="监测天数")
 @click.option("--per-day", type=click.IntRange(min=1), default=24, show_default=True,
               help="每天访问次数（均匀间隔）")
+@click.option("--routing", type=click.Path(exists=True, dir_okay=False),
+              help="预警接收配置：给出时持续运行监测、复查、预警和发送（时间表见 config/alerts.yaml schedule）")
+@click.option("--cron", "show_cron", is_flag=True, help="只打印同样时间表的 crontab 行（与 --routing 同用）")
 @db_option
-def monitor(sites, days, per_day, timeout, allow_net, db):
+def monitor(sites, days, per_day, timeout, allow_net, routing, show_cron, db):
     """按普查口径持续监测首页可用性；中断后再次运行即从已有记录处继续。
 
     \b
     例：govaudit monitor --days 7 --per-day 24
+        govaudit monitor --routing 接收配置.yaml          监测+复查+预警+发送，一个进程
+        govaudit monitor --routing 接收配置.yaml --cron   改用 cron 时的 crontab 行
     """
     from govaudit import probe as prober
+    if routing:
+        from govaudit.alerts_cli import run_monitor
+        return run_monitor(db, routing, show_cron, allow_net)
     engine = store.connect(db)
     targets = _probe_targets(engine, sites)
 
@@ -736,6 +745,8 @@ def _print_outputs(path: Path, notices: bool) -> None:
 
 
 cli.add_command(rules)
+for _command in (alerts, digest, watch):
+    cli.add_command(_command)
 
 
 def main(argv=None):

@@ -18,6 +18,12 @@ def _who(key: Key, names: dict[str, str]) -> str:
     return f"{name}（{key[0]}）" if name else key[0]
 
 
+def _what(rule_title: str, subject: str, detail: str) -> str:
+    """'规则·项目：说明', without saying a column's or a message's name twice."""
+    name = subject.split("：", 1)[-1]
+    return f"{rule_title}：{detail}" if detail.startswith(name) else f"{rule_title}·{subject}：{detail}"
+
+
 def alert_text(notices: list[Notice], names: dict[str, str], rule_titles: dict[str, str],
                now: datetime) -> tuple[str, str]:
     """(title, body) of one run's message on one channel."""
@@ -25,8 +31,9 @@ def alert_text(notices: list[Notice], names: dict[str, str], rule_titles: dict[s
     lines = [f"### {title}（北京时间）", ""]
     for n in sorted(notices, key=lambda n: (-n.level, n.key)):
         head = KIND_MARK[n.kind] + ("" if n.kind == "recovery" else f" {LEVELS[n.level]}")
-        lines.append(f"- **{head}**｜{_who(n.key, names)}｜{rule_titles.get(n.key[1], n.key[1])}"
-                     f"·{n.key[2]}：{n.detail}" + (f" {n.url}" if n.url else ""))
+        lines.append(f"- **{head}**｜{_who(n.key, names)}｜"
+                     f"{_what(rule_titles.get(n.key[1], n.key[1]), n.key[2], n.detail)}"
+                     + (f" {n.url}" if n.url else ""))
     return title, "\n".join(lines)
 
 
@@ -41,7 +48,7 @@ def digest_text(states: Iterable[State], held: list[Held], names: dict[str, str]
     for s in raised:
         since = f"（自 {bj_text(s.since)} 起）" if s.since else ""
         lines.append(f"- **{LEVELS[s.level]}**｜{_who(s.key, names)}｜"
-                     f"{rule_titles.get(s.rule, s.rule)}·{s.subject}：{s.detail}{since}")
+                     f"{_what(rule_titles.get(s.rule, s.rule), s.subject, s.detail)}{since}")
     if held:
         lines += ["", "未即时发送（波动、维护/报备或夜间）："]
         lines += [f"- {_who(h.key, names)}｜{h.key[2]}：{h.reason}" for h in held]

@@ -71,7 +71,9 @@ class Decision:
 
 
 def decide(states: dict[Key, State], marks: dict[Key, Mark], changes: list[Change],
-           declared: dict[str, list[Declared]], policy: Policy, now: datetime) -> Decision:
+           declared: dict[str, list[Declared]], policy: Policy, now: datetime,
+           floor: int = 1) -> Decision:
+    """`floor`: the lowest level this channel's recipients want; below it counts as 正常."""
     send, held = [], []
     new_marks = dict(marks)
     recent: dict[Key, int] = {}
@@ -80,12 +82,12 @@ def decide(states: dict[Key, State], marks: dict[Key, Mark], changes: list[Chang
             recent[c.key] = recent.get(c.key, 0) + 1
     for key in sorted({*states, *marks}):
         state, mark = states.get(key), marks.get(key)
-        level = state.level if state else OK
+        level = state.level if state and state.level >= floor else OK
         told = mark.level if mark else OK
         detail = state.detail if state else f"{key[2]}：已恢复正常"
         url = state.url if state else ""
         outage = next((d for d in declared.get(key[0], []) if d.covers(now)), None)
-        reminder_due = (level == told >= RISK and mark is not None
+        reminder_due = (level == told == RISK and mark is not None
                         and now - mark.at >= policy.reminder)
         if level == told and not reminder_due:
             continue

@@ -6,6 +6,7 @@ calendar, per-response session ids) are decided here per request.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import threading
@@ -179,10 +180,17 @@ class Handler(BaseHTTPRequestHandler):
                 ctype, data = "text/html", content.encode("utf-8")
         else:
             data = content
+        headers = dict(headers or {})
+        if status == 200:
+            # validators as real web servers send them, so govaudit watch's conditional requests
+            # get a 304 for a page that has not changed since it last read it
+            headers["ETag"] = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == headers["ETag"]:
+                status, data = 304, b""
         self.send_response(status)
         self.send_header("Content-Type", ctype or "text/html")
         self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
+        for k, v in headers.items():
             self.send_header(k, v)
         self.end_headers()
         if body:

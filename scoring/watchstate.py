@@ -256,7 +256,7 @@ def _column_days_left(site, rule, lines, ruleset, taxonomy, now):
         if level == OK:
             continue
         if left is None:
-            detail = f"{col.name}：{'空白栏目' if col.blank else '栏目内信息均无发布日期'}，计入栏目不更新"
+            detail = f"{col.name} {'空白栏目' if col.blank else '栏目内信息均无发布日期'}，计入栏目不更新"
         elif left > 0:
             detail = (f"{col.name} 还有 {left} 天达到否决线（最近更新 {col.newest.isoformat()}，"
                       f"期限 {describe(within)}）")

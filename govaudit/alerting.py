@@ -1,0 +1,206 @@
+"""Pipeline functions of the early warnings, as `alerts`, `digest` and `monitor` call them:
+evaluate every site at a moment and store the states, send what the policy says on every channel,
+send the daily digest and the weekly roll-up. Time comes from the caller (a clock), so a test
+replays a month in seconds."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import config
+from govaudit import store, watchdb
+from notify.channels import SendResult, make
+from notify.compose import alert_text, digest_text, split, weekly_text
+from notify.credentials import CredentialError
+from notify.policy import Held, Policy, decide
+from notify.routing import Routing
+from scoring.ruleset import Ruleset
+from scoring.watchstate import Key, State, advance, beijing, evaluate, outages
+
+
+@dataclass
+class Delivery:
+    channel: str
+    kind: str                # alert | daily | weekly | test
+    results: list[SendResult]
+    lines: int = 0           # warnings in the message
+    held: list[Held] = None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def alert_settings() -> dict:
+    cfg = config.load_yaml("alerts.yaml")
+    return {**cfg["delivery"], "size_limits": cfg["size_limits"]}
+
+
+def sites_of(engine) -> list:
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.scalars(select(store.Site).order_by(store.Site.code)))
+
+
+def evaluate_all(engine, ruleset: Ruleset, at: datetime, sites: list | None = None,
+                 save: bool = True) -> tuple[dict[Key, State], list]:
+    """Every registered site's warning states at `at` (UTC), advanced from the stored ones."""
+    taxonomy = config.load_yaml("taxonomy.yaml")
+    sites = sites if sites is not None else sites_of(engine)
+    readings = [r for sw in watchdb.site_watches(engine, sites, at, taxonomy)
+                for r in evaluate(sw, ruleset, taxonomy, at)]
+    states, changes = advance(watchdb.load_states(engine) if save else {}, readings, at)
+    if save:
+        watchdb.save_states(engine, states, changes, at)
+    return states, changes
+
+
+def _context(engine, ruleset: Ruleset):
+    sites = sites_of(engine)
+    names = {s.code: s.name for s in sites}
+    regions = {s.code: s.region for s in sites}
+    titles = {r.id: r.title for r in ruleset.vetoes}
+    return names, regions, titles
+
+
+def _channel(engine, routing: Routing, name: str, at: datetime, clock):
+    recent = watchdb.recent_sends(engine, name, at - timedelta(seconds=60))
+    return make(name, routing.channels[name], alert_settings(), clock, recent)
+
+
+def _deliver(engine, client, kind: str, title: str, body: str, at: datetime) -> list[SendResult]:
+    results = []
+    for part in split(body, client.size_limit):
+        res = client.send(title, part)
+        watchdb.log_send(engine, client.name, kind, at, title, part, res)
+        results.append(res)
+    return results
+
+
+def _failed_setup(engine, name: str, kind: str, at: datetime, exc: Exception) -> Delivery:
+    res = SendResult(False, 0, "", str(exc))
+    watchdb.log_send(engine, name, kind, at, "", "", res)
+    return Delivery(name, kind, [res])
+
+
+def send_alerts(engine, ruleset: Ruleset, routing: Routing, at: datetime, clock=None) -> list[Delivery]:
+    """One aggregated message per channel with what changed for its recipients; a channel whose
+    send failed keeps its marks, so the next run says it again."""
+    policy = Policy.from_config(config.load_yaml("alerts.yaml"))
+    names, regions, titles = _context(engine, ruleset)
+    states = watchdb.load_states(engine)
+    changes = watchdb.changes_since(engine, at - policy.flap_window)
+    declared = watchdb.declared_by_site(engine)
+    out = []
+    for name in routing.channels:
+        codes = routing.channel_sites(name, regions)
+        if not codes:
+            continue
+        mine = {k: s for k, s in states.items() if k[0] in codes}
+        marks = {k: m for k, m in watchdb.load_marks(engine, name).items() if k[0] in codes}
+        d = decide(mine, marks, [c for c in changes if c.site in codes], declared, policy, at,
+                   routing.channel_min_level(name))
+        if not d.send:
+            watchdb.save_marks(engine, name, d.marks)
+            if d.held:
+                out.append(Delivery(name, "alert", [], 0, d.held))
+            continue
+        try:
+            client = _channel(engine, routing, name, at, clock)
+        except CredentialError as exc:
+            out.append(_failed_setup(engine, name, "alert", at, exc))
+            continue
+        title, body = alert_text(d.send, names, titles, at)
+        results = _deliver(engine, client, "alert", title, body, at)
+        if all(r.ok for r in results):
+            watchdb.save_marks(engine, name, d.marks)
+        out.append(Delivery(name, "alert", results, len(d.send), d.held))
+    return out
+
+
+def send_digest(engine, ruleset: Ruleset, routing: Routing, at: datetime, kind: str = "daily",
+                clock=None) -> list[Delivery]:
+    """The daily digest (sent even when all is clear: 今日无预警) or the weekly roll-up, to every
+    channel whose recipients asked for it, each with only its own sites."""
+    policy = Policy.from_config(config.load_yaml("alerts.yaml"))
+    names, regions, titles = _context(engine, ruleset)
+    states = watchdb.load_states(engine)
+    flaps = _flapping(watchdb.changes_since(engine, at - timedelta(days=1)), policy)
+    out = []
+    for name in routing.digest_channels(kind):
+        codes = routing.channel_sites(name, regions)
+        mine = [s for k, s in states.items() if k[0] in codes]
+        if kind == "daily":
+            held = [h for h in flaps if h.key[0] in codes]
+            title, body = digest_text(mine, held, names, titles, at)
+        else:
+            week = watchdb.site_watches(engine, [s for s in sites_of(engine) if s.code in codes], at,
+                                        config.load_yaml("taxonomy.yaml"), probe_days=7)
+            lines = ruleset.rule("site_unreachable").warnings.get("down_now", {"after": 2, "recover": 2})
+            title, body = weekly_text({sw.code: outages(sw.probes, lines["after"], lines["recover"])
+                                       for sw in week}, mine, names, at)
+        try:
+            client = _channel(engine, routing, name, at, clock)
+        except CredentialError as exc:
+            out.append(_failed_setup(engine, name, kind, at, exc))
+            continue
+        out.append(Delivery(name, kind, _deliver(engine, client, kind, title, body, at),
+                            sum(s.level > 0 for s in mine)))
+    return out
+
+
+def _flapping(changes: list, policy: Policy) -> list[Held]:
+    """Keys that changed more than the flapping limit within some hour of the last day."""
+    by_key: dict[Key, list] = {}
+    for c in changes:
+        by_key.setdefault(c.key, []).append(c)
+    held = []
+    for key, cs in sorted(by_key.items()):
+        worst = max(sum(1 for d in cs if c.at <= d.at < c.at + policy.flap_window) for c in cs)
+        if worst > policy.flap_changes:
+            held.append(Held(key, cs[-1].new, f"频繁波动：24 小时内变化 {len(cs)} 次，"
+                                              f"1 小时内最多 {worst} 次", cs[-1].detail))
+    return held
+
+
+def digest_due(engine, kind: str, at: datetime, when: str) -> bool:
+    """Has the digest's moment (北京时间 'HH:MM', weekly 'MON HH:MM') passed, lately, with no digest
+    sent since? Lets cron and the monitor call `digest` as often as they like."""
+    bj = beijing(at)
+    parts = when.split()
+    hh, mm = map(int, parts[-1].split(":"))
+    moment = bj.replace(hour=hh, minute=mm, second=0, microsecond=0)
+    if len(parts) == 2:
+        days = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"].index(parts[0].upper())
+        moment -= timedelta(days=(bj.weekday() - days) % 7)
+        if moment > bj:
+            moment -= timedelta(days=7)
+    elif moment > bj:
+        moment -= timedelta(days=1)
+    if bj - moment > (timedelta(hours=12) if len(parts) == 1 else timedelta(days=1)):
+        return False        # long missed (a monitor started at night): wait for the next one
+    last = watchdb.last_send(engine, kind)
+    return last is None or beijing(last) < moment
+
+
+def send_test(routing: Routing, name: str, engine, at: datetime, clock=None) -> Delivery:
+    """`govaudit alerts test CHANNEL`: one test message; the platform's answer is what counts."""
+    try:
+        client = _channel(engine, routing, name, at, clock)
+    except CredentialError as exc:
+        return _failed_setup(engine, name, "test", at, exc)
+    title = "政府网站预警 测试消息"
+    body = f"### {title}\n\n这是一条测试消息，收到说明“{name}”通道可以正常发送预警。"
+    return Delivery(name, "test", _deliver(engine, client, "test", title, body, at))
+
+
+def states_as_of(engine, ruleset: Ruleset, at: datetime) -> dict[Key, State]:
+    """The states at a past moment, from what was stored by then (nothing is written): levels from
+    the observations, `since` from the recorded changes."""
+    states, _ = evaluate_all(engine, ruleset, at, save=False)
+    last: dict[Key, datetime] = {}
+    for c in watchdb.changes_until(engine, at):
+        last[c.key] = c.at
+    return {k: State(**{**s.__dict__, "since": last.get(k)}) for k, s in states.items()}
