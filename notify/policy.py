@@ -84,7 +84,7 @@ def decide(states: dict[Key, State], marks: dict[Key, Mark], changes: list[Chang
         state, mark = states.get(key), marks.get(key)
         level = state.level if state and state.level >= floor else OK
         told = mark.level if mark else OK
-        detail = state.detail if state else f"{key[2]}：已恢复正常"
+        detail = state.detail if state else f"{key[2].split('：')[-1]} 已恢复正常"
         url = state.url if state else ""
         outage = next((d for d in declared.get(key[0], []) if d.covers(now)), None)
         reminder_due = (level == told == RISK and mark is not None

@@ -343,7 +343,7 @@ def advance(previous: dict[Key, State], readings: list[Reading],
             changes.append(Change(*r.key, now, old_level, r.level, r.detail))
     for key, old in previous.items():
         if key not in states and old.level != OK:
-            changes.append(Change(*key, now, old.level, OK, f"{key[2]}：已恢复正常"))
+            changes.append(Change(*key, now, old.level, OK, f"{key[2].split('：')[-1]} 已恢复正常"))
     return states, changes
 
 
