@@ -164,7 +164,11 @@ def _print_deliveries(deliveries) -> None:
 @click.option("--routing", "routing_path", type=click.Path(exists=True, dir_okay=False), help=ROUTING_HELP)
 @click.pass_context
 def alerts_test(ctx, channel, routing_path):
-    """向一个通道发送测试消息，并显示平台的应答。"""
+    """向一个通道发送测试消息，并显示平台的应答（平台拒收时退出码为 1）。
+
+    \b
+    例：govaudit alerts test 市政府办钉钉群 --routing 接收配置.yaml
+    """
     from govaudit import alerting
     routing_path = routing_path or ctx.obj["routing"]
     if not routing_path:
@@ -186,7 +190,11 @@ def alerts_test(ctx, channel, routing_path):
 @click.option("--note", default="", help="说明，例如 机房搬迁")
 @click.pass_context
 def alerts_declare(ctx, code, start, end, kind, note):
-    """登记维护时段或报备的中断：期间不发预警消息，数据照常记录，报告同时给出扣除后的比例。"""
+    """登记维护时段或报备的中断：期间不发预警消息，数据照常记录，报告同时给出扣除后的比例。
+
+    \b
+    例：govaudit alerts declare --site 9901230001 --from '2026-12-12 10:00' --to '2026-12-12 16:00' --note 机房搬迁
+    """
     from govaudit import pipeline, watchdb
     if end <= start:
         raise click.BadParameter("结束时间应晚于开始时间", param_hint="--to")
