@@ -2,6 +2,7 @@
 alerts declare | digest. Each parses its options and calls one pipeline function (govaudit.alerting)."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime, time, timedelta
 
 import click
@@ -12,7 +13,7 @@ from govaudit import store
 from govaudit.cliopts import allow_net_option, db_option
 from govaudit.pipeline import AuditError
 
-console = Console()
+console = Console(soft_wrap=True)   # no line breaks inside a platform answer or a URL
 ROUTING_HELP = "预警接收配置（YAML，示例见 config/alerts-routing.example.yaml）"
 
 
@@ -120,7 +121,7 @@ def alerts(ctx, send, routing, as_of, ruleset, show_all, db):
         deliveries = alerting.send_alerts(engine, rs, _routing(routing), _clock().now(), _clock())
         _print_deliveries(deliveries)
         if any(not d.ok for d in deliveries):
-            ctx.exit(1)
+            sys.exit(1)     # a send the platform refused is a failure cron should see
 
 
 def _level(n: int) -> str:
@@ -162,8 +163,9 @@ def _print_deliveries(deliveries) -> None:
 @alerts.command("test")
 @click.argument("channel")
 @click.option("--routing", "routing_path", type=click.Path(exists=True, dir_okay=False), help=ROUTING_HELP)
+@db_option
 @click.pass_context
-def alerts_test(ctx, channel, routing_path):
+def alerts_test(ctx, channel, routing_path, db):
     """向一个通道发送测试消息，并显示平台的应答（平台拒收时退出码为 1）。
 
     \b
@@ -176,10 +178,11 @@ def alerts_test(ctx, channel, routing_path):
     routing = _routing(routing_path)
     if channel not in routing.channels:
         raise AuditError(f"接收配置中没有通道 {channel}（已有：{'、'.join(routing.channels)}）")
-    engine = store.connect(ctx.obj["db"])
+    engine = store.connect(db or ctx.obj["db"])
     d = alerting.send_test(routing, channel, engine, _clock().now(), _clock())
     _print_deliveries([d])
-    ctx.exit(0 if d.ok else 1)
+    if not d.ok:
+        sys.exit(1)
 
 
 @alerts.command("declare")
@@ -188,8 +191,9 @@ def alerts_test(ctx, channel, routing_path):
 @click.option("--to", "end", required=True, callback=parse_moment, help="结束（北京时间）")
 @click.option("--kind", type=click.Choice(["维护", "报备"]), default="维护", show_default=True)
 @click.option("--note", default="", help="说明，例如 机房搬迁")
+@db_option
 @click.pass_context
-def alerts_declare(ctx, code, start, end, kind, note):
+def alerts_declare(ctx, code, start, end, kind, note, db):
     """登记维护时段或报备的中断：期间不发预警消息，数据照常记录，报告同时给出扣除后的比例。
 
     \b
@@ -198,7 +202,7 @@ def alerts_declare(ctx, code, start, end, kind, note):
     from govaudit import pipeline, watchdb
     if end <= start:
         raise click.BadParameter("结束时间应晚于开始时间", param_hint="--to")
-    engine = store.connect(ctx.obj["db"])
+    engine = store.connect(db or ctx.obj["db"])
     pipeline.registered_sites(engine, [code])
     watchdb.declare(engine, code, start, end, kind, note)
     console.print(f"已登记 {code} {kind}：{start + timedelta(hours=8):%Y-%m-%d %H:%M} 至 "
@@ -231,7 +235,7 @@ def digest(ctx, routing, weekly, force, ruleset, db):
     deliveries = alerting.send_digest(engine, rs, _routing(routing), now, kind, _clock())
     _print_deliveries(deliveries)
     if any(not d.ok for d in deliveries):
-        ctx.exit(1)
+        sys.exit(1)
 
 
 def run_monitor(db, routing_path: str, show_cron: bool, allow_net=()) -> None:
