@@ -49,6 +49,8 @@ def parse(args: list[str]) -> click.Context:
     ctx = cli.make_context("govaudit", list(args))
     cmd = cli
     while isinstance(cmd, click.Group):
+        if cmd.invoke_without_command and not [*ctx._protected_args, *ctx.args]:
+            break          # a group that is also a command (govaudit alerts)
         name, sub, rest = cmd.resolve_command(ctx, [*ctx._protected_args, *ctx.args])
         ctx = sub.make_context(name, rest, parent=ctx)
         cmd = sub
