@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 IN_ONE_PROCESS = """
 import sys
 from datetime import date
-from govaudit import pipeline, store
+from govaudit import pipeline
+import store
 engine = store.connect(sys.argv[1])
 sid = pipeline.score(engine, date.fromisoformat(sys.argv[2]))
 pipeline.write_reports(engine, sys.argv[3], sid)

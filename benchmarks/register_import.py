@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from govaudit import pipeline, store
+from govaudit import pipeline
+import store
 from govaudit.register import read_register
 from samplefarm import REGISTER_HEADERS
 

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import config  # noqa: E402
-from govaudit import store  # noqa: E402
-from govaudit.observe import load_observations  # noqa: E402
+import store  # noqa: E402
+from indicators.assemble import load_observations  # noqa: E402
 from indicators.serious import serious_errors  # noqa: E402
 from indicators.spam import spam_scanner  # noqa: E402
 from indicators.termscan import scanner, variants  # noqa: E402

@@ -4,7 +4,7 @@ per flush) against one process writing the same rows; why `govaudit crawl --work
 process write the store itself rather than funnel rows through one writer.
 
 Each process writes the rows of `--sites` sites (pages and links shaped like the crawler's) through
-govaudit.store.insert_ignore_many in flushes of 500 rows, as crawler.pipelines does. Printed: rows
+store.insert_ignore_many in flushes of 500 rows, as crawler.pipelines does. Printed: rows
 per second, and the slowest flush (the longest a crawler would wait on the lock).
 
     .venv/bin/python benchmarks/sqlite_writers.py [--rows-per-site 2000] [--sites 100]
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from govaudit import store  # noqa: E402
+import store  # noqa: E402
 
 FLUSH = 500
 

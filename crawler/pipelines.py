@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import select, update
 
-from govaudit import store
+import store
 
 FLUSH_ROWS = 500
 FLUSH_SECONDS = 2.0

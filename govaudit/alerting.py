@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import config
-from govaudit import store, watchdb
+from govaudit import watchdb
+import store
 from notify.channels import SendResult, make
 from notify.compose import alert_text, digest_text, split, weekly_text
 from notify.credentials import CredentialError

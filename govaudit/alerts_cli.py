@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from govaudit import store
+import store
 from govaudit.cliopts import allow_net_option, db_option
 from govaudit.pipeline import AuditError
 

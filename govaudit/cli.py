@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govaudit import cliopts, pipeline, runlock, store
+from govaudit import cliopts, pipeline, runlock
+import store
 from govaudit.cliopts import allow_net_option, as_of_option, db_option, parse_date, ranged
 from govaudit.pipeline import AuditError
 from govaudit.alerts_cli import alerts, digest, watch
@@ -630,7 +631,7 @@ def _crawl(engine, db, codes, overrides, jobdir_root, resume, wait=False, distri
         if resume:
             run = pipeline.unfinished_run(engine)
             if run is None:
-                raise AuditError(f"数据库 {store.store_errors.shown(store.db_url(db))} 中没有未完成的抓取"
+                raise AuditError(f"数据库 {store.errors.shown(store.db_url(db))} 中没有未完成的抓取"
                                  f"可以继续")
             console.print(f"继续第 {run.id} 次抓取（未完成的网站重新抓取，设置沿用该次抓取）")
         else:
@@ -675,13 +676,13 @@ def _crawl_with_progress(engine, run, db, distributed, resume) -> int:
 def _resume_command(db, distributed=None) -> str:
     """The command that continues this crawl, with the same store (and task queue) spelt out."""
     broker = f" --broker {shlex.quote(distributed['broker'])}" if distributed else ""
-    return (f"govaudit crawl --resume --db {shlex.quote(store.store_errors.shown(store.db_url(db)))}"
+    return (f"govaudit crawl --resume --db {shlex.quote(store.errors.shown(store.db_url(db)))}"
             + broker)
 
 
 def _command_line() -> str:
     """This command as typed, password hidden: names the holder of the store's crawl lock."""
-    return store.store_errors.hide_passwords(" ".join(["govaudit", *sys.argv[1:]]))
+    return store.errors.hide_passwords(" ".join(["govaudit", *sys.argv[1:]]))
 
 
 def _import(engine, register):

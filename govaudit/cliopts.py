@@ -90,7 +90,7 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
     (130 when interrupted). `--debug` anywhere on the line (or GOVAUDIT_DEBUG=1) shows tracebacks."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from govaudit import store
+    import store
     from govaudit.pipeline import AuditError
     from govaudit.register import RegisterError
     from reports.errors import ReportError
@@ -116,7 +116,7 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
             SQLAlchemyError) as exc:
         if debug:
             raise
-        message = store.store_errors.explain(exc, store.current_url) \
+        message = store.errors.explain(exc, store.engine.current_url) \
             if isinstance(exc, SQLAlchemyError) else str(exc)
         err.print(f"[red]错误：[/]{message}", highlight=False)
         if not isinstance(exc, (AuditError, RegisterError, RulesetError, ReportError)):

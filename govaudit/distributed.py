@@ -33,7 +33,8 @@ from typing import Callable
 
 from sqlalchemy import delete, or_, select, update
 
-from govaudit import shards, store
+from govaudit import shards
+import store
 from govaudit.pipeline import AuditError
 
 QUEUE = "govaudit-crawl"

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit import store
+import store
 from govaudit.recheck import AuditedSite, SiteRecheck, compare
 
 

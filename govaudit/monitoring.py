@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import config
-from govaudit import alerting, store
+from govaudit import alerting
+import store
 
 
 @dataclass

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 import config
 from crawler import settings as crawl_settings
-from govaudit import review, shards, store
-from govaudit.observe import crawl_probe, load_observations, load_probes, probe_window
+from govaudit import review, shards
+import store
+from indicators.assemble import crawl_probe, load_observations, load_probes, probe_window
 from govaudit.interrupts import CrawlerGroup
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note

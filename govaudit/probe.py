@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 import config
 from crawler import guarded_requests
 from crawler.netguard import Guard, allow_list
-from govaudit import store
+import store
 
 # What a failed probe's outcome means, in the words of the 问题清单.
 OUTCOME_TEXT = {"ok": "正常", "http": "HTTP 错误", "refused": "连接被拒绝", "dns": "域名无法解析",

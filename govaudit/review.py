@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from govaudit import store
+import store
 from indicators.findings import Finding
 from reports.cells import csv_safe, csv_unquote
 

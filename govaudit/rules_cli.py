@@ -114,7 +114,8 @@ def rules_sheet(rulesets, out, db):
     \b
     示例：govaudit rules sheet evaluation-example inspection-2019 --out 评分表.xlsx
     """
-    from govaudit import pipeline, store
+    from govaudit import pipeline
+    import store
     inputs = list({i.id: i for name in rulesets for i in load_ruleset(name).all_inputs()}.values())
     if not inputs:
         raise RulesetError(f"规则集 {'、'.join(rulesets)} 没有人工填报项（inputs），不需要评分表")

@@ -18,7 +18,8 @@ from typing import Callable, Iterator
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 
-from govaudit import store, store_errors
+import store
+from store import errors as store_errors
 
 PG_LOCK_KEY = 0x60FA0D17   # any fixed 64-bit number: this application's advisory lock
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit import store
+import store
 from govaudit.register import code_problem, fix_url, normalize_site_type
 
 # What an officer must do to judge a rule one run cannot: measurement → how to get it.

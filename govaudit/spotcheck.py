@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govaudit import sampling, store
+from govaudit import sampling
+import store
 from govaudit.register import OPTIONAL_HEADERS, REQUIRED_HEADERS
 from reports.cells import csv_safe
 

@@ -71,7 +71,7 @@ def fetch(session: requests.Session, url: str, role: str, before: dict | None, t
 
 def targets(engine, sites: list, at: datetime) -> dict[str, list[tuple[str, str]]]:
     """site code → [(url, 'home'|'column')]: the homepage and every column of its last crawl."""
-    from govaudit import store
+    import store
     out = {}
     with engine.connect() as conn:
         for site in sites:

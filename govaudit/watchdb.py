@@ -12,7 +12,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, Un
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from govaudit import store
+import store
 from indicators.watched import ColumnSeen, Declared, Probe, SiteWatch
 from scoring.watchstate import Change, Key, State, beijing
 
@@ -112,7 +112,7 @@ def site_watches(engine: Engine, sites: list, at: datetime, taxonomy: dict,
                  probe_days: int = 8) -> list[SiteWatch]:
     """Each site as known at `at`: probes of the last `probe_days`, the last crawl finished by then
     (columns, homepage items, messages), refreshed by the watch rows seen by then."""
-    from govaudit.observe import load_observations
+    from indicators.assemble import load_observations
     from indicators.windows import newest_dated
     out = []
     with engine.connect() as conn:

@@ -1,6 +1,6 @@
 """What the crawler saw on one site, as plain data: the input of every indicator.
 
-The store loads these from a crawl (govaudit.store.load_observations); tests build them by hand.
+indicators.assemble builds these from a stored crawl; tests build them by hand.
 """
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ RANK_ORDER = ("无单项否决项的网站在前、按得分从高到低排列�
 
 
 class SiteLike(Protocol):
-    """A register row: govaudit.register.SiteRecord or govaudit.store.Site."""
+    """A register row: govaudit.register.SiteRecord or store.Site."""
     code: str
     name: str
     home_url: str

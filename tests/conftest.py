@@ -43,7 +43,7 @@ def db_url(request, tmp_path):
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
     url = request.getfixturevalue("pg_url")
     from sqlalchemy import create_engine
-    from govaudit.store import Base
+    from store import Base
     engine = create_engine(url)
     Base.metadata.drop_all(engine)   # each test starts from an empty store
     engine.dispose()

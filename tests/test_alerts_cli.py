@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 import yaml
 
-from govaudit import alerting, store, watchdb
+from govaudit import alerting, watchdb
+import store
 from govaudit.cli import cli
 from govaudit import cliopts
 from notify.routing import RoutingError, load_routing

@@ -12,7 +12,8 @@ import click
 import pytest
 import yaml
 
-from govaudit import cliopts, store
+from govaudit import cliopts
+import store
 from govaudit.cli import cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"

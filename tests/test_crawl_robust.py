@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from govaudit import store
+import store
 import samplefarm
 from tests.slowsite import HEADER, slow_site
 

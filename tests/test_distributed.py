@@ -17,7 +17,7 @@ import psutil
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from govaudit import store
+import store
 import samplefarm
 from tests.conftest import _need_service
 from tests.test_audit_e2e import TIMEOUT, expected_ranks, govaudit, probe_first

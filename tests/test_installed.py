@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 import samplefarm
-from govaudit import store
+import store
 from tests.slowsite import HEADER, slow_site
 
 pytestmark = pytest.mark.timeout(600)

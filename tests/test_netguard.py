@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from crawler.netguard import Guard, allow_list, parse_networks
-from govaudit import probe, store
+from govaudit import probe
+import store
 from tests.hostile import HEADER, Canary, Site, page, redirect
 
 pytestmark = pytest.mark.timeout(300)

@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from govaudit import pipeline, probe, store
+from govaudit import pipeline, probe
+import store
 import samplefarm
-from govaudit.observe import probe_window
+from indicators.assemble import probe_window
 from indicators.availability import availability
 from indicators.observations import ProbeObs, SiteObservations
 from scoring.engine import assess
@@ -212,7 +213,7 @@ def test_down_site_is_unqualified_by_its_probes_alone():
 
 
 def test_crawl_homepage_fetch_is_one_more_data_point():
-    from govaudit.observe import crawl_probe
+    from indicators.assemble import crawl_probe
     window = probe_window(date(2026, 11, 22), {"days": 7})
     inside = store.SiteCrawl(site_code="x", home_url="http://x/", status="down",
                              error="首页无法访问：连接被拒绝", started_at=datetime(2026, 11, 20, 9))

@@ -14,7 +14,8 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from govaudit import pipeline, register, spotcheck, store
+from govaudit import pipeline, register, spotcheck
+import store
 from govaudit.register import RegisterError, read_register
 from reports.notices import file_name, write_letters
 

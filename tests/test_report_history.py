@@ -5,7 +5,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from govaudit import pipeline, store
+from govaudit import pipeline
+import store
 
 
 def _audit(s, as_of, verdicts, ruleset="census-2015"):

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crawler.pipelines import StorePipeline
-from govaudit import store
-from govaudit.observe import load_observations
+import store
+from indicators.assemble import load_observations
 
 HOME = "http://127.0.1.1:8000/"
 COL = HOME + "xwdt/"

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from govaudit import pipeline, runlock, store
+from govaudit import pipeline, runlock
+import store
 
 
 def _store_with_runs(url: str, statuses: list[str]):

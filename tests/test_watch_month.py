@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import select
 
 import samplefarm
-from govaudit import alerting, monitoring, pipeline, store, watchdb
+from govaudit import alerting, monitoring, pipeline, watchdb
+import store
 from samplefarm import REGISTER_HEADERS
 from notify.routing import parse_routing
 from scoring.ruleset import load_ruleset

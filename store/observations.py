@@ -1,0 +1,77 @@
+"""What one site crawl stored, read back as rows (indicators.assemble turns them into the indicators'
+SiteObservations), and the homepage probes of a time window; dropping and counting a crawl's rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine, RowMapping
+
+from store.schema import (Base, Column, ColumnFind, GatedPage, HomePage, Item, Link, Message,
+                          OnlineLink, Page, PageContent, Probe, SiteCrawl, unpack_text)
+
+
+@dataclass
+class CrawlRows:
+    """One site crawl's rows, each table in the order the crawl wrote them."""
+    page_dates: dict[str, date]                  # page URL → its own (article) date
+    items: list[RowMapping]
+    column_finds: list[RowMapping]
+    home_pages: list[RowMapping]
+    messages: list[RowMapping]
+    gates: dict[str, str]                        # page URL → why it is behind a login
+    columns: list[RowMapping]
+    links: list[RowMapping]
+    page_texts: list[tuple[str, dict]]           # (URL, PageText as a dict)
+    online_links: list[RowMapping]
+
+
+def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
+    sc = site_crawl_id
+
+    def rows(conn, model) -> list[RowMapping]:
+        return conn.execute(select(model.__table__).where(model.site_crawl_id == sc)
+                            .order_by(model.id)).mappings().all()
+    with engine.connect() as conn:
+        return CrawlRows(
+            page_dates=dict(conn.execute(select(Page.url, Page.pub_date).where(
+                Page.site_crawl_id == sc, Page.pub_date.is_not(None))).all()),
+            items=rows(conn, Item), column_finds=rows(conn, ColumnFind),
+            home_pages=rows(conn, HomePage),
+            messages=conn.execute(select(Message.__table__)
+                                  .where(Message.site_crawl_id == sc)).mappings().all(),
+            gates=dict(conn.execute(select(GatedPage.url, GatedPage.reason)
+                                    .where(GatedPage.site_crawl_id == sc)).all()),
+            columns=rows(conn, Column), links=rows(conn, Link),
+            page_texts=[(url, unpack_text(blob)) for url, blob in conn.execute(
+                select(PageContent.url, PageContent.data).where(PageContent.site_crawl_id == sc)
+                .order_by(PageContent.id))],
+            online_links=rows(conn, OnlineLink))
+
+
+def probe_rows(engine: Engine, start: datetime, end: datetime) -> list[RowMapping]:
+    """Every site's probes in [start, end), oldest first."""
+    with engine.connect() as conn:
+        return conn.execute(select(Probe.__table__).where(Probe.at >= start, Probe.at < end)
+                            .order_by(Probe.at, Probe.id)).mappings().all()
+
+
+def observation_tables() -> list:
+    """Every table of rows a site crawl owns (CrawlObservation subclasses, whoever added them)."""
+    return [t for t in Base.metadata.sorted_tables
+            if "site_crawl_id" in t.c and t.name != SiteCrawl.__tablename__]
+
+
+def delete_observations(engine: Engine, site_crawl_id: int) -> None:
+    """Drop what one site crawl stored (an interrupted attempt, before the site is crawled again)."""
+    with engine.begin() as conn:
+        for table in observation_tables():
+            conn.execute(table.delete().where(table.c.site_crawl_id == site_crawl_id))
+
+
+def observation_counts(engine: Engine, site_crawl_id: int) -> tuple[int, int]:
+    """(pages, links) stored for one site crawl."""
+    with engine.connect() as conn:
+        return tuple(conn.execute(select(func.count()).select_from(t).where(
+            t.c.site_crawl_id == site_crawl_id)).scalar() for t in (Page.__table__, Link.__table__))
