@@ -39,12 +39,23 @@ class SiteState:
     error_target: str | None = None     # where the site redirects unknown paths, if anywhere
     home_ok: bool = False
     budget_hit: bool = False            # a page was left out because the page budget was spent
+    depth_cut: bool = False             # a page beyond max_depth was only checked, not read
+    shallower: set[str] = field(default_factory=set)   # pages met again nearer home before any cut
     done: bool = False
     error: str = ""
+    errors: int = 0                     # exceptions while handling this site's pages (a bug, not the site)
+    first_error: str = ""
+    first_error_url: str = ""
 
     def __post_init__(self) -> None:
         if not self.hosts:
             self.hosts.add(host_of(self.home_url))
+
+    def record_error(self, exc: BaseException, url: str) -> None:
+        self.errors += 1
+        if self.errors == 1:
+            self.first_error = error_text(exc)
+            self.first_error_url = url
 
     def is_internal(self, url: str) -> bool:
         return host_of(url) in self.hosts
@@ -66,7 +77,10 @@ class SiteState:
             self.budget_hit = True
             return "skip"
         self.pages_fetched += 1
-        return "fetch" if depth <= limits.max_depth else "check"
+        if depth <= limits.max_depth:
+            return "fetch"
+        self.depth_cut = True
+        return "check"
 
 
 def host_of(url: str) -> str:
@@ -76,3 +90,9 @@ def host_of(url: str) -> str:
         return f"{host}:{parts.port}" if parts.port and parts.port not in (80, 443) else host
     except ValueError:
         return ""
+
+
+def error_text(exc: BaseException) -> str:
+    """One line naming an exception, short enough for a workbook cell."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__

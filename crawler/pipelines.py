@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 import store
+from crawler.frontier import error_text
 
 FLUSH_ROWS = 500
 FLUSH_SECONDS = 2.0
+STORE_FAILED = "GOVAUDIT-STORE-FAILED "   # the stdout line the CLI reads: the store's message follows
+STORE_FAILED_EXIT = 3
+TABLES = {"pages": store.Page, "columns": store.Column, "items": store.Item, "links": store.Link,
+          "column_finds": store.ColumnFind, "home_pages": store.HomePage, "messages": store.Message,
+          "gated": store.GatedPage, "texts": store.PageContent, "online": store.OnlineLink}
 
 
 class StorePipeline:
@@ -21,6 +30,7 @@ class StorePipeline:
                                                "messages": [], "gated": [],
                                                "texts": [], "online": []}
         self.last_flush = time.monotonic()
+        self.errors: dict[str, tuple[int, str, str]] = {}   # site → (count, first error, its URL)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -28,6 +38,10 @@ class StorePipeline:
         return cls(s.get("GOVAUDIT_DB"), s.getint("GOVAUDIT_RUN_ID"), s.getlist("GOVAUDIT_SITES"))
 
     def open_spider(self, spider=None):
+        with self._writing():
+            self._open()
+
+    def _open(self) -> None:
         self.engine = store.connect(self.db_url)
         # Sites an earlier, interrupted attempt of this run had started: what it stored stays until
         # the site answers again (then it is crawled afresh), so nothing is lost or counted twice.
@@ -42,13 +56,19 @@ class StorePipeline:
             rows = conn.execute(select(store.SiteCrawl.site_code, store.SiteCrawl.id)
                                 .where(store.SiteCrawl.run_id == self.run_id))
             self.crawl_ids = dict(rows.all())
+        self.codes = {sc: code for code, sc in self.crawl_ids.items()}
 
     def process_item(self, item, spider=None):
-        if item["_t"] == "batch":   # one callback's items, in the order it yielded them
-            for one in item["items"]:
+        for one in item["items"] if item["_t"] == "batch" else [item]:   # a callback's items, in order
+            try:
                 self._store(one)
-            return item
-        return self._store(item)
+            except Exception as exc:   # noqa: BLE001 - counted on the site, as the spider's errors are
+                self._error(one["site"], exc, one.get("url") or one.get("list_url") or "")
+        return item
+
+    def _error(self, site: str, exc: BaseException, url: str) -> None:
+        count, first, first_url = self.errors.get(site, (0, error_text(exc), url))
+        self.errors[site] = (count + 1, first, first_url)
 
     def _store(self, item: dict) -> dict:
         kind = item["_t"]
@@ -80,7 +100,8 @@ class StorePipeline:
         elif kind == "site_reached":
             if sc in self.retried:
                 self.flush()
-                store.delete_observations(self.engine, sc)
+                with self._writing():
+                    store.delete_observations(self.engine, sc)
                 self.retried.discard(sc)
             return item
         elif kind == "site_done":
@@ -95,20 +116,49 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        tables = {"pages": store.Page, "columns": store.Column, "items": store.Item,
-                  "links": store.Link, "column_finds": store.ColumnFind, "home_pages": store.HomePage,
-                  "messages": store.Message, "gated": store.GatedPage,
-                  "texts": store.PageContent, "online": store.OnlineLink}
-        store.insert_ignore_many(self.engine, [
-            (tables[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
-            for name, rows in self.buffers.items() if name != "pages_replace"])
-        # After the plain inserts, so a row of this same flush is replaced too.
-        store.upsert(self.engine, store.Page.__table__,
-                     [_text_safe(row) for row in _dedupe("pages", self.buffers["pages_replace"])],
-                     key=["site_crawl_id", "url"])
+        batches = [(TABLES[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
+                   for name, rows in self.buffers.items() if name != "pages_replace"]
+        replace = [_text_safe(row) for row in _dedupe("pages", self.buffers["pages_replace"])]
         for rows in self.buffers.values():
             rows.clear()
         self.last_flush = time.monotonic()
+        with self._writing():
+            try:
+                self._write(batches, replace)
+            except (DataError, IntegrityError):
+                # A row the store refuses fails its whole batch: write row by row, count the refused.
+                for table, rows in batches:
+                    for row in rows:
+                        self._write_row(lambda: store.insert_ignore(self.engine, table, [row]), row)
+                for row in replace:
+                    self._write_row(lambda: self._write([], [row]), row)
+
+    def _write(self, batches: list, replace: list[dict]) -> None:
+        store.insert_ignore_many(self.engine, batches)
+        # After the plain inserts, so a row of this same flush is replaced too.
+        store.upsert(self.engine, store.Page.__table__, replace, key=["site_crawl_id", "url"])
+
+    def _write_row(self, write, row: dict) -> None:
+        try:
+            write()
+        except (DataError, IntegrityError) as exc:
+            self._error(self.codes[row["site_crawl_id"]], exc, row.get("url", ""))
+
+    @contextmanager
+    def _writing(self):
+        """A store that fails as a whole (disk full, a corrupted SQLite file, the server gone)
+        ends this crawler at its first failed write: every later write would fail too, and a crawl
+        that stored nothing looks like sites that are down. The CLI marks the run failed and
+        names the store (govaudit.pipeline.run_crawl)."""
+        try:
+            yield
+        except (SQLAlchemyError, store.StoreError) as exc:
+            if isinstance(exc, (DataError, IntegrityError)):
+                raise
+            message = str(exc) if isinstance(exc, store.StoreError) \
+                else store.errors.explain(exc, self.db_url)
+            print(STORE_FAILED + message, flush=True)
+            os._exit(STORE_FAILED_EXIT)   # no close_spider: its own flush would only fail again
 
     def _keep_earlier(self, crawl_id: int, item: dict) -> dict:
         """A resumed site that cannot be reached now keeps what was crawled before the interruption,
@@ -120,11 +170,18 @@ class StorePipeline:
                     error=f"续抓时无法访问（{item['error']}），保留中断前已抓取的 {pages} 个页面")
 
     def _finish_site(self, crawl_id: int, item: dict) -> None:
-        with self.engine.begin() as conn:
+        # The spider's errors (callbacks, extractors) and this pipeline's (storing its items).
+        count, first, url = self.errors.pop(item["site"], (0, "", ""))
+        if count:
+            item = dict(item, errors=item.get("errors", 0) + count,
+                        first_error=item.get("first_error") or first,
+                        first_error_url=item.get("first_error_url") or url)
+        with self._writing(), self.engine.begin() as conn:
             conn.execute(update(store.SiteCrawl).where(store.SiteCrawl.id == crawl_id).values(
                 status=item["status"], error=item["error"], pages=item["pages"],
                 links=item["links"], skipped=item["skipped"], cut_short=item.get("cut_short", ""),
-                finished_at=store.now()))
+                errors=item.get("errors", 0), first_error=item.get("first_error", ""),
+                first_error_url=item.get("first_error_url", ""), finished_at=store.now()))
         # One line per finished site on stdout: the CLI turns these into its progress display.
         print("GOVAUDIT-PROGRESS " + json.dumps(_without(item, "_t"), ensure_ascii=False),
               file=sys.stdout, flush=True)

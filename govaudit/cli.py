@@ -187,6 +187,7 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget,
     path = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
     _print_check(engine, sid, rc)
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
+    _exit_if_crawl_errors(engine, [run])
 
 
 def _print_check(engine, score_run, rc):
@@ -327,10 +328,11 @@ def crawl(sites, timeout, per_host, page_budget, workers, allow_net, jobdir_root
           govaudit crawl --broker redis://127.0.0.1:6379/0 --db postgresql://postgres@127.0.0.1/govaudit
     """
     engine = store.connect(db)
-    _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
-                                   workers=workers, allow_net=allow_net), jobdir_root, resume, wait,
-           distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after, queue=queue)
-           if broker else None)
+    run = _crawl(engine, db, sites, dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
+                                         workers=workers, allow_net=allow_net), jobdir_root, resume,
+                 wait, distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after,
+                                        queue=queue) if broker else None)
+    _exit_if_crawl_errors(engine, [run])
 
 
 @cli.command()
@@ -491,9 +493,11 @@ def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeo
     """
     pipeline.load_terms(terms)     # a bad terms file stops the audit before the long crawl
     settings = _report_settings(report_config, group_by)   # a bad config stops before the crawl
-    _audit(register, as_of, out, rulesets, overrides, db, sites,
-           dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers,
-                allow_net=allow_net), jobdir_root, notices=notices, settings=settings, scores=scores, terms=terms)
+    run = _audit(register, as_of, out, rulesets, overrides, db, sites,
+                 dict(timeout=timeout, per_host=per_host, page_budget=page_budget, workers=workers,
+                      allow_net=allow_net), jobdir_root, notices=notices, settings=settings,
+                 scores=scores, terms=terms)
+    _exit_if_crawl_errors(store.connect(db), [run])
 
 
 @cli.command()
@@ -531,12 +535,13 @@ def demo(out, as_of, timeout, db, recheck):
                           f"记为监测时间点 {as_of} 当天")
             _print_probe_tally(samplefarm.probe_sites(
                 engine, pipeline.registered_sites(engine, codes), as_of, timeout))
-        _audit(register, as_of, out_dir, "census-2015", None, db,
-               (), dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
-               probe_step=probe_step)
+        runs = [_audit(register, as_of, out_dir, "census-2015", None, db,
+                       (), dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
+                       probe_step=probe_step)]
         port = farm.port
     if recheck:
-        _demo_recheck(out_dir, port, as_of, db, timeout)
+        runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
+    _exit_if_crawl_errors(store.connect(db), runs)
 
 
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
@@ -551,9 +556,9 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
     console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（samplefarm/spec_recheck.py）。"
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
     with samplefarm.start(port, phase="recheck"):
-        _audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
-               dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
-               recheck=True)
+        return _audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
+                      dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
+                      recheck=True)
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
@@ -564,7 +569,7 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     codes = sites or [s.code for s in result.sites]
     if probe_step:
         probe_step(engine, codes)
-    _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
+    run = _crawl(engine, db, codes, crawl_overrides, jobdir_root, resume=False)
     sid = pipeline.score(engine, as_of, ruleset, overrides, notify=_notice, scores_path=scores,
                          terms_path=terms)
     rc = None
@@ -576,6 +581,19 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     if rc is not None:
         _print_recheck(rc)
     _print_outputs(path, notices)
+    return run
+
+
+def _exit_if_crawl_errors(engine, runs) -> None:
+    """Errors while crawling never end in exit code 0: the last line says so (the sites are
+    marked 抓取不完整 in every output), and the exit code is cliopts.CRAWL_ERRORS."""
+    sites = [sc for run in runs for sc in pipeline.crawl_error_sites(engine, run.id)]
+    if sites:
+        err.print(f"[red]注意：[/]抓取时有 {len(sites)} 个网站出错（共 {sum(sc.errors for sc in sites)} 次），"
+                  f"这些网站已标为“抓取不完整”，其结论仅依据已抓取的页面："
+                  + "、".join(sc.site_code for sc in sites[:10]) + ("等" if len(sites) > 10 else "")
+                  + f"（退出码 {cliopts.CRAWL_ERRORS}）", highlight=False)
+        sys.exit(cliopts.CRAWL_ERRORS)
 
 
 @cli.command()
@@ -653,7 +671,9 @@ def _crawl_with_progress(engine, run, db, distributed, resume) -> int:
 
         def on_progress(ev):
             mark = "[green]完成[/]" if ev["status"] == "ok" else f"[red]无法访问[/] {ev['error']}"
-            if ev.get("cut_short"):
+            if ev.get("errors"):
+                mark += f" [yellow]（不完整：抓取时出错 {ev['errors']} 次）[/]"
+            elif ev.get("cut_short"):
                 mark += f" [yellow]（不完整：{pipeline.CUT_SHORT.get(ev['cut_short'], ev['cut_short'])}）[/]"
             progress.console.print(f"  {ev['site']} {mark}  页面 {ev['pages']}  链接 {ev['links']}"
                                    + (f"  未抓取 {ev['skipped']}" if ev["skipped"] else ""))
@@ -717,7 +737,7 @@ def _print_register_messages(result):
 
 def _print_summary(engine, score_run_id, settings=None):
     """The ranking as the workbook shows it: site names, results and veto titles in Chinese."""
-    from reports.model import RANK_ORDER, grade, ranked, result_text, veto_text
+    from reports.model import RANK_ORDER, crawl_errors_text, grade, ranked, result_cell, veto_text
     report = pipeline.build_report(engine, score_run_id, settings=settings)
     grades = bool(report.settings.grades) or any(sr.verdict.grade for sr in report.sites)
     table = Table("排名", "网站名称", "得分", "结果", *(["等级"] if grades else []), "单项否决",
@@ -731,10 +751,14 @@ def _print_summary(engine, score_run_id, settings=None):
         style = {False: "red", None: "yellow"}.get(v.qualified)
         table.add_row(str(v.rank or "—"), sr.site.name or v.site_code,
                       "—" if v.score is None else f"{v.score:.1f}",
-                      f"[{style}]{result_text(v)}[/]" if style else result_text(v),
+                      f"[{style}]{result_cell(sr)}[/]" if style else result_cell(sr),
                       *([grade(report, v) or "—"] if grades else []),
                       veto_text(report, sr, "、") or ("—" if v.qualified is not None else v.note))
     console.print(table)
+    for sr in ranked(report):
+        if sr.crawl_errors:
+            err.print(f"[yellow]抓取不完整[/] {sr.site.name or sr.verdict.site_code}"
+                      f"（{sr.verdict.site_code}）：{crawl_errors_text(sr.crawl_errors)}", highlight=False)
 
 
 def _print_outputs(path: Path, notices: bool) -> None:

@@ -85,9 +85,13 @@ def as_of_option(required: bool = True):
                         metavar="YYYY-MM-DD", help="监测时间点，例如 2026-11-22")
 
 
+# Exit code of a command that finished but whose crawl had errors (sites marked 抓取不完整).
+CRAWL_ERRORS = 3
+
+
 def run(group: click.Group, argv: list[str] | None = None) -> None:
     """Run the CLI; every known failure leaves as one Chinese line on stderr and exit code 2
-    (130 when interrupted). `--debug` anywhere on the line (or GOVAUDIT_DEBUG=1) shows tracebacks."""
+    (130 when interrupted; CRAWL_ERRORS when the crawl had errors). `--debug` anywhere on the line (or GOVAUDIT_DEBUG=1) shows tracebacks."""
     from sqlalchemy.exc import SQLAlchemyError
 
     import store

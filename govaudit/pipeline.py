@@ -12,10 +12,12 @@ from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import config
 from crawler import settings as crawl_settings
+from crawler.pipelines import STORE_FAILED
 from govaudit import review, shards
 import store
 from indicators.assemble import crawl_probe, load_observations, load_probes, probe_window
@@ -140,12 +142,18 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     jobs = [{"db": db, "run_id": run.id, "crawl_config": run.settings, "sites": part}
             for part in parts]
 
+    store_failed: list[str] = []
+
     def on_line(line: str) -> None:
         if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
             on_progress(json.loads(line.split(" ", 1)[1]))
+        elif line.startswith(STORE_FAILED):
+            store_failed.append(line[len(STORE_FAILED):].strip())
 
     with CrawlerGroup(on_stop) as group:
         results = shards.run_processes(jobs, on_line, spawn=group.spawn)
+    if store_failed:
+        _fail_run(engine, run, store_failed[0])
     code = next((c for c, _ in results if c != 0), 0)
     if code == 0 and any(reason != "finished" for _, reason in results):
         code = 130
@@ -179,6 +187,18 @@ def _end_run(engine: Engine, run: store.CrawlRun, code: int, status: str) -> int
         if status == "done":
             _close_leftover_sites(conn, run.id)
     return code
+
+
+def _fail_run(engine: Engine, run: store.CrawlRun, message: str) -> None:
+    """The store failed under the crawl (crawler/pipelines.py stopped at the first failed write):
+    mark the run failed where the store still allows it — a run not done is never scored by
+    default (pick_crawl_run) — and stop with the store's own message."""
+    try:
+        _end_run(engine, run, 1, "failed")
+        marked = "这次抓取已记为失败，不会用于评分"
+    except SQLAlchemyError:
+        marked = "这次抓取未完成，不会用于评分"
+    raise AuditError(f"第 {run.id} 次抓取在第一次写入失败时停止：{message}。{marked}")
 
 
 def _close_leftover_sites(conn, run_id: int) -> None:
@@ -345,14 +365,33 @@ def score_group(engine: Engine, score_run_id: int | None) -> list[int | None]:
 
 CUT_SHORT = {"page_budget": "达到页面预算，其余页面未抓取",
              "unreachable_on_resume": "续抓时无法访问，保留中断前已抓取的部分",
-             "interrupted": "抓取被中断，未完成"}
+             "interrupted": "抓取被中断，未完成",
+             "crawl_errors": "抓取时出错，出错页面的内容未能全部记录"}
 RUN_STATUS = {"done": "完整", "interrupted": "中断，未完成", "running": "未完成或正在进行",
               "failed": "失败"}
 
 
 def cut_short_of(sc: store.SiteCrawl) -> str:
-    """Why a site's observations are incomplete ('' when complete): a key of CUT_SHORT."""
+    """Why a site's observations are incomplete ('' when complete): a key of CUT_SHORT. Errors
+    first: they may hide any problem, where a spent page budget leaves out the deepest pages."""
+    if sc.errors:
+        return "crawl_errors"
     return sc.cut_short or ("interrupted" if sc.status == "running" else "")
+
+
+def crawl_error_sites(engine: Engine, run_id: int) -> list[store.SiteCrawl]:
+    """The sites of a crawl run that had errors while being crawled."""
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.scalars(select(store.SiteCrawl).where(
+            store.SiteCrawl.run_id == run_id, store.SiteCrawl.errors > 0)
+            .order_by(store.SiteCrawl.site_code)))
+
+
+def crawl_errors_of(sc: store.SiteCrawl) -> dict | None:
+    """results.json's `crawl_errors`: how many errors, the first one and the page it happened on."""
+    if not sc.errors:
+        return None
+    return {"count": sc.errors, "first_error": sc.first_error, "url": sc.first_error_url}
 
 
 def _run_label(run: store.CrawlRun) -> str:
@@ -393,8 +432,12 @@ def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
                         inputs=inputs)
     verdict, found = assessment.verdict, []
     notes = [sc.error] if sc.status != "ok" and sc.error else []
-    if cut_short_of(sc):
-        notes.append(f"抓取不完整：{CUT_SHORT[cut_short_of(sc)]}"
+    if sc.errors:
+        from reports.model import crawl_errors_text
+        notes.append(f"抓取不完整：{crawl_errors_text(crawl_errors_of(sc))}")
+    if sc.cut_short or cut_short_of(sc) == "interrupted":
+        key = sc.cut_short or "interrupted"
+        notes.append(f"抓取不完整：{CUT_SHORT[key]}"
                      + (f"（{sc.error}）" if sc.error and sc.status == "ok" else ""))
     for reason in dict.fromkeys(assessment.unmet.values()):   # one finding per reason
         rule_ids = [r for r, why in assessment.unmet.items() if why == reason]
@@ -460,6 +503,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                                 .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
     ruleset = load_ruleset(sr.ruleset)
     cut = {c.site_code: cut_short_of(c) for c in crawls if cut_short_of(c)}
+    errors = {c.site_code: crawl_errors_of(c) for c in crawls if c.errors}
     site_reports = []
     for row in rows:
         site = sites.get(row.site_code) or store.Site(code=row.site_code, name=row.site_code,
@@ -472,7 +516,8 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                                        findings=[Finding(**f) for f in row.findings],
                                        columns=columns.get(row.site_code, []),
                                        interaction=replies.get(row.site_code),
-                                       cut_short=cut.get(row.site_code, "")))
+                                       cut_short=cut.get(row.site_code, ""),
+                                       crawl_errors=errors.get(row.site_code)))
     summary = {"抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 import store
 from store import errors as store_errors
@@ -51,6 +52,8 @@ def crawl_lock(engine: Engine, command: str, wait: bool = False,
         try:
             with engine.begin() as conn:
                 conn.execute(delete(store.CrawlLock))
+        except SQLAlchemyError:
+            pass   # a store that failed mid-crawl: the next holder replaces the row (_write_holder)
         finally:
             release()
 

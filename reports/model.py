@@ -42,6 +42,8 @@ class SiteReport:
     # (None: no readable board, or the site was not crawled)
     interaction: dict[str, Any] | None = None
     cut_short: str = ""   # why the crawl of this site is incomplete (govaudit.pipeline.CUT_SHORT key)
+    # errors while crawling it: {"count", "first_error", "url"} (None: none)
+    crawl_errors: dict[str, Any] | None = None
 
 
 @dataclass
@@ -202,6 +204,11 @@ def unassessed_reason(sr: SiteReport) -> str:
 
 
 CUT_SHORT_MARK = "（抓取不完整）"   # after the 结果 of a site whose crawl was cut short (issue 10)
+
+
+def crawl_errors_text(e: dict[str, Any] | None) -> str:
+    """'抓取时出错 3 次，首个错误：…（URL）' for SiteReport.crawl_errors; '' when there were none."""
+    return f"抓取时出错 {e['count']} 次，首个错误：{e['first_error']}（{e['url']}）" if e else ""
 
 
 def result_cell(sr: SiteReport) -> str:

@@ -30,9 +30,9 @@ from indicators.findings import Finding
 from reports.cells import clean_text
 from reports.files import one_at_a_time, write_atomically
 from reports.labels import measurement_label
-from reports.model import (AuditReport, NoticeFile, SiteReport, format_points, needs_notice,
-                           result_text, rule_measures, rule_title, shown_findings, site_attr,
-                           site_code, veto_title)
+from reports.model import (AuditReport, NoticeFile, SiteReport, crawl_errors_text, format_points,
+                           needs_notice, result_text, rule_measures, rule_title, shown_findings,
+                           site_attr, site_code, veto_title)
 from reports.workdays import add_working_days
 
 FOLDER = "notices"
@@ -238,6 +238,9 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     if charged:
         verdict += "扣分情况：" + "，".join(f"{d.title or rule_title(report, d.rule)}扣 {format_points(d.points)} 分"
                                         for d in charged) + "。"
+    if sr.crawl_errors:
+        verdict += (f"本次抓取不完整（{crawl_errors_text(sr.crawl_errors)}），"
+                    "以上结论仅依据已抓取的页面。")
     w.para(verdict)
     w.para("二、存在问题", "heading")
     found = shown_findings(report, sr)

@@ -38,4 +38,6 @@ def _site(report: AuditReport, sr: SiteReport) -> dict:
             "pending_review": pending_rules(report, sr)}
     if sr.cut_short:   # only on a site whose crawl is incomplete (issue 10)
         out["cut_short"] = sr.cut_short
+    if sr.crawl_errors:   # cut_short "crawl_errors": how many, the first and its page (issue 23)
+        out["crawl_errors"] = sr.crawl_errors
     return out

@@ -73,8 +73,14 @@ def explain(exc: BaseException, url: str | None) -> str:
         if "readonly" in text or "read-only" in text:
             return (f"{where} 是只读的（文件或所在目录不可写）：只能查看（sites list、report），"
                     "不能导入、抓取或评分；请换一个可写的位置，或改正文件权限")
-        if "not a database" in text or "file is encrypted" in text or "malformed" in text:
+        if "malformed" in text:
+            return (f"{where} 已损坏（database disk image is malformed）：请从备份恢复，"
+                    "或用 --db 换一个新文件重新抓取")
+        if "not a database" in text or "file is encrypted" in text:
             return f"{where} 不是 SQLite 数据库（或文件已损坏）：请检查 --db 是否指错了文件"
+        if "full" in text and ("disk" in text or "database" in text):
+            return (f"{where} 所在的磁盘已满（database or disk is full）：请腾出空间，"
+                    "或用 --db 换到空间足够的位置")
         if "unable to open" in text:
             return f"{where} 无法打开：目录不可写或文件不可读，请检查路径和权限"
         if "no such table" in text or "no such column" in text:

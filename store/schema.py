@@ -93,6 +93,11 @@ class SiteCrawl(Base):
     # Why this site's observations are incomplete, when they are: page_budget |
     # unreachable_on_resume (kept what was crawled before the interruption). Empty: complete.
     cut_short: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # Exceptions while crawling or storing this site's pages (a spider callback, an extractor, the
+    # pipeline, a row the store refused): the site is reported 抓取不完整 with these.
+    errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    first_error_url: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Page(CrawlObservation, Base):

@@ -56,18 +56,19 @@ def _settles(callback):
         try:
             for out in callback(self, arg):
                 (items if isinstance(out, dict) else requests).append(out)
-        except Exception as exc:   # what was yielded before still counts; Scrapy logs the error
-            error = exc
+        except Exception as exc:   # noqa: BLE001 - what was yielded before still counts
+            url = arg.url if hasattr(arg, "url") else arg.request.url
+            st.record_error(exc, url)
+            if st.errors == 1:   # one line for a site's first error, the count says the rest
+                self.logger.warning("error on %s (site %s): %s", url, st.code, st.first_error)
+            self.logger.debug("error on %s", url, exc_info=exc)
         finally:
             st.outstanding -= 1
-        if error is None:
-            for out in self._maybe_finish(st):
-                (items if isinstance(out, dict) else requests).append(out)
+        for out in self._maybe_finish(st):
+            (items if isinstance(out, dict) else requests).append(out)
         if items:
             yield {"_t": "batch", "items": items}
         yield from requests
-        if error is not None:
-            raise error
     return wrapper
 
 
@@ -382,6 +383,7 @@ class SiteAuditSpider(scrapy.Spider):
             st.links[url]["online"] = st.links[url].get("online") or online
             if on_home and not st.links[url]["on_home"]:
                 st.links[url]["on_home"] = True
+            yield from self._shallower(st, url, depth)
             return
         internal = st.is_internal(url)
         link_kind = kind if (internal or kind == "attachment") else "external"
@@ -391,15 +393,46 @@ class SiteAuditSpider(scrapy.Spider):
             yield self._link_item(st, url, checks.invalid_host(), 0)
             return
         if internal and kind == "page":
+            cut_before = st.depth_cut
             decision = st.admit_page(url, depth, self.limits)
+            if st.depth_cut and not cut_before:
+                yield from self._reread_shallower(st)
             if decision == "skip":
                 st.skipped += 1
                 st.links[url]["unchecked"] = True
                 return
+            st.links[url]["depth"] = depth
             yield self._req(st, url, self.on_page, "page", depth=depth, target=url,
                             parse=decision == "fetch")
         else:
             yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind)
+
+    def _shallower(self, st: SiteState, url: str, depth: int):
+        """A page met again nearer the homepage than when it was first scheduled. How a page is
+        first discovered must not decide whether it is read: an article first reached through a
+        long chain of 上一篇/下一篇 links lies beyond max_depth and is only checked, and what links
+        from it is cut at that depth too. So once the site has had pages cut by depth, a page found
+        at a smaller depth is fetched and read again at that depth (not counted twice in the
+        budget); its stored row takes the smaller depth, and its links are scheduled from there."""
+        info = st.links[url]
+        first = info.get("depth")
+        if first is None or depth >= first:
+            return
+        info["depth"] = depth
+        if depth > self.limits.max_depth:
+            return
+        if st.depth_cut:
+            yield self._req(st, url, self.on_page, "page", depth=depth, target=url, recheck=True)
+        else:   # read again only if the site turns out deep enough for depth to matter
+            st.shallower.add(url)
+
+    def _reread_shallower(self, st: SiteState):
+        """The site's first page cut by depth: the pages met nearer the homepage before it are
+        read again now (see _shallower)."""
+        for url in st.shallower:
+            yield self._req(st, url, self.on_page, "page", depth=st.links[url]["depth"], target=url,
+                            recheck=True)
+        st.shallower.clear()
 
     def _items(self, st: SiteState, list_url: str, items, on_home: bool) -> dict:
         rows = []
@@ -468,11 +501,14 @@ class SiteAuditSpider(scrapy.Spider):
         checked = sum(1 for v in st.links.values() if not v.get("unchecked"))
         # A finished site's frontier is no longer needed: free it (thousands of sites per crawl).
         st.links.clear()
+        st.shallower.clear()
         st.query_variants.clear()
         st.columns.clear()
         return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
                 "error": st.error, "pages": st.pages_fetched, "links": checked,
-                "skipped": st.skipped, "cut_short": "page_budget" if st.budget_hit else ""}
+                "skipped": st.skipped, "cut_short": "page_budget" if st.budget_hit else "",
+                "errors": st.errors, "first_error": st.first_error,
+                "first_error_url": st.first_error_url}
 
     # ---- helpers ------------------------------------------------------------------------
     def _canonical(self, url: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.labels import measurement_label
-from reports.model import (AuditReport, ranked, review_mark, rule_title, shown_findings, site_attr,
-                           site_code)
+from reports.model import (AuditReport, crawl_errors_text, ranked, review_mark, rule_title,
+                           shown_findings, site_attr, site_code)
 from reports.sheets.style import SEP, finish, table, title_rows
 
 HEADERS = ("网站标识码", "网站名称", "问题类型", "指标", "栏目/链接名称", "问题页面/链接", "所在页面", "证据",
@@ -14,6 +14,10 @@ HEADERS = ("网站标识码", "网站名称", "问题类型", "指标", "栏目/
 
 def rows(report: AuditReport):
     for sr in ranked(report):
+        if sr.crawl_errors:   # the verdict rests on an incomplete crawl: said before its problems
+            yield [site_code(sr), site_attr(sr.site, "name"), "抓取不完整", "", "",
+                   sr.crawl_errors["url"], "", crawl_errors_text(sr.crawl_errors),
+                   "出错页面的内容未能全部检查：请核实该页面，或排除故障后重新抓取", ""]
         for f, rules in shown_findings(report, sr):
             hints = [report.rule_hints[r] for r in rules if report.rule_hints.get(r)]
             yield [site_code(sr), site_attr(sr.site, "name"), SEP.join(rule_title(report, r) for r in rules),
