@@ -91,7 +91,8 @@ CRAWL_ERRORS = 3
 
 def run(group: click.Group, argv: list[str] | None = None) -> None:
     """Run the CLI; every known failure leaves as one Chinese line on stderr and exit code 2
-    (130 when interrupted; CRAWL_ERRORS when the crawl had errors). `--debug` anywhere on the line (or GOVAUDIT_DEBUG=1) shows tracebacks."""
+    (130 when interrupted; CRAWL_ERRORS when the crawl had errors). `--debug` anywhere on the line
+    (or GOVAUDIT_DEBUG=1) shows tracebacks."""
     from sqlalchemy.exc import SQLAlchemyError
 
     import store

@@ -56,7 +56,7 @@ def test_errors_mark_the_site_cut_short_everywhere_and_set_the_exit_code(tmp_pat
         register.write_text(HEADER + site.register_row(CODE, "出错站"), encoding="utf-8")
         proc = subprocess.run([str(GOVAUDIT), "audit", str(register), "--as-of", "2026-11-22",
                                "--out", str(out), "--db", str(tmp_path / "store.sqlite"),
-                               "--timeout", "5", "--workers", "1"],
+                               "--timeout", "5", "--workers", "1", "--allow-net", "127.0.0.0/8"],
                               env=dict(os.environ, PYTHONPATH=str(plant)), capture_output=True,
                               text=True, encoding="utf-8", timeout=240, cwd=tmp_path)
         p3, p4 = site.url + "p3.html", site.url + "p4.html"

@@ -116,7 +116,7 @@ def audit(tmp_path: Path, chain_first: bool) -> dict:
                             encoding="utf-8")
         proc = subprocess.run([str(GOVAUDIT), "audit", str(register), "--as-of", "2026-11-22",
                                "--out", str(out), "--db", str(db), "--timeout", "10",
-                               "--workers", "1", "--no-notices"],
+                               "--workers", "1", "--no-notices", "--allow-net", "127.0.0.0/8"],
                               capture_output=True, text=True, encoding="utf-8", timeout=240)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         base = site.url

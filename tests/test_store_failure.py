@@ -66,7 +66,8 @@ def test_a_full_disk_stops_the_crawl_at_the_first_failed_write(tiny_disk, tmp_pa
         # Leave the store about 200 KB to grow into (the WAL index alone takes 32 KB): the first flushes of the crawl fill it.
         free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize
         (tiny_disk / "filler").write_bytes(b"\0" * (free - 200_000))
-        crawl = govaudit("crawl", "--db", str(db), "--workers", "1", "--timeout", "5")
+        crawl = govaudit("crawl", "--db", str(db), "--workers", "1", "--timeout", "5",
+                         "--allow-net", "127.0.0.0/8")
         out, err = crawl.communicate(timeout=120)
         requested = len(site.requested)
     assert crawl.returncode == 2, out + err
@@ -94,7 +95,8 @@ def test_a_corrupted_sqlite_file_stops_the_crawl_at_the_first_failed_write(tmp_p
     db = tmp_path / "store.sqlite"
     with slow_site(host="127.0.1.46", pages=400, delay=0.05) as site:
         import_site(db, site, tmp_path)
-        crawl = govaudit("crawl", "--db", str(db), "--workers", "1", "--timeout", "5")
+        crawl = govaudit("crawl", "--db", str(db), "--workers", "1", "--timeout", "5",
+                         "--allow-net", "127.0.0.0/8")
         deadline = time.monotonic() + 60
         while len(site.requested) < 40 and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -52,7 +52,6 @@ def _settles(callback):
         st = self.sites[meta["site"]]
         items: list[dict] = []
         requests = []
-        error = None
         try:
             for out in callback(self, arg):
                 (items if isinstance(out, dict) else requests).append(out)
