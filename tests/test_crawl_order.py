@@ -51,6 +51,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         site: ChainSite = self.server.site
         path = self.path
+        site.requested.append(path)
         if path == "/":
             body = page("链站首页", '<ul><li><a href="/list.html">通知公告</a></li>'
                                  '<li><a href="/a1.html">第1号通知</a> 2026-11-01</li></ul>')
@@ -87,6 +88,7 @@ class ChainSite:
     def __init__(self, host: str, chain_first: bool):
         self.chain_first = chain_first
         self.list_served, self.chain_walked = threading.Event(), threading.Event()
+        self.requested: list[str] = []
         self.server = ThreadingHTTPServer((host, 0), _Handler)
         self.server.daemon_threads = True
         self.server.site = self
