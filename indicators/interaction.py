@@ -20,6 +20,10 @@ from indicators.windows import describe, in_window
 
 KEYS = ("consultation_columns", "consultation_messages_1y", "unanswered_messages_over_3m",
         "survey_columns", "surveys_1y", "interview_columns", "interviews_1y")
+# Publishing of messages (2019 inspection, as Beijing's 2019 Q4 notice applies it): messages shown
+# without their 留言时间 or, once answered, without their 答复时间; no message or reply published in
+# the last 2 months. Appended after the census keys so results.json keeps its order.
+PUBLISH_KEYS = ("messages_undated", "messages_published_2m")
 GATE_TEXT = {"login": "需要登录", "captcha": "需要输入验证码"}
 STATUS_TEXT = {"in_progress": "办理中", "pending": "未回复", "answered": "已回复", "": "无回复"}
 
@@ -151,3 +155,33 @@ def reply_table(in_year: list[Letter], late: list[Letter]) -> dict:
             "reply_rate": round(len(answered) / len(in_year), 4) if in_year else None,
             "avg_reply_days": round(sum(days) / len(days), 1) if days else None,
             "overdue": len(late), "unreadable": []}
+
+
+def publishing(obs: SiteObservations, as_of: date, taxonomy: dict) -> tuple[dict, list[Finding]]:
+    """PUBLISH_KEYS and their findings; None where there is no readable consultation board (or a
+    taxonomy without the messages_published window)."""
+    within = taxonomy["windows"].get("messages_published")
+    boards = [c for c in distinct_columns(obs.columns) if c.category == "consultation"]
+    if not within or not boards or any(c.gated for c in boards):
+        return dict.fromkeys(PUBLISH_KEYS), []
+    undated = []
+    all_letters = [m for c in boards for m in letters(c)]
+    for m in all_letters:
+        missing = [what for what, gone in (("留言时间", m.posted is None),
+                                           ("答复时间", m.answered and m.replied is None)) if gone]
+        if missing:
+            state = "已答复，" if m.answered else ""
+            undated.append(Finding(kind="undated_message", measure="messages_undated", url=m.url,
+                                    title=m.title, source_url=m.column_url,
+                                    evidence=f"{state}公开的留言未注明{'和'.join(missing)}"))
+    recent = [m for m in all_letters if in_window(m.posted, as_of, within)
+              or in_window(m.replied, as_of, within)]
+    stale = []
+    if not recent:
+        newest = max((d for m in all_letters for d in (m.posted, m.replied)
+                      if d is not None and d <= as_of), default=None)
+        last = f"，最近一次为 {newest.isoformat()}" if newest else ""
+        stale = [Finding(kind="no_recent_message", measure="messages_published_2m", url=c.url,
+                         title=c.name, evidence=f"近 {describe(within)}未公开留言或答复{last}")
+                 for c in boards]
+    return {"messages_undated": len(undated), "messages_published_2m": len(recent)}, undated + stale

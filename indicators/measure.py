@@ -8,7 +8,7 @@ import config
 from indicators.availability import availability
 from indicators.findings import Finding
 from indicators.guides import missing_elements
-from indicators.interaction import KEYS as INTERACTION_KEYS, interaction
+from indicators.interaction import KEYS as INTERACTION_KEYS, PUBLISH_KEYS, interaction, publishing
 from indicators.links import dead_links
 from indicators.observations import SiteObservations
 from indicators.online import online_systems
@@ -24,7 +24,7 @@ def measurement_keys(taxonomy: dict | None = None) -> list[str]:
     stale = [f"stale_columns_{g}" for g in taxonomy.get("groups", {})]
     return (["availability_probes", "availability_failures", "homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
              "dead_links_home", "dead_links_other", *INTERACTION_KEYS, "guides_missing_elements",
-             "broken_attachments", "online_systems_down", *SERIOUS_KEYS])
+             "broken_attachments", "online_systems_down", *SERIOUS_KEYS, *PUBLISH_KEYS])
 
 
 @dataclass
@@ -68,11 +68,13 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     systems_down, system_findings, down_urls = online_systems(obs)
     links, link_findings = dead_links(obs, exclude=down_urls)
     talk, talk_findings, reply_table = interaction(obs, as_of, taxonomy)
+    published, publish_findings = publishing(obs, as_of, taxonomy)
     guides, guide_findings = missing_elements(obs, checks.guides)
     serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
               **links, **talk, "guides_missing_elements": guides,
-              "online_systems_down": systems_down, **serious}
+              "online_systems_down": systems_down, **serious, **published}
     return ({k: values[k] for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
-             *talk_findings, *guide_findings, *system_findings, *serious_findings], reply_table)
+             *talk_findings, *publish_findings, *guide_findings, *system_findings, *serious_findings],
+            reply_table)

@@ -1,10 +1,11 @@
-"""Sample sites for availability and citizen interaction (hosts 127.0.1.20–24, codes 99060000xx).
+"""Sample sites for availability and citizen interaction (hosts 127.0.1.20–25, codes 99060000xx).
 
 Every site has the same small news/notice skeleton (10 + 1 homepage updates, nothing stale) so its
 figures come from what it is planted for: a flaky homepage, a shaky one, message boards in the
 three layouts (table, <li> with a status badge, replies only on letter pages) with answered,
 late-answered, unanswered and in-progress messages inside and outside the year, a board behind a
-login, and survey/interview columns near the portal (6) and other-site (3) thresholds.
+login, survey/interview columns near the portal (6) and other-site (3) thresholds, a reply shown
+without its date and a board with nothing published in the last 2 months (2019 inspection).
 truth_interaction.yaml states what a correct audit finds.
 """
 from __future__ import annotations
@@ -115,6 +116,7 @@ def _letters() -> Site:
     m = Maker("市卫生健康委", "云岭市卫生健康委员会")
     board = messages(m, [
         ("2026-11-12", "2026-11-16"), ("2026-10-20", "2026-10-23"),
+        ("2026-09-10", None, "answered"),            # 已回复, but no 回复时间 shown (2019: 未公开答复时间)
         ("2026-08-30", None, "in_progress"),         # 84 days: not yet overdue
         ("2026-07-08", "2026-11-15"),                # replied after 130 days: overdue
         ("2026-04-22", "2026-04-30"), ("2025-12-01", "2025-12-03"),
@@ -138,4 +140,18 @@ def _login() -> Site:
     ], maker=m)
 
 
-SITES = [_flaky, _shaky, _badges, _letters, _login]
+# ---- (F) department whose board has gone quiet: nothing published in the 2 months before 11-22 ---
+def _quiet() -> Site:
+    m = Maker("市人力资源社会保障局", "云岭市人力资源和社会保障局")
+    board = messages(m, [
+        ("2026-08-20", "2026-08-25"),                # the newest message and reply: 3 months ago
+        ("2026-06-10", "2026-06-12"), ("2026-03-05", "2026-03-09"),
+    ])
+    return _site("9906000006", "云岭市人力资源和社会保障局", "市人力资源社会保障局", 25, "部门网站",
+                 "地市级", [
+        Col("jzxx", "局长信箱", "/hdjl/jzxx/", "consultation", group="互动交流", board="badge",
+            items=board),
+    ], maker=m)
+
+
+SITES = [_flaky, _shaky, _badges, _letters, _login, _quiet]

@@ -203,13 +203,15 @@ def test_keys_exact_and_order():
                        "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns",
                        "surveys_1y", "interview_columns", "interviews_1y", "guides_missing_elements",
                        "broken_attachments", "online_systems_down", "serious_errors",
-                       "serious_misstatements", "hacked_pages", "hacked_pages_unhandled"]
+                       "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
+    "messages_published_2m"]
     assert list(m) == measurement_keys()
     # no probe in the window: availability not measured (None); no interaction column: its
     # *_1y counts are None; everything else counted
     unmeasured = ("availability_probes", "availability_failures", "consultation_messages_1y",
-                  "unanswered_messages_over_3m", "surveys_1y", "interviews_1y")
-    assert [m.pop(k) for k in unmeasured] == [None] * 6
+                  "unanswered_messages_over_3m", "surveys_1y", "interviews_1y", "messages_undated",
+                  "messages_published_2m")
+    assert [m.pop(k) for k in unmeasured] == [None] * 8
     assert set(m.values()) == {0}
 
 

@@ -10,7 +10,7 @@ import pytest
 import config
 from crawler.extract.messages import board_rows, gate, message_detail, status_of
 from crawler.extract.page import parse_page
-from indicators.interaction import interaction
+from indicators.interaction import interaction, publishing
 from indicators.observations import Column, Item, Message, SiteObservations
 from scoring.engine import assess
 from scoring.ruleset import load_ruleset
@@ -88,8 +88,8 @@ def test_gates():
 # ---- measurements ---------------------------------------------------------------------------------
 def board(name: str, category: str, rows, gated: str = "") -> Column:
     """rows: (url, posted, replied, status)."""
-    items = [Item(title=f"留言{u}", url=u, date=D(p)) for u, p, _, _ in rows]
-    messages = {u: Message(url=u, posted=D(p), replied=D(r) if r else None, status=s)
+    items = [Item(title=f"留言{u}", url=u, date=D(p) if p else None) for u, p, _, _ in rows]
+    messages = {u: Message(url=u, posted=D(p) if p else None, replied=D(r) if r else None, status=s)
                 for u, p, r, s in rows}
     return Column(url=f"http://x/{name}/", name=name, category=category, items=items,
                   messages=messages, gated=gated)
@@ -123,6 +123,30 @@ def test_overdue_definition_and_reply_table():
     assert late[1].evidence == "留言 2026-08-21，至今未回复，已等待 93 天（超过 3 个月）"
     assert table == {"received": 5, "replied": 3, "reply_rate": 0.6,
                      "avg_reply_days": round((92 + 93 + 3) / 3, 1), "overdue": 2, "unreadable": []}
+
+
+def test_message_publishing_2019():
+    """Messages shown without 留言时间, or answered without 答复时间; messages and replies dated in
+    the 2 months before as_of (Beijing 2019 Q4, applying the 2019 indicators)."""
+    quiet = board("信箱", "consultation", [
+        ("a", "2026-09-20", "2026-09-21", "answered"),   # replied 2 months and a day before
+        ("b", None, None, "pending"),                    # no 留言时间
+        ("c", "2026-06-01", None, "answered"),           # 已回复, no 答复时间
+        ("d", None, None, "answered")])                  # neither
+    m, findings = publishing(site(quiet), AS_OF, TAXONOMY)
+    assert m == {"messages_undated": 3, "messages_published_2m": 0}
+    assert [(f.kind, f.url, f.evidence) for f in findings] == [
+        ("undated_message", "b", "公开的留言未注明留言时间"),
+        ("undated_message", "c", "已答复，公开的留言未注明答复时间"),
+        ("undated_message", "d", "已答复，公开的留言未注明留言时间和答复时间"),
+        ("no_recent_message", "http://x/信箱/", "近 2 个月未公开留言或答复，最近一次为 2026-09-21")]
+    # a reply on the first day of the window is enough; an old message replied lately too
+    replied = board("信箱", "consultation", [("e", "2026-05-01", "2026-09-22", "answered")])
+    assert publishing(site(replied), AS_OF, TAXONOMY)[0]["messages_published_2m"] == 1
+    # no board, or one behind a login: not measured
+    for obs in (site(), site(board("区长信箱", "consultation", [], gated="login"))):
+        assert publishing(obs, AS_OF, TAXONOMY) == ({"messages_undated": None,
+                                                      "messages_published_2m": None}, [])
 
 
 def test_unreadable_board_is_null_not_zero():

@@ -22,7 +22,8 @@ ALL_NONE = dict.fromkeys([
     "dead_links_home", "dead_links_other", "consultation_columns", "consultation_messages_1y",
     "unanswered_messages_over_3m", "survey_columns", "surveys_1y", "interview_columns", "interviews_1y",
     "guides_missing_elements", "broken_attachments", "online_systems_down", "serious_errors",
-    "serious_misstatements", "hacked_pages", "hacked_pages_unhandled"])
+    "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
+    "messages_published_2m"])
 EVIL_EVIDENCE = '=HYPERLINK("http://x")'
 EVIL_TITLE = "+cmd|' /C calc'!A0"
 

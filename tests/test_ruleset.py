@@ -87,7 +87,8 @@ def test_census_reads_only_domain_measurements():
     parts = {"serious_misstatements", "hacked_pages"}
     assert read == DOMAIN_MEASUREMENTS - {"serious_errors"} | parts   # every one is used
     assert set(config.load_yaml("rulesets/measurements.yaml")) == \
-        DOMAIN_MEASUREMENTS | parts | {"hacked_pages_unhandled"}
+        DOMAIN_MEASUREMENTS | parts | {"hacked_pages_unhandled", "messages_undated",
+                                       "messages_published_2m"}
 
 
 def test_lookups_for_reports():

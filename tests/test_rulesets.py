@@ -37,7 +37,8 @@ def m(**kw) -> dict:
                 unanswered_messages_over_3m=0, survey_columns=1, surveys_1y=6,
                 interview_columns=1, interviews_1y=6, guides_missing_elements=0,
                 broken_attachments=0, online_systems_down=0, serious_errors=0,
-                serious_misstatements=0, hacked_pages=0, hacked_pages_unhandled=0)
+                serious_misstatements=0, hacked_pages=0, hacked_pages_unhandled=0,
+                messages_undated=0, messages_published_2m=3)
     base.update(kw)
     base.setdefault("stale_columns_total", base["stale_columns_news"]
                     + base["stale_columns_notice_policy"] + base["stale_columns_personnel_plan"])
@@ -254,6 +255,21 @@ def test_inspection_vetoes_and_review_findings():
     assert a.verdict.qualified is True and a.verdict.score == 100.0
 
 
+def test_message_publishing_on_the_farm_and_by_hand():
+    """2019's publishing of messages: the farm's 9906000004 shows one answered letter without its
+    答复时间, 9906000006's board has published nothing in the last 2 months."""
+    farm = farm_verdicts(INSPECTION)
+    assert charged(farm["9906000004"])["message_dates"] == 1
+    assert charged(farm["9906000006"])["message_recency"] == 2
+    for code in ("9900000001", "9906000002", "9906000003"):        # dated, and recent
+        assert not {"message_dates", "message_recency"} & set(charged(farm[code])), code
+    v = evaluate(m(messages_undated=3, messages_published_2m=0), INSPECTION, inputs=CLEAN_ANSWERS)
+    assert (charged(v), v.score) == ({"message_dates": 3, "message_recency": 2}, 95.0)
+    # no readable board: not measured, so not charged and said so
+    a = assess(m(messages_undated=None, messages_published_2m=None), INSPECTION, inputs=CLEAN_ANSWERS)
+    assert {"message_dates", "message_recency"} <= set(a.skipped)
+
+
 # The six parts of 安全、泄密事故等严重问题 and where each comes from.
 SHEET_PARTS = {"secrets_leaked": 2, "harmful_content": 3, "fraud_found": 5, "negative_opinion": 6}
 
@@ -308,7 +324,7 @@ def test_corrected_clause_texts_and_source():
 def test_every_value_has_a_status_and_an_origin():
     values = INSPECTION.provenance
     unverified = INSPECTION.unverified_values()
-    assert (len(values), len(unverified)) == (30, 19)
+    assert (len(values), len(unverified)) == (32, 21)
     carried = [p.about for p in unverified if p.origin.startswith("2015 年普查评分表")]
     assert carried == ["homepage_not_updated", "homepage_availability", "link_availability",
                        "homepage_updates", "basic_info", "consultation", "survey", "interview",

@@ -480,7 +480,8 @@ def recount(site) -> dict:
         "online_systems_down": n_online, "serious_errors": n_serious,
         # a misspelling reads "错写 ≈ 原词"; the rest are hacked pages, first seen, not yet reviewed
         "serious_misstatements": n_misstated, "hacked_pages": n_serious - n_misstated,
-        "hacked_pages_unhandled": None if n_serious > n_misstated else 0}
+        "hacked_pages_unhandled": None if n_serious > n_misstated else 0,
+        **recount_publishing(cols)}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -559,6 +560,19 @@ def recount_interaction(site, cols) -> tuple[dict, dict | None]:
         out[plural] = (len({it.path for c in by_cat[cat] for it in c.items if in_window(it.date, year)})
                        if by_cat[cat] else None)
     return out, table
+
+
+def recount_publishing(cols) -> dict:
+    """2019's publishing of messages: shown without 留言时间 or, answered, without 答复时间; how many
+    messages and replies are dated in the 2 months before AS_OF (null without a readable board)."""
+    boards = [c for c in cols if classify(c.name, c.meta_type) == "consultation"]
+    if not boards or any(c.gate for c in boards):
+        return {"messages_undated": None, "messages_published_2m": None}
+    msgs = [it for c in boards for it in c.items]
+    return {"messages_undated": sum(it.date is None or (it.state == "answered" and not it.reply)
+                                    for it in msgs),
+            "messages_published_2m": sum(in_window(it.date, {"months": 2})
+                                         or in_window(it.reply, {"months": 2}) for it in msgs)}
 
 
 def interaction_deductions(m: dict, portal: bool) -> list[dict]:
@@ -688,7 +702,7 @@ def test_truth_file_shape(truth):
             "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns", "surveys_1y",
             "interview_columns", "interviews_1y", "guides_missing_elements", "broken_attachments",
             "online_systems_down", "serious_errors", "serious_misstatements", "hacked_pages",
-            "hacked_pages_unhandled"]
+            "hacked_pages_unhandled", "messages_undated", "messages_published_2m"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():
