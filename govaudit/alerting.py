@@ -48,6 +48,7 @@ def sites_of(engine) -> list:
 def evaluate_all(engine, ruleset: Ruleset, at: datetime, sites: list | None = None,
                  save: bool = True) -> tuple[dict[Key, State], list]:
     """Every registered site's warning states at `at` (UTC), advanced from the stored ones."""
+    watchdb.ensure_tables(engine)
     taxonomy = config.load_yaml("taxonomy.yaml")
     sites = sites if sites is not None else sites_of(engine)
     readings = [r for sw in watchdb.site_watches(engine, sites, at, taxonomy)
@@ -89,6 +90,7 @@ def _failed_setup(engine, name: str, kind: str, at: datetime, exc: Exception) ->
 def send_alerts(engine, ruleset: Ruleset, routing: Routing, at: datetime, clock=None) -> list[Delivery]:
     """One aggregated message per channel with what changed for its recipients; a channel whose
     send failed keeps its marks, so the next run says it again."""
+    watchdb.ensure_tables(engine)
     policy = Policy.from_config(config.load_yaml("alerts.yaml"))
     names, regions, titles = _context(engine, ruleset)
     states = watchdb.load_states(engine)
@@ -125,6 +127,7 @@ def send_digest(engine, ruleset: Ruleset, routing: Routing, at: datetime, kind: 
                 clock=None) -> list[Delivery]:
     """The daily digest (sent even when all is clear: 今日无预警) or the weekly roll-up, to every
     channel whose recipients asked for it, each with only its own sites."""
+    watchdb.ensure_tables(engine)
     policy = Policy.from_config(config.load_yaml("alerts.yaml"))
     names, regions, titles = _context(engine, ruleset)
     states = watchdb.load_states(engine)
@@ -188,6 +191,7 @@ def digest_due(engine, kind: str, at: datetime, when: str) -> bool:
 
 def send_test(routing: Routing, name: str, engine, at: datetime, clock=None) -> Delivery:
     """`govaudit alerts test CHANNEL`: one test message; the platform's answer is what counts."""
+    watchdb.ensure_tables(engine)
     try:
         client = _channel(engine, routing, name, at, clock)
     except CredentialError as exc:
@@ -200,6 +204,7 @@ def send_test(routing: Routing, name: str, engine, at: datetime, clock=None) -> 
 def states_as_of(engine, ruleset: Ruleset, at: datetime) -> dict[Key, State]:
     """The states at a past moment, from what was stored by then (nothing is written): levels from
     the observations, `since` from the recorded changes."""
+    watchdb.ensure_tables(engine)
     states, _ = evaluate_all(engine, ruleset, at, save=False)
     last: dict[Key, datetime] = {}
     for c in watchdb.changes_until(engine, at):

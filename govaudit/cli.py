@@ -509,11 +509,13 @@ def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeo
               help="数据库（默认每次新建 demo-output/govaudit.sqlite）；样例网站每次启动端口不同")
 @click.option("--recheck", is_flag=True,
               help="再演示整改复查：样例网站整改后，抽取上次不合格网站及 30% 其他网站复查，写出整改情况")
-def demo(out, as_of, timeout, db, recheck):
+@click.option("--monitor", is_flag=True,
+              help="再演示预警：按监测数据得出预警状态，发送到本机的演示用企业微信群机器人，工作簿增加“预警”表")
+def demo(out, as_of, timeout, db, recheck, monitor):
     """启动内置的样例政府网站（本机回环地址），完整检查一遍，结果写入 ./demo-output/。
 
     \b
-    例：govaudit demo            govaudit demo --recheck
+    例：govaudit demo            govaudit demo --recheck    govaudit demo --monitor
     """
     import samplefarm
     out_dir = Path(out)
@@ -535,9 +537,15 @@ def demo(out, as_of, timeout, db, recheck):
                           f"记为监测时间点 {as_of} 当天")
             _print_probe_tally(samplefarm.probe_sites(
                 engine, pipeline.registered_sites(engine, codes), as_of, timeout))
+        warn_step = None
+        if monitor:
+            from govaudit.alerts_cli import demo_warnings
+
+            def warn_step(engine):
+                demo_warnings(engine, as_of, out_dir)
         runs = [_audit(register, as_of, out_dir, "census-2015", None, db,
                        (), dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), out_dir / "jobs",
-                       probe_step=probe_step)]
+                       probe_step=probe_step, before_report=warn_step)]
         port = farm.port
     if recheck:
         runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
@@ -562,7 +570,8 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
 
 
 def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides, jobdir_root,
-           recheck=False, notices=True, settings=None, scores=None, probe_step=None, terms=None):
+           recheck=False, notices=True, settings=None, scores=None, probe_step=None, terms=None,
+           before_report=None):
     engine = store.connect(db)
     result = _import(engine, register)
     console.print(f"名录：导入 {len(result.sites)} 个网站")
@@ -576,6 +585,8 @@ def _audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
     if recheck:
         from govaudit import history
         rc = history.recheck(engine, after=sid)
+    if before_report:
+        before_report(engine)
     path = pipeline.write_reports(engine, out, sid, rc, notices=notices, settings=settings)
     _print_summary(engine, sid, settings)
     if rc is not None:

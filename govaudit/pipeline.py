@@ -540,7 +540,23 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                        veto_ids=[r.id for r in ruleset.vetoes],
                        deduction_ids=[r.id for r in ruleset.deductions],
                        settings=settings or load_report_config(),
-                       history=audit_history(engine, sr, {r.site_code for r in rows}))
+                       history=audit_history(engine, sr, {r.site_code for r in rows}),
+                       warnings=warning_rows(engine, ruleset, sites, {r.site_code for r in rows}))
+
+
+def warning_rows(engine: Engine, ruleset, sites: dict, codes: set[str]) -> list[list]:
+    """The stored warning states above 正常 of the report's sites, worst first (预警 sheet)."""
+    from govaudit import watchdb
+    from scoring.warnings import LEVELS
+    from scoring.watchstate import beijing
+    if not watchdb.ensure_tables(engine):
+        return []
+    states = sorted((s for s in watchdb.load_states(engine).values() if s.level and s.site in codes),
+                    key=lambda s: (-s.level, s.site, s.rule, s.subject))
+    return [[s.site, getattr(sites.get(s.site), "name", ""), ruleset.title_of(s.rule), s.subject,
+             LEVELS[s.level], f"{beijing(s.since):%Y-%m-%d %H:%M}" if s.since else "",
+             s.countdown if s.countdown and s.countdown > 0 else None, s.detail, s.url]
+            for s in states]
 
 
 def restore_details(verdict: Verdict, details: dict, ruleset) -> None:

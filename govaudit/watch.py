@@ -103,6 +103,7 @@ def watch_sites(engine, sites: list, clock, timeout: float | None = None,
     from crawler.netguard import Guard, allow_list
     from scoring.watchstate import beijing
     guard = Guard.from_config(allow_list(allow_net))
+    watchdb.ensure_tables(engine)
     crawl_cfg = config.load_yaml("crawl.yaml")
     timeout = timeout or crawl_cfg["download_timeout"]
     per_host = per_host or crawl_cfg["concurrent_requests_per_host"]

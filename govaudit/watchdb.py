@@ -6,6 +6,7 @@ a moment: only rows dated at or before it are read, so `--as-of` replays give th
 """
 from __future__ import annotations
 
+import weakref
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, UniqueConstraint, delete, select
@@ -166,6 +167,7 @@ def declared_by_site(engine: Engine) -> dict[str, list[Declared]]:
 
 
 def declare(engine: Engine, code: str, start: datetime, end: datetime, kind: str, note: str) -> None:
+    ensure_tables(engine)
     with engine.begin() as conn:
         conn.execute(DeclaredOutage.__table__.insert().values(
             site_code=code, start=start, end=end, kind=kind, note=note))
@@ -188,6 +190,12 @@ def _refresh(sw: SiteWatch, watched: dict) -> None:
     sw.columns = cols
 
 
+def stamp_crawls(engine: Engine, at: datetime) -> None:
+    """The demo's farm keeps fixed dates: its crawl is stamped at the monitoring point."""
+    with engine.begin() as conn:
+        conn.execute(store.SiteCrawl.__table__.update().values(finished_at=at))
+
+
 def last_crawl(engine: Engine, code: str, at: datetime) -> store.SiteCrawl | None:
     from sqlalchemy.orm import Session
     with Session(engine, expire_on_commit=False) as s:
@@ -199,6 +207,25 @@ def last_crawl(engine: Engine, code: str, at: datetime) -> store.SiteCrawl | Non
 
 
 # ---- states, changes, marks, sends --------------------------------------------------------------
+_READY: weakref.WeakSet = weakref.WeakSet()     # engines whose tables are known to exist
+
+
+def ensure_tables(engine: Engine) -> bool:
+    """These tables exist in the store (a store opened before this module was imported has not
+    created them); False when the store cannot create them (read-only)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    if engine in _READY:
+        return True
+    tables = [WatchObservation.__table__, DeclaredOutage.__table__, WarningStateRow.__table__,
+              WarningChangeRow.__table__, AlertMark.__table__, AlertSend.__table__]
+    try:
+        store.Base.metadata.create_all(engine, tables=tables)
+    except SQLAlchemyError:
+        return False
+    _READY.add(engine)
+    return True
+
+
 def load_states(engine: Engine) -> dict[Key, State]:
     with engine.connect() as conn:
         rows = conn.execute(select(WarningStateRow.__table__)).mappings().all()

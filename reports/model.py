@@ -85,6 +85,8 @@ class AuditReport:
     charts: dict[str, Any] = field(default_factory=dict)       # chart name → PNG path
     ruleset_note: str = ""                 # an example ruleset, values marked 待核对 (shown with it)
     others: list["AuditReport"] = field(default_factory=list)  # same crawl, further rulesets
+    # early-warning states (govaudit alerts/monitor), worst first: rows of the 预警 sheet
+    warnings: list[list] = field(default_factory=list)
 
 
 def site_attr(site: SiteLike, name: str) -> str:

@@ -20,7 +20,7 @@ from openpyxl.writer.excel import ExcelWriter
 from reports.files import write_atomically
 from reports.model import AuditReport, rule_title
 from reports.sheets import (columns, deductions, findings, interaction, measurements, notices,
-                            overview, ranking, regions, vetoes)
+                            overview, ranking, regions, vetoes, warnings)
 
 
 def _recheck(ws: Worksheet, report: AuditReport) -> None:
@@ -49,6 +49,7 @@ SHEETS: list[tuple[str, Writer] | tuple[str, Writer, Callable[[AuditReport], boo
     ("指标明细", measurements.write),
     ("互动回应", interaction.write),
     ("整改通知", notices.write),
+    ("预警", warnings.write, lambda report: bool(report.warnings)),
     ("整改情况", _recheck, lambda report: report.recheck is not None),
 ]
 

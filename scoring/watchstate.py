@@ -312,7 +312,7 @@ def _message_days_left(site, rule, lines, ruleset, taxonomy, now):
         if level == OK:
             continue
         title = m.title[:20] + ("…" if len(m.title) > 20 else "")
-        detail = (f"留言“{title}”（{m.posted.isoformat()} 提交）未回复，"
+        detail = (f"{title}（{m.posted.isoformat()} 提交）未回复，"
                   + (f"还有 {left} 天满 {describe(limit)}" if left > 0 else f"已超过 {describe(limit)}"))
         out.append(Reading(site.code, rule.id, f"留言：{title}", "message_days_left", level, detail,
                            value=left, countdown=left, url=m.url))
