@@ -11,15 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import config
-from govaudit import watchdb
 import store
+from indicators.watched import declared_by_site, site_watches
 from notify.channels import SendResult, make
 from notify.compose import alert_text, digest_text, split, weekly_text
 from notify.credentials import CredentialError
-from notify.policy import Held, Policy, decide
+from notify.policy import Held, Mark, Policy, decide
 from notify.routing import Routing
 from scoring.ruleset import Ruleset
-from scoring.watchstate import Key, State, advance, beijing, evaluate, outages
+from scoring.watchstate import Change, Key, State, advance, beijing, evaluate, outages
+from store import watch as rows
 
 
 @dataclass
@@ -48,15 +49,52 @@ def sites_of(engine) -> list:
 def evaluate_all(engine, ruleset: Ruleset, at: datetime, sites: list | None = None,
                  save: bool = True) -> tuple[dict[Key, State], list]:
     """Every registered site's warning states at `at` (UTC), advanced from the stored ones."""
-    watchdb.ensure_tables(engine)
     taxonomy = config.load_yaml("taxonomy.yaml")
     sites = sites if sites is not None else sites_of(engine)
-    readings = [r for sw in watchdb.site_watches(engine, sites, at, taxonomy)
+    readings = [r for sw in site_watches(engine, sites, at, taxonomy)
                 for r in evaluate(sw, ruleset, taxonomy, at)]
-    states, changes = advance(watchdb.load_states(engine) if save else {}, readings, at)
+    states, changes = advance(load_states(engine) if save else {}, readings, at)
     if save:
-        watchdb.save_states(engine, states, changes, at)
+        save_states(engine, states, changes, at)
     return states, changes
+
+
+# ---- the stored states, changes and marks as the warning floor's own types ------------------------
+def load_states(engine) -> dict[Key, State]:
+    return {(r["site_code"], r["rule"], r["subject"]): State(
+        r["site_code"], r["rule"], r["subject"], r["quantity"], r["level"], r["detail"], r["value"],
+        r["countdown"], r["url"], r["since"]) for r in rows.state_rows(engine)}
+
+
+def save_states(engine, states: dict[Key, State], changes: list[Change], at: datetime) -> None:
+    rows.replace_states(
+        engine,
+        [{"site_code": s.site, "rule": s.rule, "subject": s.subject, "quantity": s.quantity,
+          "level": s.level, "since": s.since, "detail": s.detail, "value": s.value,
+          "countdown": s.countdown, "url": s.url, "evaluated_at": at} for s in states.values()],
+        [{"site_code": c.site, "rule": c.rule, "subject": c.subject, "at": c.at, "old": c.old,
+          "new": c.new, "detail": c.detail} for c in changes])
+
+
+def changes_between(engine, after: datetime | None = None, until: datetime | None = None) -> list[Change]:
+    return [Change(r["site_code"], r["rule"], r["subject"], r["at"], r["old"], r["new"], r["detail"])
+            for r in rows.change_rows(engine, after, until)]
+
+
+def load_marks(engine, channel: str) -> dict[Key, Mark]:
+    return {(r["site_code"], r["rule"], r["subject"]): Mark(r["level"], r["at"])
+            for r in rows.mark_rows(engine, channel)}
+
+
+def save_marks(engine, channel: str, marks: dict[Key, Mark]) -> None:
+    rows.replace_marks(engine, channel, [{"site_code": k[0], "rule": k[1], "subject": k[2],
+                                          "level": m.level, "at": m.at} for k, m in marks.items()])
+
+
+def _log(engine, channel: str, kind: str, at: datetime, title: str, text: str,
+         result: SendResult) -> None:
+    rows.log_send(engine, channel=channel, kind=kind, at=at, title=title, text=text, ok=result.ok,
+                  attempts=result.attempts, answer=result.answer, error=result.error)
 
 
 def _context(engine, ruleset: Ruleset):
@@ -68,7 +106,7 @@ def _context(engine, ruleset: Ruleset):
 
 
 def _channel(engine, routing: Routing, name: str, at: datetime, clock):
-    recent = watchdb.recent_sends(engine, name, at - timedelta(seconds=60))
+    recent = rows.recent_sends(engine, name, at - timedelta(seconds=60))
     return make(name, routing.channels[name], alert_settings(), clock, recent)
 
 
@@ -76,37 +114,36 @@ def _deliver(engine, client, kind: str, title: str, body: str, at: datetime) -> 
     results = []
     for part in split(body, client.size_limit):
         res = client.send(title, part)
-        watchdb.log_send(engine, client.name, kind, at, title, part, res)
+        _log(engine, client.name, kind, at, title, part, res)
         results.append(res)
     return results
 
 
 def _failed_setup(engine, name: str, kind: str, at: datetime, exc: Exception) -> Delivery:
     res = SendResult(False, 0, "", str(exc))
-    watchdb.log_send(engine, name, kind, at, "", "", res)
+    _log(engine, name, kind, at, "", "", res)
     return Delivery(name, kind, [res])
 
 
 def send_alerts(engine, ruleset: Ruleset, routing: Routing, at: datetime, clock=None) -> list[Delivery]:
     """One aggregated message per channel with what changed for its recipients; a channel whose
     send failed keeps its marks, so the next run says it again."""
-    watchdb.ensure_tables(engine)
     policy = Policy.from_config(config.load_yaml("alerts.yaml"))
     names, regions, titles = _context(engine, ruleset)
-    states = watchdb.load_states(engine)
-    changes = watchdb.changes_since(engine, at - policy.flap_window)
-    declared = watchdb.declared_by_site(engine)
+    states = load_states(engine)
+    changes = changes_between(engine, after=at - policy.flap_window)
+    declared = declared_by_site(engine)
     out = []
     for name in routing.channels:
         codes = routing.channel_sites(name, regions)
         if not codes:
             continue
         mine = {k: s for k, s in states.items() if k[0] in codes}
-        marks = {k: m for k, m in watchdb.load_marks(engine, name).items() if k[0] in codes}
+        marks = {k: m for k, m in load_marks(engine, name).items() if k[0] in codes}
         d = decide(mine, marks, [c for c in changes if c.site in codes], declared, policy, at,
                    routing.channel_min_level(name))
         if not d.send:
-            watchdb.save_marks(engine, name, d.marks)
+            save_marks(engine, name, d.marks)
             if d.held:
                 out.append(Delivery(name, "alert", [], 0, d.held))
             continue
@@ -118,7 +155,7 @@ def send_alerts(engine, ruleset: Ruleset, routing: Routing, at: datetime, clock=
         title, body = alert_text(d.send, names, titles, at)
         results = _deliver(engine, client, "alert", title, body, at)
         if all(r.ok for r in results):
-            watchdb.save_marks(engine, name, d.marks)
+            save_marks(engine, name, d.marks)
         out.append(Delivery(name, "alert", results, len(d.send), d.held))
     return out
 
@@ -127,11 +164,10 @@ def send_digest(engine, ruleset: Ruleset, routing: Routing, at: datetime, kind: 
                 clock=None) -> list[Delivery]:
     """The daily digest (sent even when all is clear: 今日无预警) or the weekly roll-up, to every
     channel whose recipients asked for it, each with only its own sites."""
-    watchdb.ensure_tables(engine)
     policy = Policy.from_config(config.load_yaml("alerts.yaml"))
     names, regions, titles = _context(engine, ruleset)
-    states = watchdb.load_states(engine)
-    flaps = _flapping(watchdb.changes_since(engine, at - timedelta(days=1)), policy)
+    states = load_states(engine)
+    flaps = _flapping(changes_between(engine, after=at - timedelta(days=1)), policy)
     out = []
     for name in routing.digest_channels(kind):
         codes = routing.channel_sites(name, regions)
@@ -140,7 +176,7 @@ def send_digest(engine, ruleset: Ruleset, routing: Routing, at: datetime, kind: 
             held = [h for h in flaps if h.key[0] in codes]
             title, body = digest_text(mine, held, names, titles, at)
         else:
-            week = watchdb.site_watches(engine, [s for s in sites_of(engine) if s.code in codes], at,
+            week = site_watches(engine, [s for s in sites_of(engine) if s.code in codes], at,
                                         config.load_yaml("taxonomy.yaml"), probe_days=7)
             lines = ruleset.rule("site_unreachable").warnings.get("down_now", {"after": 2, "recover": 2})
             title, body = weekly_text({sw.code: outages(sw.probes, lines["after"], lines["recover"])
@@ -185,13 +221,12 @@ def digest_due(engine, kind: str, at: datetime, when: str) -> bool:
         moment -= timedelta(days=1)
     if bj - moment > (timedelta(hours=12) if len(parts) == 1 else timedelta(days=1)):
         return False        # long missed (a monitor started at night): wait for the next one
-    last = watchdb.last_send(engine, kind)
+    last = rows.last_send(engine, kind)
     return last is None or beijing(last) < moment
 
 
 def send_test(routing: Routing, name: str, engine, at: datetime, clock=None) -> Delivery:
     """`govaudit alerts test CHANNEL`: one test message; the platform's answer is what counts."""
-    watchdb.ensure_tables(engine)
     try:
         client = _channel(engine, routing, name, at, clock)
     except CredentialError as exc:
@@ -204,9 +239,8 @@ def send_test(routing: Routing, name: str, engine, at: datetime, clock=None) -> 
 def states_as_of(engine, ruleset: Ruleset, at: datetime) -> dict[Key, State]:
     """The states at a past moment, from what was stored by then (nothing is written): levels from
     the observations, `since` from the recorded changes."""
-    watchdb.ensure_tables(engine)
     states, _ = evaluate_all(engine, ruleset, at, save=False)
     last: dict[Key, datetime] = {}
-    for c in watchdb.changes_until(engine, at):
+    for c in changes_between(engine, until=at):
         last[c.key] = c.at
     return {k: State(**{**s.__dict__, "since": last.get(k)}) for k, s in states.items()}

@@ -200,12 +200,13 @@ def alerts_declare(ctx, code, start, end, kind, note, db):
     \b
     例：govaudit alerts declare --site 9901230001 --from '2026-12-12 10:00' --to '2026-12-12 16:00' --note 机房搬迁
     """
-    from govaudit import pipeline, watchdb
+    from govaudit import pipeline
+    from store import watch as rows
     if end <= start:
         raise click.BadParameter("结束时间应晚于开始时间", param_hint="--to")
     engine = store.connect(db or ctx.obj["db"])
     pipeline.registered_sites(engine, [code])
-    watchdb.declare(engine, code, start, end, kind, note)
+    rows.declare(engine, code, start, end, kind, note)
     console.print(f"已登记 {code} {kind}：{start + timedelta(hours=8):%Y-%m-%d %H:%M} 至 "
                   f"{end + timedelta(hours=8):%Y-%m-%d %H:%M}（北京时间）", highlight=False)
 
@@ -267,11 +268,12 @@ def demo_warnings(engine, as_of, out_dir) -> None:
     from datetime import time as _t
     import samplefarm
     from samplefarm.robot import DemoRobot
-    from govaudit import alerting, watchdb
+    from govaudit import alerting
+    from store import watch as rows
     from notify.routing import parse_routing
     # the farm's dates are fixed: its crawl counts as made at the monitoring point, as its probes do
     at = datetime.combine(as_of, _t(samplefarm.PROBE_HOUR)) + timedelta(minutes=5)
-    watchdb.stamp_crawls(engine, at - timedelta(minutes=1))
+    rows.stamp_crawls(engine, at - timedelta(minutes=1))
     rs = _ruleset("census-2015")
     states, _ = alerting.evaluate_all(engine, rs, at)
     with DemoRobot() as robot:

@@ -546,12 +546,10 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
 
 def warning_rows(engine: Engine, ruleset, sites: dict, codes: set[str]) -> list[list]:
     """The stored warning states above 正常 of the report's sites, worst first (预警 sheet)."""
-    from govaudit import watchdb
+    from govaudit.alerting import load_states
     from scoring.warnings import LEVELS
     from scoring.watchstate import beijing
-    if not watchdb.ensure_tables(engine):
-        return []
-    states = sorted((s for s in watchdb.load_states(engine).values() if s.level and s.site in codes),
+    states = sorted((s for s in load_states(engine).values() if s.level and s.site in codes),
                     key=lambda s: (-s.level, s.site, s.rule, s.subject))
     return [[s.site, getattr(sites.get(s.site), "name", ""), ruleset.title_of(s.rule), s.subject,
              LEVELS[s.level], f"{beijing(s.since):%Y-%m-%d %H:%M}" if s.since else "",

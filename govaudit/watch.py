@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import requests
-from sqlalchemy import select
 
 import config
-from govaudit import watchdb
-from govaudit.watchdb import WatchObservation
+from store import watch as rows
 
 
 @dataclass(frozen=True)
@@ -71,28 +69,14 @@ def fetch(session: requests.Session, url: str, role: str, before: dict | None, t
 
 def targets(engine, sites: list, at: datetime) -> dict[str, list[tuple[str, str]]]:
     """site code → [(url, 'home'|'column')]: the homepage and every column of its last crawl."""
-    import store
     out = {}
-    with engine.connect() as conn:
-        for site in sites:
-            crawl = watchdb.last_crawl(engine, site.code, at)
-            urls = [(site.home_url, "home")]
-            if crawl is not None:
-                urls += [(u, "column") for u in conn.execute(
-                    select(store.Column.url).where(store.Column.site_crawl_id == crawl.id)
-                    .order_by(store.Column.id)).scalars()]
-            out[site.code] = list(dict.fromkeys(urls))
+    for site in sites:
+        crawl = rows.last_crawl(engine, site.code, at)
+        urls = [(site.home_url, "home")]
+        if crawl is not None:
+            urls += [(u, "column") for u in rows.column_urls(engine, crawl.id)]
+        out[site.code] = list(dict.fromkeys(urls))
     return out
-
-
-def _previous(engine, code: str) -> dict[str, dict]:
-    """The latest usable watch row per URL of a site (its validators and what it said)."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(WatchObservation.__table__)
-                            .where(WatchObservation.site_code == code,
-                                   WatchObservation.status.in_((200, 304)))
-                            .order_by(WatchObservation.at, WatchObservation.id)).mappings().all()
-    return {r["url"]: r for r in rows}
 
 
 def watch_sites(engine, sites: list, clock, timeout: float | None = None,
@@ -103,7 +87,6 @@ def watch_sites(engine, sites: list, clock, timeout: float | None = None,
     from crawler.netguard import Guard, allow_list
     from scoring.watchstate import beijing
     guard = Guard.from_config(allow_list(allow_net))
-    watchdb.ensure_tables(engine)
     crawl_cfg = config.load_yaml("crawl.yaml")
     timeout = timeout or crawl_cfg["download_timeout"]
     per_host = per_host or crawl_cfg["concurrent_requests_per_host"]
@@ -112,7 +95,7 @@ def watch_sites(engine, sites: list, clock, timeout: float | None = None,
     plan = targets(engine, sites, now)
 
     def one_site(code: str) -> tuple[str, dict]:
-        before = _previous(engine, code)
+        before = {url: r for (_, url), r in rows.latest_watch_rows(engine, now, code).items()}
         with guarded_requests.session(guard) as session:
             session.headers["User-Agent"] = crawl_cfg["user_agent"]
             adapter = guarded_requests.GuardedAdapter(guard, pool_connections=1, pool_maxsize=per_host)
@@ -122,15 +105,14 @@ def watch_sites(engine, sites: list, clock, timeout: float | None = None,
                 seen = list(pool.map(lambda t: (t, clock.now(), fetch(session, t[0], t[1],
                                                                        before.get(t[0]), today,
                                                                        timeout)), plan[code]))
-        rows = [{"site_code": code, "url": url, "role": role, "at": at, "status": s.status,
-                 "etag": s.etag, "last_modified": s.last_modified, "newest": s.newest,
-                 "items": s.items, "blank": s.blank, "detail": s.detail}
-                for (url, role), at, s in seen]
-        with engine.begin() as conn:
-            conn.execute(WatchObservation.__table__.insert(), rows)
+        rows.add_watch_rows(engine, [
+            {"site_code": code, "url": url, "role": role, "at": at, "status": s.status,
+             "etag": s.etag, "last_modified": s.last_modified, "newest": s.newest,
+             "items": s.items, "blank": s.blank, "detail": s.detail}
+            for (url, role), at, s in seen])
         tally: dict = {}
-        for r in rows:
-            tally[r["status"]] = tally.get(r["status"], 0) + 1
+        for _, _, s in seen:
+            tally[s.status] = tally.get(s.status, 0) + 1
         return code, tally
 
     with ThreadPoolExecutor(max_workers=max(1, min(crawl_cfg["max_active_sites"], len(plan)))) as pool:

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 import yaml
 
-from govaudit import alerting, watchdb
 import store
+from govaudit import alerting, cliopts
 from govaudit.cli import cli
-from govaudit import cliopts
+from indicators.watched import declared_by_site
 from notify.routing import RoutingError, load_routing
 from scoring.watchstate import State
 from tests.fakerobots import FakeRobot
@@ -84,7 +84,7 @@ def test_listing_shows_level_since_and_countdown(capsys, setup, monkeypatch):
     engine = store.connect(db)
     at = datetime(2026, 11, 22, 2, 0)
     key = ("5001000001", "columns_not_updated", "栏目：通知公告")
-    watchdb.save_states(engine, {key: State(*key, "column_days_left", 1, "通知公告 还有 12 天达到否决线",
+    alerting.save_states(engine, {key: State(*key, "column_days_left", 1, "通知公告 还有 12 天达到否决线",
                                             12, 12, "http://x/tz/", at)}, [], at)
     code, out, _ = run(capsys, "alerts", "--as-of", "2026-11-22 10:00", "--db", db)
     assert code == 0 and "无预警" in out        # a replay reads observations, not stored states
@@ -92,7 +92,7 @@ def test_listing_shows_level_since_and_countdown(capsys, setup, monkeypatch):
     from govaudit import alerts_cli
     from scoring.ruleset import load_ruleset
     monkeypatch.setattr(alerts_cli, "console", Console(width=250))
-    alerts_cli._print_states(engine, load_ruleset("census-2015"), watchdb.load_states(engine).values(), False)
+    alerts_cli._print_states(engine, load_ruleset("census-2015"), alerting.load_states(engine).values(), False)
     out = capsys.readouterr().out
     assert "某县人民政府（5001000001）" in out and "通知公告 还有 12 天达到否决线" in out and "12 天" in out
     assert "11-22 10:00" in out                 # since, in 北京时间
@@ -104,7 +104,7 @@ def test_declare_mutes_and_names_the_window(capsys, setup):
     code, out, _ = run(capsys, "alerts", "declare", "--site", "5001000001", "--from", "2026-12-12 10:00",
                        "--to", "2026-12-12 16:00", "--kind", "报备", "--note", "机房搬迁", "--db", db)
     assert code == 0 and "已登记 5001000001 报备：2026-12-12 10:00 至 2026-12-12 16:00（北京时间）" in out
-    (d,) = watchdb.declared_by_site(store.connect(db))["5001000001"]
+    (d,) = declared_by_site(store.connect(db))["5001000001"]
     assert (d.start, d.end, d.kind) == (datetime(2026, 12, 12, 2), datetime(2026, 12, 12, 8), "报备")
     code, _, err = run(capsys, "alerts", "declare", "--site", "9999", "--from", "2026-12-12 10:00",
                        "--to", "2026-12-12 16:00", "--db", db)
@@ -167,7 +167,7 @@ def test_states_round_trip_on_both_stores(db_url):
     key = ("5001", "site_unreachable", "首页无法访问比例")
     state = State(*key, "failed_share", 3, "本周监测 168 次…", 0.0417, None, "http://x/", at)
     from scoring.watchstate import Change
-    watchdb.save_states(engine, {key: state}, [Change(*key, at, 2, 3, "…")], at)
-    assert watchdb.load_states(engine) == {key: state}
-    assert [c.new for c in watchdb.changes_until(engine, at + timedelta(hours=1))] == [3]
+    alerting.save_states(engine, {key: state}, [Change(*key, at, 2, 3, "…")], at)
+    assert alerting.load_states(engine) == {key: state}
+    assert [c.new for c in alerting.changes_between(engine, until=at + timedelta(hours=1))] == [3]
     engine.dispose()

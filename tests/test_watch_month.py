@@ -22,12 +22,13 @@ import pytest
 from sqlalchemy import select
 
 import samplefarm
-from govaudit import alerting, monitoring, pipeline, watchdb
 import store
-from samplefarm import REGISTER_HEADERS
+from govaudit import alerting, monitoring, pipeline
 from notify.routing import parse_routing
+from samplefarm import REGISTER_HEADERS
 from scoring.ruleset import load_ruleset
 from scoring.watchstate import beijing
+from store import watch as rows
 from tests.fakerobots import FakeRobot
 
 T0 = datetime(2026, 11, 21, 16, 0)          # 2026-11-22 00:00 北京时间, the farm's monitoring point
@@ -91,7 +92,7 @@ def month(tmp_path_factory):
         # the farm's dates are fixed around its monitoring point: the crawl is stamped just before it
         with engine.begin() as conn:
             conn.execute(store.SiteCrawl.__table__.update().values(finished_at=T0 - timedelta(hours=1)))
-        watchdb.declare(engine, B, T0 + timedelta(hours=MAINTENANCE[0]),
+        rows.declare(engine, B, T0 + timedelta(hours=MAINTENANCE[0]),
                         T0 + timedelta(hours=MAINTENANCE[1]), "维护", "机房搬迁")
         hosts = {srv.host.site.code: srv.host for srv in farm._servers if srv.host.site}
         clock = Clock()
@@ -106,7 +107,7 @@ def month(tmp_path_factory):
                 monitoring.probe_job(engine, clock, samplefarm.ALLOW_NET)
             deliveries.extend(monitoring.alerts_job(engine, ruleset, routing, clock))
             deliveries.extend(monitoring.digest_job(engine, ruleset, routing, clock))
-            live[at] = {k: (s.level, s.since, s.detail) for k, s in watchdb.load_states(engine).items()}
+            live[at] = {k: (s.level, s.since, s.detail) for k, s in alerting.load_states(engine).items()}
 
         for h in range(HOURS):
             at = T0 + timedelta(hours=h)
@@ -130,8 +131,8 @@ def month(tmp_path_factory):
 
 
 def changes(engine, code: str | None = None, subject: str | None = None) -> list[tuple]:
-    rows = watchdb.changes_until(engine, T0 + timedelta(days=40))
-    return [(f"{beijing(c.at):%m-%d %H:%M}", c.site[-4:], c.subject, c.old, c.new) for c in rows
+    found = alerting.changes_between(engine, until=T0 + timedelta(days=40))
+    return [(f"{beijing(c.at):%m-%d %H:%M}", c.site[-4:], c.subject, c.old, c.new) for c in found
             if (code is None or c.site == code) and (subject is None or c.subject == subject)]
 
 
@@ -303,18 +304,14 @@ def test_the_countdown_and_the_outage_budget_read_as_an_office_reads_them(month)
 
 def test_refused_send_is_retried_reported_and_sent_again(month):
     engine = month["engine"]
-    with engine.connect() as conn:
-        sends = conn.execute(select(watchdb.AlertSend.__table__)
-                             .where(watchdb.AlertSend.channel == "清河县企业微信群")
-                             .order_by(watchdb.AlertSend.id)).mappings().all()
+    sends = rows.send_rows(engine, "清河县企业微信群")
     first, second = sends[0], sends[1]
     assert (first["ok"], first["attempts"]) == (False, 3)
     assert "errcode=93000，invalid webhook url" in first["error"]
     assert [r["answer"] for r in month["county"].received[:3]] == [{"errcode": 93000, "errmsg": "invalid webhook url"}] * 3
     assert second["ok"] and beijing(second["at"]).strftime("%m-%d %H:%M") == "11-22 01:00"
     # no secret reached the store or a message
-    with engine.connect() as conn:
-        stored = " ".join(f"{r.text}{r.answer}{r.error}" for r in conn.execute(select(watchdb.AlertSend.__table__)))
+    stored = " ".join(f"{r['text']}{r['answer']}{r['error']}" for r in rows.send_rows(engine))
     received = str([r["json"] for robot in ("office", "county") for r in month[robot].received])
     for secret in ("dt-office-token", "SEC-office", "wecom-county-key"):
         assert secret not in stored and secret not in received
@@ -343,11 +340,11 @@ def test_watch_is_conditional(month):
     first, second = month["watches"][0], month["watches"][1]
     assert first[B] == {200: 11} and second[B] == {304: 11}     # unchanged pages cost a 304
     with month["engine"].connect() as conn:
-        rows = conn.execute(select(watchdb.WatchObservation.newest, watchdb.WatchObservation.at)
-                            .where(watchdb.WatchObservation.url.like("%/gzdt/"),
-                                   watchdb.WatchObservation.site_code == A)
-                            .order_by(watchdb.WatchObservation.at)).all()
-    seen = {f"{beijing(at):%m-%d %H:%M}": str(newest) for newest, at in rows}
+        found = conn.execute(select(rows.WatchObservation.newest, rows.WatchObservation.at)
+                             .where(rows.WatchObservation.url.like("%/gzdt/"),
+                                    rows.WatchObservation.site_code == A)
+                             .order_by(rows.WatchObservation.at)).all()
+    seen = {f"{beijing(at):%m-%d %H:%M}": str(newest) for newest, at in found}
     assert seen["12-03 06:00"] == "2026-11-21" and seen["12-03 12:00"] == "2026-12-03"
 
 
