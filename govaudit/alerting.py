@@ -4,14 +4,11 @@ send the daily digest and the weekly roll-up. Time comes from the caller (a cloc
 replays a month in seconds."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 import config
-import store
+from govaudit.pipeline import registered_sites
 from indicators.watched import declared_by_site, site_watches
 from notify.channels import SendResult, make
 from notify.compose import alert_text, digest_text, split, weekly_text
@@ -29,7 +26,7 @@ class Delivery:
     kind: str                # alert | daily | weekly | test
     results: list[SendResult]
     lines: int = 0           # warnings in the message
-    held: list[Held] = None
+    held: list[Held] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -41,16 +38,11 @@ def alert_settings() -> dict:
     return {**cfg["delivery"], "size_limits": cfg["size_limits"]}
 
 
-def sites_of(engine) -> list:
-    with Session(engine, expire_on_commit=False) as s:
-        return list(s.scalars(select(store.Site).order_by(store.Site.code)))
-
-
 def evaluate_all(engine, ruleset: Ruleset, at: datetime, sites: list | None = None,
                  save: bool = True) -> tuple[dict[Key, State], list]:
     """Every registered site's warning states at `at` (UTC), advanced from the stored ones."""
     taxonomy = config.load_yaml("taxonomy.yaml")
-    sites = sites if sites is not None else sites_of(engine)
+    sites = sites if sites is not None else registered_sites(engine)
     readings = [r for sw in site_watches(engine, sites, at, taxonomy)
                 for r in evaluate(sw, ruleset, taxonomy, at)]
     states, changes = advance(load_states(engine) if save else {}, readings, at)
@@ -98,7 +90,7 @@ def _log(engine, channel: str, kind: str, at: datetime, title: str, text: str,
 
 
 def _context(engine, ruleset: Ruleset):
-    sites = sites_of(engine)
+    sites = registered_sites(engine)
     names = {s.code: s.name for s in sites}
     regions = {s.code: s.region for s in sites}
     titles = {r.id: r.title for r in ruleset.vetoes}
@@ -176,7 +168,7 @@ def send_digest(engine, ruleset: Ruleset, routing: Routing, at: datetime, kind: 
             held = [h for h in flaps if h.key[0] in codes]
             title, body = digest_text(mine, held, names, titles, at)
         else:
-            week = site_watches(engine, [s for s in sites_of(engine) if s.code in codes], at,
+            week = site_watches(engine, [s for s in registered_sites(engine) if s.code in codes], at,
                                         config.load_yaml("taxonomy.yaml"), probe_days=7)
             lines = ruleset.rule("site_unreachable").warnings.get("down_now", {"after": 2, "recover": 2})
             title, body = weekly_text({sw.code: outages(sw.probes, lines["after"], lines["recover"])

@@ -134,9 +134,9 @@ _STYLE = {0: "green", 1: "cyan", 2: "yellow", 3: "red", 4: "bold red"}
 
 
 def _print_states(engine, ruleset, states, show_all: bool) -> None:
-    from govaudit.alerting import sites_of
+    from govaudit.pipeline import registered_sites
     from scoring.watchstate import bj_text
-    names = {s.code: s.name for s in sites_of(engine)}
+    names = {s.code: s.name for s in registered_sites(engine)}
     shown = sorted((s for s in states if show_all or s.level > 0), key=lambda s: (-s.level, s.key))
     if not shown:
         console.print("无预警：所有网站各项指标均在预警线以下。")
@@ -157,7 +157,7 @@ def _print_deliveries(deliveries) -> None:
                 console.print(f"已发送：{d.channel}（{d.lines} 项）平台应答 {r.answer}", highlight=False)
             else:
                 console.print(f"[red]发送失败：[/]{r.error}；平台应答 {r.answer or '无'}", highlight=False)
-        for h in d.held or []:
+        for h in d.held:
             console.print(f"暂不发送：{d.channel} {h.key[0]} {h.key[2]}：{h.reason}", highlight=False)
 
 

@@ -105,7 +105,7 @@ def scheduler(ctx: MonitorContext):
 def cron_lines(db: str, routing: str) -> list[str]:
     """The same schedule as crontab lines, each command idempotent."""
     every = config.load_yaml("alerts.yaml")["schedule"]
-    base = f"cd /srv/govaudit && .venv/bin/govaudit"
+    base = "cd /srv/govaudit && .venv/bin/govaudit"
     return [f"{_cron(every['probe'])} {base} probe --count 1 --db {db}",
             f"{_cron(every['watch'])} {base} watch --db {db}",
             f"{_cron(every['alerts'])} {base} alerts --send --routing {routing} --db {db}",
