@@ -1,7 +1,7 @@
 """One checkable problem on one site: what the 问题清单 lists and an official verifies by hand."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -20,6 +20,9 @@ class Finding:
     term: str = ""       # with the site and url, the key a review decision is kept under
     review: str = ""     # '' (not for review) | '待人工确认' | '已确认'
     reviewer: str = ""   # who confirmed it, and when
+    # Further measurements the finding is counted in (a blank column no update rule charged is
+    # also in blank_columns_uncharged): the rules reading them show it too.
+    counts_in: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

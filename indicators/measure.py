@@ -24,7 +24,8 @@ def measurement_keys(taxonomy: dict | None = None) -> list[str]:
     stale = [f"stale_columns_{g}" for g in taxonomy.get("groups", {})]
     return (["availability_probes", "availability_failures", "homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
              "dead_links_home", "dead_links_other", *INTERACTION_KEYS, "guides_missing_elements",
-             "broken_attachments", "online_systems_down", *SERIOUS_KEYS, *PUBLISH_KEYS])
+             "broken_attachments", "online_systems_down", *SERIOUS_KEYS, *PUBLISH_KEYS,
+             "blank_columns_uncharged"])
 
 
 @dataclass
@@ -63,7 +64,7 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
         return {**dict.fromkeys(keys), **avail}, avail_findings, None
     home_count, home_finding = homepage_updates(obs, as_of, taxonomy)
     stale, stale_findings = stale_columns(obs.columns, as_of, taxonomy)
-    blank, blank_findings = blank_columns(obs.columns)
+    blank, blank_findings = blank_columns(obs.columns, taxonomy)
     checks = checks or TextChecks.build()
     systems_down, system_findings, down_urls = online_systems(obs)
     links, link_findings = dead_links(obs, exclude=down_urls)
@@ -73,7 +74,8 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
               **links, **talk, "guides_missing_elements": guides,
-              "online_systems_down": systems_down, **serious, **published}
+              "online_systems_down": systems_down, **serious, **published,
+              "blank_columns_uncharged": sum(bool(f.counts_in) for f in blank_findings)}
     return ({k: values[k] for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
              *talk_findings, *publish_findings, *guide_findings, *system_findings, *serious_findings],

@@ -91,11 +91,21 @@ def stale_columns(columns: list[Column], as_of: date,
     return counts, findings
 
 
-def blank_columns(columns: list[Column]) -> tuple[int, list[Finding]]:
-    """Blank columns of every category, uncategorised ones included."""
+def blank_columns(columns: list[Column], taxonomy: dict | None = None) -> tuple[int, list[Finding]]:
+    """Blank columns of every category, uncategorised ones included. With the taxonomy, those no
+    update rule judges (their category has no limit or no group) are also counted in
+    blank_columns_uncharged: the 2019 inspection charges a column already charged as blank or
+    stale under another item only once (不在本指标项下重复扣分)."""
     blank = [c for c in distinct_columns(columns) if c.blank]
-    findings = [Finding(kind="blank_column", measure="blank_columns", url=c.url,
-                        evidence="空白栏目", title=c.name) for c in blank]
+    findings = []
+    for c in blank:
+        judged = taxonomy is not None and bool(
+            taxonomy["categories"].get(c.category or "", {}).get("update_within")
+            and group_of(c.category, taxonomy))
+        findings.append(Finding(kind="blank_column", measure="blank_columns", url=c.url,
+                                evidence="空白栏目", title=c.name,
+                                counts_in=[] if judged or taxonomy is None
+                                else ["blank_columns_uncharged"]))
     return len(blank), findings
 
 

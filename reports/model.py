@@ -123,10 +123,12 @@ ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board"})
 def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list[str]:
     """The fired rules that read the finding's measurement, in ruleset order; [] = not shown.
     A rule that could not be judged for want of data (kind insufficient_data) is always shown."""
+    reading = list(dict.fromkeys(r for m in (finding.measure, *finding.counts_in)
+                                 for r in report.rules_reading.get(m, [])))
     if finding.kind in ALWAYS_SHOWN:
-        return list(report.rules_reading.get(finding.measure, []))
+        return reading
     fired = fired_rules(sr.verdict)
-    return [r for r in report.rules_reading.get(finding.measure, []) if r in fired]
+    return [r for r in reading if r in fired]
 
 
 def shown_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, list[str]]]:

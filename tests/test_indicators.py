@@ -204,7 +204,7 @@ def test_keys_exact_and_order():
                        "surveys_1y", "interview_columns", "interviews_1y", "guides_missing_elements",
                        "broken_attachments", "online_systems_down", "serious_errors",
                        "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
-    "messages_published_2m"]
+    "messages_published_2m", "blank_columns_uncharged"]
     assert list(m) == measurement_keys()
     # no probe in the window: availability not measured (None); no interaction column: its
     # *_1y counts are None; everything else counted
@@ -236,3 +236,15 @@ def test_explicit_taxonomy_is_used():
     assert m["homepage_updates_14d"] == 1 and m["stale_columns_news"] == 0
     assert "stale_columns_notice_policy" not in m
     assert findings[0].evidence == "首页近 30 天更新 1 条，最近一条 2026-10-23"
+
+
+def test_blank_columns_no_update_rule_charged():
+    """A blank news column is already a stale column (basic_info); a blank 机构概况 or uncategorised
+    one is not: only those count in blank_columns_uncharged (2019: 不在本指标项下重复扣分), and their
+    findings say so, so the rule reading that count shows them."""
+    obs = site(columns=[col("gzdt", "news", blank=True), col("jggk", "static", blank=True),
+                        col("qt", None, blank=True), col("tzgg", "notice", item("a.html", AS_OF))])
+    m, findings = measure(obs, AS_OF)
+    assert (m["blank_columns"], m["stale_columns_news"], m["blank_columns_uncharged"]) == (3, 1, 2)
+    blank = {f.url.rsplit("/", 2)[-2]: f.counts_in for f in findings if f.kind == "blank_column"}
+    assert blank == {"gzdt": [], "jggk": ["blank_columns_uncharged"], "qt": ["blank_columns_uncharged"]}

@@ -23,7 +23,7 @@ ALL_NONE = dict.fromkeys([
     "unanswered_messages_over_3m", "survey_columns", "surveys_1y", "interview_columns", "interviews_1y",
     "guides_missing_elements", "broken_attachments", "online_systems_down", "serious_errors",
     "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
-    "messages_published_2m"])
+    "messages_published_2m", "blank_columns_uncharged"])
 EVIL_EVIDENCE = '=HYPERLINK("http://x")'
 EVIL_TITLE = "+cmd|' /C calc'!A0"
 
@@ -144,3 +144,22 @@ def test_unranked_sites_sort_by_code():
         "4401000001", "4401000002", "4401000000", "4401000003"]
 
 
+
+
+def test_a_finding_shows_under_every_fired_rule_it_counts_in():
+    """A blank 机构概况 column counts in blank_columns and blank_columns_uncharged: the rule charging
+    the latter (2019's 空白栏目, once per column) lists it even when the veto reading the former
+    did not fire."""
+    from dataclasses import replace
+    from reports.model import finding_rules
+    report = make_report()
+    report.rules_reading.update({"blank_columns": ["columns_not_updated"],
+                                 "blank_columns_uncharged": ["blank_columns"]})
+    site = replace(report.sites[2], verdict=Verdict("4401000001", True, 98.0, deductions=[
+        Deduction("blank_columns", 2.0, 1)]))
+    blank = Finding("blank_column", "blank_columns", "http://4401000001.gov.cn/jggk/", "空白栏目",
+                    counts_in=["blank_columns_uncharged"])
+    assert finding_rules(report, site, blank) == ["blank_columns"]
+    site.verdict.vetoes = ["columns_not_updated"]
+    assert finding_rules(report, site, blank) == ["columns_not_updated", "blank_columns"]
+    assert finding_rules(report, site, replace(blank, counts_in=[])) == ["columns_not_updated"]

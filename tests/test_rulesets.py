@@ -38,7 +38,7 @@ def m(**kw) -> dict:
                 interview_columns=1, interviews_1y=6, guides_missing_elements=0,
                 broken_attachments=0, online_systems_down=0, serious_errors=0,
                 serious_misstatements=0, hacked_pages=0, hacked_pages_unhandled=0,
-                messages_undated=0, messages_published_2m=3)
+                messages_undated=0, messages_published_2m=3, blank_columns_uncharged=0)
     base.update(kw)
     base.setdefault("stale_columns_total", base["stale_columns_news"]
                     + base["stale_columns_notice_policy"] + base["stale_columns_personnel_plan"])
@@ -77,9 +77,11 @@ FARM_EXPECTED = {
         "9901230001": (76.8, False, ["homepage_not_updated"],
                        {"link_availability": 1.2, "basic_info": 15, "blank_columns": 2,
                         "survey": 5}),
-        "9901000012": (64.9, False, ["columns_not_updated"],
+        # 5 blank columns: 3 are news/notice/policy columns basic_info already charged as stale,
+        # so only 2 × 2 here (不在本指标项下重复扣分)
+        "9901000012": (70.9, False, ["columns_not_updated"],
                        {"link_availability": 1.1, "homepage_updates": 5, "basic_info": 14,
-                        "blank_columns": 10, "survey": 5}),
+                        "blank_columns": 4, "survey": 5}),
         # a department, not a State Council portal: out of 100, 办事服务 (attachments 3) charged
         "9901000023": (75.3, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5,
                                         "attachments": 3}),
@@ -255,6 +257,14 @@ def test_inspection_vetoes_and_review_findings():
     assert a.verdict.qualified is True and a.verdict.score == 100.0
 
 
+def test_a_blank_column_already_charged_as_stale_is_not_charged_again():
+    # 3 blank news columns (charged 3 each under basic_info) and 1 blank 机构概况 column
+    v = evaluate(m(stale_columns_news=3, blank_columns=4, blank_columns_uncharged=1), INSPECTION,
+                 inputs=CLEAN_ANSWERS)
+    assert charged(v) == {"basic_info": 9, "blank_columns": 2}
+    assert "不在本指标项下重复扣分" in INSPECTION.rule("blank_columns").clause
+
+
 def test_message_publishing_on_the_farm_and_by_hand():
     """2019's publishing of messages: the farm's 9906000004 shows one answered letter without its
     答复时间, 9906000006's board has published nothing in the last 2 months."""
@@ -324,7 +334,7 @@ def test_corrected_clause_texts_and_source():
 def test_every_value_has_a_status_and_an_origin():
     values = INSPECTION.provenance
     unverified = INSPECTION.unverified_values()
-    assert (len(values), len(unverified)) == (32, 21)
+    assert (len(values), len(unverified)) == (33, 22)
     carried = [p.about for p in unverified if p.origin.startswith("2015 年普查评分表")]
     assert carried == ["homepage_not_updated", "homepage_availability", "link_availability",
                        "homepage_updates", "basic_info", "consultation", "survey", "interview",

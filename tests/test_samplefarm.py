@@ -432,10 +432,11 @@ def recount(site) -> dict:
     cols = reachable_columns(site)
     out = {"columns": []}
     stale = {"news": 0, "notice_policy": 0, "personnel_plan": 0}
-    blank = 0
+    blank = uncharged = 0
     for c in cols:
         cat = classify(c.name, c.meta_type)
         is_blank = c.kind == "blank"
+        uncharged += is_blank and cat not in LIMITS     # no update rule charged it already
         is_stale = cat in LIMITS and not any(in_window(eff_date(it, st), LIMITS[cat])
                                              for it, st in col_items(site, c))
         if is_stale:
@@ -481,7 +482,7 @@ def recount(site) -> dict:
         # a misspelling reads "错写 ≈ 原词"; the rest are hacked pages, first seen, not yet reviewed
         "serious_misstatements": n_misstated, "hacked_pages": n_serious - n_misstated,
         "hacked_pages_unhandled": None if n_serious > n_misstated else 0,
-        **recount_publishing(cols)}
+        **recount_publishing(cols), "blank_columns_uncharged": uncharged}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -702,7 +703,8 @@ def test_truth_file_shape(truth):
             "consultation_messages_1y", "unanswered_messages_over_3m", "survey_columns", "surveys_1y",
             "interview_columns", "interviews_1y", "guides_missing_elements", "broken_attachments",
             "online_systems_down", "serious_errors", "serious_misstatements", "hacked_pages",
-            "hacked_pages_unhandled", "messages_undated", "messages_published_2m"]
+            "hacked_pages_unhandled", "messages_undated", "messages_published_2m",
+            "blank_columns_uncharged"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():
