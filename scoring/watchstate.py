@@ -19,7 +19,7 @@ from indicators.watched import Declared, Probe, SiteWatch
 from indicators.windows import describe
 from scoring.conditions import exact
 from scoring.ruleset import Rule, Ruleset
-from scoring.warnings import LEVELS, LINE_KEYS, OK, QUANTITIES, VETOED, veto_line
+from scoring.warnings import LINE_KEYS, OK, QUANTITIES, VETOED, veto_line
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 Key = tuple[str, str, str]          # (site code, rule id, subject)
@@ -345,7 +345,3 @@ def advance(previous: dict[Key, State], readings: list[Reading],
         if key not in states and old.level != OK:
             changes.append(Change(*key, now, old.level, OK, f"{key[2].split('：')[-1]} 已恢复正常"))
     return states, changes
-
-
-def level_name(level: int) -> str:
-    return LEVELS[level]
