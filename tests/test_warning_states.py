@@ -229,3 +229,18 @@ def test_policy_flapping_and_maintenance_hold():
     window = {"A": [Declared(NOW - timedelta(hours=1), NOW + timedelta(hours=1), "维护", "机房搬迁")]}
     d = decide(_states(RISK), {}, [], window, POLICY, NOW)
     assert d.send == [] and d.held[0].reason == "维护期间（机房搬迁），不发消息"
+
+
+def test_policy_night_recovery_waits_and_a_channels_floor_counts_as_clear():
+    key = ("A", "r", "s")
+    night = datetime(2026, 11, 22, 15, 0)       # 23:00 北京时间
+    told = {key: Mark(WARNING, NOW)}
+    d = decide({}, told, [], {}, POLICY, night)
+    assert d.send == [] and d.held[0].reason == "夜间免打扰，早上发送" and d.marks == told
+    morning = datetime(2026, 11, 23, 0, 0)      # 08:00 北京时间
+    d = decide({}, told, [], {}, POLICY, morning)
+    assert [(n.kind, n.detail) for n in d.send] == [("recovery", "s 已恢复正常")]
+    # a county that wants 预警 and above: 提示 is 正常 to it, so a fall to 提示 is its recovery
+    d = decide(_states(NOTICE), told, [], {}, POLICY, NOW, floor=WARNING)
+    assert [(n.kind, n.detail) for n in d.send] == [("recovery", "level 1")]
+    assert decide(_states(NOTICE), {}, [], {}, POLICY, NOW, floor=WARNING).send == []
