@@ -185,19 +185,23 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget,
         rc = None                                  # the first check of this site
     # a self-check reports to the site's own staff: no rectification notice to itself
     path = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
-    _print_check(engine, sid, rc)
+    _print_check(engine, sid, rc, run)
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
     _exit_if_crawl_errors(engine, [run])
 
 
-def _print_check(engine, score_run, rc):
+def _print_check(engine, score_run, rc, run):
     from govaudit import selfcheck
     from govaudit.recheck import FIXED, NEW, OPEN
+    from reports.model import crawl_errors_text
     row, found, not_judged = selfcheck.sections(engine, score_run)
     if row.qualified is None:
         console.print(f"[red]未能评估[/]：{row.note or '首页无法访问'}")
         return
     verdict = "[green]合格[/]" if row.qualified else "[red]不合格[/]"
+    errors = [pipeline.crawl_errors_of(sc) for sc in pipeline.crawl_error_sites(engine, run.id)]
+    if errors:   # never a bare 合格 on a crawl that had errors
+        verdict += f"[yellow]（抓取不完整：{crawl_errors_text(errors[0])}）[/]"
     console.print(f"\n结论：{verdict}  得分 {'—' if row.score is None else f'{row.score:g}'}")
     for sec in found:
         head = "单项否决" if sec.veto else f"扣 {sec.points:g} 分"

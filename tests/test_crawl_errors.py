@@ -85,3 +85,21 @@ def test_errors_mark_the_site_cut_short_everywhere_and_set_the_exit_code(tmp_pat
 
     notice = "\n".join(p.text for p in Document(out / "notices" / f"{CODE}.docx").paragraphs)
     assert f"本次抓取不完整（{first}），以上结论仅依据已抓取的页面。" in notice
+
+
+def test_self_check_says_the_crawl_was_incomplete(tmp_path):
+    plant = tmp_path / "plant"
+    plant.mkdir()
+    (plant / "sitecustomize.py").write_text(PLANT, encoding="utf-8")
+    with slow_site(host="127.0.1.44", pages=6, delay=0) as site:
+        proc = subprocess.run([str(GOVAUDIT), "check", site.url, "--name", "出错站",
+                               "--as-of", "2026-11-22", "--out", str(tmp_path / "自查"),
+                               "--timeout", "5", "--allow-net", "127.0.0.0/8"],
+                              env=dict(os.environ, PYTHONPATH=str(plant), COLUMNS="400"),
+                              capture_output=True, text=True, encoding="utf-8", timeout=240,
+                              cwd=tmp_path)
+        p3 = site.url + "p3.html"
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    verdict = next(line for line in proc.stdout.splitlines() if line.startswith("结论："))
+    assert verdict.startswith(f"结论：不合格（抓取不完整：抓取时出错 2 次，首个错误：ValueError: planted "
+                              f"extractor failure（{p3}））")
