@@ -12,6 +12,7 @@ import store
 from govaudit import alerting, cliopts
 from govaudit.cli import cli
 from indicators.watched import declared_by_site
+from store import watch as rows
 from notify.routing import RoutingError, load_routing
 from scoring.watchstate import State
 from tests.fakerobots import FakeRobot
@@ -171,3 +172,12 @@ def test_states_round_trip_on_both_stores(db_url):
     assert alerting.load_states(engine) == {key: state}
     assert [c.new for c in alerting.changes_between(engine, until=at + timedelta(hours=1))] == [3]
     engine.dispose()
+
+
+def test_a_channel_without_its_credential_is_a_failed_send_naming_it(capsys, setup, monkeypatch):
+    db, _, routing = setup
+    monkeypatch.delenv("T_CLI_WECOM")
+    code, out, _ = run(capsys, "alerts", "test", "县群", "--routing", str(routing), "--db", db)
+    assert code == 1 and "发送失败：通道 县群 的 key：环境变量 T_CLI_WECOM 未设置" in out
+    (logged,) = rows.send_rows(store.connect(db), "县群")
+    assert not logged["ok"] and "T_CLI_WECOM 未设置" in logged["error"]
