@@ -207,3 +207,23 @@ def test_rows_drawn_with_div_p_span_and_a_are_a_list():
         ("全县开学工作检查", "201709/t20170901_13.html", date(2017, 9, 1), None),
     ]
     assert items[0].date_text == "2017-10-13" and items[7].date_text == "09-12"
+
+
+def test_no_list_items_beside_an_article():
+    """Issue 24 item 9: an article page's sidebars (要闻, 图片新闻, 常务会议), 关联稿件 and
+    上一篇/下一篇 are no list the page publishes (7 items came back before)."""
+    from crawler.extract.article import is_article
+    page = _page("article_beside.html", "http://www.xx.gov.cn/zwdt/gzdt/201705/t20170515_101.html")
+    assert is_article(page)
+    assert list_items(page) == []
+    # the same column's list page, with the same sidebars, is no article
+    assert not is_article(_page("div_rows.html", "http://www.xx.gov.cn/zwdt/gzdt/index.html"))
+    assert not is_article(_page("trs_column.html", E + "zwgk/tzgg/index.html"))
+
+
+def test_neighbour_links_under_an_article_are_no_items():
+    html = """<ul><li>上一篇：<a href="/a/t20170514_100.html">县领导调研春季农业生产工作</a></li>
+    <li><a href="/a/t20170516_102.html">【下一篇】全县安全生产工作会议召开</a></li>
+    <li><a href="/a/t20170517_103.html">上海市代表团来我县考察</a> 2017-05-17</li></ul>"""
+    items = list_items(parse_page(html, "http://www.xx.gov.cn/a/index.html"))
+    assert [i.title for i in items] == ["上海市代表团来我县考察"]

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import config
 
 from . import settings
+from .article import is_article
 from .columns import is_more_text
 from .dates import find_date_match
 from .links import link_kind, link_text, resolve
@@ -113,7 +114,10 @@ def _entries(elements, page=None):
 
 
 def list_items(page) -> list[ListItem]:
-    """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order."""
+    """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order;
+    none on an article page, whose sidebars and 关联稿件 are no list it publishes."""
+    if is_article(page):
+        return []
     return _select(_found(_entries(page.iter_elements(), page), page.resolve), page.url)
 
 
