@@ -68,6 +68,20 @@ def from_exception(exc: BaseException) -> Outcome:
     return Outcome(False, None, "other", f"无法访问（{type(exc).__name__}）")
 
 
+def unfollowed_redirect(status: int, location: str) -> Outcome:
+    """A 3xx the redirect middleware did not follow: its target is no web page (file:, mailto:,
+    javascript:) or missing. The link does not open, whatever the status says."""
+    scheme = urlsplit(location).scheme if location else ""
+    if scheme and scheme.lower() not in ("http", "https"):
+        return Outcome(False, status, "bad_scheme", f"跳转到非网页地址（{scheme}:），链接无法打开")
+    return Outcome(False, status, "redirect", f"HTTP {status} 跳转缺少目标地址，链接无法打开")
+
+
+def oversize(status: int, chars: int, limit: int) -> Outcome:
+    """A page that answered but is too big to read whole: read up to the limit, and said so."""
+    return Outcome(True, status, "oversize", f"页面过大（{chars} 字符），仅检查前 {limit} 字符")
+
+
 def blocked(address: str) -> Outcome:
     """A link whose address is in a blocked network (config/network.yaml): never fetched."""
     return Outcome(False, None, "blocked", f"链接指向内网地址 {address}，未访问")

@@ -5,8 +5,13 @@ crawl resumes with what it had already seen.
 """
 from __future__ import annotations
 
+import zlib
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+SAMPLE_SIZE = 10          # skipped URLs kept per site, to show what was left out
+_SEEN_BITS = 1 << 23      # 1 MB a site: tells a skipped URL seen before (about) without keeping it
 
 
 @dataclass
@@ -15,11 +20,14 @@ class Limits:
     max_depth: int
     max_url_length: int
     max_query_variants_per_path: int
+    offsite_budget: int = 2000       # links to other hosts checked per site
+    file_budget: int = 5000          # the site's own images and attachments checked per site
 
     @classmethod
     def from_config(cls, cfg: dict) -> "Limits":
         return cls(cfg["page_budget"], cfg["max_depth"], cfg["max_url_length"],
-                   cfg["max_query_variants_per_path"])
+                   cfg["max_query_variants_per_path"], cfg["offsite_link_budget"],
+                   cfg["file_budget"])
 
 
 @dataclass
@@ -27,10 +35,19 @@ class SiteState:
     code: str
     home_url: str
     hosts: set[str] = field(default_factory=set)
-    links: dict[str, dict] = field(default_factory=dict)  # target → {kind, on_home, source, text}
+    # Targets being or already checked → {kind, on_home, source, text}; never the ones left out,
+    # which are only counted (a trap page of 2,000 new links each held 0.9 KB a link).
+    links: dict[str, dict] = field(default_factory=dict)
     pages_fetched: int = 0
-    skipped: int = 0
-    outstanding: int = 0
+    offsite_checked: int = 0
+    files_checked: int = 0
+    skipped: int = 0                    # pages left out: trap limits or the page budget
+    unchecked: int = 0                  # targets left unchecked because a budget was spent
+    unchecked_sample: list[str] = field(default_factory=list)
+    seen_skips: bytearray = field(default_factory=lambda: bytearray(_SEEN_BITS // 8))
+    outstanding: int = 0                # requests not yet answered (waiting ones included)
+    released: int = 0                   # of those, handed to Scrapy
+    pending: deque = field(default_factory=deque)   # (url, callback name, meta) waiting their turn
     query_variants: dict[str, int] = field(default_factory=dict)
     columns: dict[str, str] = field(default_factory=dict)  # column url → name
     column_finds: set[tuple[str, str]] = field(default_factory=set)   # (column url, source) told
@@ -61,9 +78,13 @@ class SiteState:
         return host_of(url) in self.hosts
 
     def admit_page(self, url: str, depth: int, limits: Limits) -> str:
-        """'fetch' (parse and follow), 'check' (fetch only to see it answers) or 'skip'."""
+        """'fetch' (parse and follow), 'check' (fetch only to see it answers), 'skip' (a trap
+        limit) or 'budget' (the page budget is spent)."""
         if len(url) > limits.max_url_length:
             return "skip"
+        if self.pages_fetched >= limits.page_budget:
+            self.budget_hit = True
+            return "budget"
         parts = urlsplit(url)
         if parts.query:
             # Same path and parameter names, endless values: calendars, searches, filters.
@@ -73,14 +94,45 @@ class SiteState:
             if seen >= limits.max_query_variants_per_path:
                 return "skip"           # calendars, search results: same path, endless queries
             self.query_variants[key] = seen + 1
-        if self.pages_fetched >= limits.page_budget:
-            self.budget_hit = True
-            return "skip"
         self.pages_fetched += 1
         if depth <= limits.max_depth:
             return "fetch"
         self.depth_cut = True
         return "check"
+
+    def admit_check(self, internal: bool, limits: Limits) -> bool:
+        """May one more image, attachment or off-site link be checked (within its budget)?"""
+        if internal:
+            if self.files_checked >= limits.file_budget:
+                return False
+            self.files_checked += 1
+        else:
+            if self.offsite_checked >= limits.offsite_budget:
+                return False
+            self.offsite_checked += 1
+        return True
+
+    def left_out(self, url: str, why: str) -> None:
+        """Count a target not fetched, once per URL (about: a 1 MB bitmap, not a set of URLs). why:
+        'trap' (calendars, long URLs), 'page_budget', or 'check_budget' (a file or off-site link)."""
+        bit = zlib.crc32(url.encode("utf-8", "surrogatepass")) % _SEEN_BITS
+        if self.seen_skips[bit >> 3] & (1 << (bit & 7)):
+            return
+        self.seen_skips[bit >> 3] |= 1 << (bit & 7)
+        if why != "check_budget":
+            self.skipped += 1
+        if why != "trap":
+            self.unchecked += 1
+            if len(self.unchecked_sample) < SAMPLE_SIZE:
+                self.unchecked_sample.append(url)
+
+    def free(self) -> None:
+        """A finished site's frontier is no longer needed (thousands of sites per crawl)."""
+        self.links.clear()
+        self.shallower.clear()
+        self.query_variants.clear()
+        self.columns.clear()
+        self.seen_skips = bytearray()
 
 
 def host_of(url: str) -> str:

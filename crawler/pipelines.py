@@ -181,7 +181,10 @@ class StorePipeline:
                 status=item["status"], error=item["error"], pages=item["pages"],
                 links=item["links"], skipped=item["skipped"], cut_short=item.get("cut_short", ""),
                 errors=item.get("errors", 0), first_error=item.get("first_error", ""),
-                first_error_url=item.get("first_error_url", ""), finished_at=store.now()))
+                first_error_url=item.get("first_error_url", ""),
+                unchecked=item.get("unchecked", 0),
+                unchecked_sample="\n".join(item.get("unchecked_sample", ())),
+                finished_at=store.now()))
         # One line per finished site on stdout: the CLI turns these into its progress display.
         print("GOVAUDIT-PROGRESS " + json.dumps(_without(item, "_t"), ensure_ascii=False),
               file=sys.stdout, flush=True)

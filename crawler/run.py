@@ -18,7 +18,8 @@ from crawler.spiders.site_audit import SiteAuditSpider
 
 
 def run(job: dict) -> None:
-    cfg = job["crawl_config"]
+    # A run started by an older govaudit (resumed now) lacks the keys added since: their defaults.
+    cfg = crawl_settings.crawl_config(job["crawl_config"])
     settings = crawl_settings.build(cfg)
     settings.update(GOVAUDIT_DB=job["db"], GOVAUDIT_RUN_ID=job["run_id"],
                     GOVAUDIT_SITES=job["sites"])

@@ -691,7 +691,9 @@ def _crawl_with_progress(engine, run, db, distributed, resume) -> int:
             elif ev.get("cut_short"):
                 mark += f" [yellow]（不完整：{pipeline.CUT_SHORT.get(ev['cut_short'], ev['cut_short'])}）[/]"
             progress.console.print(f"  {ev['site']} {mark}  页面 {ev['pages']}  链接 {ev['links']}"
-                                   + (f"  未抓取 {ev['skipped']}" if ev["skipped"] else ""))
+                                   + (f"  未抓取 {ev['skipped']}" if ev["skipped"] else "")
+                                   + (f"  [yellow]未检测链接 {ev['unchecked']}[/]"
+                                      if ev.get("unchecked") else ""))
             progress.advance(task)
 
         def on_stop(signum, forced):

@@ -96,7 +96,7 @@ def follow(engine, run_id: int, total: int, on_site: Callable[[dict], None],
     while len(seen) < total:
         with engine.connect() as conn:
             rows = conn.execute(select(c.site_code.label("site"), c.status, c.error, c.pages,
-                                       c.links, c.skipped)
+                                       c.links, c.skipped, c.unchecked)
                                 .where(c.run_id == run_id, c.status != "running")).mappings().all()
         for row in rows:
             if row["site"] not in seen:

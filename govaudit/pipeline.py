@@ -272,6 +272,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
             earlier = seen_before.get(sc.site_code, {})
             serious.mark_seen_before(findings, earlier)
             measurements.update(serious.recount(findings, set(earlier)))
+        findings += _unchecked_findings(sc)
         verdicts, extra = [], []
         for ruleset in rulesets:
             verdict, unmet_findings = _judge(ruleset, measurements, portal, sc,
@@ -452,6 +453,17 @@ def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
     return verdict, found
 
 
+def _unchecked_findings(sc: store.SiteCrawl) -> list[Finding]:
+    """What the crawl's budgets left unchecked, said (未检测链接 N), never dropped silently."""
+    if not sc.unchecked:
+        return []
+    sample = [u for u in (sc.unchecked_sample or "").splitlines() if u][:3]
+    return [Finding(kind="unchecked_links", measure="dead_links_other", url=sc.home_url,
+                    title="未检测链接",
+                    evidence=f"未检测链接 {sc.unchecked}：超出本站的抓取或链接检查预算，这些链接未检查"
+                             + (f"，例如 {'、'.join(sample)}" if sample else ""))]
+
+
 def _first_measure(ruleset, rule_id: str) -> str:
     """The measurement a rule's `requires` reads (where its 数据不足 finding belongs)."""
     from scoring.conditions import measures_in
@@ -504,6 +516,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
     ruleset = load_ruleset(sr.ruleset)
     cut = {c.site_code: cut_short_of(c) for c in crawls if cut_short_of(c)}
     errors = {c.site_code: crawl_errors_of(c) for c in crawls if c.errors}
+    unchecked = {c.site_code: c.unchecked or 0 for c in crawls}
     site_reports = []
     for row in rows:
         site = sites.get(row.site_code) or store.Site(code=row.site_code, name=row.site_code,
@@ -517,13 +530,16 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                                        columns=columns.get(row.site_code, []),
                                        interaction=replies.get(row.site_code),
                                        cut_short=cut.get(row.site_code, ""),
-                                       crawl_errors=errors.get(row.site_code)))
+                                       crawl_errors=errors.get(row.site_code),
+                                       unchecked=unchecked.get(row.site_code, 0)))
     summary = {"抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),
                "检查链接数": sum(c.links for c in crawls),
                "超出预算或陷阱而未抓取的页面数": sum(c.skipped for c in crawls),
                "抓取不完整的站点数": len(cut)}
+    if any(unchecked.values()):
+        summary["未检测链接数（超出检查预算）"] = sum(unchecked.values())
     ids = ruleset.all_rule_ids()
     above = ruleset.pass_boundary == "above"
     return AuditReport(as_of=sr.as_of, ruleset_id=ruleset.id,

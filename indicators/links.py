@@ -27,7 +27,13 @@ def dead_links(obs: SiteObservations,
     so, an attachment if any report says so (charged once, under the most specific rule: `exclude`
     holds targets counted elsewhere, such as dead online systems)."""
     merged: dict[str, dict] = {}
+    partial: list[Finding] = []
     for check in obs.links:
+        if check.ok and check.failure == "oversize":
+            # Read only up to max_page_chars: said, not counted (the page itself answered).
+            partial.append(Finding(kind="oversize_page", measure="dead_links_other", url=check.url,
+                                   evidence=check.detail,
+                                   source_url=check.sources[0] if check.sources else ""))
         if check.ok or check.url in exclude:
             continue
         entry = merged.setdefault(check.url, {"check": check, "on_home": False,
@@ -47,4 +53,4 @@ def dead_links(obs: SiteObservations,
         source = e["sources"][0] if e["sources"] else (obs.home_url if e["on_home"] else "")
         findings.append(Finding(kind=kind, measure=measure, url=url,
                                 evidence=link_evidence(e["check"]), source_url=source))
-    return counts, findings
+    return counts, findings + partial

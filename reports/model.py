@@ -44,6 +44,7 @@ class SiteReport:
     cut_short: str = ""   # why the crawl of this site is incomplete (govaudit.pipeline.CUT_SHORT key)
     # errors while crawling it: {"count", "first_error", "url"} (None: none)
     crawl_errors: dict[str, Any] | None = None
+    unchecked: int = 0    # link targets a budget left unchecked (未检测链接)
 
 
 @dataclass
@@ -117,7 +118,8 @@ def fired_rules(verdict: Verdict) -> set[str]:
 
 
 # Findings about what could not be judged: listed whether or not a rule fired.
-ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board"})
+ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board", "unchecked_links",
+                          "oversize_page"})
 
 
 def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list[str]:

@@ -40,4 +40,6 @@ def _site(report: AuditReport, sr: SiteReport) -> dict:
         out["cut_short"] = sr.cut_short
     if sr.crawl_errors:   # cut_short "crawl_errors": how many, the first and its page (issue 23)
         out["crawl_errors"] = sr.crawl_errors
+    if sr.unchecked:   # link targets a budget left unchecked (issue 23)
+        out["unchecked_links"] = sr.unchecked
     return out

@@ -90,6 +90,10 @@ class SiteCrawl(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     links: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)   # pages left out by budget or trap limits
+    # Link targets left unchecked because a budget was spent (pages, files, off-site links), and a
+    # few of them (one a line): shown as 未检测链接 N, never dropped silently.
+    unchecked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unchecked_sample: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Why this site's observations are incomplete, when they are: page_budget |
     # unreachable_on_resume (kept what was crawled before the interruption). Empty: complete.
     cut_short: Mapped[str] = mapped_column(String(32), default="", server_default="")

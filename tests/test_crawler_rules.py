@@ -40,4 +40,4 @@ def test_frontier_budget_depth_and_query_variants():
     assert st.admit_page("http://127.0.1.1:8080/" + "a" * 80, 1, LIMITS) == "skip"
     assert st.admit_page("http://127.0.1.1:8080/last.html", 1, LIMITS) == "fetch"
     assert st.pages_fetched == 5                       # the budget is now spent
-    assert st.admit_page("http://127.0.1.1:8080/more.html", 1, LIMITS) == "skip"
+    assert st.admit_page("http://127.0.1.1:8080/more.html", 1, LIMITS) == "budget"

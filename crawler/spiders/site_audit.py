@@ -28,10 +28,12 @@ from crawler.extract import listing as xlist
 from crawler.extract import messages as xmsg
 from crawler.extract import notfound as xnf
 from crawler.extract import paging as xpaging
+from crawler.extract import settings as xsettings
 from crawler.extract.encoding import decode_body
 from crawler.extract.page import parse_page
 from crawler.extract.pagetext import page_text
 from crawler.frontier import Limits, SiteState, host_of
+from crawler.offsite import OffsiteChecks
 
 HTML_TYPES = ("text/html", "application/xhtml")
 RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once more later in the crawl"
@@ -54,7 +56,8 @@ def _settles(callback):
         requests = []
         try:
             for out in callback(self, arg):
-                (items if isinstance(out, dict) else requests).append(out)
+                if out is not None:                 # None: a request left waiting (see _req)
+                    (items if isinstance(out, dict) else requests).append(out)
         except Exception as exc:   # noqa: BLE001 - what was yielded before still counts
             url = arg.url if hasattr(arg, "url") else arg.request.url
             st.record_error(exc, url)
@@ -63,6 +66,8 @@ def _settles(callback):
             self.logger.debug("error on %s", url, exc_info=exc)
         finally:
             st.outstanding -= 1
+            st.released -= 1
+        requests += self._release(st)
         for out in self._maybe_finish(st):
             (items if isinstance(out, dict) else requests).append(out)
         if items:
@@ -81,8 +86,13 @@ class SiteAuditSpider(scrapy.Spider):
         self.limits = Limits.from_config(crawl_cfg)
         self.session_params = tuple(crawl_cfg.get("session_params", ()))
         self.max_active = max(1, int(crawl_cfg.get("max_active_sites", 8)))
+        self.requests_per_site = max(1, int(crawl_cfg["requests_queued_per_site"]))
         # 在线申报, 办件查询 …: asked of every link text on every page, so one regex search.
         self.online_words = re.compile("|".join(map(re.escape, config.lexicon("online_system"))))
+        # Off-site links: each checked once for all sites of this process, each host within its
+        # share of the run's limit (the run's sites are split over `workers` processes).
+        per_host = int(crawl_cfg["offsite_per_host"]) // max(1, int(crawl_cfg.get("workers") or 1))
+        self.offsite = OffsiteChecks(max(1, per_host), int(crawl_cfg["offsite_results_kept"]))
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -97,11 +107,28 @@ class SiteAuditSpider(scrapy.Spider):
             self.state = {}
         return self.state.setdefault("sites", {})
 
-    def _req(self, st: SiteState, url: str, callback, role: str, **meta) -> scrapy.Request:
+    def _req(self, st: SiteState, url: str, callback, role: str, **meta) -> scrapy.Request | None:
+        """A request for the site, or None when the site already has `requests_per_site` in
+        Scrapy's hands: then it waits in the site's own queue as a small tuple (a queued Request
+        cost ~6 KB, and a trap site's budget of 5,000 pages was admitted within its first pages)
+        and leaves as the site's earlier requests are answered (_release)."""
         st.outstanding += 1
         meta.update(site=st.code, role=role)
+        if st.released >= self.requests_per_site:
+            st.pending.append((url, callback.__name__, meta))
+            return None
+        st.released += 1
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               dont_filter=True)
+
+    def _release(self, st: SiteState) -> list[scrapy.Request]:
+        out = []
+        while st.pending and st.released < self.requests_per_site:
+            url, callback, meta = st.pending.popleft()
+            st.released += 1
+            out.append(scrapy.Request(url, callback=getattr(self, callback), errback=self.on_error,
+                                      meta=meta, dont_filter=True))
+        return out
 
     async def start(self):
         for out in self._start_sites():
@@ -166,6 +193,8 @@ class SiteAuditSpider(scrapy.Spider):
             st.home_ok = True
             # The store drops what an earlier, interrupted attempt at this site left (resume).
             yield {"_t": "site_reached", "site": st.code}
+            if outcome.failure == "oversize":       # said in the 问题清单 like any other page's
+                yield self._link_item(st, response.url, outcome, 1)
             st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
         elif meta.get("guessed") and not outcome.ok:
             st.links.pop(meta["target"], None)   # a wrong guess at a list's page: no link at all
@@ -188,6 +217,7 @@ class SiteAuditSpider(scrapy.Spider):
             return
         yield self._link_item(st, response.meta["target"], outcome,
                               response.meta.get("attempt", 1))
+        yield from self._checked_for_others(response.meta, outcome)
         yield from self._maybe_finish(st)
 
     @_settles
@@ -232,7 +262,19 @@ class SiteAuditSpider(scrapy.Spider):
             st.links.pop(meta["target"], None)
         else:
             yield self._link_item(st, meta["target"], outcome, meta.get("attempt", 1))
+        yield from self._checked_for_others(meta, outcome)
         yield from self._maybe_finish(st)
+
+    def _checked_for_others(self, meta: dict, outcome: checks.Outcome):
+        """An off-site link's answer is every other site's that links to it too (asked meanwhile)."""
+        if not meta.get("shared"):
+            return
+        attempts = meta.get("attempt", 1)
+        for code in self.offsite.done(meta["target"], outcome, attempts):
+            other = self.sites[code]
+            yield self._link_item(other, meta["target"], outcome, attempts)
+            other.outstanding -= 1
+            yield from self._maybe_finish(other)
 
     # ---- page processing ---------------------------------------------------------------
     def _process(self, st: SiteState, response):
@@ -327,6 +369,11 @@ class SiteAuditSpider(scrapy.Spider):
         url = self._canonical(col.url)
         if not st.is_internal(url) or url == self._canonical(st.home_url):
             return
+        if url not in st.columns and st.pages_fetched >= self.limits.page_budget:
+            # Spent: a menu of 2,000 "columns" on every page of a trap must not grow the frontier.
+            st.budget_hit = True
+            st.left_out(url, "page_budget")
+            return
         if (url, col.source) not in st.column_finds:
             st.column_finds.add((url, col.source))
             yield self._find(st, url, col.source, col.name, found_on)
@@ -355,11 +402,10 @@ class SiteAuditSpider(scrapy.Spider):
             return
         # The frontier's limits hold for columns too (a calendar's 上月/下月 is no endless column).
         decision = st.admit_page(url, depth, self.limits)
-        st.links[url] = {"kind": "page", "on_home": on_home, "source": found_on, "text": text}
-        if decision == "skip":
-            st.skipped += 1
-            st.links[url]["unchecked"] = True
+        if decision in ("skip", "budget"):
+            st.left_out(url, "trap" if decision == "skip" else "page_budget")
             return
+        st.links[url] = {"kind": "page", "on_home": on_home, "source": found_on, "text": text}
         yield self._req(st, url, self.on_page, role, depth=depth, target=url,
                         parse=decision == "fetch", **meta)
 
@@ -386,9 +432,10 @@ class SiteAuditSpider(scrapy.Spider):
             return
         internal = st.is_internal(url)
         link_kind = kind if (internal or kind == "attachment") else "external"
-        st.links[url] = {"kind": link_kind, "on_home": on_home, "source": source, "text": text[:200],
-                         "online": online}
+        info = {"kind": link_kind, "on_home": on_home, "source": source, "text": text[:200],
+                "online": online}
         if checks.host_is_malformed(url):
+            st.links[url] = info
             yield self._link_item(st, url, checks.invalid_host(), 0)
             return
         if internal and kind == "page":
@@ -396,15 +443,33 @@ class SiteAuditSpider(scrapy.Spider):
             decision = st.admit_page(url, depth, self.limits)
             if st.depth_cut and not cut_before:
                 yield from self._reread_shallower(st)
-            if decision == "skip":
-                st.skipped += 1
-                st.links[url]["unchecked"] = True
+            if decision in ("skip", "budget"):
+                st.left_out(url, "trap" if decision == "skip" else "page_budget")
                 return
-            st.links[url]["depth"] = depth
+            st.links[url] = dict(info, depth=depth)
             yield self._req(st, url, self.on_page, "page", depth=depth, target=url,
                             parse=decision == "fetch")
-        else:
-            yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind)
+            return
+        # An image or attachment of the site's own, or a link to another host. An online system's
+        # answer depends on the link (its 200 may be a login error), so it is never shared.
+        shared = not internal and not online
+        if shared and (known := self.offsite.known(url)) is not None:
+            st.links[url] = info
+            yield self._link_item(st, url, *known)
+            return
+        if shared and self.offsite.asked(url):
+            st.links[url] = info
+            st.outstanding += 1                 # settled when the first asker's answer comes
+            self.offsite.wait(url, st.code)
+            return
+        if (not internal and not self.offsite.host_has_room(url)) \
+                or not st.admit_check(internal, self.limits):
+            st.left_out(url, "check_budget")
+            return
+        st.links[url] = info
+        if not internal:
+            self.offsite.ask(url, shared)
+        yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind, shared=shared)
 
     def _shallower(self, st: SiteState, url: str, depth: int):
         """A page met again nearer the homepage than when it was first scheduled. How a page is
@@ -449,6 +514,10 @@ class SiteAuditSpider(scrapy.Spider):
 
     # ---- outcomes -----------------------------------------------------------------------
     def _outcome(self, st: SiteState, response) -> checks.Outcome:
+        if 300 <= response.status < 400:
+            # A redirect Scrapy did not follow: to file:, mailto: … or nowhere. Not a page.
+            return checks.unfollowed_redirect(response.status,
+                                              response.headers.get("Location", b"").decode("latin-1"))
         outcome = checks.from_status(response.status)
         if not outcome.ok:
             return outcome
@@ -468,6 +537,9 @@ class SiteAuditSpider(scrapy.Spider):
                 and st.is_internal(response.url) \
                 and xnf.same_page(st.fingerprint, xnf.fingerprint(page)):
             return checks.soft_not_found()
+        if response.meta.get("_oversize"):
+            return checks.oversize(response.status, response.meta["_oversize"],
+                                   xsettings.get("max_page_chars"))
         return checks.Outcome(True, response.status)
 
     def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome,
@@ -486,9 +558,10 @@ class SiteAuditSpider(scrapy.Spider):
         meta = dict(request.meta)
         meta["attempt"] = meta.get("attempt", 1) + 1
         for key in ("download_slot", "download_latency", "redirect_urls", "redirect_times",
-                    "redirect_ttl", "redirect_reasons", "_page"):
+                    "redirect_ttl", "redirect_reasons", "_page", "_oversize"):
             meta.pop(key, None)
         st.outstanding += 1
+        st.released += 1
         return request.replace(meta=meta, priority=RETRY_PRIORITY, dont_filter=True)
 
     def _maybe_finish(self, st: SiteState):
@@ -497,15 +570,13 @@ class SiteAuditSpider(scrapy.Spider):
 
     def _finish(self, st: SiteState, down: bool) -> dict:
         st.done = True
-        checked = sum(1 for v in st.links.values() if not v.get("unchecked"))
-        # A finished site's frontier is no longer needed: free it (thousands of sites per crawl).
-        st.links.clear()
-        st.shallower.clear()
-        st.query_variants.clear()
-        st.columns.clear()
+        checked = len(st.links)
+        st.free()
         return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
                 "error": st.error, "pages": st.pages_fetched, "links": checked,
-                "skipped": st.skipped, "cut_short": "page_budget" if st.budget_hit else "",
+                "skipped": st.skipped, "unchecked": st.unchecked,
+                "unchecked_sample": st.unchecked_sample,
+                "cut_short": "page_budget" if st.budget_hit else "",
                 "errors": st.errors, "first_error": st.first_error,
                 "first_error_url": st.first_error_url}
 
@@ -522,6 +593,8 @@ class SiteAuditSpider(scrapy.Spider):
         body = response.body
         if any(t in ctype for t in HTML_TYPES) or (not ctype and body.lstrip()[:1] == b"<"):
             text, _ = decode_body(body, ctype)
+            if len(text) > xsettings.get("max_page_chars"):
+                response.meta["_oversize"] = len(text)   # parse_page reads up to the limit
             page = parse_page(text, response.url)
         response.meta["_page"] = page   # dropped again before any retry is queued (_retry)
         return page
