@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from crawler.checks import Outcome
 from crawler.offsite import OffsiteChecks
-from govaudit import store
+import store
 from tests.hostile import HEADER, Site, page, redirect
 
 pytestmark = pytest.mark.timeout(300)
