@@ -20,8 +20,8 @@ class Limits:
     max_depth: int
     max_url_length: int
     max_query_variants_per_path: int
-    offsite_budget: int = 2000       # links to other hosts checked per site
-    file_budget: int = 5000          # the site's own images and attachments checked per site
+    offsite_budget: int              # links to other hosts checked per site
+    file_budget: int                 # the site's own images and attachments checked per site
 
     @classmethod
     def from_config(cls, cfg: dict) -> "Limits":

@@ -3,6 +3,7 @@ callable per path prefix gets the path and returns status, headers, body), and a
 counts the connections anyone makes to it."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,16 @@ def page(html: str, status: int = 200) -> tuple[int, dict, bytes]:
 
 def redirect(location: str) -> tuple[int, dict, bytes]:
     return 302, {"Location": location}, b""
+
+
+def trap_page(path: str) -> tuple[int, dict, bytes]:
+    """A trap site: every page links to 2,000 pages of the same site never seen before (other
+    paths are 404s, so the site's error page is not one of them)."""
+    if not (path == "/" or re.fullmatch(r"/t[-\d]*\.html", path)):
+        return page("<p>页面不存在</p>", 404)
+    key = path.strip("/").removesuffix(".html") or "t"
+    links = "".join(f'<a href="/{key}-{i}.html">栏目{i}</a>' for i in range(2000))
+    return page(f"<html><head><title>陷阱{key}</title></head><body>{links}</body></html>")
 
 
 class _Handler(BaseHTTPRequestHandler):

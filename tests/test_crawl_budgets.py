@@ -15,7 +15,7 @@ from sqlalchemy import select
 from crawler.checks import Outcome
 from crawler.offsite import OffsiteChecks
 import store
-from tests.hostile import HEADER, Site, page, redirect
+from tests.hostile import HEADER, Site, page, redirect, trap_page
 
 pytestmark = pytest.mark.timeout(300)
 ALLOW = ("--allow-net", "127.0.1.0/24")
@@ -91,13 +91,7 @@ def test_offsite_checks_per_host_and_shared_answers():
 
 
 def test_trap_site_keeps_a_count_not_the_links(tmp_path):
-    def trap(path: str):
-        if not (path == "/" or re.fullmatch(r"/t[-\d]*\.html", path)):
-            return page("<p>页面不存在</p>", 404)
-        key = path.strip("/").removesuffix(".html") or "t"
-        links = "".join(f'<a href="/{key}-{i}.html">栏目{i}</a>' for i in range(2000))
-        return page(f"<html><head><title>陷阱</title></head><body>{links}</body></html>")
-    site = Site("127.0.1.74", [("/", trap)])
+    site = Site("127.0.1.74", [("/", trap_page)])
     try:
         crawls, _, results, _, _ = audit(tmp_path, {"7100000074": site}, "--page-budget", "3")
     finally:

@@ -7,7 +7,8 @@ from scrapy import exceptions as sx
 from crawler import checks
 from crawler.frontier import Limits, SiteState
 
-LIMITS = Limits(page_budget=5, max_depth=2, max_url_length=60, max_query_variants_per_path=3)
+LIMITS = Limits(page_budget=5, max_depth=2, max_url_length=60, max_query_variants_per_path=3,
+                offsite_budget=2, file_budget=2)
 
 
 def test_statuses_and_failures_map_to_findings():
