@@ -1,6 +1,6 @@
 """The network guard where Scrapy connects: every request's address is checked before a connection.
 
-- GuardedResolver (DNS_RESOLVER): every connection Scrapy makes resolves its host through the
+- GuardedResolver (TWISTED_DNS_RESOLVER): every connection Scrapy makes resolves its host through the
   reactor's resolver, IP literals included, so checking the answer here covers register URLs,
   redirects, links, attachments and a name whose DNS answer is 10.x alike. A blocked answer is
   remembered and withheld: the connection fails before it is attempted.

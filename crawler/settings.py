@@ -58,7 +58,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.guarded.GuardMiddleware": 50,
 }
 # Every connection's resolved address is checked against config/network.yaml (crawler/guarded.py).
-DNS_RESOLVER = "crawler.guarded.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.guarded.GuardedResolver"
 # Only the web: no request ever reads a local file or another kind of server.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
 DOWNLOADER_STATS = False
