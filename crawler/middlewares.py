@@ -1,4 +1,5 @@
-"""Scrapy's meta-refresh redirect, without decoding every page to look for one.
+"""Scrapy's meta-refresh redirect, without decoding every page to look for one; a request held
+back for its retry backoff.
 
 Scrapy's MetaRefreshMiddleware decodes the body of every HTML response (w3lib's charset detection
 over the whole page) to read its first 4,096 characters; the spider decodes the page again itself.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
 
 # 4,096 characters as Scrapy reads them are at most 16 KB in any charset a government page uses.
 _HEAD_BYTES = 16384
@@ -21,3 +23,17 @@ class LeanMetaRefreshMiddleware(MetaRefreshMiddleware):
         if not _REFRESH.search(response.body, 0, _HEAD_BYTES):
             return response
         return super().process_response(request, response)
+
+
+class BackoffMiddleware:
+    """Holds a request whose meta carries `delay` (seconds) before it is downloaded: the backoff
+    between a flaky homepage's attempts. The wait happens before the request takes a download
+    slot, so the site's other requests and other sites go on meanwhile."""
+
+    async def process_request(self, request, spider=None):
+        delay = request.meta.get("delay")
+        if delay:
+            from twisted.internet import reactor
+            from twisted.internet.task import deferLater
+            await maybe_deferred_to_future(deferLater(reactor, float(delay), lambda: None))
+        return None

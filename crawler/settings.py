@@ -56,6 +56,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LeanMetaRefreshMiddleware": 580,
     # First of all: a request to a blocked address (config/network.yaml) never goes further.
     "crawler.guarded.GuardMiddleware": 50,
+    "crawler.middlewares.BackoffMiddleware": 60,
 }
 # Every connection's resolved address is checked against config/network.yaml (crawler/guarded.py).
 TWISTED_DNS_RESOLVER = "crawler.guarded.GuardedResolver"

@@ -580,6 +580,7 @@ def restore_details(verdict: Verdict, details: dict, ruleset) -> None:
     verdict.rescaled = details.get("rescaled", "")
     verdict.pending = list(details.get("pending", []))
     verdict.parts = dict(details.get("parts", {}))
+    verdict.also = list(details.get("also", []))
     for d in [*verdict.deductions, *verdict.bonus]:
         d.title = ruleset.title_of(d.rule)
 

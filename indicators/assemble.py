@@ -55,7 +55,9 @@ def assemble(obs: SiteObservations, rows: CrawlRows, taxonomy: dict,
         name = row["name"] or row["meta_name"]
         category, source = classify_column(name, row["meta_type"] or None, taxonomy,
                                            overrides, url=row["url"])
-        if category is None and row["meta_name"] and row["meta_name"] != name:
+        if row["kind"] == "channel" and source != "override":
+            category, source = None, None   # a channel page belongs to no leaf category
+        elif category is None and row["meta_name"] and row["meta_name"] != name:
             category, source = classify_column(row["meta_name"], None, taxonomy, overrides,
                                                url=row["url"])
         names = finds.get(row["url"], {})

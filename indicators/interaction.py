@@ -100,6 +100,15 @@ def interaction(obs: SiteObservations, as_of: date,
         values["unanswered_messages_over_3m"] = len(late)
         for m in late:
             findings.append(_late_finding(m, as_of, limit))
+        # 已回复 with no reply date, and the letter's page never fetched (the page budget ran out):
+        # whether the reply came in time is unknown, and said so.
+        unread = [m for m in in_year if m.answered and m.replied is None and m.url not in obs.pages]
+        if unread:
+            findings.append(Finding(
+                kind="unread_letter", measure="unanswered_messages_over_3m", url=unread[0].column_url,
+                title="、".join(m.title for m in unread[:5]) + ("等" if len(unread) > 5 else ""),
+                evidence=f"{len(unread)} 条留言列表显示已回复但无回复时间，来信页未能抓取"
+                         f"（页面预算用尽或来信页无法打开），无法核实是否超期回复"))
         if not in_year:
             findings += [Finding(kind="no_activity", measure="consultation_messages_1y", url=c.url,
                                  title=c.name, evidence=f"近 {describe(year)}无留言")

@@ -113,13 +113,15 @@ def result_text(verdict: Verdict) -> str:
 
 
 def fired_rules(verdict: Verdict) -> set[str]:
-    """Rules that cost the site something: its vetoes and deductions with points above zero."""
-    return set(verdict.vetoes) | {d.rule for d in verdict.deductions if d.points > 0}
+    """Rules that cost the site something: its vetoes and deductions with points above zero, and
+    under an exclusive veto the rules that hold unscored (the site must fix those too)."""
+    return set(verdict.vetoes) | {d.rule for d in verdict.deductions if d.points > 0} \
+        | set(verdict.also)
 
 
 # Findings about what could not be judged: listed whether or not a rule fired.
 ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board", "unchecked_links",
-                          "oversize_page"})
+                          "oversize_page", "unread_letter"})
 
 
 def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list[str]:

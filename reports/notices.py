@@ -244,10 +244,11 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     w.para(verdict)
     w.para("二、存在问题", "heading")
     found = shown_findings(report, sr)
-    fired = [*v.vetoes, *(d.rule for d in charged)]
+    fired = [*v.vetoes, *(d.rule for d in charged), *v.also]
     for n, rule in enumerate(fired):
         kind = "单项否决" if rule in v.vetoes else next(
-            f"扣 {format_points(d.points)} 分" for d in charged if d.rule == rule)
+            (f"扣 {format_points(d.points)} 分" for d in charged if d.rule == rule),
+            "网站无法访问，本项未计分")
         w.para(f"（{NUMERALS[n % 10]}）{rule_title(report, rule)}（{kind}）", bold=True)
         facts = _measured(report, sr, rule)
         if facts:

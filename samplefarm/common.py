@@ -153,12 +153,26 @@ def letter_date(d: date, site: Site) -> str:
 
 def letter_html(site: Site, it: Item) -> str:
     """A message's own page: the 来信 block, the 回复 block when answered, the status line."""
+    if site.theme.get("letter") == "table":
+        return letter_table(site, it)
     html = (f'<div class="letter"><h3>来信内容</h3><p>来信人：市民***　　留言时间：{letter_date(it.date, site)}</p>'
             f'<p>{esc(content.letter(it.title))}</p></div>')
     if it.reply:
         html += (f'<div class="reply"><h3>回复内容</h3><p>回复单位：{esc(site.org)}　　'
                  f'回复时间：{letter_date(it.reply, site)}</p><p>{esc(content.answer(site.org))}</p></div>')
     return html + f"<p>办理状态：{STATUS_WORDS[it.state]}</p>"
+
+
+def letter_table(site: Site, it: Item) -> str:
+    """A message's own page drawn as a table of label cells (no colon) and value cells."""
+    cells = [("来信人", "市民***"), ("留言时间", letter_date(it.date, site)),
+             ("留言内容", esc(content.letter(it.title)))]
+    if it.reply:
+        cells += [("回复单位", esc(site.org)), ("回复时间", letter_date(it.reply, site)),
+                  ("回复内容", esc(content.answer(site.org)))]
+    cells.append(("办理状态", STATUS_WORDS[it.state]))
+    body = "".join(f'<tr><th width="20%">{k}</th><td>{v}</td></tr>' for k, v in cells)
+    return f'<table class="xjxq" width="100%">{body}</table>'
 
 
 def article_paragraphs(site: Site, col: Col, it: Item, port: int) -> str:

@@ -71,6 +71,7 @@ class Col:
     hidden: bool = False           # in no sidebar: only a channel page's block or the site map leads to it
     board: str = ""                # message boards: '' (list, replies on letter pages) | 'badge'
                                    # (<li> with a status badge) | 'table' (标题/留言时间/回复时间/状态)
+                                   # | 'status' (<li> with 已回复 but no reply date: the letter says)
     gate: str = ""                 # 'login': the column shows a login form and no messages
 
     @property
@@ -138,6 +139,11 @@ class Site:
     # (deterministic: any N consecutive probes meet exactly N / fail_every failures).
     fail_every: int = 0
     fail_status: int = 503
+    fail_run: int = 1              # ... the last fail_run requests of every fail_every (in a row),
+    fail_offset: int = 0           # the cycle shifted by this many requests
+    # Pages of an online service system (网上办事大厅 …): path → title, drawn as an application
+    # shell with no content of its own (its data comes by script).
+    app_pages: dict[str, str] = field(default_factory=dict)
     # Serious errors planted on purpose, one entry per finding a correct audit reports (truth recount).
     serious: list[str] = field(default_factory=list)
 
@@ -171,6 +177,8 @@ class Site:
 
 
 def article_path(site: Site, col: Col, it: Item, uid: int) -> str:
+    if site.theme.get("article") == "asp":     # an ASP CMS: one script, the article id in the query
+        return f"/ShowArticle.asp?ArticleID={uid}"
     d = it.date if it.url_dated else None
     if site.style == "hanweb":
         if d:

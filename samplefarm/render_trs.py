@@ -51,6 +51,10 @@ def render(site: Site, port: int) -> Rendered:
         out.pages[path] = page(site, port, title, f'<div class="article"><h1>{esc(title)}</h1>'
                                f'<div class="TRS_Editor"><p>{esc(site.org)}{esc(title)}页面，'
                                '请依法合规使用本网站信息。</p></div></div>')
+    for path, title in site.app_pages.items():
+        # An online service system's page: an empty shell its script fills after login.
+        out.pages[path] = page(site, port, title, '<div id="app" class="wsbs-app"></div>'
+                               '<script type="text/javascript">var appBase = "/wsbsdt/";</script>')
     if site.calendar:
         out.dynamic["/hdrl/calendar.jsp"] = lambda q: calendar_page(site, port, q)
     return out
@@ -149,10 +153,11 @@ def rows(site: Site, col: Col, items: list[Item]) -> str:
     return f'<table class="list-table" width="100%">{head}{body}</table>'
 
 
-def badge_li(site: Site, it: Item) -> str:
-    """A board entry with its status badge (and the reply date once answered)."""
+def badge_li(site: Site, it: Item, reply_date: bool = True) -> str:
+    """A board entry with its status badge (and the reply date once answered, unless the board
+    leaves it to the letter's page)."""
     a = f'<a href="{esc(item_href(it))}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
-    reply = f'<span class="hfsj">回复：{fmt_date(it.reply, site)}</span>' if it.reply else ""
+    reply = f'<span class="hfsj">回复：{fmt_date(it.reply, site)}</span>' if it.reply and reply_date else ""
     return (f'<li>{a}<span class="lysj">{fmt_date(it.date, site)}</span>{reply}'
             f'<span class="badge">{STATUS_WORDS[it.state]}</span></li>')
 
@@ -263,8 +268,9 @@ def column_pages(site: Site, col: Col, port: int, out: Rendered) -> None:
     for k, (key, items) in enumerate(pages):
         if col.table or col.board == "table":
             lst = rows(site, col, items)
-        elif col.board == "badge":
-            lst = '<ul class="list board">' + "".join(badge_li(site, it) for it in items) + "</ul>"
+        elif col.board in ("badge", "status"):
+            lst = '<ul class="list board">' + "".join(badge_li(site, it, col.board == "badge")
+                                                      for it in items) + "</ul>"
         else:
             lst = '<ul class="list">' + "".join(li(site, it, list_style(col, it)) for it in items) + "</ul>"
         extra = "".join(f"<p>{link_html(lk, port)}</p>" for lk in col.page_links.get(k + 1, []))
@@ -344,7 +350,14 @@ def caption_slides(site: Site) -> str:
 def fidelity_blocks(site: Site) -> list[str]:
     """Headline, ticker and tab panes: homepage items outside plain dated lists."""
     parts = []
-    if site.headline:
+    if site.headline and site.theme.get("headline") == "div":
+        # A heading linking one article with a short summary and a [详细] link (ASP/动易 portals).
+        it = site.col(site.headline[0]).items[site.headline[1]]
+        href = esc(item_href(it))
+        parts.append(f'<div class="headline"><h2><a href="{href}" target="_blank">{esc(it.title)}</a>'
+                     f'</h2><p>{esc(content.body(it.title, site.org, 1)[0][:40])}… '
+                     f'<a href="{href}" target="_blank">[详细]</a></p></div>')
+    elif site.headline:
         it = site.col(site.headline[0]).items[site.headline[1]]
         parts.append(f'<div class="toutiao"><h2><a href="{esc(item_href(it))}" target="_blank">'
                      f'{esc(it.title)}</a></h2><p>{esc(content.body(it.title, site.org, 1)[0])}</p></div>')

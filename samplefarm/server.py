@@ -105,7 +105,8 @@ class Handler(BaseHTTPRequestHandler):
         if site is not None and site.fail_every and path == "/":
             with host.lock:
                 host.home_hits += 1
-                fail = host.home_hits % site.fail_every == 0
+                fail = (host.home_hits - 1 + site.fail_offset) % site.fail_every \
+                    >= site.fail_every - site.fail_run
             if fail:
                 reason = {502: "Bad Gateway", 503: "Service Unavailable"}.get(site.fail_status, "Error")
                 return self._send(site.fail_status, common.plain_status_html(site.fail_status, reason),

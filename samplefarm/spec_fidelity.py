@@ -18,7 +18,8 @@ REGION = "华阳省江北市"
 def _channels() -> Site:
     m = Maker("白沙县", "白沙县人民政府办公室")
     cols = [
-        Col("xwzx", "新闻中心", "/xwzx/", "news", kind="hub", nav=True),
+        # A channel page (blocks of sub-columns) belongs to no leaf category, 新闻 in its name or not.
+        Col("xwzx", "新闻中心", "/xwzx/", None, kind="hub", nav=True),
         Col("bsyw", "白沙要闻", "/xwzx/bsyw/", "news", items=m.run("news", "2026-11-20", 12, 2),
             group="新闻中心", hidden=True),
         # Stale (newest 2026-10-01) and only a block on the 新闻中心 channel page leads to it.

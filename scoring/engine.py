@@ -116,15 +116,23 @@ def requirement(rule: Rule, measurements: dict, is_portal: bool) -> str | None:
 
 
 def assess(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,
-           site_code: str = "", inputs: dict | None = None) -> Assessment:
-    """Judge one site. `inputs` are the office's hand-filled values for this site (score sheet)."""
+           site_code: str = "", inputs: dict | None = None, exclusive: bool = True) -> Assessment:
+    """Judge one site. `inputs` are the office's hand-filled values for this site (score sheet).
+    exclusive=False judges as if no exclusive veto existed (what else the site must fix)."""
     unmet = {rule.id: reason for rule in ruleset.rules()
              if (reason := requirement(rule, measurements, is_portal))}
     # An exclusive veto (site_unreachable: "nothing else is scored") decides alone, crawled or not.
-    for rule in ruleset.vetoes:
+    for rule in ruleset.vetoes if exclusive else ():
         if rule.spec.get("exclusive") and rule.id not in unmet \
                 and holds(resolve(rule.spec["when"], is_portal), measurements):
             verdict = Verdict(site_code=site_code, qualified=False, score=None, vetoes=[rule.id])
+            if was_crawled(measurements):
+                # Not scored; but what else holds is still told: the site must fix it all.
+                rest = assess(measurements, ruleset, is_portal=is_portal, site_code=site_code,
+                              inputs=inputs, exclusive=False)
+                own = set(rule.measures())
+                verdict.also = [r for r in rest.fired if r != rule.id
+                                and not own & set(ruleset.rule(r).measures())]
             return Assessment(verdict=verdict, fired=[rule.id], unmet=unmet,
                               skipped=[r for r in ruleset.rule_ids() if r != rule.id])
     if not was_crawled(measurements):

@@ -27,8 +27,12 @@ class Verdict:
     rescaled: str = ""               # id of the rescale rule applied (e.g. no external services)
     pending: list[str] = field(default_factory=list)  # rules waiting for a hand-filled value
     parts: dict[str, float] = field(default_factory=dict)  # evaluation indicator id -> points
+    # Under an exclusive veto (site_unreachable) on a site the crawl reached: the other rules that
+    # hold, not scored, so the notice lists everything the site must fix.
+    also: list[str] = field(default_factory=list)
 
     def details(self) -> dict:
         """The extras above as plain data (stored next to the verdict, read back by reports)."""
         return {"grade": self.grade, "bonus": [vars(b) for b in self.bonus],
-                "rescaled": self.rescaled, "pending": list(self.pending), "parts": dict(self.parts)}
+                "rescaled": self.rescaled, "pending": list(self.pending), "parts": dict(self.parts),
+                "also": list(self.also)}

@@ -128,6 +128,8 @@ class Column(CrawlObservation, Base):
     meta_type: Mapped[str] = mapped_column(Text, default="")     # <meta name="ColumnType">
     source: Mapped[str] = mapped_column(String(16), default="")  # first way found (column_finds)
     blank: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the page turned out to be when fetched: list | channel | page ('' in older stores).
+    kind: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class Item(CrawlObservation, Base):

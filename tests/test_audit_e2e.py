@@ -317,3 +317,19 @@ def test_every_page_of_a_paged_list_gives_its_items(audited, farm):
             store.Item.list_url == farm.abs_url(code, path))))
     engine.dispose()
     assert len(want) == 22 and got == want
+
+
+def test_unreachable_site_the_crawl_reached_is_told_everything_to_fix(audited, farm):
+    """9924000002: its homepage failed 12 of 40 probes (站点无法访问 stands, nothing scored) and the
+    crawl's first two requests, yet the crawl reached it by backing off; the notice lists its
+    other problems as well, each marked unscored (the stale 通知公告 among them)."""
+    out, _, results = audited
+    site = next(s for s in results["sites"] if s["site_code"] == "9924000002")
+    assert (site["vetoes"], site["score"], site["deductions"]) == (["site_unreachable"], None, [])
+    doc = Document(out / "notices" / "9924000002.docx")
+    heads = [p.text for p in doc.paragraphs if p.text.startswith("（")]
+    assert heads == ["（一）站点无法访问（单项否决）", "（二）首页栏目信息更新（网站无法访问，本项未计分）",
+                     "（三）基本信息更新（网站无法访问，本项未计分）", "（四）咨询（网站无法访问，本项未计分）",
+                     "（五）调查征集（网站无法访问，本项未计分）"]
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert farm.abs_url("9924000002", "/tzgg/") in cells

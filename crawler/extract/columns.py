@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import config
 
 from . import settings
-from .dates import date_from_url, find_date
+from .dates import article_date, date_from_url, find_date
 from .links import canonical_url, link_kind, link_text
 from .page import BREADCRUMB_LABEL, text_of
 from .rows import row_of
@@ -19,6 +19,8 @@ MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更�
 _MORE_STRIP = re.compile(r"[\s>»›＞》+＋.。…·:：\[\]【】()（）<《«‹/\\|-]+")
 _SUBLEVEL = re.compile(r"sub|drop|child|second|erji|level2|menu2|two")
 _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
+_FURNITURE = frozenset({"nav", "footer", "friend", "script", "header", "breadcrumb", "paging",
+                        "sidebar"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # The address of a list or channel page (…/, list.shtml, index_1.html, redirect_firstChannel),
 # not of an article.
@@ -29,6 +31,8 @@ _PUNCT = re.compile(r"[<>《》«»‹›＜＞\[\]【】|]")
 _FOOTER_TEXT = re.compile(r"ICP|备案|公网安备|版权所有|技术支持")
 LIST_PAGE = re.compile(r"(^|/)([^/]*(list|index|channel)[^/]*)?$", re.I)
 _BREAD_SEP = re.compile(r"\s*(?:-+>|>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
+# Application pages (Hanweb columns are .jsp too; see is_app_session).
+_APP_PAGE = re.compile(r"\.(jsp|do|action|aspx?|php)$", re.I)
 SITEMAP_TEXTS = frozenset({"网站地图", "站点地图", "sitemap", "网站导航"})
 _TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
 _ARTICLE_CRUMBS = frozenset({"正文", "详情", "内容", "文章", "详细信息", "正文内容", "浏览"})
@@ -55,6 +59,36 @@ def _is_tool(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _tool_words() -> frozenset[str]:
     return frozenset(w.lower() for w in config.lexicon("not_column"))
+
+
+@lru_cache(maxsize=1)
+def _online_words() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, config.lexicon("online_system"))))
+
+
+@lru_cache(maxsize=1)
+def _session_params() -> frozenset[str]:
+    return frozenset(p.lower() for p in config.load_yaml("crawl.yaml").get("session_params", ()))
+
+
+def is_online_system(text: str) -> bool:
+    """A link text naming an online service system (网上办事大厅, 个人办事/法人办事 …;
+    config/lexicons/online_system.txt): its pages are charged, if at all, under online_systems,
+    never counted as columns."""
+    return bool(text) and _online_words().search(_norm(text)) is not None
+
+
+def is_app_session(url: str) -> bool:
+    """An application page (.jsp, .do …) whose address carries a session id: when it shows no
+    content it is a session of an online system, not a blank column (a board that lists
+    messages under such an address is still a column)."""
+    parts = urlsplit(url)
+    if not _APP_PAGE.search(parts.path.split(";", 1)[0]):
+        return False
+    if ";jsessionid=" in parts.path.lower():
+        return True
+    names = {kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv}
+    return bool(names & _session_params())
 
 
 def is_more_text(text: str) -> bool:
@@ -456,4 +490,33 @@ def page_columns(page, role: str) -> list[ColumnLink]:
     elif role == "column":
         out += subnav_columns(page) + heading_links(page, "channel") + more_links(page, "channel")
     out += breadcrumb_columns(page)
+    return [c for c in out if not is_online_system(c.name)]
+
+
+def page_kind(page, items, columns: list[ColumnLink]) -> str:
+    """What a page fetched as a column turned out to be; a column is a page that turned out to be a
+    list or a channel, never decided by where its link stood (menu, block heading, headline):
+    'channel' (its content blocks lead on to two columns or more: 互动交流 with 领导信箱, 在线咨询 …;
+    it belongs to no leaf category), 'list' (items of its own), 'article' (one body with a
+    publication date and no list: a headline's article, a homepage item, not a column), else
+    'page' (a static or blank column). `columns` are page_columns(page, 'column')."""
+    if not items and article_date(page, use_htmldate=False) is not None \
+            and len(_norm(page.main_text())) >= settings.get("blank_min_chars"):
+        return "article"
+    if len(_block_leads(page, columns)) >= 2:
+        return "channel"
+    return "list" if items else "page"
+
+
+def _block_leads(page, columns: list[ColumnLink]) -> set[str]:
+    """The columns a page's content blocks lead to: by a 更多 link or a linked block heading (a
+    menu repeated in the content, such as a footer 栏目 bar, is neither)."""
+    wanted = {c.url for c in columns if c.source == "channel"}
+    out: set[str] = set()
+    for a in page.body.iter("a"):
+        if page.roles(a) & _FURNITURE:
+            continue
+        url = page.resolve(a.get("href"))
+        if url in wanted and (_in_heading(a) or is_more_text(_visible_label(a))):
+            out.add(url)
     return out

@@ -142,11 +142,25 @@ def board_rows(page) -> list[MessageRow]:
 
 
 # ---- detail page --------------------------------------------------------------------------------
-def _after_label(text: str, labels: list[str]) -> str | None:
+def _after_label(text: str, labels: list[str], colon: str = r"[:：]") -> str | None:
     for label in labels:
-        m = re.search(re.escape(label) + r"\s*[:：]\s*", text)
+        m = re.search(re.escape(label) + r"\s*" + colon + r"\s*", text)
         if m:
             return text[m.end():m.end() + 40]
+    return None
+
+
+_YEAR_FIRST = re.compile(r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}年")
+
+
+def _date_after(text: str, labels: list[str]) -> date | None:
+    """The date written right after a label: 留言时间：2026-07-08, or a letter drawn as a table
+    whose label cell has no colon (留言时间 | 2026-07-08)."""
+    for label in labels:
+        for m in re.finditer(re.escape(label) + r"\s*[:：]?\s*", text):
+            rest = text[m.end():m.end() + 40]
+            if _YEAR_FIRST.match(rest) and (d := parse_date(rest)):
+                return d
     return None
 
 
@@ -154,13 +168,11 @@ def message_detail(page) -> MessageRow | None:
     """A letter's own page (来信 + 回复 blocks): its dates, status and replying unit; None when the
     page is no message."""
     text = page.main_text()
-    posted_text = _after_label(text, _labels("posted"))
-    posted = parse_date(posted_text) if posted_text else None
+    posted = _date_after(text, _labels("posted"))
     if posted is None:
         return None
-    replied_text = _after_label(text, _labels("replied"))
-    replied = parse_date(replied_text) if replied_text else None
-    status_text = _after_label(text, _labels("status"))
+    replied = _date_after(text, _labels("replied"))
+    status_text = _after_label(text, _labels("status"), colon=r"[:：]?")
     status = status_of(status_text[:8]) if status_text else ""
     unit_text = _after_label(text, _labels("unit")) or ""
     unit = re.split(r"\s|[:：]", unit_text.strip(), maxsplit=1)[0] if unit_text.strip() else ""

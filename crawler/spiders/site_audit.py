@@ -287,6 +287,16 @@ class SiteAuditSpider(scrapy.Spider):
         # A navigation-entry homepage's second-level pages stand in for it (role 'home2').
         home_like = is_home or role == "home2"
         list_url = meta.get("list_url") or (response.url if role == "column" else None)
+        columns = xcol.page_columns(page, "home" if home_like else role)
+        items = kind = None
+        if role == "column":
+            # A column is a page that turned out to be a list or a channel when fetched.
+            items = xlist.list_items(page)
+            kind = xcol.page_kind(page, items, columns)
+            # An article is no column; nor is an online system's empty application page.
+            if kind == "article" or (kind == "page" and meta.get("column_app")
+                                     and xlist.is_blank_column(page, items)):
+                list_url = None
         dated = xdates.ArticleDate(None, "", None) if (home_like or list_url or role == "sitemap") \
             else xdates.article_dates(page, use_htmldate=xdates.date_from_url(response.url) is None)
         # A page fetched again in its own role (column, list …) after an ordinary fetch: what this
@@ -303,7 +313,11 @@ class SiteAuditSpider(scrapy.Spider):
             if letter is not None:
                 yield self._messages(st, "detail", "", [letter])
 
-        columns = xcol.page_columns(page, "home" if home_like else role)
+        if kind == "article" and meta.get("column_home"):
+            # A headline (a heading linking one article) is a homepage item, dated by its page.
+            yield self._items(st, st.home_url, [xlist.ListItem(
+                meta.get("column_name") or page.title or "", response.url, None, None, "", False)],
+                on_home=True)
         if home_like:
             items = xhome.home_items(page, xlist.list_items(page), columns)
             # A second-level page's items are homepage items: filed under the homepage, apart
@@ -317,11 +331,15 @@ class SiteAuditSpider(scrapy.Spider):
             for url in entry:
                 yield from self._schedule_page(st, url, "home2", response.url, True, depth + 1, "")
         elif list_url:
-            items = xlist.list_items(page)
+            items = xlist.list_items(page) if items is None else items
             yield self._items(st, list_url, items, on_home=False)
             board = xmsg.board_rows(page)
             if board:
                 yield self._messages(st, "list", list_url, board)
+            # 已回复 with no reply date: only the letter's own page says whether it came months late.
+            for row in board:
+                if row.status == "answered" and row.replied is None:
+                    yield from self._schedule_letter(st, row.url, response.url, depth + 1)
             if role == "column" and not items and (reason := xmsg.gate(page)):
                 yield {"_t": "gated", "site": st.code, "url": list_url, "reason": reason}
             if role == "column":
@@ -330,7 +348,7 @@ class SiteAuditSpider(scrapy.Spider):
                        "name": meta.get("column_name", ""),
                        "meta_name": name,
                        "meta_type": page.meta.get("ColumnType", ""),
-                       "source": meta.get("column_source", ""),
+                       "source": meta.get("column_source", ""), "kind": kind,
                        "blank": xlist.is_blank_column(page, items)}
                 # The breadcrumb names the column; a ColumnName meta tag that says otherwise is
                 # kept too (sites copy meta tags between templates).
@@ -382,7 +400,8 @@ class SiteAuditSpider(scrapy.Spider):
         st.columns[url] = col.name
         yield from self._schedule_page(st, url, "column", found_on, on_home, depth + 1, col.name,
                                        column_name=col.name, column_source=col.source,
-                                       list_url=url)
+                                       column_home=on_home,
+                                       column_app=xcol.is_app_session(col.url), list_url=url)
 
     def _schedule_page(self, st: SiteState, url: str, role: str, found_on: str, on_home: bool,
                        depth: int, text: str, **meta):
@@ -408,6 +427,26 @@ class SiteAuditSpider(scrapy.Spider):
         st.links[url] = {"kind": "page", "on_home": on_home, "source": found_on, "text": text}
         yield self._req(st, url, self.on_page, role, depth=depth, target=url,
                         parse=decision == "fetch", **meta)
+
+    def _schedule_letter(self, st: SiteState, url: str, found_on: str, depth: int):
+        """A letter page the board's list leaves undated: fetched within the page budget even where
+        the query-variant limit would pass it by (boards are one path with ?id=N)."""
+        url = self._canonical(url)
+        if not st.is_internal(url) or ("letter", url) in st.special_pages:
+            return
+        st.special_pages.add(("letter", url))
+        known = st.links.get(url)
+        if known is not None and not known.get("unchecked"):
+            return   # already fetched (or on its way) as an ordinary page
+        if st.pages_fetched >= self.limits.page_budget:
+            st.budget_hit = True
+            return
+        st.pages_fetched += 1
+        if known is not None:
+            known.pop("unchecked")
+            st.skipped -= 1
+        st.links[url] = known or {"kind": "page", "on_home": False, "source": found_on, "text": ""}
+        yield self._req(st, url, self.on_page, "letter", depth=depth, target=url)
 
     def _find(self, st: SiteState, url: str, source: str, name: str, found_on: str) -> dict:
         return {"_t": "column_find", "site": st.code, "url": url, "source": source,
@@ -551,12 +590,19 @@ class SiteAuditSpider(scrapy.Spider):
                 "failure": outcome.failure, "detail": outcome.detail, "attempts": attempts}
 
     def _should_retry(self, outcome: checks.Outcome, meta: dict) -> bool:
-        return outcome.transient and self.cfg.get("retry_transient_once", True) \
-            and meta.get("attempt", 1) == 1
+        if not outcome.transient:
+            return False
+        if meta.get("role") == "home":
+            # A flaky homepage (a third of requests failing) must not empty the audit: tried again
+            # with backoff over a minute or two before the site is given up.
+            return meta.get("attempt", 1) <= len(self.cfg.get("home_retry_delays", ()))
+        return self.cfg.get("retry_transient_once", True) and meta.get("attempt", 1) == 1
 
     def _retry(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
         meta = dict(request.meta)
         meta["attempt"] = meta.get("attempt", 1) + 1
+        if meta.get("role") == "home":
+            meta["delay"] = self.cfg["home_retry_delays"][meta["attempt"] - 2]
         for key in ("download_slot", "download_latency", "redirect_urls", "redirect_times",
                     "redirect_ttl", "redirect_reasons", "_page", "_oversize"):
             meta.pop(key, None)

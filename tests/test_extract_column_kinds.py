@@ -1,0 +1,99 @@
+"""What a page linked like a column turns out to be when fetched (issue 24, items 1–4): a column is
+a page that turned out to be a list or a channel, never decided by where its link stood. Real
+pages from tests/fixtures/real and the page shapes of the farm's site 127.0.1.70."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crawler.extract import columns as xcol
+from crawler.extract.listing import list_items
+from crawler.extract.messages import message_detail
+from crawler.extract.page import parse_page
+from tests.real_pages import REAL, truth
+from tests.test_extract_real_columns import TRUTH
+
+
+def _kind(name: str, url: str) -> str:
+    page = parse_page((REAL / f"{name}.html").read_text(encoding="utf-8"), url)
+    return xcol.page_kind(page, list_items(page), xcol.page_columns(page, "column"))
+
+
+# Every saved article with a visible 发布时间-style date (ccgp's carries none, so it is no
+# 'article' by this rule, nor a list or channel either).
+ARTICLES = ["page_bjedu_article", "page_ccgphebei_article", "page_cq_whlyw_article",
+            "page_handan_article", "page_henan_article", "page_liaoyang_article", "page_moe_article",
+            "page_qingdao_article", "page_sc_tcm_article", "page_zjedu_article"]
+
+
+@pytest.mark.parametrize("name", ARTICLES)
+def test_an_article_fetched_as_a_column_is_an_article(name):
+    assert _kind(name, truth(name)[0]) == "article"
+
+
+def test_channel_list_and_other_pages():
+    assert _kind("col_handan_xxgk_channel", TRUTH["col_handan_xxgk_channel.html"]["url"]) == "channel"
+    assert _kind("col_ordos_egb_list", TRUTH["col_ordos_egb_list.html"]["url"]) == "list"
+    for name in ("list_handan_gkzn", "list_handan_jinqi", "list_yichun_zwyw"):
+        assert _kind(name, truth(name)[0]) == "list"
+    assert _kind("page_ccgp_article", truth("page_ccgp_article")[0]) == "page"
+
+
+BASE = "http://127.0.1.70/"
+
+
+def test_headline_article_is_an_article_not_a_column():
+    """The 头条 <h2> link stands like a block heading; fetched, it is one dated article."""
+    home = parse_page("""<html><body><div class="nav"><ul><li><a href="/">首页</a></li>
+      <li><a href="/gzdt/">工作动态</a></li></ul></div><div class="main">
+      <div class="headline"><h2><a href="/ShowArticle.asp?ArticleID=2400008">县长调研春耕备耕工作</a></h2>
+      <p>4月8日，县长一行深入乡镇调研春耕备耕工作… <a href="/ShowArticle.asp?ArticleID=2400008">[详细]</a></p>
+      </div></div></body></html>""", BASE)
+    linked = {c.url: c.name for c in xcol.page_columns(home, "home")}
+    assert linked[BASE + "ShowArticle.asp?ArticleID=2400008"] == "县长调研春耕备耕工作"
+    article = parse_page("""<html><head><meta name="ColumnName" content="工作动态"></head><body>
+      <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/gzdt/">工作动态</a> &gt; 正文</div>
+      <div class="article"><h1>县长调研春耕备耕工作</h1><div class="info">发布时间：2026-11-09
+      来源：长河县人民政府</div><div class="TRS_Editor"><p>11月9日，县长一行深入乡镇调研春耕备耕
+      工作，察看农资储备和高标准农田建设情况。</p></div></div></body></html>""",
+                         BASE + "ShowArticle.asp?ArticleID=2400008")
+    assert xcol.page_kind(article, list_items(article),
+                          xcol.page_columns(article, "column")) == "article"
+
+
+def test_channel_page_of_sub_column_blocks():
+    """互动交流: blocks headed 领导信箱, 在线咨询, 征集调查, each with 更多: a channel page."""
+    blocks = "".join(f'<div class="gk-box"><div class="box-hd"><h3>{n}</h3><a class="more" '
+                     f'href="/hdjl/{p}/">更多&gt;&gt;</a></div><ul><li><a href="/hdjl/{p}/t{i}.html">'
+                     f'关于{n}的一条留言标题</a><span>2026-11-0{i}</span></li></ul></div>'
+                     for i, (n, p) in enumerate([("领导信箱", "ldxx"), ("在线咨询", "zxzx"),
+                                                 ("征集调查", "zjdc")], 1))
+    page = parse_page(f'<html><head><meta name="ColumnType" content="互动交流"></head><body>'
+                      f'<div class="main">{blocks}</div></body></html>', BASE + "hdjl/")
+    assert xcol.page_kind(page, list_items(page), xcol.page_columns(page, "column")) == "channel"
+
+
+def test_online_service_hall_links_are_no_columns():
+    jsid = ";jsessionid=7D3F0A9C21B4E5"
+    hall = [("/wsbsdt/index.jsp", "网上办事大厅"), ("/wsbsdt/grbs.jsp", "个人办事"),
+            ("/wsbsdt/frbs.jsp", "法人办事"), ("/wsbsdt/bmfw.do", "部门服务")]
+    links = " ".join(f'<a href="{p}{jsid}">{t}</a>' for p, t in hall)
+    home = parse_page(f'<html><body><div class="nav"><ul><li><a href="/gzdt/">工作动态</a></li>'
+                      f'</ul></div><div class="kslj"><h3>快速链接</h3>{links}</div></body></html>',
+                      BASE)
+    assert [c.url for c in xcol.page_columns(home, "home")] == [BASE + "gzdt/"]
+    assert xcol.is_app_session(BASE + "wsbsdt/bmfw.do?sid=1A2B") is True
+    assert xcol.is_app_session(BASE + "wsbsdt/bmfw.do") is False
+    assert xcol.is_app_session(BASE + "col/col4520/index.html;jsessionid=1A2B") is False
+
+
+def test_letter_drawn_as_a_label_table_without_colons():
+    page = parse_page("""<html><head><title>咨询医保政策_长河县人民政府</title></head><body>
+      <div class="article"><table class="xjxq"><tr><th>来信人</th><td>市民***</td></tr>
+      <tr><th>留言时间</th><td>2026-03-02 14:32</td></tr><tr><th>留言内容</th><td>……</td></tr>
+      <tr><th>回复单位</th><td>长河县人民政府</td></tr><tr><th>回复时间</th><td>2026-07-20 14:32</td></tr>
+      <tr><th>办理状态</th><td>已回复</td></tr></table></div></body></html>""",
+                      BASE + "ShowArticle.asp?ArticleID=2400020")
+    m = message_detail(page)
+    assert (m.posted, m.replied, m.status) == (date(2026, 3, 2), date(2026, 7, 20), "answered")
