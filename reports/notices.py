@@ -246,9 +246,12 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     found = shown_findings(report, sr)
     fired = [*v.vetoes, *(d.rule for d in charged), *v.also]
     for n, rule in enumerate(fired):
-        kind = "单项否决" if rule in v.vetoes else next(
-            (f"扣 {format_points(d.points)} 分" for d in charged if d.rule == rule),
-            "网站无法访问，本项未计分")
+        if rule in v.vetoes:
+            kind = "单项否决"
+        elif rule in v.also:   # held, not scored: the exclusive veto decided alone
+            kind = f"{rule_title(report, v.vetoes[0])}，本项未计分"
+        else:
+            kind = next(f"扣 {format_points(d.points)} 分" for d in charged if d.rule == rule)
         w.para(f"（{NUMERALS[n % 10]}）{rule_title(report, rule)}（{kind}）", bold=True)
         facts = _measured(report, sr, rule)
         if facts:

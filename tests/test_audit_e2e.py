@@ -328,8 +328,8 @@ def test_unreachable_site_the_crawl_reached_is_told_everything_to_fix(audited, f
     assert (site["vetoes"], site["score"], site["deductions"]) == (["site_unreachable"], None, [])
     doc = Document(out / "notices" / "9924000002.docx")
     heads = [p.text for p in doc.paragraphs if p.text.startswith("（")]
-    assert heads == ["（一）站点无法访问（单项否决）", "（二）首页栏目信息更新（网站无法访问，本项未计分）",
-                     "（三）基本信息更新（网站无法访问，本项未计分）", "（四）咨询（网站无法访问，本项未计分）",
-                     "（五）调查征集（网站无法访问，本项未计分）"]
+    assert heads == ["（一）站点无法访问（单项否决）", "（二）首页栏目信息更新（站点无法访问，本项未计分）",
+                     "（三）基本信息更新（站点无法访问，本项未计分）", "（四）咨询（站点无法访问，本项未计分）",
+                     "（五）调查征集（站点无法访问，本项未计分）"]
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert farm.abs_url("9924000002", "/tzgg/") in cells

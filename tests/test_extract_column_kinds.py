@@ -24,7 +24,9 @@ def _kind(name: str, url: str) -> str:
 # 'article' by this rule, nor a list or channel either).
 ARTICLES = ["page_bjedu_article", "page_ccgphebei_article", "page_cq_whlyw_article",
             "page_handan_article", "page_henan_article", "page_liaoyang_article", "page_moe_article",
-            "page_qingdao_article", "page_sc_tcm_article", "page_zjedu_article"]
+            "page_qingdao_article", "page_sc_tcm_article", "page_zjedu_article",
+            "page_shanxi_sxyw_article", "page_zjfgw_tzyx_article", "page_cmse_xwfbh_article",
+            "page_govcn_gongbao_article"]
 
 
 @pytest.mark.parametrize("name", ARTICLES)
