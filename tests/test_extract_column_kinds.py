@@ -20,13 +20,16 @@ def _kind(name: str, url: str) -> str:
     return xcol.page_kind(page, list_items(page), xcol.page_columns(page, "column"))
 
 
-# Every saved article with a visible 发布时间-style date (ccgp's carries none, so it is no
-# 'article' by this rule, nor a list or channel either).
+# Every saved article with a publication date. Not here: ccgp's and cac's carry no date a person
+# reads (so no 'article' by this rule, nor a list or channel either), and the 国务院公报 copy, whose
+# body lxml's parser loses (its tree keeps the header and footer only).
 ARTICLES = ["page_bjedu_article", "page_ccgphebei_article", "page_cq_whlyw_article",
             "page_handan_article", "page_henan_article", "page_liaoyang_article", "page_moe_article",
             "page_qingdao_article", "page_sc_tcm_article", "page_zjedu_article",
             "page_shanxi_sxyw_article", "page_zjfgw_tzyx_article", "page_cmse_xwfbh_article",
-            "page_govcn_gongbao_article"]
+            "page_xa_qxrd_article", "page_jiangsu_bmzx_article", "page_fcgs_zdxm_article",
+            "page_bjca_miit_article", "page_bjwhly_hycz_article", "page_hongshan_hsyw_article",
+            "page_szwtl_article", "page_gd_gdyw_article", "page_ahjyt_article", "page_sjz_article"]
 
 
 @pytest.mark.parametrize("name", ARTICLES)
@@ -39,7 +42,8 @@ def test_channel_list_and_other_pages():
     assert _kind("col_ordos_egb_list", TRUTH["col_ordos_egb_list.html"]["url"]) == "list"
     for name in ("list_handan_gkzn", "list_handan_jinqi", "list_yichun_zwyw"):
         assert _kind(name, truth(name)[0]) == "list"
-    assert _kind("page_ccgp_article", truth("page_ccgp_article")[0]) == "page"
+    for name in ("page_ccgp_article", "page_cac_article"):
+        assert _kind(name, truth(name)[0]) == "page"
 
 
 BASE = "http://127.0.1.70/"
@@ -57,8 +61,8 @@ def test_headline_article_is_an_article_not_a_column():
     article = parse_page("""<html><head><meta name="ColumnName" content="工作动态"></head><body>
       <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/gzdt/">工作动态</a> &gt; 正文</div>
       <div class="article"><h1>县长调研春耕备耕工作</h1><div class="info">发布时间：2026-11-09
-      来源：长河县人民政府</div><div class="TRS_Editor"><p>11月9日，县长一行深入乡镇调研春耕备耕
-      工作，察看农资储备和高标准农田建设情况。</p></div></div></body></html>""",
+      来源：长河县人民政府</div><div class="TRS_Editor"><p>11月9日，县长一行深入乡镇调研春耕备耕工作，察看农资储备和高标准农田建设情况，听取各乡镇关于种子化肥供应、农机具检修和农田水利设施维护的工作汇报。</p>
+      <p>县长强调，各乡镇要压实责任，抓好春耕生产各项准备工作，确保粮食播种面积稳定，为全年农业丰收打下坚实基础。</p></div></div></body></html>""",
                          BASE + "ShowArticle.asp?ArticleID=2400008")
     assert xcol.page_kind(article, list_items(article),
                           xcol.page_columns(article, "column")) == "article"

@@ -10,7 +10,7 @@ NAMES = fixtures()
 
 
 def test_enough_real_pages():
-    assert len(NAMES) >= 15
+    assert len(NAMES) >= 30
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -19,6 +19,7 @@ MORE_TEXTS = frozenset({"更多", "more", "查看更多", "更多信息", "更�
 _MORE_STRIP = re.compile(r"[\s>»›＞》+＋.。…·:：\[\]【】()（）<《«‹/\\|-]+")
 _SUBLEVEL = re.compile(r"sub|drop|child|second|erji|level2|menu2|two")
 _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
+_NOT_PROSE = frozenset({"nav", "footer", "friend", "script", "header"})
 _FURNITURE = frozenset({"nav", "footer", "friend", "script", "header", "breadcrumb", "paging",
                         "sidebar"})
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -500,12 +501,31 @@ def page_kind(page, items, columns: list[ColumnLink]) -> str:
     it belongs to no leaf category), 'list' (items of its own), 'article' (one body with a
     publication date and no list: a headline's article, a homepage item, not a column), else
     'page' (a static or blank column). `columns` are page_columns(page, 'column')."""
-    if not items and article_date(page, use_htmldate=False) is not None \
-            and len(_norm(page.main_text())) >= settings.get("blank_min_chars"):
-        return "article"
+    if len(items) < settings.get("article_max_items") and _prose_chars(page) >= \
+            settings.get("article_min_prose") and article_date(page, use_htmldate=False) is not None:
+        return "article"   # a few links beside it (相关阅读) make no list of it
     if len(_block_leads(page, columns)) >= 2:
         return "channel"
     return "list" if items else "page"
+
+
+_SENTENCE = 30     # characters: a run of text this long outside a link is a sentence, not a label
+
+
+def _prose_chars(page) -> int:
+    """Characters of sentences outside links and page furniture: an article's paragraphs (a list
+    page shows titles in links and dates)."""
+    total = 0
+    for el in page.body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("a", "script", "style") \
+                or page.roles(el) & _NOT_PROSE:
+            continue
+        own = el.text if not any(p.tag == "a" for p in el.iterancestors()) else None
+        for text in (own, el.tail if el.getparent() is not None and el.getparent().tag != "a"
+                     else None):
+            if text and len(chunk := _norm(text)) >= _SENTENCE:
+                total += len(chunk)
+    return total
 
 
 def _block_leads(page, columns: list[ColumnLink]) -> set[str]:
