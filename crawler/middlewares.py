@@ -33,6 +33,7 @@ class BackoffMiddleware:
     async def process_request(self, request, spider=None):
         delay = request.meta.get("delay")
         if delay:
+            # Imported here: Scrapy installs its reactor before any request, not at import time.
             from twisted.internet import reactor
             from twisted.internet.task import deferLater
             await maybe_deferred_to_future(deferLater(reactor, float(delay), lambda: None))

@@ -498,9 +498,10 @@ def page_kind(page, items, columns: list[ColumnLink]) -> str:
     """What a page fetched as a column turned out to be; a column is a page that turned out to be a
     list or a channel, never decided by where its link stood (menu, block heading, headline):
     'channel' (its content blocks lead on to two columns or more: 互动交流 with 领导信箱, 在线咨询 …;
-    it belongs to no leaf category), 'list' (items of its own), 'article' (one body with a
-    publication date and no list: a headline's article, a homepage item, not a column), else
-    'page' (a static or blank column). `columns` are page_columns(page, 'column')."""
+    it belongs to no leaf category), 'list' (items of its own), 'article' (a publication date,
+    paragraphs of text and at most a few links beside them: a headline's article, a homepage item,
+    not a column), else 'page' (a static or blank column). `columns` are
+    page_columns(page, 'column')."""
     if len(items) < settings.get("article_max_items") and _prose_chars(page) >= \
             settings.get("article_min_prose") and article_date(page, use_htmldate=False) is not None:
         return "article"   # a few links beside it (相关阅读) make no list of it
