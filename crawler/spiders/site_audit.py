@@ -446,6 +446,7 @@ class SiteAuditSpider(scrapy.Spider):
             known.pop("unchecked")
             st.skipped -= 1
         st.links[url] = known or {"kind": "page", "on_home": False, "source": found_on, "text": ""}
+        st.links[url]["depth"] = depth
         yield self._req(st, url, self.on_page, "letter", depth=depth, target=url)
 
     def _find(self, st: SiteState, url: str, source: str, name: str, found_on: str) -> dict:
