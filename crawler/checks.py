@@ -12,10 +12,6 @@ from twisted.internet import error as tx
 
 from crawler.guarded import BlockedRequest
 
-# A failure worth one more try later in the crawl (the census: a link may be briefly down).
-TRANSIENT = {"timeout", "http5xx", "lost"}
-
-
 @dataclass(frozen=True)
 class Outcome:
     ok: bool

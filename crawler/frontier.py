@@ -1,7 +1,7 @@
 """Per-site crawl state and the rules that keep a site's URL frontier finite.
 
-Plain data with a few methods so Scrapy's JOBDIR can pickle it into spider.state and an interrupted
-crawl resumes with what it had already seen.
+Plain data with a few methods; an interrupted crawl resumes per site, through the store (a site
+not finished is crawled afresh), so nothing here outlives its process.
 """
 from __future__ import annotations
 

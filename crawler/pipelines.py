@@ -1,21 +1,19 @@
-"""Store what the spider yields through SQLAlchemy, in batches, idempotently (resume-safe)."""
+"""Store what the spider yields through the store, in batches, idempotently (resume-safe)."""
 from __future__ import annotations
 
-import json
 import os
-import sys
 import time
 from contextlib import contextmanager
 
-from sqlalchemy import select, update
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 import store
+from crawler import progress
 from crawler.frontier import error_text
+from store import runs
 
 FLUSH_ROWS = 500
 FLUSH_SECONDS = 2.0
-STORE_FAILED = "GOVAUDIT-STORE-FAILED "   # the stdout line the CLI reads: the store's message follows
 STORE_FAILED_EXIT = 3
 TABLES = {"pages": store.Page, "columns": store.Column, "items": store.Item, "links": store.Link,
           "column_finds": store.ColumnFind, "home_pages": store.HomePage, "messages": store.Message,
@@ -43,19 +41,11 @@ class StorePipeline:
 
     def _open(self) -> None:
         self.engine = store.connect(self.db_url)
-        # Sites an earlier, interrupted attempt of this run had started: what it stored stays until
-        # the site answers again (then it is crawled afresh), so nothing is lost or counted twice.
-        with self.engine.connect() as conn:
-            self.retried = set(conn.execute(select(store.SiteCrawl.id).where(
-                store.SiteCrawl.run_id == self.run_id,
-                store.SiteCrawl.site_code.in_([s["code"] for s in self.site_list]))).scalars())
-        store.insert_ignore(self.engine, store.SiteCrawl.__table__, [
-            {"run_id": self.run_id, "site_code": s["code"], "home_url": s["home_url"],
-             "status": "running", "started_at": store.now()} for s in self.site_list])
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(store.SiteCrawl.site_code, store.SiteCrawl.id)
-                                .where(store.SiteCrawl.run_id == self.run_id))
-            self.crawl_ids = dict(rows.all())
+        # Sites an earlier, interrupted attempt of this run had started (`retried`): what it stored
+        # stays until the site answers again (then it is crawled afresh), so nothing is lost or
+        # counted twice.
+        self.crawl_ids, self.retried = runs.start_site_crawls(self.engine, self.run_id,
+                                                              self.site_list)
         self.codes = {sc: code for code, sc in self.crawl_ids.items()}
 
     def process_item(self, item, spider=None):
@@ -157,7 +147,7 @@ class StorePipeline:
                 raise
             message = str(exc) if isinstance(exc, store.StoreError) \
                 else store.errors.explain(exc, self.db_url)
-            print(STORE_FAILED + message, flush=True)
+            print(progress.STORE_FAILED + message, flush=True)
             os._exit(STORE_FAILED_EXIT)   # no close_spider: its own flush would only fail again
 
     def _keep_earlier(self, crawl_id: int, item: dict) -> dict:
@@ -176,18 +166,16 @@ class StorePipeline:
             item = dict(item, errors=item.get("errors", 0) + count,
                         first_error=item.get("first_error") or first,
                         first_error_url=item.get("first_error_url") or url)
-        with self._writing(), self.engine.begin() as conn:
-            conn.execute(update(store.SiteCrawl).where(store.SiteCrawl.id == crawl_id).values(
-                status=item["status"], error=item["error"], pages=item["pages"],
-                links=item["links"], skipped=item["skipped"], cut_short=item.get("cut_short", ""),
-                errors=item.get("errors", 0), first_error=item.get("first_error", ""),
+        with self._writing():
+            runs.finish_site_crawl(
+                self.engine, crawl_id, status=item["status"], error=item["error"],
+                pages=item["pages"], links=item["links"], skipped=item["skipped"],
+                cut_short=item.get("cut_short", ""), errors=item.get("errors", 0),
+                first_error=item.get("first_error", ""),
                 first_error_url=item.get("first_error_url", ""),
                 unchecked=item.get("unchecked", 0),
-                unchecked_sample="\n".join(item.get("unchecked_sample", ())),
-                finished_at=store.now()))
-        # One line per finished site on stdout: the CLI turns these into its progress display.
-        print("GOVAUDIT-PROGRESS " + json.dumps(_without(item, "_t"), ensure_ascii=False),
-              file=sys.stdout, flush=True)
+                unchecked_sample="\n".join(item.get("unchecked_sample", ())))
+        progress.emit(_without(item, "_t"))
 
     def close_spider(self, spider=None):
         self.flush()

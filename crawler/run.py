@@ -1,4 +1,4 @@
-"""Run one crawl in this process: `python -m crawler.run JOB.json` (govaudit.shards starts it so
+"""Run one crawl in this process: `python -m crawler.run JOB.json` (crawler.shards starts it so
 that the current folder is not on sys.path).
 
 Twisted's reactor cannot restart inside a process, so the CLI starts each crawl as a child process

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import config
-from govaudit.pipeline import registered_sites
+from store.sites import all_sites
 from indicators.watched import declared_by_site, site_watches
 from notify.channels import SendResult, make
 from notify.compose import alert_text, digest_text, split, weekly_text
@@ -42,7 +42,7 @@ def evaluate_all(engine, ruleset: Ruleset, at: datetime, sites: list | None = No
                  save: bool = True) -> tuple[dict[Key, State], list]:
     """Every registered site's warning states at `at` (UTC), advanced from the stored ones."""
     taxonomy = config.load_yaml("taxonomy.yaml")
-    sites = sites if sites is not None else registered_sites(engine)
+    sites = sites if sites is not None else all_sites(engine)
     readings = [r for sw in site_watches(engine, sites, at, taxonomy)
                 for r in evaluate(sw, ruleset, taxonomy, at)]
     states, changes = advance(load_states(engine) if save else {}, readings, at)
@@ -90,7 +90,7 @@ def _log(engine, channel: str, kind: str, at: datetime, title: str, text: str,
 
 
 def _context(engine, ruleset: Ruleset):
-    sites = registered_sites(engine)
+    sites = all_sites(engine)
     names = {s.code: s.name for s in sites}
     regions = {s.code: s.region for s in sites}
     titles = {r.id: r.title for r in ruleset.vetoes}
@@ -168,7 +168,7 @@ def send_digest(engine, ruleset: Ruleset, routing: Routing, at: datetime, kind: 
             held = [h for h in flaps if h.key[0] in codes]
             title, body = digest_text(mine, held, names, titles, at)
         else:
-            week = site_watches(engine, [s for s in registered_sites(engine) if s.code in codes], at,
+            week = site_watches(engine, [s for s in all_sites(engine) if s.code in codes], at,
                                         config.load_yaml("taxonomy.yaml"), probe_days=7)
             lines = ruleset.rule("site_unreachable").warnings.get("down_now", {"after": 2, "recover": 2})
             title, body = weekly_text({sw.code: outages(sw.probes, lines["after"], lines["recover"])

@@ -96,10 +96,7 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     import store
-    from govaudit.pipeline import AuditError
-    from govaudit.register import RegisterError
-    from reports.errors import ReportError
-    from scoring.ruleset import RulesetError
+    from config.errors import UserError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("GOVAUDIT_DEBUG") == "1"
@@ -117,14 +114,13 @@ def run(group: click.Group, argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (AuditError, RegisterError, RulesetError, ReportError, store.StoreError, OSError,
-            SQLAlchemyError) as exc:
+    except (UserError, OSError, SQLAlchemyError) as exc:
         if debug:
             raise
         message = store.errors.explain(exc, store.engine.current_url) \
             if isinstance(exc, SQLAlchemyError) else str(exc)
         err.print(f"[red]错误：[/]{message}", highlight=False)
-        if not isinstance(exc, (AuditError, RegisterError, RulesetError, ReportError)):
+        if not isinstance(exc, UserError) or exc.debug_hint:
             err.print("（加 --debug 可查看详细的出错位置）", highlight=False)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -8,14 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from config.errors import UserError
+from scoring.recheck import AuditedSite, SiteRecheck, compare
+from store import runs
+from store.errors import NotFound
+from store.runs import score_runs
+from store.sites import all_sites
+from store.verdicts import judged_sites, verdict_rows
 
-import store
-from govaudit.recheck import AuditedSite, SiteRecheck, compare
 
-
-class HistoryError(ValueError):
+class HistoryError(UserError, ValueError):
     """The audits asked for do not exist; Chinese message listing the ones that do."""
 
 
@@ -34,20 +36,16 @@ class Audit:
 
 def audits(engine, ruleset: str | None = None) -> list[Audit]:
     """One Audit per crawl run (its newest score run), oldest first."""
-    with Session(engine) as s:
-        runs = list(s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id)))
-    newest = {r.crawl_run_id: r.id for r in runs if not ruleset or r.ruleset == ruleset}
+    newest = {r.crawl_run_id: r.id for r in score_runs(engine) if not ruleset or r.ruleset == ruleset}
     return [audit(engine, sid) for sid in sorted(newest.values())]
 
 
 def audit(engine, score_run: int) -> Audit | None:
-    with Session(engine) as s:
-        r = s.get(store.ScoreRun, score_run)
-        if r is None:
-            return None
-        codes = frozenset(s.scalars(select(store.VerdictRow.site_code)
-                                    .where(store.VerdictRow.score_run_id == r.id)))
-        return Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset, codes)
+    try:
+        r = runs.score_run(engine, score_run)
+    except NotFound:
+        return None
+    return Audit(r.id, r.crawl_run_id, r.as_of, r.ruleset, judged_sites(engine, r.id))
 
 
 def pick_pair(engine, before: int | None = None, after: int | None = None) -> tuple[Audit, Audit]:
@@ -81,11 +79,9 @@ def audited_sites(engine, score_run: int) -> list[AuditedSite]:
     """Each site's verdict and the problems a rule charged it with (as the 问题清单 shows them),
     every finding carrying the ids of those rules under "rules"."""
     from scoring.ruleset import load_ruleset
-    with Session(engine) as s:
-        ruleset = load_ruleset(s.get(store.ScoreRun, score_run).ruleset)
-        names = {x.code: x.name for x in s.scalars(select(store.Site))}
-        rows = list(s.scalars(select(store.VerdictRow)
-                              .where(store.VerdictRow.score_run_id == score_run)))
+    ruleset = load_ruleset(runs.score_run(engine, score_run).ruleset)
+    names = {x.code: x.name for x in all_sites(engine)}
+    rows = verdict_rows(engine, score_run)
     out = []
     for r in rows:
         fired = set(r.vetoes) | {d["rule"] for d in r.deductions if d["points"] > 0}
@@ -102,20 +98,18 @@ def audited_sites(engine, score_run: int) -> list[AuditedSite]:
 def trend_input(engine, by: str | None, ruleset: str | None = None):
     """(as_of, score run, [trend.SiteResult]) for every audit, grouped by a register field."""
     from govaudit.sampling import STRATA_FIELDS
-    from govaudit.trend import SiteResult
+    from scoring.trend import SiteResult
     attr = STRATA_FIELDS[by] if by else None
-    with Session(engine) as s:
-        sites = {x.code: x for x in s.scalars(select(store.Site))}
-        out = []
-        for a in audits(engine, ruleset):
-            results = []
-            for r in s.scalars(select(store.VerdictRow)
-                               .where(store.VerdictRow.score_run_id == a.score_run)):
-                site = sites.get(r.site_code)
-                group = (getattr(site, attr) or "") if (site and attr) else ""
-                rules = list(r.vetoes) + [d["rule"] for d in r.deductions if d["points"] > 0]
-                results.append(SiteResult(group if attr else "全部", r.qualified, r.score, rules))
-            out.append((a.as_of, a.score_run, results))
+    sites = {x.code: x for x in all_sites(engine)}
+    out = []
+    for a in audits(engine, ruleset):
+        results = []
+        for r in verdict_rows(engine, a.score_run):
+            site = sites.get(r.site_code)
+            group = (getattr(site, attr) or "") if (site and attr) else ""
+            rules = list(r.vetoes) + [d["rule"] for d in r.deductions if d["points"] > 0]
+            results.append(SiteResult(group if attr else "全部", r.qualified, r.score, rules))
+        out.append((a.as_of, a.score_run, results))
     return out
 
 

@@ -29,7 +29,8 @@ def _open(ctx: MonitorContext):
 
 
 def probe_job(engine, clock, allow_net=()) -> dict:
-    from govaudit import pipeline, probe
+    from govaudit import pipeline
+    from crawler import probe
     return probe.probe_sites(engine, pipeline.registered_sites(engine), 1, 0, clock=clock,
                              allow_net=allow_net)
 
@@ -60,7 +61,7 @@ def digest_job(engine, ruleset, routing, clock) -> list:
 
 # ---- APScheduler wiring (module-level functions: the job store keeps references by name) ------
 def _run(ctx_dict: dict, job: str) -> None:
-    from govaudit.probe import SystemClock
+    from crawler.probe import SystemClock
     ctx = MonitorContext(**ctx_dict)
     engine, routing, ruleset = _open(ctx)
     clock = SystemClock()

@@ -4,39 +4,39 @@ The CLI is a thin layer over these; tests call them too. Each reads what the pre
 """
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 import config
-from crawler import settings as crawl_settings
-from crawler.pipelines import STORE_FAILED
-from govaudit import review, shards
 import store
-from indicators.assemble import crawl_probe, load_observations, load_probes, probe_window
-from govaudit.interrupts import CrawlerGroup
+from crawler import settings as crawl_settings
+from crawler import progress, shards
+from crawler.interrupts import CrawlerGroup
+from govaudit import review
+from govaudit.errors import AuditError
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import serious
-from indicators.measure import TextChecks, measure_site
-from indicators.termscan import TermsFileError, read_terms_file
+from indicators.assemble import crawl_probe, load_observations, load_probes, probe_window
 from indicators.findings import Finding
+from indicators.measure import TextChecks, measure_site
+from indicators.termscan import read_terms_file
 from indicators.updates import column_judgements
 from scoring import rank
 from scoring.engine import NOT_ASSESSED, assess
 from scoring.ruleset import load_ruleset
 from scoring.verdict import Deduction, Verdict
-
-
-class AuditError(Exception):
-    """A problem with the user's input or store, worded in Chinese for the user."""
+from store import runs
+from store.errors import NotFound
+from store.reviews import decisions
+from store.runs import score_run
+from store.sites import all_sites, find_sites, upsert_sites
+from store.verdicts import SiteScore, add_score_runs, qualified_by_site, score_run_rows
 
 
 # ---- register ------------------------------------------------------------------------------
@@ -50,39 +50,19 @@ def import_register(engine: Engine, path: str | Path,
              "level": r.level, "region": r.region, "site_type": r.site_type, "updated_at": stamp}
             for r in result.sites]
     # A column the file does not have never erases what the store holds for registered sites.
-    update = ["updated_at", *sorted(result.fields - {"code"})]
-    for start in range(0, len(rows), IMPORT_BATCH):
-        store.upsert(engine, store.Site.__table__, rows[start:start + IMPORT_BATCH], ["code"],
-                     update=update)
-        if on_batch:
-            on_batch(min(start + IMPORT_BATCH, len(rows)), len(rows))
+    upsert_sites(engine, rows, ["updated_at", *sorted(result.fields - {"code"})], on_batch)
     return result
-
-
-IMPORT_BATCH = 2000   # rows per upsert statement: one round trip each, well under SQLite's limits
 
 
 def list_sites(engine: Engine, region: str | None = None, level: str | None = None,
                limit: int | None = None) -> tuple[list[store.Site], int]:
     """Registered sites matching the filters (first `limit` by code) and how many match in all."""
-    from sqlalchemy import func
     from govaudit.register import normalize_level
-    where = []
-    if region:
-        where.append(store.Site.region.contains(region))
-    if level:
-        where.append(store.Site.level == (normalize_level(level) or level))
-    with Session(engine) as s:
-        total = s.scalar(select(func.count()).select_from(store.Site).where(*where))
-        shown = list(s.scalars(select(store.Site).where(*where).order_by(store.Site.code)
-                               .limit(limit)))
-    return shown, total
+    return find_sites(engine, region, level and (normalize_level(level) or level), limit)
 
 
 def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list[store.Site]:
-    with Session(engine) as s:
-        q = select(store.Site).order_by(store.Site.code)
-        sites = list(s.scalars(q))
+    sites = all_sites(engine)
     if codes:
         wanted = set(codes)
         missing = sorted(wanted - {site.code for site in sites})
@@ -93,35 +73,21 @@ def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list
 
 
 # ---- crawl ---------------------------------------------------------------------------------
-def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict,
-                    jobdir_root: str | Path | None = None) -> store.CrawlRun:
-    """A new crawl run of these sites. (jobdir_root is accepted for old callers and unused: resume
-    state lives in the store, per site — see run_crawl.)"""
+def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict) -> store.CrawlRun:
+    """A new crawl run of these sites (resume state lives in the store, per site: see run_crawl)."""
     if not sites:
         raise AuditError("网站名录为空：请先运行 govaudit sites import 名录文件")
     cfg = crawl_settings.crawl_config(overrides)
     cfg["workers"] = shards.worker_count(cfg.get("workers"))   # fixed per run: resume reshards alike
-    with Session(engine, expire_on_commit=False) as s:
-        run = store.CrawlRun(site_codes=[x.code for x in sites], settings=cfg, status="running")
-        s.add(run)
-        s.commit()
-    return run
+    return runs.new_crawl_run(engine, [x.code for x in sites], cfg)
 
 
 def unfinished_run(engine: Engine) -> store.CrawlRun | None:
-    with Session(engine, expire_on_commit=False) as s:
-        return s.scalars(select(store.CrawlRun).where(store.CrawlRun.status != "done")
-                         .order_by(store.CrawlRun.id.desc()).limit(1)).first()
+    return runs.unfinished_crawl_run(engine)
 
 
 def sites_finished(engine: Engine, run_id: int) -> int:
-    return len(_finished_codes(engine, run_id))
-
-
-def _finished_codes(engine: Engine, run_id: int) -> set[str]:
-    with engine.connect() as conn:
-        return set(conn.execute(select(store.SiteCrawl.site_code).where(
-            store.SiteCrawl.run_id == run_id, store.SiteCrawl.status != "running")).scalars())
+    return len(runs.finished_site_codes(engine, run_id))
 
 
 def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
@@ -134,8 +100,8 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     (after its observations); a site without it is crawled afresh on resume, and what an earlier
     attempt stored is replaced once the site answers (crawler/pipelines.py). So any process may die
     at any moment — kill -9 included — and nothing is lost or stored twice. on_stop(signum, forced)
-    is told when a signal stops the crawl (govaudit.interrupts)."""
-    done = _finished_codes(engine, run.id)
+    is told when a signal stops the crawl (crawler.interrupts)."""
+    done = runs.finished_site_codes(engine, run.id)
     sites = [x for x in registered_sites(engine, run.site_codes) if x.code not in done]
     parts = shards.shard([{"code": x.code, "home_url": x.home_url} for x in sites],
                          shards.worker_count(run.settings.get("workers"))) if sites else []
@@ -145,10 +111,11 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     store_failed: list[str] = []
 
     def on_line(line: str) -> None:
-        if line.startswith("GOVAUDIT-PROGRESS ") and on_progress:
-            on_progress(json.loads(line.split(" ", 1)[1]))
-        elif line.startswith(STORE_FAILED):
-            store_failed.append(line[len(STORE_FAILED):].strip())
+        site = progress.parse(line)
+        if site is not None and on_progress:
+            on_progress(site)
+        elif line.startswith(progress.STORE_FAILED):
+            store_failed.append(line[len(progress.STORE_FAILED):].strip())
 
     with CrawlerGroup(on_stop) as group:
         results = shards.run_processes(jobs, on_line, spawn=group.spawn)
@@ -168,7 +135,7 @@ def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: 
                           requeue_after: float | None = None, queue: str | None = None) -> int:
     """Crawl through Celery workers (govaudit worker) sharing this store: one task per `batch`
     sites; reports each site as it finishes and returns 0 once all have (see distributed)."""
-    from govaudit import distributed
+    from crawler import distributed
     app = distributed.make_app(broker, requeue_after or distributed.REQUEUE_AFTER,
                                queue or distributed.QUEUE)
     if enqueue:
@@ -180,12 +147,7 @@ def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: 
 
 
 def _end_run(engine: Engine, run: store.CrawlRun, code: int, status: str) -> int:
-    """Record how the run ended: done | interrupted (a signal) | failed (a crawler died)."""
-    with engine.begin() as conn:
-        conn.execute(update(store.CrawlRun).where(store.CrawlRun.id == run.id)
-                     .values(status=status, finished_at=store.now()))
-        if status == "done":
-            _close_leftover_sites(conn, run.id)
+    runs.end_crawl_run(engine, run.id, status)
     return code
 
 
@@ -199,17 +161,6 @@ def _fail_run(engine: Engine, run: store.CrawlRun, message: str) -> None:
     except SQLAlchemyError:
         marked = "这次抓取未完成，不会用于评分"
     raise AuditError(f"第 {run.id} 次抓取在第一次写入失败时停止：{message}。{marked}")
-
-
-def _close_leftover_sites(conn, run_id: int) -> None:
-    """A finished crawl whose spider lost track of a site: judge it by what was stored."""
-    for sc in conn.execute(select(store.SiteCrawl.id).where(
-            store.SiteCrawl.run_id == run_id, store.SiteCrawl.status == "running")).scalars():
-        pages = conn.execute(select(store.Page.id).where(store.Page.site_crawl_id == sc)
-                             .limit(1)).first()
-        conn.execute(update(store.SiteCrawl).where(store.SiteCrawl.id == sc).values(
-            status="ok" if pages else "down", finished_at=store.now(),
-            error="" if pages else "抓取异常结束，首页未能取得"))
 
 
 # ---- score ---------------------------------------------------------------------------------
@@ -233,22 +184,17 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     overrides). scores_path: the office's score sheet (govaudit.scoresheet) for hand-filled inputs.
     terms_path: the user's protected terms (one a line), scanned with the shipped ones. Findings a
     reviewer dismissed (govaudit review) are left out; the other judgement findings are marked."""
-    from govaudit.scoresheet import ScoreSheetError, read_scores
+    from govaudit.scoresheet import read_scores
     rulesets = [load_ruleset(n) for n in dict.fromkeys(ruleset_names or ["census-2015"])]
     inputs = list({i.id: i for rs in rulesets for i in rs.all_inputs()}.values())
-    try:
-        sheet = read_scores(scores_path, inputs) if scores_path else {}
-    except ScoreSheetError as exc:
-        raise AuditError(str(exc)) from exc
+    sheet = read_scores(scores_path, inputs) if scores_path else {}
     taxonomy = config.load_yaml("taxonomy.yaml")
     overrides = load_overrides(overrides_path)
     checks = TextChecks.build(tuple(load_terms(terms_path)))
     review_measures = set().union(*(rs.review_measures() for rs in rulesets))
-    with Session(engine, expire_on_commit=False) as s:
-        run = pick_crawl_run(s, crawl_run_id)
-        crawls = list(s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.run_id == run.id)
-                                .order_by(store.SiteCrawl.site_code)))
-        sites = {x.code: x for x in s.scalars(select(store.Site))}
+    run = pick_crawl_run(engine, crawl_run_id)
+    crawls = runs.site_crawls(engine, run.id)
+    sites = {x.code: x for x in all_sites(engine)}
     notify(f"评分使用第 {run.id} 次抓取（{_run_label(run)}）")
     unknown = sorted(set(sheet) - {sc.site_code for sc in crawls})
     if unknown:
@@ -258,7 +204,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     probes = load_probes(engine, window)
     results, used_overrides = [], set()
     site_columns: dict[str, list[dict]] = {}
-    known = review.decisions(engine, [sc.site_code for sc in crawls])
+    known = decisions(engine, [sc.site_code for sc in crawls])
     seen_before = review.earlier_sightings(engine, [sc.site_code for sc in crawls], as_of, run.id)
     for sc in crawls:
         site = sites.get(sc.site_code)
@@ -290,51 +236,29 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         if unused:
             notify(f"栏目分类覆盖文件 {overrides_path} 中这些条目没有对应的栏目，未生效："
                    + "、".join(map(str, unused)))
-    ids = []
-    with Session(engine) as s:
-        for n, ruleset in enumerate(rulesets):
-            rank([verdicts[n] for verdicts, *_ in results])
-            score_run = store.ScoreRun(crawl_run_id=run.id, as_of=as_of, ruleset=ruleset.ref)
-            s.add(score_run)
-            s.flush()
-            ids.append(score_run.id)
-            for verdicts, measurements, findings, extra, reply_table in results:
-                verdict = verdicts[n]
-                if reply_table is not None:
-                    s.add(store.InteractionStats(score_run_id=score_run.id,
-                                                 site_code=verdict.site_code, stats=reply_table))
-                s.add(store.VerdictRow(
-                    score_run_id=score_run.id, site_code=verdict.site_code,
-                    qualified=verdict.qualified, score=verdict.score, rank=verdict.rank,
-                    vetoes=verdict.vetoes, deductions=[asdict(d) for d in verdict.deductions],
-                    measurements=measurements,
-                    findings=[f.to_dict() for f in [*findings, *extra[n]]], note=verdict.note))
-                s.add(store.SiteColumnsRow(score_run_id=score_run.id, site_code=verdict.site_code,
-                                           columns=site_columns[verdict.site_code]))
-                s.add(store.VerdictDetail(score_run_id=score_run.id, site_code=verdict.site_code,
-                                          details=verdict.details()))
-        if len(ids) > 1:
-            s.add(store.ScoreGroup(score_run_ids=ids))
-        s.commit()
-    return ids
+    scored = []
+    for n, ruleset in enumerate(rulesets):
+        rank([verdicts[n] for verdicts, *_ in results])
+        scored.append((ruleset.ref, [
+            _site_score(verdicts[n], measurements, [*findings, *extra[n]],
+                        site_columns[verdicts[n].site_code], reply_table)
+            for verdicts, measurements, findings, extra, reply_table in results]))
+    return add_score_runs(engine, run.id, as_of, scored)
+
+
+def _site_score(v: Verdict, measurements: dict, findings: list[Finding], columns: list[dict],
+                reply_table: dict | None) -> SiteScore:
+    return SiteScore(verdict=dict(site_code=v.site_code, qualified=v.qualified, score=v.score,
+                                  rank=v.rank, vetoes=v.vetoes,
+                                  deductions=[asdict(d) for d in v.deductions],
+                                  measurements=measurements,
+                                  findings=[f.to_dict() for f in findings], note=v.note),
+                     columns=columns, details=v.details(), interaction=reply_table)
 
 
 def load_terms(path: str | None) -> list[str]:
     """The user's --terms file (one protected term a line), or none."""
-    if not path:
-        return []
-    try:
-        return read_terms_file(path)
-    except TermsFileError as exc:
-        raise AuditError(str(exc)) from exc
-
-
-def latest_score_run(engine: Engine) -> store.ScoreRun:
-    with Session(engine, expire_on_commit=False) as s:
-        sr = s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
-    if sr is None:
-        raise AuditError("库中还没有评分结果：请先运行 govaudit score --as-of YYYY-MM-DD")
-    return sr
+    return read_terms_file(path) if path else []
 
 
 def rescore(engine: Engine, notify: Callable[[str], None] = lambda message: None,
@@ -342,9 +266,8 @@ def rescore(engine: Engine, notify: Callable[[str], None] = lambda message: None
     """Score the latest score run's crawl again, at its monitoring point and under its rulesets
     (govaudit review, once decisions are recorded); options: overrides_path, scores_path,
     terms_path as the first scoring had them."""
-    sr = latest_score_run(engine)
-    with Session(engine) as s:
-        refs = {r.id: r.ruleset for r in s.scalars(select(store.ScoreRun))}
+    sr = score_run(engine)
+    refs = runs.score_run_rulesets(engine)
     names = [refs[i] for i in score_group(engine, None) if i in refs] or [sr.ruleset]
     return score_many(engine, sr.as_of, names, options.get("overrides_path"), sr.crawl_run_id,
                       notify, options.get("scores_path"), options.get("terms_path"))
@@ -353,14 +276,14 @@ def rescore(engine: Engine, notify: Callable[[str], None] = lambda message: None
 def score_group(engine: Engine, score_run_id: int | None) -> list[int | None]:
     """The score runs to report together: the group made with the given run (when it was the
     first ruleset), or, by default, the group holding the latest run; else the one run."""
-    with Session(engine) as s:
-        if score_run_id is None:
-            latest = s.scalars(select(store.ScoreRun.id).order_by(store.ScoreRun.id.desc())
-                               .limit(1)).first()
-        for group in s.scalars(select(store.ScoreGroup).order_by(store.ScoreGroup.id.desc())):
-            ids = list(group.score_run_ids or [])
-            if (score_run_id is None and latest in ids) or ids[:1] == [score_run_id]:
-                return ids
+    if score_run_id is None:
+        try:
+            latest = score_run(engine).id
+        except NotFound:
+            latest = None
+    for ids in runs.score_groups(engine):
+        if (score_run_id is None and latest in ids) or ids[:1] == [score_run_id]:
+            return ids
     return [score_run_id]
 
 
@@ -382,10 +305,7 @@ def cut_short_of(sc: store.SiteCrawl) -> str:
 
 def crawl_error_sites(engine: Engine, run_id: int) -> list[store.SiteCrawl]:
     """The sites of a crawl run that had errors while being crawled."""
-    with Session(engine, expire_on_commit=False) as s:
-        return list(s.scalars(select(store.SiteCrawl).where(
-            store.SiteCrawl.run_id == run_id, store.SiteCrawl.errors > 0)
-            .order_by(store.SiteCrawl.site_code)))
+    return [sc for sc in runs.site_crawls(engine, run_id) if sc.errors]
 
 
 def crawl_errors_of(sc: store.SiteCrawl) -> dict | None:
@@ -400,19 +320,19 @@ def _run_label(run: store.CrawlRun) -> str:
     return f"{RUN_STATUS.get(run.status, run.status)}，{len(run.site_codes)} 个网站，{when}"
 
 
-def pick_crawl_run(s: Session, run_id: int | None) -> store.CrawlRun:
+def pick_crawl_run(engine: Engine, run_id: int | None) -> store.CrawlRun:
     """The crawl run to score: the one asked for, else the latest complete one. A run that failed or
     was interrupted is never picked by default: it would judge sites on a fragment."""
-    runs = list(s.scalars(select(store.CrawlRun).order_by(store.CrawlRun.id)))
-    if not runs:
+    every = runs.crawl_runs(engine)
+    if not every:
         raise AuditError("库中还没有抓取记录：请先运行 govaudit crawl")
-    listing = "；".join(f"第 {r.id} 次（{_run_label(r)}）" for r in runs)
+    listing = "；".join(f"第 {r.id} 次（{_run_label(r)}）" for r in every)
     if run_id is not None:
-        run = next((r for r in runs if r.id == run_id), None)
+        run = next((r for r in every if r.id == run_id), None)
         if run is None:
             raise AuditError(f"没有第 {run_id} 次抓取。库中的抓取：{listing}")
         return run
-    done = [r for r in runs if r.status == "done"]
+    done = [r for r in every if r.status == "done"]
     if not done:
         raise AuditError(f"库中没有完整的抓取（{listing}）：请用 govaudit crawl --resume 把中断的抓取"
                          f"做完，或用 --run N 明确指定要评分的那一次")
@@ -497,22 +417,12 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
     """The AuditReport of a score run (default: the latest), with the report config `settings`."""
     from reports.model import AuditReport, SiteReport
     from reports.settings import load_report_config
-    with Session(engine, expire_on_commit=False) as s:
-        sr = s.get(store.ScoreRun, score_run_id) if score_run_id else s.scalars(
-            select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
-        if sr is None:
-            raise AuditError("库中还没有评分结果：请先运行 govaudit score --as-of YYYY-MM-DD")
-        rows = list(s.scalars(select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)))
-        columns = {c.site_code: c.columns for c in s.scalars(
-            select(store.SiteColumnsRow).where(store.SiteColumnsRow.score_run_id == sr.id))}
-        details = {d.site_code: d.details for d in s.scalars(
-            select(store.VerdictDetail).where(store.VerdictDetail.score_run_id == sr.id))}
-        replies = dict(s.execute(select(store.InteractionStats.site_code,
-                                        store.InteractionStats.stats)
-                                 .where(store.InteractionStats.score_run_id == sr.id)).all())
-        sites = {x.code: x for x in s.scalars(select(store.Site))}
-        crawls = list(s.scalars(select(store.SiteCrawl)
-                                .where(store.SiteCrawl.run_id == sr.crawl_run_id)))
+    sr = score_run(engine, score_run_id)
+    stored = score_run_rows(engine, sr.id)
+    rows, columns, details, replies = (stored.verdicts, stored.columns, stored.details,
+                                       stored.interaction)
+    sites = {x.code: x for x in all_sites(engine)}
+    crawls = runs.site_crawls(engine, sr.crawl_run_id)
     ruleset = load_ruleset(sr.ruleset)
     cut = {c.site_code: cut_short_of(c) for c in crawls if cut_short_of(c)}
     errors = {c.site_code: crawl_errors_of(c) for c in crawls if c.errors}
@@ -605,12 +515,10 @@ def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep
                if a.crawl_run != current.crawl_run_id and a.as_of <= current.as_of
                and codes <= a.site_codes][-(keep - 1):]
     snaps = []
-    with Session(engine) as s:
-        for sid, as_of in [*((a.score_run, a.as_of) for a in earlier), (current.id, current.as_of)]:
-            verdicts = dict(s.execute(select(store.VerdictRow.site_code, store.VerdictRow.qualified)
-                                      .where(store.VerdictRow.score_run_id == sid)).all())
-            snaps.append(AuditSnapshot(as_of=as_of, qualified={c: verdicts.get(c) for c in codes},
-                                       label=f"{as_of:%Y-%m-%d}\n第 {sid} 次评分"))
+    for sid, as_of in [*((a.score_run, a.as_of) for a in earlier), (current.id, current.as_of)]:
+        verdicts = qualified_by_site(engine, sid)
+        snaps.append(AuditSnapshot(as_of=as_of, qualified={c: verdicts.get(c) for c in codes},
+                                   label=f"{as_of:%Y-%m-%d}\n第 {sid} 次评分"))
     return snaps
 
 

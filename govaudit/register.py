@@ -17,6 +17,7 @@ from typing import Iterator, Literal
 from urllib.parse import urlsplit
 
 import config
+from config.errors import UserError
 from reports.cells import csv_unquote
 
 # Headers of DOMAIN.md "Site register". Required ones stop the import when missing.
@@ -41,7 +42,7 @@ _STRIP = " \t\r\n\u3000\u00a0\ufeff\u200b\u200c\u200d\u2060"
 _LINE_BREAK = re.compile(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*")
 
 
-class RegisterError(ValueError):
+class RegisterError(UserError, ValueError):
     """The register cannot be read at all (missing file or required header); Chinese message."""
 
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
+from config.errors import UserError
 import store
+from store.reviews import earlier_findings, record_decisions
+from store.sites import all_sites
+from store.verdicts import verdict_rows
 from indicators.findings import Finding
 from reports.cells import csv_safe, csv_unquote
 
@@ -32,7 +34,7 @@ HEADERS = ("网站标识码", "网站名称", "规则", "页面网址", "词语"
            "审核人", "备注")
 
 
-class ReviewError(ValueError):
+class ReviewError(UserError, ValueError):
     """A review file that cannot be used; Chinese, naming the file and row."""
 
 
@@ -52,14 +54,6 @@ def review_key(site_code: str, f: Finding) -> tuple[str, str, str]:
     return site_code, f.url, f.term or f.title
 
 
-def decisions(engine: Engine, site_codes: Iterable[str] | None = None) -> dict[tuple, store.Review]:
-    with Session(engine, expire_on_commit=False) as s:
-        q = select(store.Review)
-        if site_codes is not None:
-            q = q.where(store.Review.site_code.in_(list(site_codes)))
-        return {(r.site_code, r.page_url, r.term): r for r in s.scalars(q)}
-
-
 def earlier_sightings(engine: Engine, site_codes: Iterable[str], as_of, crawl_run_id: int,
                       kind: str = "hacked_page") -> dict[str, dict[tuple[str, str], str]]:
     """Per site, the findings of `kind` that audits of an earlier crawl (at the same or an earlier
@@ -67,18 +61,11 @@ def earlier_sightings(engine: Engine, site_codes: Iterable[str], as_of, crawl_ru
     A hacked page still there at a re-check was not handled in time."""
     codes = list(site_codes)
     found: dict[str, dict[tuple[str, str], str]] = {}
-    with Session(engine) as s:
-        rows = s.execute(
-            select(store.VerdictRow.site_code, store.VerdictRow.findings, store.ScoreRun.as_of)
-            .join(store.ScoreRun, store.ScoreRun.id == store.VerdictRow.score_run_id)
-            .where(store.ScoreRun.as_of <= as_of, store.ScoreRun.crawl_run_id < crawl_run_id,
-                   store.VerdictRow.site_code.in_(codes))
-            .order_by(store.ScoreRun.as_of))
-        for code, findings, when in rows:
-            for f in findings or []:
-                if f.get("kind") == kind:
-                    found.setdefault(code, {}).setdefault((f["url"], f.get("term", "")),
-                                                          when.isoformat())
+    for code, findings, when in earlier_findings(engine, codes, as_of, crawl_run_id):
+        for f in findings or []:
+            if f.get("kind") == kind:
+                found.setdefault(code, {}).setdefault((f["url"], f.get("term", "")),
+                                                      when.isoformat())
     return found
 
 
@@ -112,20 +99,8 @@ def apply_reviews(site_code: str, measurements: dict, findings: list[Finding],
 def record(engine: Engine, items: Iterable[tuple[ReviewItem, str]], reviewer: str,
            note: str = "") -> int:
     """Store decisions ('confirmed' | 'dismissed') for items; a later decision replaces an earlier."""
-    n = 0
-    with Session(engine) as s:
-        for item, decision in items:
-            site, url, term = item.key
-            row = s.scalars(select(store.Review).where(
-                store.Review.site_code == site, store.Review.page_url == url,
-                store.Review.term == term)).first() or store.Review(site_code=site, page_url=url,
-                                                                    term=term)
-            row.rule, row.decision, row.reviewer = item.rule, decision, reviewer
-            row.decided_at, row.note = store.now(), note
-            s.add(row)
-            n += 1
-        s.commit()
-    return n
+    return record_decisions(engine, ((item.key, item.rule, decision) for item, decision in items),
+                            reviewer, note)
 
 
 def items_of(rows, sites: dict, rule_titles: dict[str, str], reading: dict[str, list[str]],
@@ -226,16 +201,11 @@ def import_decisions(rows: list[dict], items: list[ReviewItem], path: str | Path
 def pending_items(engine: Engine, sites: Iterable[str] = (), include_confirmed: bool = False,
                   score_run_id: int | None = None) -> list[ReviewItem]:
     """The judgement findings of the latest (or given) score run."""
-    from govaudit.pipeline import latest_score_run
     from scoring.ruleset import load_ruleset
-    sr = latest_score_run(engine) if score_run_id is None else None
-    with Session(engine, expire_on_commit=False) as s:
-        sr = sr or s.get(store.ScoreRun, score_run_id)
-        q = select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)
-        if sites:
-            q = q.where(store.VerdictRow.site_code.in_(list(sites)))
-        rows = list(s.scalars(q))
-        site_rows = {x.code: x for x in s.scalars(select(store.Site))}
+    from store.runs import score_run
+    sr = score_run(engine, score_run_id)
+    rows = verdict_rows(engine, sr.id, sites)
+    site_rows = {x.code: x for x in all_sites(engine)}
     ruleset = load_ruleset(sr.ruleset)
     titles = {r.id: r.title for r in ruleset.rules()}
     reading = {m: ruleset.rules_reading(m) for m in ruleset.measures()}

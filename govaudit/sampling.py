@@ -11,11 +11,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from config.errors import UserError
+
 # Register fields a sample may be stratified by: Chinese header → attribute of a site record.
 STRATA_FIELDS = {"行政级别": "level", "网站类型": "site_type", "所属地区": "region"}
 
 
-class SampleError(ValueError):
+class SampleError(UserError, ValueError):
     """The sampling request cannot be met; Chinese message for the user."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+from config.errors import UserError
 from govaudit.register import RegisterError, RowError, _read_rows
 from scoring.ruleset import InputSpec
 
@@ -22,7 +23,7 @@ YES = {"是", "有", "y", "yes", "true", "1"}
 NO = {"否", "无", "n", "no", "false", "0"}
 
 
-class ScoreSheetError(ValueError):
+class ScoreSheetError(UserError, ValueError):
     """A score sheet that cannot be used; Chinese, naming the file, row and column."""
 
 

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from config.errors import UserError
 import store
+from store import runs
+from store.sites import get_sites, save_site
+from store.verdicts import verdict_rows
 from govaudit.register import code_problem, fix_url, normalize_site_type
 
 # What an officer must do to judge a rule one run cannot: measurement → how to get it.
@@ -22,7 +24,7 @@ HOW_TO_MEASURE = {"availability_probes": _MONITOR, "availability_failures": _MON
 DEFAULT_HOW = "本次抓取未能测得该项所需数据"
 
 
-class CheckError(ValueError):
+class CheckError(UserError, ValueError):
     """The self-check cannot start; Chinese message."""
 
 
@@ -42,13 +44,8 @@ def register_site(engine, url: str, name: str | None, site_type: str | None,
     host = urlsplit(fixed).hostname or fixed
     if code and (problem := code_problem(code)):
         raise CheckError(f"--code：{problem}")
-    with Session(engine, expire_on_commit=False) as s:
-        site = s.get(store.Site, code or host) or store.Site(code=code or host)
-        site.name, site.home_url, site.site_type = name or site.name or host, fixed, kind
-        site.updated_at = store.now()
-        s.add(site)
-        s.commit()
-        return site
+    return save_site(engine, code or host, name=name, default_name=host, home_url=fixed,
+                     site_type=kind)
 
 
 @dataclass
@@ -74,11 +71,10 @@ def sections(engine, score_run: int) -> tuple[store.VerdictRow, list[RuleSection
     not judge with what to do about each."""
     from scoring.engine import assess
     from scoring.ruleset import load_ruleset
-    with Session(engine) as s:
-        sr = s.get(store.ScoreRun, score_run)
-        row = s.scalars(select(store.VerdictRow).where(store.VerdictRow.score_run_id == sr.id)).one()
-        site = s.get(store.Site, row.site_code)
-        ruleset = load_ruleset(sr.ruleset)
+    sr = runs.score_run(engine, score_run)
+    row, = verdict_rows(engine, sr.id)
+    site, = get_sites(engine, [row.site_code])
+    ruleset = load_ruleset(sr.ruleset)
     points = {d["rule"]: d["points"] for d in row.deductions if d["points"] > 0}
     out = []
     for rid in [*row.vetoes, *points]:

@@ -9,11 +9,13 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from govaudit import sampling
-import store
+from store.errors import NotFound
+from store.runs import score_run
+from store.samples import draw_of, record_draw
+from store.sites import all_sites, get_sites
+from store.verdicts import failed_sites
 from govaudit.register import OPTIONAL_HEADERS, REQUIRED_HEADERS
 from reports.cells import csv_safe
 
@@ -22,47 +24,35 @@ REGISTER_HEADERS = REQUIRED_HEADERS + OPTIONAL_HEADERS
 
 def failed_last_audit(engine) -> set[str]:
     """Codes of the sites judged unqualified by the most recent score run."""
-    with Session(engine) as s:
-        last = s.scalars(select(store.ScoreRun).order_by(store.ScoreRun.id.desc()).limit(1)).first()
-        if last is None:
-            return set()
-        return set(s.scalars(select(store.VerdictRow.site_code).where(
-            store.VerdictRow.score_run_id == last.id, store.VerdictRow.qualified.is_(False))))
+    try:
+        last = score_run(engine)
+    except NotFound:
+        return set()
+    return failed_sites(engine, last.id)
 
 
 def draw_and_record(engine, *, seed: int, share=None, count=None, by=(), minimum=1,
                     include_failed_last=False) -> sampling.Sample:
-    with Session(engine) as s:
-        sites = list(s.scalars(select(store.Site).order_by(store.Site.code)))
+    sites = all_sites(engine)
     always = failed_last_audit(engine) if include_failed_last else set()
     sample = sampling.draw(sites, seed=seed, share=share, count=count, by=by, minimum=minimum,
                            always=always)
-    with Session(engine) as s:
-        s.add(store.SampleDraw(description=f"{date.today():%Y-%m-%d} {sample.describe()}",
-                               site_codes=sample.codes,
-                               params={"share": share, "count": count, "by": list(by),
-                                       "min": minimum, "seed": seed,
-                                       "include_failed_last": include_failed_last}))
-        s.commit()
+    record_draw(engine, f"{date.today():%Y-%m-%d} {sample.describe()}", sample.codes,
+                {"share": share, "count": count, "by": list(by), "min": minimum, "seed": seed,
+                 "include_failed_last": include_failed_last})
     return sample
 
 
 def sample_note(engine, site_codes) -> str | None:
     """How these sites were chosen, if they are exactly a recorded draw (newest first)."""
-    wanted = sorted(site_codes)
-    with Session(engine) as s:
-        for draw in s.scalars(select(store.SampleDraw).order_by(store.SampleDraw.id.desc())):
-            if sorted(draw.site_codes) == wanted:
-                return draw.description
-    return None
+    return draw_of(engine, site_codes)
 
 
 def write_sample(engine, sample: sampling.Sample, path: str | Path) -> Path:
     """The sample as a register (.xlsx or .csv by suffix): the same headers `sites import` reads;
     an .xlsx also gets a second sheet 抽样说明 with the draw and its strata."""
     path = Path(path)
-    with Session(engine) as s:
-        rows = [s.get(store.Site, code) for code in sample.codes]
+    rows = get_sites(engine, sample.codes)
     values = [[r.name, r.code, r.home_url, r.sponsor, r.level, r.region, r.site_type] for r in rows]
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":

@@ -8,24 +8,24 @@ import config
 from indicators.availability import availability
 from indicators.findings import Finding
 from indicators.guides import missing_elements
-from indicators.interaction import KEYS as INTERACTION_KEYS, PUBLISH_KEYS, interaction, publishing
+from indicators.interaction import interaction, publishing
 from indicators.links import dead_links
 from indicators.observations import SiteObservations
 from indicators.online import online_systems
-from indicators.serious import KEYS as SERIOUS_KEYS, serious_errors
+from indicators.serious import serious_errors
 from indicators.spam import SpamScanner, spam_scanner
 from indicators.termscan import TermScanner, scanner
 from indicators.updates import blank_columns, homepage_updates, stale_columns
 
 
 def measurement_keys(taxonomy: dict | None = None) -> list[str]:
-    """The keys measure() returns, in results.json order."""
+    """The keys measure() returns, in results.json order: the one list,
+    config/rulesets/measurements.yaml, which every ruleset is also checked against; a
+    stale_columns_<group> key only for a group the taxonomy has."""
     taxonomy = taxonomy if taxonomy is not None else config.load_yaml("taxonomy.yaml")
-    stale = [f"stale_columns_{g}" for g in taxonomy.get("groups", {})]
-    return (["availability_probes", "availability_failures", "homepage_updates_14d", *stale, "stale_columns_total", "blank_columns",
-             "dead_links_home", "dead_links_other", *INTERACTION_KEYS, "guides_missing_elements",
-             "broken_attachments", "online_systems_down", *SERIOUS_KEYS, *PUBLISH_KEYS,
-             "blank_columns_uncharged"])
+    stale = {f"stale_columns_{g}" for g in taxonomy.get("groups", {})} | {"stale_columns_total"}
+    return [k for k in config.load_yaml("rulesets/measurements.yaml")
+            if not k.startswith("stale_columns_") or k in stale]
 
 
 @dataclass

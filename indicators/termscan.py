@@ -22,12 +22,13 @@ from typing import Iterable
 import ahocorasick
 
 import config
+from config.errors import UserError
 
 HOW = {"homophone": "同音字", "shape": "形近字", "drop": "漏字", "swap": "字序颠倒"}
 _EXACT, _ALLOW, _VARIANT = 0, 1, 2
 
 
-class TermsFileError(ValueError):
+class TermsFileError(UserError, ValueError):
     """A --terms file that cannot be used; the message is Chinese and names the file and line."""
 
 

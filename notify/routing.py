@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from config.errors import UserError
 from notify.channels import KINDS
 from scoring.warnings import LEVELS
 
@@ -18,7 +19,7 @@ DIGESTS = ("daily", "weekly")
 SECRET_KEYS = {"key", "token", "secret", "password", "url"}
 
 
-class RoutingError(ValueError):
+class RoutingError(UserError, ValueError):
     """A routing file that cannot be used: every problem, in Chinese, naming the file."""
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
+from scoring.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
 from reports.model import AuditReport, NoticeFile
 from reports.notices import TITLE_PT, _Writer, closing, cn_date, deadline, write_letters
 from reports.recheck_xlsx import verdict_text

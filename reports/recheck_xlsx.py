@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from govaudit.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
+from scoring.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
 from reports.cells import fit_columns, put, put_row
 
 SUMMARY_HEADERS = ("网站标识码", "网站名称", "复查前结果", "复查前得分", "复查后结果", "复查后得分",

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 
-from govaudit.trend import TrendRow
+from scoring.trend import TrendRow
 from reports.cells import fit_columns, put, put_row
 from reports.files import write_atomically
 

@@ -112,7 +112,7 @@ def probe_sites(engine, sites, as_of=AS_OF, timeout: float | None = None) -> dic
     """The quick availability check the demo and the tests make: PROBES probes of every site,
     interval 0, stamped as if made on the monitoring point (the farm's dates are fixed)."""
     from datetime import datetime, time
-    from govaudit import probe
+    from crawler import probe
     clock = probe.PinnedClock(datetime.combine(as_of, time(PROBE_HOUR)))
     return probe.probe_sites(engine, sites, PROBES, 0, timeout, clock=clock, allow_net=ALLOW_NET)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import config
+from config.errors import UserError
 from scoring.conditions import (GROUP_KINDS, OPS, SITE_KINDS, VALUE_KINDS, VARIANT_KEYS, exact,
                                 is_variant, measures_in)
 from scoring.warnings import check_warnings
@@ -46,7 +47,7 @@ __all__ = ["Bonus", "Grade", "Indicator", "InputSpec", "Item", "Provenance", "Re
            "UNVERIFIED", "VERIFIED"]
 
 
-class RulesetError(ValueError):
+class RulesetError(UserError, ValueError):
     """A ruleset that cannot be used; the message is Chinese and names the file, line and rule."""
 
 

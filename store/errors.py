@@ -13,11 +13,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from config.errors import UserError
+
 SUPPORTED = "只支持 SQLite 文件路径和 PostgreSQL（postgresql://用户@主机:端口/库名）"
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store that cannot be used, worded in Chinese for the user."""
+    debug_hint = True
 
 
 def shown(url: str) -> str:
@@ -104,3 +107,8 @@ def _backend(url: str | None) -> str:
         return make_url(url).get_backend_name() if url else ""
     except ArgumentError:
         return ""
+
+
+class NotFound(UserError, LookupError):
+    """What a command asked for is not in the store (no score run yet, no such run); the message,
+    in Chinese, says what to run first."""

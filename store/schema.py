@@ -73,7 +73,6 @@ class CrawlRun(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     site_codes: Mapped[list] = mapped_column(JSON, default=list)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
-    jobdir: Mapped[str | None] = mapped_column(Text, nullable=True)   # unused since per-site resume
 
 
 class SiteCrawl(Base):
@@ -339,7 +338,7 @@ class SiteLease(Base):
 # ---- crawl lock (issue 10: one crawl per store at a time) -----------------------------------------
 class CrawlLock(Base):
     """Who holds the store's crawl lock, for the message a second crawl shows. The exclusion itself
-    is a lock the operating system or PostgreSQL drops when its holder dies (govaudit.runlock)."""
+    is a lock the operating system or PostgreSQL drops when its holder dies (store.lock)."""
     __tablename__ = "crawl_lock"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)   # always 1
     pid: Mapped[int] = mapped_column(Integer)

@@ -80,7 +80,9 @@ def test_version(capsys):
 
 
 def _commands(group: click.Group, path=()):
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):      # with the demo, which govaudit names by path
+        cmd = group.get_command(ctx, name)
         yield path + (name,), cmd
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, path + (name,))

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from govaudit import recheck as rc
+from scoring import recheck as rc
 import samplefarm
 from samplefarm import spec_recheck
 

@@ -150,7 +150,7 @@ def test_claim_leases_unfinished_sites_and_takes_over_stale_ones(db_url):
 
     from sqlalchemy import update
 
-    from govaudit import distributed
+    from crawler import distributed
     engine = store.connect(db_url)
     with engine.begin() as conn:
         run_id = conn.execute(store.CrawlRun.__table__.insert().values(

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from crawler.netguard import Guard, allow_list, parse_networks
-from govaudit import probe
+from crawler import probe
 import store
 from tests.hostile import HEADER, Canary, Site, page, redirect
 

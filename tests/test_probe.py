@@ -9,7 +9,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from govaudit import pipeline, probe
+from govaudit import pipeline
+from crawler import probe
+from store.probes import probes_between, stored_counts
 import store
 import samplefarm
 from indicators.assemble import probe_window
@@ -55,7 +57,7 @@ def engine(farm, tmp_path):
 
 
 def stored(engine, code):
-    return probe.probes_between(engine, datetime.min, datetime.max)[code]
+    return probes_between(engine, datetime.min, datetime.max)[code]
 
 
 # ---- classification (pure) -------------------------------------------------------------------
@@ -130,7 +132,7 @@ def test_two_probe_processes_at_once_keep_every_probe(engine, tmp_path):
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
-    counts = probe.stored_counts(engine, datetime.min)
+    counts = stored_counts(engine, datetime.min)
     assert {code: n for code, (n, _) in counts.items()} == \
         {s.code: 30 for s in pipeline.registered_sites(engine)}
     path = engine.url_text.removeprefix("sqlite:///")

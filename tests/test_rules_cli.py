@@ -15,7 +15,7 @@ EVALUATION = config.path("rulesets", "evaluation-example.yaml").read_text(encodi
 
 @pytest.fixture(autouse=True)
 def wide_terminal(monkeypatch):
-    from govaudit import rules_cli
+    from govaudit.commands import rules as rules_cli
     monkeypatch.setattr(rules_cli.console, "width", 400)
 
 

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from govaudit import pipeline, runlock
+from govaudit import pipeline
+from store import lock as runlock
 import store
 
 

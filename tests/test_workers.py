@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from govaudit import shards
+from crawler import shards
 import samplefarm
 from tests.test_audit_e2e import TIMEOUT, govaudit, probe_first
 

@@ -5,14 +5,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .page import text_of
+from .urls import clean_href, resolve
 
 ATTACHMENT_EXT = frozenset(".doc .docx .xls .xlsx .pdf .zip .rar .wps .et .ppt .pptx .txt .7z .ofd "
                            ".csv".split())
 IMAGE_EXT = frozenset(".jpg .jpeg .png .gif .bmp .webp .svg".split())
-_SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:", "sms:", "vbscript:")
 # Which attribute of which element is a link to check (<link rel=stylesheet> is not).
 _LINK_ATTRS = {"a": "href", "area": "href", "img": "src", "iframe": "src", "frame": "src"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -21,7 +21,6 @@ _SAFE_PATH = "/%:@!$&'()*+,;=-._~"
 _SAFE_QUERY = _SAFE_PATH + "?"
 # An attachment link inside a script string (TRS: var hasFJ='<a href="./P0….docx">…</a>';
 # var att = '<a href="./P020160711317006236449.xlsx">…'), written into the page by document.write.
-_BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*|\t")
 _SCRIPT_HREF = re.compile(r"""<a\b[^>]*?href\s*=\s*\\?["']([^"'\\]+)\\?["'][^>]*>([^<]*)""", re.I)
 
 
@@ -51,55 +50,6 @@ def link_kind(url: str, tag: str = "a") -> str:
     if ext in ATTACHMENT_EXT:
         return "attachment"
     return "page"
-
-
-def clean_href(raw: str | None) -> str | None:
-    """An href as a browser reads it: whitespace trimmed, tabs/newlines dropped; None when it is
-    not a link to check (mailto:, tel:, javascript:, data:, bare '#' or '#anchor', empty)."""
-    if raw is None:
-        return None
-    href = raw
-    if "\n" in href or "\r" in href or "\t" in href:
-        # A line break inside an href is template formatting: drop it with its indentation.
-        href = _BREAK.sub("", href)
-    href = href.strip().strip("\u3000\xa0").strip()
-    if not href or href.startswith("#"):
-        return None
-    if href.lower().replace(" ", "").startswith(_SKIP_SCHEMES):
-        return None
-    return href.replace("\\", "/").replace(" ", "%20")
-
-
-def resolve(href: str | None, base: str) -> str | None:
-    """Absolute http(s) URL without fragment, or None."""
-    href = clean_href(href)
-    if href is None:
-        return None
-    # Every page of a site repeats its menus' links: an absolute or root-relative href resolves
-    # the same way from any page of the site, so those are remembered across pages.
-    if (href[0] == "/" and not href.startswith("//")) \
-            or href[:8].lower().startswith(("http://", "https://")):
-        return _resolve_shared(href, _origin(base))
-    return _resolve(href, base)
-
-
-def _origin(base: str) -> str:
-    end = base.find("/", base.find("//") + 2)
-    return base if end < 0 else base[:end]
-
-
-@lru_cache(maxsize=4096)
-def _resolve_shared(href: str, origin: str) -> str | None:
-    return _resolve(href, origin + "/")
-
-
-def _resolve(href: str, base: str) -> str | None:
-    try:
-        url = urljoin(base, href)
-    except ValueError:
-        return None
-    url = url.split("#", 1)[0]
-    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 def link_text(el) -> str:

@@ -15,6 +15,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from .urls import resolve
+
 GUIDELINE_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType",
                   "ArticleTitle", "PubDate", "ContentSource")
 _META_KEYS = {k.lower(): k for k in GUIDELINE_META}
@@ -365,13 +367,12 @@ class Page:
 
     # ---- URLs ---------------------------------------------------------------------------
     def resolve(self, href: str | None) -> str | None:
-        """links.resolve against the page's base, memoised: several extractors ask for the same hrefs."""
+        """urls.resolve against the page's base, memoised: several extractors ask for the same hrefs."""
         if href is None:
             return None
         try:
             return self._resolved[href]
         except KeyError:
-            from .links import resolve
             url = self._resolved[href] = resolve(href, self.base_url)
             return url
 

@@ -100,7 +100,7 @@ class SiteAuditSpider(scrapy.Spider):
         crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
         return spider
 
-    # ---- state (kept in spider.state so JOBDIR resume restores it) -------------------------
+    # ---- state (one SiteState a site; resume is per site, through the store) ---------------
     @property
     def sites(self) -> dict[str, SiteState]:
         if not hasattr(self, "state"):
@@ -141,9 +141,7 @@ class SiteAuditSpider(scrapy.Spider):
         number of sites however long the register is, and a process never idles while its
         shard still has sites waiting."""
         if not hasattr(self, "_waiting"):
-            # Resumed: sites already in spider.state have their requests in the job queue.
-            self._waiting = [s for s in reversed(self.site_list) if s["code"] not in self.sites]
-            self._active = sum(1 for st in self.sites.values() if not st.done)
+            self._waiting, self._active = list(reversed(self.site_list)), 0
         while self._waiting and self._active < self.max_active:
             site = self._waiting.pop()
             st = SiteState(site["code"], site["home_url"])

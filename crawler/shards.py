@@ -42,7 +42,7 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None],
                   ) -> list[tuple[int, str | None]]:
     """Run crawler.run once per job at the same time; hand every stdout line to on_line
     (on this thread) and return each process's (exit code, close reason) in job order. spawn
-    starts each process (govaudit.interrupts.CrawlerGroup.spawn: one process group, stopped together)."""
+    starts each process (crawler.interrupts.CrawlerGroup.spawn: one process group, stopped together)."""
     files, procs = [], []
     lines: queue.Queue = queue.Queue()
     try:
@@ -64,7 +64,7 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None],
                 on_line(line)
         return [(p.wait(), reasons[i]) for i, p in enumerate(procs)]
     except KeyboardInterrupt:
-        # Ctrl-C without govaudit.interrupts' handler (not the main thread): let each child save.
+        # Ctrl-C without crawler.interrupts' handler (not the main thread): let each child save.
         return [(p.wait(), None) for p in procs]
     finally:
         for name in files:

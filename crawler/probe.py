@@ -12,16 +12,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable
+from typing import Callable
 
 import requests
-from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import config
 from crawler import guarded_requests
 from crawler.netguard import Guard, allow_list
-import store
+from store.probes import record_probe, stored_counts
 
 # What a failed probe's outcome means, in the words of the 问题清单.
 OUTCOME_TEXT = {"ok": "正常", "http": "HTTP 错误", "refused": "连接被拒绝", "dns": "域名无法解析",
@@ -117,32 +116,9 @@ def fetch(url: str, timeout: float, guard: Guard | None = None) -> ProbeResult:
 
 # ---- storing --------------------------------------------------------------------------------
 def record(engine: Engine, site_code: str, url: str, at: datetime, result: ProbeResult) -> None:
-    with engine.begin() as conn:
-        conn.execute(store.Probe.__table__.insert().values(
-            site_code=site_code, url=url, at=at, ok=result.ok, outcome=result.outcome,
-            status=result.status, latency_ms=result.latency_ms, detail=result.detail))
-
-
-def stored_counts(engine: Engine, since: datetime) -> dict[str, tuple[int, datetime]]:
-    """site code → (probes since `since`, time of the latest one)."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(store.Probe.site_code, func.count(), func.max(store.Probe.at))
-                            .where(store.Probe.at >= since).group_by(store.Probe.site_code)).all()
-    return {code: (n, last) for code, n, last in rows}
-
-
-def probes_between(engine: Engine, start: datetime, end: datetime,
-                   codes: Iterable[str] | None = None) -> dict[str, list[store.Probe]]:
-    """The stored probes with start <= at < end, per site, oldest first."""
-    q = select(store.Probe).where(store.Probe.at >= start, store.Probe.at < end)
-    if codes is not None:
-        q = q.where(store.Probe.site_code.in_(list(codes)))
-    from sqlalchemy.orm import Session
-    out: dict[str, list[store.Probe]] = {}
-    with Session(engine, expire_on_commit=False) as s:
-        for p in s.scalars(q.order_by(store.Probe.at, store.Probe.id)):
-            out.setdefault(p.site_code, []).append(p)
-    return out
+    record_probe(engine, dict(site_code=site_code, url=url, at=at, ok=result.ok,
+                              outcome=result.outcome, status=result.status,
+                              latency_ms=result.latency_ms, detail=result.detail))
 
 
 # ---- the schedule ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -12,7 +11,7 @@ from rich.table import Table
 
 import store
 from govaudit.cliopts import allow_net_option, db_option
-from govaudit.pipeline import AuditError
+from govaudit.errors import AuditError
 
 console = Console(soft_wrap=True)   # no line breaks inside a platform answer or a URL
 ROUTING_HELP = "预警接收配置（YAML，示例见 config/alerts-routing.example.yaml）"
@@ -39,11 +38,8 @@ ruleset_option = click.option("--ruleset", default="census-2015", show_default=T
 
 
 def _routing(path):
-    from notify.routing import RoutingError, load_routing
-    try:
-        return load_routing(path)
-    except RoutingError as exc:
-        raise AuditError(str(exc)) from None
+    from notify.routing import load_routing
+    return load_routing(path)
 
 
 def _ruleset(name):
@@ -52,7 +48,7 @@ def _ruleset(name):
 
 
 def _clock():
-    from govaudit.probe import SystemClock
+    from crawler.probe import SystemClock
     return SystemClock()
 
 
@@ -259,36 +255,3 @@ def run_monitor(db, routing_path: str, show_cron: bool, allow_net=()) -> None:
             _time.sleep(60)
     finally:
         sched.shutdown(wait=False)
-
-
-def demo_warnings(engine, as_of, out_dir) -> None:
-    """demo --monitor: the warning states of the sample sites right after their probes, sent to a
-    WeCom-style robot on loopback; what it received is printed and kept in 预警消息.md."""
-    import os
-    from datetime import time as _t
-    import samplefarm
-    from samplefarm.robot import DemoRobot
-    from govaudit import alerting
-    from store import watch as rows
-    from notify.routing import parse_routing
-    # the farm's dates are fixed: its crawl counts as made at the monitoring point, as its probes do
-    at = datetime.combine(as_of, _t(samplefarm.PROBE_HOUR)) + timedelta(minutes=5)
-    rows.stamp_crawls(engine, at - timedelta(minutes=1))
-    rs = _ruleset("census-2015")
-    states, _ = alerting.evaluate_all(engine, rs, at)
-    with DemoRobot() as robot:
-        os.environ["GOVAUDIT_DEMO_ROBOT_KEY"] = robot.key
-        routing = parse_routing({
-            "channels": {"演示群": {"type": "wecom", "url": robot.url,
-                                 "key": {"env": "GOVAUDIT_DEMO_ROBOT_KEY"}}},
-            "recipients": [{"name": "演示", "channels": ["演示群"], "min_level": "预警"}]}, "demo")
-        deliveries = alerting.send_alerts(engine, rs, routing, at)
-        received = list(robot.messages)
-    raised = sum(s.level >= 2 for s in states.values())
-    (Path(out_dir) / "预警消息.md").write_text("\n\n".join(received), encoding="utf-8")
-    ok = all(d.ok for d in deliveries)
-    console.print(f"\n[bold]预警[/]：{raised} 项达到预警及以上；演示用企业微信群机器人"
-                  f"{'已收到' if ok and received else '未收到'} {len(received)} 条消息"
-                  f"（全文：{Path(out_dir) / '预警消息.md'}）", highlight=False)
-    for line in (received[0].splitlines()[:8] if received else []):
-        console.print("  " + line, highlight=False)

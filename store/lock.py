@@ -19,8 +19,8 @@ from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-import store
 from store import errors as store_errors
+from store.schema import CrawlLock, now
 
 PG_LOCK_KEY = 0x60FA0D17   # any fixed 64-bit number: this application's advisory lock
 
@@ -51,7 +51,7 @@ def crawl_lock(engine: Engine, command: str, wait: bool = False,
     finally:
         try:
             with engine.begin() as conn:
-                conn.execute(delete(store.CrawlLock))
+                conn.execute(delete(CrawlLock))
         except SQLAlchemyError:
             pass   # a store that failed mid-crawl: the next holder replaces the row (_write_holder)
         finally:
@@ -61,7 +61,7 @@ def crawl_lock(engine: Engine, command: str, wait: bool = False,
 def busy_message(engine: Engine) -> str:
     where = store_errors.shown(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn:
-        row = conn.execute(store.CrawlLock.__table__.select()).mappings().first()
+        row = conn.execute(CrawlLock.__table__.select()).mappings().first()
     if row is None:
         return f"数据库 {where} 正被另一个抓取使用"
     run = f"第 {row['run_id']} 次抓取" if row["run_id"] else "一个抓取"
@@ -98,12 +98,12 @@ def _try_lock(engine: Engine) -> Callable[[], None] | None:
 
 def _write_holder(engine: Engine, command: str) -> None:
     with engine.begin() as conn:   # a holder that died left its row: replace it
-        conn.execute(delete(store.CrawlLock))
-        conn.execute(store.CrawlLock.__table__.insert().values(
+        conn.execute(delete(CrawlLock))
+        conn.execute(CrawlLock.__table__.insert().values(
             id=1, pid=os.getpid(), host=socket.gethostname(), command=command[:500],
-            started_at=store.now()))
+            started_at=now()))
 
 
 def _set_run(engine: Engine, run_id: int) -> None:
     with engine.begin() as conn:
-        conn.execute(store.CrawlLock.__table__.update().values(run_id=run_id))
+        conn.execute(CrawlLock.__table__.update().values(run_id=run_id))

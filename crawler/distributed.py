@@ -28,14 +28,12 @@ import socket
 import subprocess
 import time
 import uuid
-from datetime import timedelta
 from typing import Callable
 
-from sqlalchemy import delete, or_, select, update
-
-from govaudit import shards
 import store
-from govaudit.pipeline import AuditError
+from config.errors import UserError
+from crawler import shards
+from store import leases
 
 QUEUE = "govaudit-crawl"
 REQUEUE_AFTER = 600       # seconds before an unacknowledged task goes to another worker
@@ -44,7 +42,7 @@ HEARTBEAT_SECONDS = 5
 CRAWL_RETRIES = 2         # a crawler process that failed is tried this many more times
 
 
-class BrokerError(AuditError):
+class BrokerError(UserError):
     """Celery or the broker is not usable; the message is for the user, in Chinese."""
 
 
@@ -91,17 +89,12 @@ def enqueue(app, run: store.CrawlRun, db: str, sites: list[dict], batch: int) ->
 def follow(engine, run_id: int, total: int, on_site: Callable[[dict], None],
            poll: float = 1.0) -> None:
     """Report each site of the run as the workers finish it; return when all are finished."""
-    c = store.SiteCrawl.__table__.c
     seen: set[str] = set()
     while len(seen) < total:
-        with engine.connect() as conn:
-            rows = conn.execute(select(c.site_code.label("site"), c.status, c.error, c.pages,
-                                       c.links, c.skipped, c.unchecked)
-                                .where(c.run_id == run_id, c.status != "running")).mappings().all()
-        for row in rows:
+        for row in leases.finished_sites(engine, run_id):
             if row["site"] not in seen:
                 seen.add(row["site"])
-                on_site(dict(row))
+                on_site(row)
         if len(seen) < total:
             time.sleep(poll)
 
@@ -129,21 +122,19 @@ def _crawl_sites_task(task, job: dict) -> str:
             # Another live worker holds some of these sites (this is a redelivered copy of its
             # task): give back what we took and look again soon, so the task is not lost should
             # that worker die after all.
-            with engine.begin() as conn:
-                conn.execute(delete(store.SiteLease).where(
-                    store.SiteLease.run_id == job["run_id"], store.SiteLease.owner == owner))
+            leases.release(engine, job["run_id"], owner)
             raise task.retry(countdown=lease / 3)
         if not todo:
             return "done"
         sites = [s for s in job["sites"] if s["code"] in todo]
         cfg = dict(job["crawl_config"], allow_net=task.app.conf.get("govaudit_allow_net") or [])
-        code = _crawl(engine, dict(job, sites=sites, jobdir=None, crawl_config=cfg),
+        code = _crawl(engine, dict(job, sites=sites, crawl_config=cfg),
                       job["run_id"], todo, owner)
         if code == 0:
             return "crawled"
         if task.request.retries < CRAWL_RETRIES:
             raise task.retry(countdown=lease / 3)
-        _give_up(engine, job["run_id"], sites, f"抓取进程异常退出（退出码 {code}）")
+        leases.give_up(engine, job["run_id"], sites, f"抓取进程异常退出（退出码 {code}）")
         return "failed"
     finally:
         engine.dispose()
@@ -153,31 +144,11 @@ def claim(engine, run_id: int, codes: list[str], owner: str,
           lease_seconds: float) -> tuple[list[str], list[str]]:
     """Lease the run's unfinished sites among codes: (sites to crawl now, sites a live worker holds).
     A site taken over from a lost worker loses that worker's partial rows first."""
-    lease, crawls = store.SiteLease, store.SiteCrawl
     todo, busy = [], []
-    with engine.begin() as conn:
-        finished = set(conn.execute(select(crawls.site_code).where(
-            crawls.run_id == run_id, crawls.site_code.in_(codes),
-            crawls.status != "running")).scalars())
+    finished = {row["site"] for row in leases.finished_sites(engine, run_id, codes)}
     for code in codes:
-        if code in finished:
-            continue
-        with engine.begin() as conn:
-            now = store.now()
-            conn.execute(store.insert_ignore_statement(conn, lease.__table__),
-                         [{"run_id": run_id, "site_code": code, "owner": owner, "heartbeat_at": now}])
-            # Compare and set: ours already, or its holder stopped renewing it.
-            took = conn.execute(update(lease).where(
-                lease.run_id == run_id, lease.site_code == code,
-                or_(lease.owner == owner,
-                    lease.heartbeat_at < now - timedelta(seconds=lease_seconds)))
-                .values(owner=owner, heartbeat_at=now)).rowcount
-            if not took:
-                busy.append(code)
-                continue
-            # Whatever a lost worker stored for this site goes (rows cascade from site_crawls).
-            conn.execute(delete(crawls).where(crawls.run_id == run_id, crawls.site_code == code))
-            todo.append(code)
+        if code not in finished:
+            (todo if leases.take(engine, run_id, code, owner, lease_seconds) else busy).append(code)
     return todo, busy
 
 
@@ -190,23 +161,7 @@ def _crawl(engine, job: dict, run_id: int, codes: list[str], owner: str) -> int:
             try:
                 return proc.wait(timeout=HEARTBEAT_SECONDS)
             except subprocess.TimeoutExpired:
-                with engine.begin() as conn:
-                    conn.execute(update(store.SiteLease).where(
-                        store.SiteLease.run_id == run_id, store.SiteLease.site_code.in_(codes),
-                        store.SiteLease.owner == owner).values(heartbeat_at=store.now()))
+                leases.renew(engine, run_id, codes, owner)
     finally:
         for name in files:
             os.unlink(name)
-
-
-def _give_up(engine, run_id: int, sites: list[dict], error: str) -> None:
-    """Sites whose crawler kept failing are finished as not assessable, so the run can end."""
-    crawls = store.SiteCrawl
-    with engine.begin() as conn:
-        conn.execute(store.insert_ignore_statement(conn, crawls.__table__), [
-            {"run_id": run_id, "site_code": s["code"], "home_url": s["home_url"],
-             "status": "running", "started_at": store.now()} for s in sites])
-        conn.execute(update(crawls).where(
-            crawls.run_id == run_id, crawls.site_code.in_([s["code"] for s in sites]),
-            crawls.status == "running").values(status="down", error=error,
-                                               finished_at=store.now()))

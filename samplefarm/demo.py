@@ -1,0 +1,111 @@
+"""govaudit demo: serve the bundled sample sites on loopback, audit them and write the report; with
+--recheck, the quarter's second half too. It lives with the farm, a floor above govaudit, which
+names it by path (govaudit.cli) and never imports the farm."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import click
+
+import samplefarm
+import store
+from govaudit import pipeline
+from govaudit.cliopts import parse_date, ranged
+from govaudit.commands.terminal import console, exit_if_crawl_errors, print_probe_tally, run_audit
+
+
+@click.command()
+@click.option("--out", default="demo-output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--as-of", "as_of", default=None, callback=parse_date,
+              help="监测时间点（默认为样例网站的监测时间点）")
+@click.option("--timeout", type=ranged("download_timeout"), help="单个请求超时秒数")
+@click.option("--db", default=None,
+              help="数据库（默认每次新建 demo-output/govaudit.sqlite）；样例网站每次启动端口不同")
+@click.option("--recheck", is_flag=True,
+              help="再演示整改复查：样例网站整改后，抽取上次不合格网站及 30% 其他网站复查，写出整改情况")
+@click.option("--monitor", is_flag=True,
+              help="再演示预警：按监测数据得出预警状态，发送到本机的演示用企业微信群机器人，工作簿增加“预警”表")
+def demo(out, as_of, timeout, db, recheck, monitor):
+    """启动内置的样例政府网站（本机回环地址），完整检查一遍，结果写入 ./demo-output/。
+
+    \b
+    例：govaudit demo            govaudit demo --recheck    govaudit demo --monitor
+    """
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if db is None:   # a fresh store each time: the farm's port, and so its URLs, change per run
+        db_file = out_dir / "govaudit.sqlite"
+        for stale in (db_file, Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
+            stale.unlink(missing_ok=True)
+        db = str(db_file)
+    with samplefarm.start() as farm:
+        register = out_dir / "register.csv"
+        farm.write_register(register)
+        console.print(f"样例网站已启动（{len(farm.register_rows())} 个在册网站，端口 {farm.port}），"
+                      f"名录：{register}")
+        as_of = as_of or samplefarm.AS_OF
+
+        def probe_step(engine, codes):
+            console.print(f"首页可用性快速监测：每个网站 {samplefarm.PROBES} 次，"
+                          f"记为监测时间点 {as_of} 当天")
+            print_probe_tally(samplefarm.probe_sites(
+                engine, pipeline.registered_sites(engine, codes), as_of, timeout))
+        warn_step = None
+        if monitor:
+            def warn_step(engine):
+                demo_warnings(engine, as_of, out_dir)
+        runs = [run_audit(register, as_of, out_dir, "census-2015", None, db, (),
+                          dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET),
+                          probe_step=probe_step, before_report=warn_step)]
+        port = farm.port
+    if recheck:
+        runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
+    exit_if_crawl_errors(store.connect(db), runs)
+
+
+def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
+    """The second half of a quarter: the sites rectify, the office draws the re-check sample
+    (every failed site plus a share of the others) and audits it again on the same port."""
+    from govaudit import spotcheck
+    engine = store.connect(db)
+    drawn = spotcheck.draw_and_record(engine, seed=2026, share=0.3, by=["行政级别"],
+                                      include_failed_last=True)
+    sample_file = spotcheck.write_sample(engine, drawn, out_dir / "复查名录.xlsx")
+    console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（samplefarm/spec_recheck.py）。"
+                  f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
+    with samplefarm.start(port, phase="recheck"):
+        return run_audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
+                         dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), recheck=True)
+
+
+def demo_warnings(engine, as_of, out_dir) -> None:
+    """demo --monitor: the warning states of the sample sites right after their probes, sent to a
+    WeCom-style robot on loopback; what it received is printed and kept in 预警消息.md."""
+    from govaudit import alerting
+    from notify.routing import parse_routing
+    from samplefarm.robot import DemoRobot
+    from scoring.ruleset import load_ruleset
+    from store import watch as rows
+    # the farm's dates are fixed: its crawl counts as made at the monitoring point, as its probes do
+    at = datetime.combine(as_of, time(samplefarm.PROBE_HOUR)) + timedelta(minutes=5)
+    rows.stamp_crawls(engine, at - timedelta(minutes=1))
+    rs = load_ruleset("census-2015")
+    states, _ = alerting.evaluate_all(engine, rs, at)
+    with DemoRobot() as robot:
+        os.environ["GOVAUDIT_DEMO_ROBOT_KEY"] = robot.key
+        routing = parse_routing({
+            "channels": {"演示群": {"type": "wecom", "url": robot.url,
+                                 "key": {"env": "GOVAUDIT_DEMO_ROBOT_KEY"}}},
+            "recipients": [{"name": "演示", "channels": ["演示群"], "min_level": "预警"}]}, "demo")
+        deliveries = alerting.send_alerts(engine, rs, routing, at)
+        received = list(robot.messages)
+    raised = sum(s.level >= 2 for s in states.values())
+    (Path(out_dir) / "预警消息.md").write_text("\n\n".join(received), encoding="utf-8")
+    ok = all(d.ok for d in deliveries)
+    console.print(f"\n[bold]预警[/]：{raised} 项达到预警及以上；演示用企业微信群机器人"
+                  f"{'已收到' if ok and received else '未收到'} {len(received)} 条消息"
+                  f"（全文：{Path(out_dir) / '预警消息.md'}）", highlight=False)
+    for line in (received[0].splitlines()[:8] if received else []):
+        console.print("  " + line, highlight=False)
