@@ -15,9 +15,16 @@ from store import runs
 FLUSH_ROWS = 500
 FLUSH_SECONDS = 2.0
 STORE_FAILED_EXIT = 3
-TABLES = {"pages": store.Page, "columns": store.Column, "items": store.Item, "links": store.Link,
-          "column_finds": store.ColumnFind, "home_pages": store.HomePage, "messages": store.Message,
-          "gated": store.GatedPage, "texts": store.PageContent, "online": store.OnlineLink}
+# Each kind of row the spider's records become (crawler/items.py): its table and the columns that
+# make a row unique within a site crawl (one batch must not hold a row twice: PostgreSQL refuses
+# that even with ON CONFLICT). Pages fetched again ("pages_replace") go to pages, overwriting.
+TABLES = {"pages": (store.Page, ("url",)), "columns": (store.Column, ("url",)),
+          "items": (store.Item, ("list_url", "url")), "links": (store.Link, ("url",)),
+          "column_finds": (store.ColumnFind, ("url", "source")),
+          "home_pages": (store.HomePage, ("url",)),
+          "messages": (store.Message, ("source", "url")), "gated": (store.GatedPage, ("url",)),
+          "texts": (store.PageContent, ("url",)), "online": (store.OnlineLink, ("url",))}
+
 
 
 class StorePipeline:
@@ -106,7 +113,7 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        batches = [(TABLES[name].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
+        batches = [(TABLES[name][0].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
                    for name, rows in self.buffers.items() if name != "pages_replace"]
         replace = [_text_safe(row) for row in _dedupe("pages", self.buffers["pages_replace"])]
         for rows in self.buffers.values():
@@ -186,22 +193,15 @@ def _without(d: dict, *keys: str) -> dict:
     return {k: v for k, v in d.items() if k not in keys}
 
 
-_KEYS = {"pages": ("url",), "columns": ("url",), "items": ("list_url", "url"), "links": ("url",),
-         "column_finds": ("url", "source"), "home_pages": ("url",),
-         "messages": ("source", "url"), "gated": ("url",),
-         "texts": ("url",), "online": ("url",)}
-
-
 def _text_safe(row: dict) -> dict:
     """Crawled text may hold NUL characters, which PostgreSQL text columns refuse."""
     return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in row.items()}
 
 
 def _dedupe(name: str, rows: list[dict]) -> list[dict]:
-    """One batch must not hold a row twice (PostgreSQL refuses that even with ON CONFLICT)."""
     seen, out = set(), []
     for row in rows:
-        key = (row["site_crawl_id"],) + tuple(row[k] for k in _KEYS[name])
+        key = (row["site_crawl_id"],) + tuple(row[k] for k in TABLES[name][1])
         if key not in seen:
             seen.add(key)
             out.append(row)
