@@ -78,7 +78,7 @@ def pick_pair(engine, before: int | None = None, after: int | None = None) -> tu
 def audited_sites(engine, score_run: int) -> list[AuditedSite]:
     """Each site's verdict and the problems a rule charged it with (as the 问题清单 shows them),
     every finding carrying the ids of those rules under "rules"."""
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     ruleset = load_ruleset(runs.score_run(engine, score_run).ruleset)
     names = {x.code: x.name for x in all_sites(engine)}
     rows = verdict_rows(engine, score_run)

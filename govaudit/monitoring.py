@@ -24,7 +24,7 @@ class MonitorContext:
 
 def _open(ctx: MonitorContext):
     from notify.routing import load_routing
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     return store.connect(ctx.db), load_routing(ctx.routing_path), load_ruleset(ctx.ruleset)
 
 

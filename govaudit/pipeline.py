@@ -29,7 +29,7 @@ from indicators.termscan import read_terms_file
 from indicators.updates import column_judgements
 from scoring import rank
 from scoring.engine import NOT_ASSESSED, assess
-from scoring.ruleset import load_ruleset
+from scoring.rulefile import load_ruleset
 from scoring.verdict import Deduction, Verdict
 from store import runs
 from store.errors import NotFound

@@ -201,7 +201,7 @@ def import_decisions(rows: list[dict], items: list[ReviewItem], path: str | Path
 def pending_items(engine: Engine, sites: Iterable[str] = (), include_confirmed: bool = False,
                   score_run_id: int | None = None) -> list[ReviewItem]:
     """The judgement findings of the latest (or given) score run."""
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     from store.runs import score_run
     sr = score_run(engine, score_run_id)
     rows = verdict_rows(engine, sr.id, sites)

@@ -70,7 +70,7 @@ def sections(engine, score_run: int) -> tuple[store.VerdictRow, list[RuleSection
     """The site's verdict, its problems grouped by rule (vetoes first), and the rules one run could
     not judge with what to do about each."""
     from scoring.engine import assess
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     sr = runs.score_run(engine, score_run)
     row, = verdict_rows(engine, sr.id)
     site, = get_sites(engine, [row.site_code])

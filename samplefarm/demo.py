@@ -86,7 +86,7 @@ def demo_warnings(engine, as_of, out_dir) -> None:
     from govaudit import alerting
     from notify.routing import parse_routing
     from samplefarm.robot import DemoRobot
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     from store import watch as rows
     # the farm's dates are fixed: its crawl counts as made at the monitoring point, as its probes do
     at = datetime.combine(as_of, time(samplefarm.PROBE_HOUR)) + timedelta(minutes=5)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from scoring.conditions import exact, holds, lookup, measures_in, quantity, resolve
-from scoring.ruleset import Indicator, Rule, Ruleset, known_measurements
+from scoring.ruleset import Indicator, Rule, Ruleset
+from scoring.rulefile import known_measurements
 from scoring.verdict import Deduction, Verdict
 
 NOT_ASSESSED = "首页无法访问，未能评估"

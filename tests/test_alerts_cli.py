@@ -91,7 +91,7 @@ def test_listing_shows_level_since_and_countdown(capsys, setup, monkeypatch):
     assert code == 0 and "无预警" in out        # a replay reads observations, not stored states
     from rich.console import Console
     from govaudit.commands import alerts as alerts_cli
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     monkeypatch.setattr(alerts_cli, "console", Console(width=250))
     alerts_cli._print_states(engine, load_ruleset("census-2015"), alerting.load_states(engine).values(), False)
     out = capsys.readouterr().out

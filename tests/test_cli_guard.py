@@ -237,7 +237,7 @@ def test_sites_list_filters_and_limit(capsys, tmp_path):
 
 
 def test_readme_ruleset_snippet_validates(tmp_path):
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     text = README.read_text(encoding="utf-8")
     snippet = re.search(r"## Rulesets: three shapes.*?```yaml\n(.*?)```", text, re.S).group(1)
     path = tmp_path / "my-province.yaml"

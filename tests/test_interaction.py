@@ -13,7 +13,7 @@ from crawler.extract.page import parse_page
 from indicators.interaction import interaction, publishing
 from indicators.observations import Column, Item, Message, SiteObservations
 from scoring.engine import assess
-from scoring.ruleset import load_ruleset
+from scoring.rulefile import load_ruleset
 
 AS_OF = date(2026, 11, 22)
 BASE = "http://127.0.1.21/hdjl/szxx/"

@@ -18,7 +18,7 @@ from indicators.assemble import probe_window
 from indicators.availability import availability
 from indicators.observations import ProbeObs, SiteObservations
 from scoring.engine import assess
-from scoring.ruleset import load_ruleset
+from scoring.rulefile import load_ruleset
 
 T0 = datetime(2026, 11, 20, 8, 0, 0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scoring.ruleset import load_ruleset
+from scoring.rulefile import load_ruleset
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

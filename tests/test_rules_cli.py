@@ -156,7 +156,7 @@ def test_unknown_ruleset_named(capsys, args):
 
 def test_score_sheet_template_round_trip(capsys, tmp_path):
     from govaudit.scoresheet import read_scores
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     db = str(tmp_path / "x.sqlite")
     register = tmp_path / "register.csv"
     register.write_text("网站名称,网站标识码,首页网址,主办单位,行政级别,所属地区,网站类型\n"

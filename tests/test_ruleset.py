@@ -7,7 +7,9 @@ import pytest
 import yaml
 
 import config
-from scoring.ruleset import RulesetError, bundled_rulesets, load_ruleset
+from scoring.ruleset import RulesetError
+from scoring.rulefile import load_ruleset
+from scoring.source import bundled_rulesets
 
 CENSUS_FILE = config.path("rulesets", "census-2015.yaml")
 # DOMAIN.md results.json measurement keys, copied here on purpose: the ruleset must not drift.

@@ -9,7 +9,8 @@ import config
 from indicators.observations import Message
 from indicators.watched import ColumnSeen, Declared, Probe, SiteWatch
 from notify.policy import Mark, Policy, decide
-from scoring.ruleset import RulesetError, load_ruleset
+from scoring.ruleset import RulesetError
+from scoring.rulefile import load_ruleset
 from scoring.warnings import NOTICE, OK, RISK, VETOED, WARNING
 from scoring.watchstate import advance, evaluate, outages
 

@@ -26,7 +26,7 @@ import store
 from govaudit import alerting, monitoring, pipeline
 from notify.routing import parse_routing
 from samplefarm import REGISTER_HEADERS
-from scoring.ruleset import load_ruleset
+from scoring.rulefile import load_ruleset
 from scoring.watchstate import beijing
 from store import watch as rows
 from tests.fakerobots import FakeRobot

@@ -43,7 +43,7 @@ def _routing(path):
 
 
 def _ruleset(name):
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     return load_ruleset(name)
 
 

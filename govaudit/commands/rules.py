@@ -18,8 +18,9 @@ from govaudit.cliopts import db_option
 from govaudit.scoresheet import CODE_HEADER, NAME_HEADER
 from reports.files import write_atomically
 from scoring.conditions import is_variant
-from scoring.ruleset import UNVERIFIED, Ruleset, RulesetError, bundled_rulesets, load_ruleset
-from scoring.source import RULESET_DIR
+from scoring.rulefile import load_ruleset
+from scoring.ruleset import UNVERIFIED, Ruleset, RulesetError
+from scoring.source import RULESET_DIR, bundled_rulesets
 
 console = Console()
 SHAPES = {"deductions": "单项否决 + 扣分", "evaluation": "加权指标体系"}

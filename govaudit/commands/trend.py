@@ -43,7 +43,7 @@ def trend(by, ruleset, out, db):
 
 
 def _rule_titles(ruleset: str | None):
-    from scoring.ruleset import load_ruleset
+    from scoring.rulefile import load_ruleset
     rs = load_ruleset(ruleset or "census-2015")
     known = set(rs.rule_ids())
     return lambda r: rs.title_of(r) if r in known else r
