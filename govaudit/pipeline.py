@@ -163,6 +163,34 @@ def _fail_run(engine: Engine, run: store.CrawlRun, message: str) -> None:
     raise AuditError(f"第 {run.id} 次抓取在第一次写入失败时停止：{message}。{marked}")
 
 
+# ---- an audit's stages in order ------------------------------------------------------------
+def audit(engine: Engine, register: str | Path, as_of: date, ruleset: str | Sequence[str],
+          out: str | Path, *, import_register: Callable, crawl: Callable, sites: Sequence[str] = (),
+          overrides: str | None = None, scores: str | None = None, terms: str | None = None,
+          recheck: bool = False, notices: bool = True, settings=None,
+          notify: Callable[[str], None] = lambda message: None, probe: Callable | None = None,
+          before_report: Callable | None = None):
+    """Register, (probe), crawl, score, (re-check), reports: govaudit audit and the demo. How the
+    register is imported and the sites crawled (with a progress display, under the crawl lock) is
+    the caller's: import_register(engine, path) -> RegisterResult, crawl(engine, codes) ->
+    CrawlRun; probe(engine, codes) and before_report(engine) run between the stages. Returns
+    (crawl run, score run id, re-check or None, report folder)."""
+    result = import_register(engine, register)
+    codes = sites or [s.code for s in result.sites]
+    if probe:
+        probe(engine, codes)
+    run = crawl(engine, codes)
+    sid = score(engine, as_of, ruleset, overrides, notify=notify, scores_path=scores,
+                terms_path=terms)
+    rc = None
+    if recheck:
+        from govaudit import history
+        rc = history.recheck(engine, after=sid)
+    if before_report:
+        before_report(engine)
+    return run, sid, rc, write_reports(engine, out, sid, rc, notices=notices, settings=settings)
+
+
 # ---- score ---------------------------------------------------------------------------------
 def score(engine: Engine, as_of: date, ruleset_name: str | Sequence[str] = "census-2015",
           overrides_path: str | None = None, crawl_run_id: int | None = None,

@@ -127,22 +127,19 @@ def print_probe_tally(tally):
 def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
               recheck=False, notices=True, settings=None, scores=None, probe_step=None, terms=None,
               before_report=None):
+    """pipeline.audit with the terminal's progress display and summary."""
+    def imported(engine, path):
+        result = import_register_file(engine, path)
+        console.print(f"名录：导入 {len(result.sites)} 个网站")
+        return result
+
     engine = store.connect(db)
-    result = import_register_file(engine, register)
-    console.print(f"名录：导入 {len(result.sites)} 个网站")
-    codes = sites or [s.code for s in result.sites]
-    if probe_step:
-        probe_step(engine, codes)
-    run = crawl_sites(engine, db, codes, crawl_overrides, resume=False)
-    sid = pipeline.score(engine, as_of, ruleset, overrides, notify=notice, scores_path=scores,
-                         terms_path=terms)
-    rc = None
-    if recheck:
-        from govaudit import history
-        rc = history.recheck(engine, after=sid)
-    if before_report:
-        before_report(engine)
-    path = pipeline.write_reports(engine, out, sid, rc, notices=notices, settings=settings)
+    run, sid, rc, path = pipeline.audit(
+        engine, register, as_of, ruleset, out, import_register=imported,
+        crawl=lambda engine, codes: crawl_sites(engine, db, codes, crawl_overrides, resume=False),
+        sites=sites, overrides=overrides, scores=scores, terms=terms, recheck=recheck,
+        notices=notices, settings=settings, notify=notice, probe=probe_step,
+        before_report=before_report)
     print_summary(engine, sid, settings)
     if rc is not None:
         print_recheck(rc)
