@@ -295,7 +295,7 @@ def rescore(engine: Engine, notify: Callable[[str], None] = lambda message: None
     (govaudit review, once decisions are recorded); options: overrides_path, scores_path,
     terms_path as the first scoring had them."""
     sr = score_run(engine)
-    refs = runs.score_run_rulesets(engine)
+    refs = {r.id: r.ruleset for r in runs.score_runs(engine)}
     names = [refs[i] for i in score_group(engine, None) if i in refs] or [sr.ruleset]
     return score_many(engine, sr.as_of, names, options.get("overrides_path"), sr.crawl_run_id,
                       notify, options.get("scores_path"), options.get("terms_path"))

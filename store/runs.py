@@ -22,12 +22,6 @@ def score_run(engine: Engine, score_run_id: int | None = None) -> ScoreRun:
     return sr
 
 
-def score_run_rulesets(engine: Engine) -> dict[int, str]:
-    """Every score run's ruleset, by run id."""
-    with Session(engine) as s:
-        return {r.id: r.ruleset for r in s.scalars(select(ScoreRun))}
-
-
 def score_groups(engine: Engine) -> list[list[int]]:
     """The score runs made together (one crawl under several rulesets), newest group first."""
     with Session(engine) as s:
