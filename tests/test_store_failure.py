@@ -1,11 +1,12 @@
 """Issue 23 part 2: the store failing mid-crawl stops the crawl at its first failed write, with one
 Chinese line naming the store; the run is not done, so nothing is scored from it.
 
-Both failures are real: a SQLite file on a tmpfs of a few hundred KB that fills up, and a SQLite
+Both failures are real: a SQLite file on a 4 MB tmpfs left 200 KB that fills up, and a SQLite
 file whose pages (and WAL) are overwritten while the crawl runs."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -51,7 +52,7 @@ def run_status(db: Path) -> str:
 def tiny_disk(tmp_path):
     disk = tmp_path / "disk"
     disk.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)],
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
                           capture_output=True, text=True)
     if made.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.strip()}")
@@ -63,8 +64,13 @@ def test_a_full_disk_stops_the_crawl_at_the_first_failed_write(tiny_disk, tmp_pa
     db = tiny_disk / "store.sqlite"
     with slow_site(host="127.0.1.45", pages=400, delay=0) as site:
         import_site(db, site, tmp_path)
-        # Leave the store about 200 KB to grow into (the WAL index alone takes 32 KB): the first flushes of the crawl fill it.
+        # The import's WAL (most of a megabyte: the schema) is emptied, then the store is left about
+        # 200 KB to grow into: the crawl's start fits, its first flushes fill it.
+        conn = sqlite3.connect(db)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
         free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize
+        assert free > 1_000_000
         (tiny_disk / "filler").write_bytes(b"\0" * (free - 200_000))
         crawl = govaudit("crawl", "--db", str(db), "--workers", "1", "--timeout", "5",
                          "--allow-net", "127.0.0.0/8")
