@@ -1,5 +1,5 @@
 """The records the spider yields, as plain dicts tagged by "_t" (cheap to build, pickle and store);
-crawler.pipelines.KINDS says where each stored kind goes (table, unique key).
+crawler.pipelines.TABLES says which table (and unique key) each stored kind's rows go to.
 
   page          an internal HTML page fetched (url, status, title, its own publication date;
                 replace: fetched again, its row is overwritten)
