@@ -16,13 +16,13 @@ from pathlib import Path
 import yaml
 
 from reports.cells import csv_safe
-from samplefarm import render_hanweb, render_table, render_trs, server
+from samplefarm import render_div, render_hanweb, render_table, render_trs, server
 from samplefarm.model import EXT_HOST, Site
 from samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
 
 __all__ = ["ALLOW_NET", "AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "probe_sites", "REGISTER_HEADERS"]
 
-RENDERERS = {"hanweb": render_hanweb, "table": render_table, "trs": render_trs}
+RENDERERS = {"div": render_div, "hanweb": render_hanweb, "table": render_table, "trs": render_trs}
 REGISTER_HEADERS = ("网站名称", "网站标识码", "首页网址", "主办单位", "行政级别", "所属地区", "网站类型")
 TRUTH_FILE = Path(__file__).with_name("truth.yaml")
 # The farm lives on loopback (its sites on 127.0.1.X, its planted refused link on 127.0.0.1:9), which

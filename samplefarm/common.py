@@ -77,8 +77,12 @@ def list_pages(col: Col) -> list[tuple[str, list[Item]]]:
 def page_key(col: Col, k: int) -> str:
     if k == 0:
         return col.path
-    if col.paging in ("trs", "trs_inline"):
+    if col.paging in ("trs", "trs_inline", "select"):
         return f"{col.dir}index_{k}.html"
+    if col.paging == "maxpage":
+        return f"{col.dir}index_{col.colid}_{k + 1}.html"
+    if col.paging == "last":
+        return f"{col.dir}list_{k + 1}.html"
     if col.paging == "page":
         return f"{col.path}?page={k + 1}"
     if col.paging == "next":

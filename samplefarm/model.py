@@ -47,6 +47,8 @@ class Item:
     guide: list[tuple[str, str, str]] | None = None
     guide_style: str = "lines"     # lines ('标签：内容') | table | headings
     raw_html: str = ""             # markup appended to the article body as is (injected spam)
+    republished: date | None = None   # the PubDate meta says this (the day it was copied), the
+                                      # page itself Item.date (render_div)
 
 
 @dataclass
@@ -57,6 +59,7 @@ class Col:
     category: str | None           # expected category (truth); None = uncategorised
     kind: str = "list"             # list | hub | static | blank
     paging: str = "single"         # trs | trs_inline | hanweb | jpage | page | next | single
+                                   # | maxpage | last | select (render_div's pagers)
     per_page: int = 15
     items: list[Item] = field(default_factory=list)
     text: str = ""                 # static text, or the blank column's placeholder ('' = nothing)
@@ -108,7 +111,7 @@ class Site:
     site_type: str                 # 门户网站 / 部门网站
     host: int                      # 127.0.1.X
     domain: str = ""               # the public domain it pretends to have (SiteDomain, mailto)
-    style: str = "trs"             # trs | hanweb
+    style: str = "trs"             # trs | hanweb | table | div
     encoding: str = "utf-8"        # 'gb18030' = served as bytes, charset only in <meta> (gb2312);
                                    # 'gbk-as-utf8' = GBK bytes whose <meta charset> says UTF-8
     date_fmt: str = "iso"          # iso | slash | cn | dot: how list dates are written

@@ -22,7 +22,7 @@ class Seen:
     attachments: list[str]
 
 
-def fixtures(prefixes=("list_", "page_")) -> list[str]:
+def fixtures(prefixes=("list_", "page_", "pager_", "crumb_", "date_")) -> list[str]:
     return sorted(p.stem for p in REAL.glob("*.yaml") if p.stem.startswith(prefixes))
 
 

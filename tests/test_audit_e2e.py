@@ -333,3 +333,41 @@ def test_unreachable_site_the_crawl_reached_is_told_everything_to_fix(audited, f
                      "（五）调查征集（站点无法访问，本项未计分）"]
     cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
     assert farm.abs_url("9924000002", "/tzgg/") in cells
+
+
+@pytest.mark.parametrize("code, path", [
+    ("9908000001", "/zwgk/gzdt/"),    # var maxPageNum = 8 beside hidden index_958_2..4.html
+    ("9908000001", "/zwgk/tzgg/"),    # a 末页 link to list_4.html, 共20条记录 1/4页, a script 下一页
+    ("9908000001", "/zwgk/zcwj/"),    # a page-number <select>
+    ("9908000003", "/czdt/"),         # <span> rows, maxPageNum = 6
+])
+def test_every_page_of_a_list_paged_by_evidence(audited, farm, code, path):
+    """Issue 24 item 7: lists whose later pages no plain link leads to give every item (the crawler
+    built the pages from the pager's pattern and count, and fetched them)."""
+    _, db, _ = audited
+    engine = store.connect(db)
+    want = {farm.abs_url(code, it.path) for col in farm.sites[code].columns if col.path == path
+            for it in col.items}
+    with Session(engine) as s:
+        crawl = s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.site_code == code)).one()
+        got = set(s.scalars(select(store.Item.url).where(
+            store.Item.site_crawl_id == crawl.id, store.Item.list_url == farm.abs_url(code, path))))
+    engine.dispose()
+    assert len(want) >= 10 and got == want
+
+
+def test_a_republished_article_keeps_both_dates(audited, farm):
+    """Issue 24 item 10: 教育动态's articles say 发布时间 in October and carry a PubDate meta of
+    2026-11-18; the page row is dated by what it says, with the meta beside it."""
+    from datetime import date
+    _, db, _ = audited
+    code = "9908000002"
+    it = farm.sites[code].col("jydt").items[0]
+    engine = store.connect(db)
+    with Session(engine) as s:
+        crawl = s.scalars(select(store.SiteCrawl).where(store.SiteCrawl.site_code == code)).one()
+        row = s.scalars(select(store.Page).where(store.Page.site_crawl_id == crawl.id,
+                                                 store.Page.url == farm.abs_url(code, it.path))).one()
+        assert (row.pub_date, row.date_source, row.meta_date) == (
+            date(2026, 10, 30), "page", date(2026, 11, 18))
+    engine.dispose()

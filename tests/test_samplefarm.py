@@ -247,6 +247,16 @@ def extract(url: str, html: str) -> tuple[list[tuple[str, str]], list[str]]:
     m = re.search(r"countPage=(\d+)", html)                  # a TRS template's own pager script
     if m and "nextPage" in html:
         pages = [urljoin(url, f"index_{i}.html") for i in range(1, int(m.group(1)))]
+    m = re.search(r"maxPageNum = (\d+)", html)          # render_div: a script page count …
+    hidden = re.search(r'href="(index_\d+)_\d+\.html"', html)   # … beside hidden numbered links
+    if m and hidden:
+        pages = [urljoin(url, f"{hidden.group(1)}_{i}.html") for i in range(2, int(m.group(1)) + 1)]
+    m = re.search(r'\d+/(\d+)页.*?href="list_\d+\.html">末页', html)   # render_div: 末页 and 1/M页
+    if m:
+        pages = [urljoin(url, f"list_{i}.html") for i in range(2, int(m.group(1)) + 1)]
+    for select in doc.iter("select"):                   # render_div: a page-number <select>
+        if "location" in (select.get("onchange") or ""):
+            out += [(o.get("value"), "a") for o in select.iter("option")]
     m = re.search(r"proxyUrl:'([^']+)'.*?columnid:(\d+)", html, re.S)    # JCMS jpage
     if m:
         pages.append(urljoin(url, m.group(1)) + f"?columnid={m.group(2)}&startrecord=46&endrecord=1000")
@@ -730,7 +740,7 @@ def test_truth_file_shape(truth):
     # the planted spread the farm promises
     t = truth["sites"]
     assert [c for c in t if "columns_not_updated" in t[c]["vetoes"]] == ["9901000001", "9901000012"]
-    assert [c for c in t if "homepage_not_updated" in t[c]["vetoes"]] == ["9901230001"]
+    assert [c for c in t if "homepage_not_updated" in t[c]["vetoes"]] == ["9901230001", "9908000002"]
     assert [c for c in t if "site_unreachable" in t[c]["vetoes"]] == ["9901230015", "9924000002", "9906000001"]
     assert [c for c in t if "poor_interaction" in t[c]["vetoes"]] == ["9924000001", "9906000002", "9906000004"]
     assert [c for c in t if any(d["rule"] == "homepage_availability" for d in t[c]["deductions"])] \

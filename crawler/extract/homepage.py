@@ -54,8 +54,8 @@ def home_items(page, listed: list[ListItem], columns: list[ColumnLink]) -> list[
         if key in seen or key == canonical_url(page.url):
             continue
         title = " ".join((a.get("title") or "").split()) or link_text(a) or _caption(a)
-        if len(title) < min_title or is_more_text(title):
-            continue
+        if len(title) < min_title or is_more_text(title) or is_home_link(page, url, title):
+            continue   # (the logo: the homepage under another name, titled with the site's name)
         seen.add(key)
         out.append(ListItem(title, url, None, None, "", False))
     return out

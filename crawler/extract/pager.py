@@ -149,7 +149,10 @@ def next_pages(page) -> list[NextPage]:
                                        here_plain == (*pattern.head, pattern.stem, pattern.ext))
         pager_words = sum(1 for t in numbered.values()
                           if _DIGITS.match(t) or t in words["last"] or t in words["next"])
-        if pager_words:   # an article's t20200802_1352104.html next to _1352105 is no pager
+        # Numbers that run 1, 2, 3 … (links hidden without text beside a script pager) are pages
+        # too; an article's t20200802_1352104.html next to _1352105 is no pager.
+        run = len(set(range(1, len(numbered) + 2)) & set(numbered))
+        if pager_words or run >= 3:
             groups.append((own, pager_words, len(numbered), pattern))
     stated = _count_stated(page)
     if groups:

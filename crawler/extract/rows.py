@@ -2,8 +2,8 @@
 
 A list is a repetition: three or more sibling blocks sharing a structure (the same tag path down
 to their link, whatever the tags are: div, p, span, a …), each holding one main link and most of
-them a date. HTML's own list rows (li, tr, dd) are rows however few. Only the deepest rows count:
-a block of rows is no row itself.
+them a date (two will do when both are dated: a list's last page). HTML's own list rows (li, tr,
+dd) are rows however few. Only the deepest rows count: a block of rows is no row itself.
 """
 from __future__ import annotations
 
@@ -75,8 +75,10 @@ def _repeated(el) -> list:
                 groups.setdefault(sig, []).append(child)
     out = []
     for members in groups.values():
-        if len(members) >= settings.get("list_min_repeats") \
-                and 2 * sum(1 for m in members if is_dated(m)) >= len(members):
+        dated = sum(1 for m in members if is_dated(m))
+        # three or more, most of them dated; or two, both dated (a list's last page)
+        if (len(members) >= settings.get("list_min_repeats") and 2 * dated >= len(members)) \
+                or dated == len(members) == 2:
             out += members
     return out
 
@@ -85,10 +87,9 @@ def rows(elements, keep=None) -> list:
     """The deepest list rows among the elements (document order); keep(el) filters them
     (e.g. page.in_content) after nesting is judged."""
     elements = [el for el in elements if isinstance(el.tag, str)]
-    minimum = settings.get("list_min_repeats")
     repeated: set = set()
     for el in elements:
-        if len(el) >= minimum:
+        if len(el) >= 2:
             repeated.update(_repeated(el))
     candidates = [el for el in elements if el.tag in ROW_TAGS or el in repeated]
     holders: set = set()
