@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import config
 from config.errors import UserError
+from indicators.findings import Finding, one_per_subject
 from scoring.recheck import AuditedSite, SiteRecheck, compare
 from store import runs
 from store.errors import NotFound
 from store.runs import score_runs
+from store.samples import recheck_draws
 from store.sites import all_sites
 from store.verdicts import judged_sites, verdict_rows
 
@@ -28,16 +31,27 @@ class Audit:
     as_of: date
     ruleset: str
     site_codes: frozenset[str]
+    recheck_of: int | None = None     # the score run of the audit this one re-checks
 
     @property
     def label(self) -> str:
-        return f"第 {self.score_run} 次评分（监测时间点 {self.as_of:%Y-%m-%d}）"
+        return (f"第 {self.score_run} 次评分（监测时间点 {self.as_of:%Y-%m-%d}"
+                + ("，复查" if self.recheck_of else "") + "）")
 
 
 def audits(engine, ruleset: str | None = None) -> list[Audit]:
-    """One Audit per crawl run (its newest score run), oldest first."""
+    """One Audit per crawl run (its newest score run), oldest first. An audit of part of an earlier
+    audit's sites (or of a sample drawn with the last audit's failed sites) is a re-check of it —
+    the same quarter's 复查, not the next quarter."""
     newest = {r.crawl_run_id: r.id for r in score_runs(engine) if not ruleset or r.ruleset == ruleset}
-    return [audit(engine, sid) for sid in sorted(newest.values())]
+    found = [audit(engine, sid) for sid in sorted(newest.values())]
+    drawn = recheck_draws(engine)
+    for n, a in enumerate(found):
+        earlier = [b for b in found[:n] if b.ruleset == a.ruleset and b.as_of <= a.as_of
+                   and (a.site_codes < b.site_codes
+                        or (a.site_codes in drawn and a.site_codes <= b.site_codes))]
+        a.recheck_of = earlier[-1].score_run if earlier else None
+    return found
 
 
 def audit(engine, score_run: int) -> Audit | None:
@@ -77,21 +91,31 @@ def pick_pair(engine, before: int | None = None, after: int | None = None) -> tu
 
 def audited_sites(engine, score_run: int) -> list[AuditedSite]:
     """Each site's verdict and the problems a rule charged it with (as the 问题清单 shows them),
-    every finding carrying the ids of those rules under "rules"."""
+    every finding carrying the ids of those rules under "rules", one per (rule, subject); then the
+    problems below their rule's line (config/findings.yaml), marked "below_line"."""
     from scoring.rulefile import load_ruleset
     ruleset = load_ruleset(runs.score_run(engine, score_run).ruleset)
     names = {x.code: x.name for x in all_sites(engine)}
     rows = verdict_rows(engine, score_run)
+    below = set(config.load_yaml("findings.yaml")["below_line"])
     out = []
     for r in rows:
         fired = set(r.vetoes) | {d["rule"] for d in r.deductions if d["points"] > 0}
-        charged = []
-        for f in r.findings:
-            rules = [x for x in ruleset.rules_reading(f["measure"]) if x in fired]
+        charged, hints = [], []
+        for row in r.findings:
+            f = Finding(**row)
+            reading = ruleset.rules_reading(f.measure)
+            rules = [x for x in reading if x in fired]
             if rules:
-                charged.append(dict(f, rules=rules))
+                charged.append((f, rules))
+            elif f.kind in below and r.score is not None:    # a problem under its rule's line
+                hints.append((f, reading))
+        subjects = {(f.url, f.title) for f, _ in charged}
+        found = [dict(f.to_dict(), rules=rules) for f, rules in one_per_subject(charged)]
+        found += [dict(f.to_dict(), rules=rules, below_line=True)
+                  for f, rules in one_per_subject(hints) if (f.url, f.title) not in subjects]
         out.append(AuditedSite(r.site_code, names.get(r.site_code, r.site_code), r.qualified,
-                               r.score, list(r.vetoes), charged))
+                               r.score, list(r.vetoes), found))
     return out
 
 
@@ -109,7 +133,7 @@ def trend_input(engine, by: str | None, ruleset: str | None = None):
             group = (getattr(site, attr) or "") if (site and attr) else ""
             rules = list(r.vetoes) + [d["rule"] for d in r.deductions if d["points"] > 0]
             results.append(SiteResult(group if attr else "全部", r.qualified, r.score, rules))
-        out.append((a.as_of, a.score_run, results))
+        out.append((a.as_of, a.score_run, results, a.recheck_of is not None))
     return out
 
 

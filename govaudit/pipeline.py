@@ -23,6 +23,7 @@ from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import serious
 from indicators.assemble import crawl_probe, load_observations, load_probes, probe_window
+from indicators.beijing import beijing
 from indicators.findings import Finding
 from indicators.measure import TextChecks, measure_site
 from indicators.termscan import read_terms_file
@@ -247,10 +248,11 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
             serious.mark_seen_before(findings, earlier)
             measurements.update(serious.recount(findings, set(earlier)))
         findings += _unchecked_findings(sc)
+        confirmed = review.without_pending(measurements, findings)
         verdicts, extra = [], []
         for ruleset in rulesets:
-            verdict, unmet_findings = _judge(ruleset, measurements, portal, sc,
-                                             sheet.get(sc.site_code))
+            verdict, unmet_findings = _judge(ruleset, confirmed, portal, sc,
+                                             sheet.get(sc.site_code), observed=measurements)
             verdicts.append(verdict)
             extra.append(unmet_findings)
         results.append((verdicts, measurements, findings, extra, reply_table))
@@ -282,6 +284,27 @@ def _site_score(v: Verdict, measurements: dict, findings: list[Finding], columns
                                   measurements=measurements,
                                   findings=[f.to_dict() for f in findings], note=v.note),
                      columns=columns, details=v.details(), interaction=reply_table)
+
+
+def probes_missing(engine: Engine, as_of: date, ruleset_name: str | Sequence[str],
+                   codes: Iterable[str]) -> list[str]:
+    """The sites with no homepage probe in the availability window before as_of (the first
+    ruleset's): their 站点无法访问 and 首页可用性 cannot be judged (audit warns before crawling)."""
+    names = [ruleset_name] if isinstance(ruleset_name, str) else list(ruleset_name)
+    ruleset = load_ruleset(names[0] if names else "census-2015")
+    if "availability" not in ruleset.windows:
+        return []
+    probed = load_probes(engine, probe_window(as_of, ruleset.windows["availability"]))
+    return [c for c in codes if not probed.get(c)]
+
+
+def awaiting_review(engine: Engine, score_run_id: int) -> tuple[int, int]:
+    """(findings, sites) still 待人工确认 in a score run: what `govaudit review` is for."""
+    from govaudit.review import PENDING
+    from store.verdicts import verdict_rows
+    counts = [sum(f.get("review") == PENDING for f in row.findings)
+              for row in verdict_rows(engine, score_run_id)]
+    return sum(counts), sum(n > 0 for n in counts)
 
 
 def load_terms(path: str | None) -> list[str]:
@@ -344,7 +367,7 @@ def crawl_errors_of(sc: store.SiteCrawl) -> dict | None:
 
 
 def _run_label(run: store.CrawlRun) -> str:
-    when = (run.finished_at or run.started_at).strftime("%Y-%m-%d %H:%M")
+    when = beijing(run.finished_at or run.started_at).strftime("%Y-%m-%d %H:%M")   # 北京时间
     return f"{RUN_STATUS.get(run.status, run.status)}，{len(run.site_codes)} 个网站，{when}"
 
 
@@ -375,12 +398,14 @@ def _override_keys_used(overrides: dict | None, columns) -> set:
 
 
 def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
-           inputs: dict | None) -> tuple[Verdict, list[Finding]]:
-    """One site under one ruleset; a rule short of data (`requires`) becomes a finding and a note."""
+           inputs: dict | None, observed: dict | None = None) -> tuple[Verdict, list[Finding]]:
+    """One site under one ruleset; a rule short of data (`requires`) becomes a finding and a note.
+    `measurements` leave out judgement findings nobody has reviewed; `observed` has them: a veto
+    they alone would add makes a passing site 待确认 instead of failing it."""
     assessment = assess(measurements, ruleset, is_portal=portal, site_code=sc.site_code,
                         inputs=inputs)
     verdict, found = assessment.verdict, []
-    notes = [sc.error] if sc.status != "ok" and sc.error else []
+    notes = [crawl_error(sc)] if sc.status != "ok" and sc.error else []
     if sc.errors:
         from reports.model import crawl_errors_text
         notes.append(f"抓取不完整：{crawl_errors_text(crawl_errors_of(sc))}")
@@ -394,6 +419,21 @@ def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,
                              measure=_first_measure(ruleset, rule_ids[0]),
                              title="、".join(map(ruleset.title_of, rule_ids))))
         notes.append(reason)
+    if sc.status != "ok" and assessment.unmet:   # down at the crawl, no probes: say how to judge it
+        notes.append(f"{'、'.join(map(ruleset.title_of, assessment.unmet))}须有首页可用性监测才能判定："
+                     f"{MONITOR_HINT}")
+    if not (verdict.vetoes and verdict.score is None):   # an exclusive veto leaves the rest unscored
+        verdict.unchecked = {rid: why for rid in assessment.skipped
+                             if (why := assessment.unmet.get(rid)
+                                 or _missing(ruleset, rid, measurements))}
+    if observed is not None and observed != measurements:
+        alone = assess(observed, ruleset, is_portal=portal, site_code=sc.site_code,
+                       inputs=inputs).verdict.vetoes
+        verdict.awaiting = [v for v in alone if v not in verdict.vetoes]
+        if verdict.awaiting and verdict.qualified:
+            verdict.qualified = None
+            notes.append(f"待确认：{'、'.join(map(ruleset.title_of, verdict.awaiting))}"
+                         f"所依据的问题待人工确认（govaudit review），确认则不合格")
     if notes:
         # The crawl's own reason (首页无法访问：连接被拒绝) says more than the generic one.
         generic = [] if sc.error and verdict.note == NOT_ASSESSED else [verdict.note]
@@ -410,6 +450,35 @@ def _unchecked_findings(sc: store.SiteCrawl) -> list[Finding]:
                     title="未检测链接",
                     evidence=f"未检测链接 {sc.unchecked}：超出本站的抓取或链接检查预算，这些链接未检查"
                              + (f"，例如 {'、'.join(sample)}" if sample else ""))]
+
+
+MONITOR_HINT = ("运行 govaudit monitor --days 7 --per-day 24（或每小时由 cron 运行 govaudit probe "
+                "--count 1）采集监测时间点前 7 天的监测后重新评分")
+
+
+def crawl_error(sc: store.SiteCrawl) -> str:
+    """The crawl's reason for a site it could not reach, marked as seen at the crawl (one fetch,
+    not the week of probes the 站点无法访问 veto needs)."""
+    head = "首页无法访问"
+    return (f"{head}（抓取时）{sc.error[len(head):]}" if sc.error.startswith(head)
+            else f"抓取时{sc.error}")
+
+
+def _missing(ruleset, rule_id: str, measurements: dict) -> str:
+    """Why a rule without `requires` was not judged: the measurements it lacked; '' when it lacked
+    only counts of a column the site does not have (no board, no messages: it does not apply)."""
+    from reports.labels import measurement_label
+    from scoring.rulefile import known_measurements
+    try:
+        reads = ruleset.rule(rule_id).measures()
+    except KeyError:             # an evaluation leaf or a rescale condition
+        return "缺少数据"
+    known = known_measurements()
+    lacking = [m for m in reads if measurements.get(m) is None]
+    if lacking and all(measurements.get((known.get(m) or {}).get("none_without", "")) == 0
+                       for m in lacking):
+        return ""
+    return f"缺少数据：{'、'.join(map(measurement_label, lacking))}" if lacking else "缺少数据"
 
 
 def _first_measure(ruleset, rule_id: str) -> str:
@@ -519,6 +588,8 @@ def restore_details(verdict: Verdict, details: dict, ruleset) -> None:
     verdict.pending = list(details.get("pending", []))
     verdict.parts = dict(details.get("parts", {}))
     verdict.also = list(details.get("also", []))
+    verdict.unchecked = dict(details.get("unchecked", {}))
+    verdict.awaiting = list(details.get("awaiting", []))
     for d in [*verdict.deductions, *verdict.bonus]:
         d.title = ruleset.title_of(d.rule)
 
@@ -539,14 +610,17 @@ def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep
     its sites, oldest first: the data of the pass-rate-across-audits chart."""
     from govaudit import history
     from reports.model import AuditSnapshot
-    earlier = [a for a in history.audits(engine, current.ruleset)
+    every = history.audits(engine, current.ruleset)
+    earlier = [a for a in every
                if a.crawl_run != current.crawl_run_id and a.as_of <= current.as_of
                and codes <= a.site_codes][-(keep - 1):]
+    rechecks = {a.score_run for a in every if a.recheck_of}
     snaps = []
     for sid, as_of in [*((a.score_run, a.as_of) for a in earlier), (current.id, current.as_of)]:
         verdicts = qualified_by_site(engine, sid)
         snaps.append(AuditSnapshot(as_of=as_of, qualified={c: verdicts.get(c) for c in codes},
-                                   label=f"{as_of:%Y-%m-%d}\n第 {sid} 次评分"))
+                                   label=f"{as_of:%Y-%m-%d}\n第 {sid} 次评分"
+                                         + ("（复查）" if sid in rechecks else "")))
     return snaps
 
 

@@ -20,6 +20,7 @@ import store
 from store.reviews import earlier_findings, record_decisions
 from store.sites import all_sites
 from store.verdicts import verdict_rows
+from indicators.beijing import beijing
 from indicators.findings import Finding
 from reports.cells import csv_safe, csv_unquote
 
@@ -89,11 +90,28 @@ def apply_reviews(site_code: str, measurements: dict, findings: list[Finding],
             continue
         if decision is not None:
             f.review = CONFIRMED
-            f.reviewer = f"{decision.reviewer} {decision.decided_at:%Y-%m-%d %H:%M}".strip()
+            f.reviewer = f"{decision.reviewer} {beijing(decision.decided_at):%Y-%m-%d %H:%M}".strip()
         else:
             f.review, f.reviewer = PENDING, ""
         kept.append(f)
     return kept
+
+
+def without_pending(measurements: dict, findings: list[Finding]) -> dict:
+    """The measurements with the findings still 待人工确认 taken off their counts: what a verdict
+    may rest on until an official has looked (a count is lowered only where it is the number of
+    its findings)."""
+    pending: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for f in findings:
+        total[f.measure] = total.get(f.measure, 0) + 1
+        if f.review == PENDING:
+            pending[f.measure] = pending.get(f.measure, 0) + 1
+    out = dict(measurements)
+    for m, n in pending.items():
+        if out.get(m) == total[m]:
+            out[m] -= n
+    return out
 
 
 def record(engine: Engine, items: Iterable[tuple[ReviewItem, str]], reviewer: str,
@@ -206,6 +224,10 @@ def pending_items(engine: Engine, sites: Iterable[str] = (), include_confirmed: 
     sr = score_run(engine, score_run_id)
     rows = verdict_rows(engine, sr.id, sites)
     site_rows = {x.code: x for x in all_sites(engine)}
+    unknown = sorted(set(sites) - {r.site_code for r in rows})
+    if unknown:
+        raise ReviewError(f"网站标识码 {'、'.join(unknown)} 不在第 {sr.id} 次评分（监测时间点 "
+                          f"{sr.as_of:%Y-%m-%d}）中，没有可确认的问题：请检查网站标识码")
     ruleset = load_ruleset(sr.ruleset)
     titles = {r.id: r.title for r in ruleset.rules()}
     reading = {m: ruleset.rules_reading(m) for m in ruleset.measures()}

@@ -44,10 +44,12 @@ class Sample:
         """One line an official can quote in a published notice, to reproduce the draw."""
         how = (f"按 {self.share:.0%} 比例随机抽取" if self.share is not None
                else f"随机抽取 {self.count} 个")
-        by = f"按{'、'.join(self.by)}分层" if self.by else "不分层"
-        forced = f"，另含上次检查不合格网站 {len(self.forced)} 个" if self.forced else ""
-        return (f"{how}（{by}，每层至少 {self.minimum} 个，随机种子 {self.seed}）"
-                f"{forced}，共 {len(self.codes)} 个网站")
+        floor = f"每层至少 {self.minimum} 个" if self.by else f"至少 {self.minimum} 个"
+        by = f"按{'、'.join(self.by)}分层，{floor}" if self.by else "不分层"
+        # the failed sites are drawn first and fill their stratum's quota (draw(): `always`)
+        forced = (f"；上次检查不合格的 {len(self.forced)} 个网站一律抽取，计入"
+                  f"{'各层' if self.by else ''}抽取数" if self.forced else "")
+        return f"{how}（{by}，随机种子 {self.seed}{forced}），共 {len(self.codes)} 个网站"
 
 
 def parse_share(text: str) -> float:

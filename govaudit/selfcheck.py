@@ -5,6 +5,7 @@ after fixing compares the two runs, and the second report shows what was fixed.
 """
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,8 +19,8 @@ from store.verdicts import verdict_rows
 from govaudit.register import code_problem, fix_url, normalize_site_type
 
 # What an officer must do to judge a rule one run cannot: measurement → how to get it.
-_MONITOR = ("首页可用性需要连续 7 天、每天 20 次以上的监测：用 govaudit monitor --days 7 --per-day 24"
-            "（或每小时由 cron 运行 govaudit probe --count 1）采集后再评分")
+_MONITOR = ("首页可用性需要连续 7 天、每天 20 次以上的监测：用 govaudit monitor --days 7 --per-day 24{db}"
+            "（或每小时由 cron 运行 govaudit probe --count 1{db}）采集后再评分")
 HOW_TO_MEASURE = {"availability_probes": _MONITOR, "availability_failures": _MONITOR}
 DEFAULT_HOW = "本次抓取未能测得该项所需数据"
 
@@ -66,9 +67,11 @@ class NotJudged:
     how: str
 
 
-def sections(engine, score_run: int) -> tuple[store.VerdictRow, list[RuleSection], list[NotJudged]]:
+def sections(engine, score_run: int, db: str | None = None
+             ) -> tuple[store.VerdictRow, list[RuleSection], list[NotJudged]]:
     """The site's verdict, its problems grouped by rule (vetoes first), and the rules one run could
-    not judge with what to do about each."""
+    not judge with what to do about each; the commands name `db`, the self-check's own store (run
+    without it they would read ./govaudit.sqlite, where this site is not registered)."""
     from scoring.engine import assess
     from scoring.rulefile import load_ruleset
     sr = runs.score_run(engine, score_run)
@@ -86,5 +89,6 @@ def sections(engine, score_run: int) -> tuple[store.VerdictRow, list[RuleSection
     for rid in skipped:
         missing = [m for m in ruleset.rule(rid).measures() if row.measurements.get(m) is None]
         how = next((HOW_TO_MEASURE[m] for m in missing if m in HOW_TO_MEASURE), DEFAULT_HOW)
+        how = how.format(db=f" --db {shlex.quote(db)}" if db else "")
         not_judged.append(NotJudged(rid, ruleset.title_of(rid), missing, how))
     return row, out, not_judged

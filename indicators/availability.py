@@ -1,6 +1,7 @@
 """Homepage availability: the probes in the ruleset's window → probes made and probes failed."""
 from __future__ import annotations
 
+from indicators.beijing import beijing
 from indicators.findings import Finding
 from indicators.observations import ProbeObs, SiteObservations
 
@@ -18,11 +19,11 @@ def availability(obs: SiteObservations) -> tuple[dict, list[Finding]]:
     if not failed:
         return counts, []
     share = 100 * len(failed) / len(probes)
-    times = "；".join(f"{p.at:%Y-%m-%d %H:%M:%S} {p.detail or p.outcome}"
+    times = "；".join(f"{beijing(p.at):%Y-%m-%d %H:%M:%S} {p.detail or p.outcome}"
                      + ("（抓取时）" if p.source == "crawl" else "")
                      for p in failed[:_SHOWN_FAILURES])
     more = f"；另有 {len(failed) - _SHOWN_FAILURES} 次" if len(failed) > _SHOWN_FAILURES else ""
     evidence = (f"监测 {len(probes)} 次，无法访问 {len(failed)} 次（{share:.1f}%），"
-                f"时间（UTC）：{times}{more}")
+                f"时间（北京时间）：{times}{more}")
     return counts, [Finding(kind="availability", measure="availability_failures", url=obs.home_url,
                             evidence=evidence, title="首页")]

@@ -1,7 +1,7 @@
 """One checkable problem on one site: what the 问题清单 lists and an official verifies by hand."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass
@@ -26,3 +26,19 @@ class Finding:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def one_per_subject(charged: list[tuple[Finding, list[str]]]) -> list[tuple[Finding, list[str]]]:
+    """One entry per (rule, subject) — the first rule charging it, its URL and name — with the rules
+    of every finding merged: a blank column is also a stale column of its category, and a letter
+    listing it twice under one rule (or counting it twice) misstates the problems."""
+    out: dict[tuple[str, str, str], tuple[Finding, list[str]]] = {}
+    for f, rules in charged:
+        key = (rules[0] if rules else "", f.url, f.title)
+        if key not in out:
+            out[key] = (f, list(rules))
+            continue
+        kept, kept_rules = out[key]
+        evidence = kept.evidence if f.evidence in kept.evidence else f"{kept.evidence}；{f.evidence}"
+        out[key] = (replace(kept, evidence=evidence), list(dict.fromkeys([*kept_rules, *rules])))
+    return list(out.values())

@@ -20,7 +20,7 @@ from matplotlib.ft2font import FT2Font
 from reports.errors import ReportError
 from reports.files import one_at_a_time, write_atomically
 from reports.model import AuditReport, fired_rules, rule_title, site_attr
-from reports.sheets.regions import region_stats
+from reports.sheets.regions import region_group, region_stats
 
 # Machine fonts drawn with Simplified Chinese glyph shapes, best first (Source Han = Noto CJK).
 CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
@@ -169,7 +169,7 @@ def pass_rate_history(report: AuditReport, path: Path) -> Path | None:
     """Pass rate per region at each audit of the same sites; only once there are two audits."""
     if len(report.history) < 2:
         return None
-    region = {sr.verdict.site_code: site_attr(sr.site, "region") or "（未填写）" for sr in report.sites}
+    region = {sr.verdict.site_code: region_group(site_attr(sr.site, "region")) for sr in report.sites}
     regions = sorted(set(region.values()))
     labels = [a.label or a.as_of.isoformat() for a in report.history]
     title, yl = "各地区合格率变化（历次抽查）", "合格率"

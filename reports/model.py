@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, Protocol
 
 import config
-from indicators.findings import Finding
+from indicators.findings import Finding, one_per_subject
 from reports.settings import GROUP_FIELDS, ReportConfig, load_report_config
 from scoring.ranking import rank
 from scoring.verdict import Verdict
@@ -106,9 +106,12 @@ def ranked(report: AuditReport) -> list[SiteReport]:
                                                 site_code(sr)))
 
 
+AWAITING = "待确认"   # passes on reviewed evidence; a veto waits for a reviewer (govaudit review)
+
+
 def result_text(verdict: Verdict) -> str:
     if verdict.qualified is None:
-        return "未能评估"
+        return AWAITING if verdict.awaiting else "未能评估"
     return "合格" if verdict.qualified else "不合格"
 
 
@@ -136,13 +139,31 @@ def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list
 
 
 def shown_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, list[str]]]:
-    """The site's findings that a fired rule charged, each with those rule ids."""
+    """The site's findings that a fired rule charged, each with those rule ids; one per (rule,
+    subject)."""
     out = []
     for f in sr.findings:
         rules = finding_rules(report, sr, f)
         if rules:
             out.append((f, rules))
-    return out
+    return one_per_subject(out)
+
+
+BELOW_LINE = "提示：未达扣分线，建议整改"
+
+
+def below_line_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, list[str]]]:
+    """Problems no rule charged because their count stays under its line (three blank columns
+    below the veto's five, a dead link on a vetoed site…): listed apart as 提示, each with the rules
+    that read it, so a site fixes them before they count. Kinds from config/findings.yaml."""
+    if sr.verdict.score is None:
+        return []
+    kinds = set(config.load_yaml("findings.yaml")["below_line"])
+    charged = {(f.url, f.title) for f, _ in shown_findings(report, sr)}
+    out = [(f, report.rules_reading.get(f.measure, [])) for f in sr.findings
+           if f.kind in kinds and not finding_rules(report, sr, f)
+           and (f.url, f.title) not in charged]     # a blank column charged as stale is listed
+    return one_per_subject(out)
 
 
 def rule_title(report: AuditReport, rule_id: str) -> str:
@@ -240,15 +261,44 @@ def review_mark(f: Finding) -> str:
 
 
 def veto_title(report: AuditReport, sr: SiteReport, rule_id: str) -> str:
-    """A veto's title; one resting on findings nobody has reviewed yet says so (待人工确认)."""
-    return rule_title(report, rule_id) + (f"（{PENDING}）" if rule_id in pending_rules(report, sr)
-                                          else "")
+    """A veto's title; one resting only on findings nobody has reviewed yet says so (待人工确认)."""
+    charged = [f for f in sr.findings if rule_id in finding_rules(report, sr, f)]
+    waiting = charged and all(f.review == PENDING for f in charged)
+    return rule_title(report, rule_id) + (f"（{PENDING}）" if waiting else "")
 
 
 def pending_rules(report: AuditReport, sr: SiteReport) -> list[str]:
-    """Fired rules charged by a finding nobody has confirmed or dismissed yet."""
+    """Rules reading a finding nobody has confirmed or dismissed yet (fired or not: an unreviewed
+    judgement is no ground for a veto, so its rule may be waiting to fire)."""
     out: list[str] = []
     for f in sr.findings:
         if f.review == PENDING:
-            out += [r for r in finding_rules(report, sr, f) if r not in out]
+            out += [r for r in report.rules_reading.get(f.measure, []) if r not in out]
     return out
+
+
+def awaiting_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, list[str]]]:
+    """Unreviewed judgement findings no fired rule charged: listed apart, 待人工确认，不作为否决依据."""
+    return [(f, report.rules_reading.get(f.measure, [])) for f in sr.findings
+            if f.review == PENDING and not finding_rules(report, sr, f)]
+
+
+AWAITING_NOTE = f"{PENDING}，不作为否决依据"
+
+
+# ---- rules a verdict does not rest on ---------------------------------------------------------
+def unchecked_groups(report: AuditReport, sr: SiteReport) -> list[tuple[str, list[str]]]:
+    """(why, [rule ids]) for the rules this site's verdict could not judge, reasons in first-seen
+    order; [] for a site not assessed at all (its reason says so) or judged on every rule."""
+    if sr.verdict.qualified is None and not sr.verdict.awaiting:
+        return []
+    groups: dict[str, list[str]] = {}
+    for rid, why in sr.verdict.unchecked.items():
+        groups.setdefault(why, []).append(rid)
+    return list(groups.items())
+
+
+def unchecked_text(report: AuditReport, sr: SiteReport, sep: str = "；") -> str:
+    """'站点无法访问、首页可用性（可用性监测次数不足（实际 无，要求 >= 20））' — empty when none."""
+    return sep.join(f"{'、'.join(rule_title(report, r) for r in rules)}（{why}）"
+                    for why, rules in unchecked_groups(report, sr))

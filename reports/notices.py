@@ -30,9 +30,10 @@ from indicators.findings import Finding
 from reports.cells import clean_text
 from reports.files import one_at_a_time, write_atomically
 from reports.labels import measurement_label
-from reports.model import (AuditReport, NoticeFile, SiteReport, crawl_errors_text, format_points,
-                           needs_notice, result_text, rule_measures, rule_title, shown_findings,
-                           site_attr, site_code, veto_title)
+from reports.model import (AWAITING_NOTE, BELOW_LINE, AuditReport, NoticeFile, SiteReport,
+                           awaiting_findings, below_line_findings, crawl_errors_text,
+                           format_points, needs_notice, result_text, rule_measures, rule_title,
+                           shown_findings, site_attr, site_code, unchecked_text, veto_title)
 from reports.workdays import add_working_days
 
 FOLDER = "notices"
@@ -158,6 +159,8 @@ class _Writer:
             return scratch._p.pPr
         p = self.doc.add_paragraph()
         p._p.insert(0, self._props(("p", size, indent, align, space_after), build))
+        if kind == "heading" or bold:          # a heading never stands alone at a page's foot
+            p.paragraph_format.keep_with_next = True
         if text:
             self.run(p, text, kind, size, bold)
         return p
@@ -226,7 +229,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     w.para(f"{site_attr(sr.site, 'sponsor') or name}：", indent=False)
     w.para(f"根据政府网站抽查工作安排，{cfg.issuing_office}以{cn_date(report.as_of)}为监测时间点，"
            f"对你单位主办的“{name}”（网站标识码：{code}，首页网址：{site_attr(sr.site, 'home_url')}）"
-           f"进行了检查。{cfg.method}。评分依据：{report.ruleset_title or report.ruleset_id}。")
+           f"进行了检查。{cfg.method_text}。评分依据：{report.ruleset_title or report.ruleset_id}。")
     w.para("一、检查结论", "heading")
     verdict = f"经检查，该网站检查结果为{result_text(v)}"
     if v.score is not None:
@@ -241,6 +244,12 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     if sr.crawl_errors:
         verdict += (f"本次抓取不完整（{crawl_errors_text(sr.crawl_errors)}），"
                     "以上结论仅依据已抓取的页面。")
+    unchecked = unchecked_text(report, sr)
+    if unchecked:
+        verdict += f"以下规则因缺少监测数据本次未能判定，检查结果不含这些规则：{unchecked}。"
+    if v.awaiting:
+        verdict += (f"另有疑似{'、'.join(rule_title(report, r) for r in v.awaiting)}问题{AWAITING_NOTE}，"
+                    f"见下文。")
     w.para(verdict)
     w.para("二、存在问题", "heading")
     found = shown_findings(report, sr)
@@ -265,11 +274,17 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
         hint = report.rule_hints.get(rule)
         if hint:
             w.para(f"整改建议：{hint}")
-    # What could not be judged (a board behind a login, too few probes) is said too.
-    unjudged = [f for f, rules in found if not set(rules) & set(fired)]
-    if unjudged:
-        w.para(f"（{NUMERALS[len(fired) % 10]}）未能自动检查的事项", bold=True)
-        w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(unjudged, 1)])
+    # What could not be judged (a board behind a login, too few probes) is said too, and what
+    # waits for a reviewer: listed apart, never under a veto.
+    parts = [(BELOW_LINE, [f for f, _ in below_line_findings(report, sr)]),
+             ("未能自动检查的事项", [f for f, rules in found if not set(rules) & set(fired)]),
+             ("待人工确认的问题（不作为否决依据）", [f for f, _ in awaiting_findings(report, sr)])]
+    n = len(fired)
+    for head, rows in parts:
+        if rows:
+            w.para(f"（{NUMERALS[n % 10]}）{head}", bold=True)
+            w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(rows, 1)])
+            n += 1
     closing(w, cfg, "请你单位对照上述问题逐项整改", issued, due)
     return w.doc
 
@@ -277,14 +292,20 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
 def closing(w: _Writer, cfg, ask: str, issued: date, due: date) -> None:
     """三、整改要求 with the deadline and reply requirement, the contact line and the signature."""
     w.para("三、整改要求", "heading")
-    w.para(f"{ask}，整改期限为 {cfg.deadline_working_days} 个工作日"
-           f"（不含周末和法定节假日），截止日期为{cn_date(due)}。"
-           + cfg.reply.replace("{deadline}", cn_date(due)))
+    # The 落款 (office and date) keeps with the last lines of the body: each paragraph from the
+    # requirement on keeps with the next, so no page holds only the signature or only the date.
+    ending = [w.para(f"{ask}，整改期限为 {cfg.deadline_working_days} 个工作日"
+                     f"（不含周末和法定节假日），截止日期为{cn_date(due)}。"
+                     + cfg.reply.replace("{deadline}", cn_date(due)))]
     if cfg.contact:
-        w.para(cfg.contact)
-    w.para()
-    w.para(cfg.issuing_office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    w.para(cn_date(issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        ending.append(w.para(cfg.contact))
+    ending.append(w.para())
+    ending.append(w.para(cfg.issuing_office, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT))
+    ending.append(w.para(cn_date(issued), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT))
+    for p in ending:
+        p.paragraph_format.keep_together = True
+    for p in ending[:-1]:
+        p.paragraph_format.keep_with_next = True
 
 
 def _measured(report: AuditReport, sr: SiteReport, rule: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from scoring.recheck import FIXED, NEW, OPEN, UNVERIFIED, SiteRecheck
-from reports.model import AuditReport, NoticeFile
+from reports.model import BELOW_LINE, AuditReport, NoticeFile
 from reports.notices import TITLE_PT, _Writer, closing, cn_date, deadline, write_letters
 from reports.recheck_xlsx import verdict_text
 
@@ -18,7 +18,7 @@ HEADERS = ("序号", "复查情况", "问题网址", "问题说明")
 
 
 def needs_recheck_notice(rc: SiteRecheck) -> bool:
-    return bool(rc.open_problems) or rc.count(UNVERIFIED) > 0
+    return bool(rc.open_problems) or rc.count(UNVERIFIED) > 0 or bool(rc.hints(OPEN, NEW))
 
 
 def write_recheck_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
@@ -31,8 +31,13 @@ def write_recheck_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile
          for rc in report.recheck.sites))
 
 
+def _rows(changes) -> list[list[str]]:
+    return [[str(i), f"{c.status}：{c.title or '—'}", c.url, c.after or c.before]
+            for i, c in enumerate(changes, 1)]
+
+
 def _verdict(a) -> str:
-    return verdict_text(a.qualified) + ("" if a.score is None else f"（{a.score:.1f} 分）")
+    return verdict_text(a.qualified, a.score) + ("" if a.score is None else f"（{a.score:.1f} 分）")
 
 
 def build_recheck_notice(report: AuditReport, rc: SiteRecheck, issued: date, due: date):
@@ -53,12 +58,20 @@ def build_recheck_notice(report: AuditReport, rc: SiteRecheck, issued: date, due
                f"复查新发现问题 {rc.count(NEW)} 项")
     if rc.rate is not None:
         summary += f"，整改率 {rc.rate:.0%}"
+    below = [c for c in rc.changes if c.below_line]
+    if below:
+        summary += (f"。另有未达扣分线的问题（提示）已整改 {len(rc.hints(FIXED))} 项、"
+                    f"仍存在 {len(rc.hints(OPEN))} 项、新增 {len(rc.hints(NEW))} 项")
     w.para(summary + "。")
     if rc.count(UNVERIFIED):
         w.para(f"复查时网站首页无法访问，原有 {rc.count(UNVERIFIED)} 项问题未能复查，视同未整改。")
     w.para("二、仍需整改的问题", "heading")
-    rows = [c for c in rc.changes if c.status in (OPEN, NEW, UNVERIFIED)]
-    w.table([[str(i), f"{c.status}：{c.title or '—'}", c.url, c.after or c.before]
-             for i, c in enumerate(rows, 1)], HEADERS)
+    rows = [c for c in rc.changes if c.status in (OPEN, NEW, UNVERIFIED) and not c.below_line]
+    hints = rc.hints(OPEN, NEW)
+    if rows:
+        w.table(_rows(rows), HEADERS)
+    if hints:
+        w.para(f"另有以下问题尚未达到扣分线（{BELOW_LINE}），请一并整改，避免累积后被扣分或否决：")
+        w.table(_rows(hints), HEADERS)
     closing(w, cfg, "请你单位对上述问题立即整改", issued, due)
     return w.doc

@@ -23,8 +23,12 @@ _BOLD = Font(bold=True)
 _HEAD = PatternFill("solid", fgColor="DDEBF7")
 
 
-def verdict_text(qualified: bool | None) -> str:
-    return "未能评估" if qualified is None else ("合格" if qualified else "不合格")
+def verdict_text(qualified: bool | None, score: float | None = None) -> str:
+    """合格/不合格; with no verdict, 待确认 when the site was scored (a veto waits for a reviewer),
+    else 未能评估."""
+    if qualified is None:
+        return "未能评估" if score is None else "待确认"
+    return "合格" if qualified else "不合格"
 
 
 def recheck_sheet(ws: Worksheet, rechecks: Iterable[SiteRecheck], title: str,
@@ -36,8 +40,8 @@ def recheck_sheet(ws: Worksheet, rechecks: Iterable[SiteRecheck], title: str,
     row = 2
     for rc in rechecks:
         row += 1
-        cells = put_row(ws, row, [rc.code, rc.name, verdict_text(rc.before.qualified),
-                                  rc.before.score, verdict_text(rc.after.qualified), rc.after.score,
+        cells = put_row(ws, row, [rc.code, rc.name, verdict_text(rc.before.qualified, rc.before.score),
+                                  rc.before.score, verdict_text(rc.after.qualified, rc.after.score), rc.after.score,
                                   rc.count(FIXED), rc.count(OPEN), rc.count(NEW),
                                   rc.count(UNVERIFIED), rc.rate])
         for c in (cells[3], cells[5]):
@@ -52,7 +56,8 @@ def recheck_sheet(ws: Worksheet, rechecks: Iterable[SiteRecheck], title: str,
         for ch in rc.changes:
             row += 1
             cells = put_row(ws, row, [rc.code, rc.name, ch.status,
-                                      "、".join(rule_title(r) for r in ch.rules) or ch.kind,
+                                      ("、".join(rule_title(r) for r in ch.rules) or ch.kind)
+                                      + ("（提示：未达扣分线）" if ch.below_line else ""),
                                       ch.title, ch.url, ch.before, ch.after])
             cells[2].fill = PatternFill("solid", fgColor=STATUS_FILL[ch.status])
             if ch.url.startswith(("http://", "https://")):

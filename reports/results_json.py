@@ -6,7 +6,8 @@ from pathlib import Path
 
 from reports.files import write_atomically
 from reports.labels import ordered_keys
-from reports.model import AuditReport, SiteReport, pending_rules, ranked, site_attr, site_code
+from reports.model import (AuditReport, SiteReport, pending_rules, ranked, site_attr, site_code,
+                           unchecked_groups)
 
 
 def results_dict(report: AuditReport) -> dict:
@@ -35,7 +36,11 @@ def _site(report: AuditReport, sr: SiteReport) -> dict:
             "interaction": sr.interaction,
 
             # rules charged by findings still 待人工确认 (govaudit review): the veto holds until then
-            "pending_review": pending_rules(report, sr)}
+            "pending_review": pending_rules(report, sr),
+            # rules the verdict does not rest on, each with why (too few probes, a board behind a
+            # login …); [] when every rule was judged or an exclusive veto left the rest unscored
+            "unchecked": [{"rule": r, "reason": why} for why, rules in unchecked_groups(report, sr)
+                          for r in rules]}
     if sr.cut_short:   # only on a site whose crawl is incomplete (issue 10)
         out["cut_short"] = sr.cut_short
     if sr.crawl_errors:   # cut_short "crawl_errors": how many, the first and its page (issue 23)

@@ -4,6 +4,7 @@ Errors are Chinese and name the file and the key, because offices edit this file
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,8 @@ from reports.errors import ReportError
 
 DEFAULT_FILE = "report.yaml"
 GROUP_FIELDS = {"行政级别": "level", "网站类型": "site_type", "所属地区": "region"}
+# The shipped example's stand-ins (XX省人民政府办公厅, 联系人：XXX): never to leave the office.
+PLACEHOLDER = re.compile(r"XX|ＸＸ")
 
 
 class ReportConfigError(ReportError):
@@ -43,6 +46,18 @@ class ReportConfig:
     reply: str
     chart_regions: int                   # most regions the pass-rate-by-region chart draws
     fonts: dict[str, list[str]] = field(default_factory=dict)
+    name_software: bool = False          # say in 检查方式 that govaudit did the checking
+
+    @property
+    def method_text(self) -> str:
+        """检查方式 as the notices and 总体情况 state it."""
+        return f"{self.method}（检查工具：govaudit）" if self.name_software else self.method
+
+    def placeholders(self) -> list[str]:
+        """'key（value）' for each setting still holding the shipped example's XX marks."""
+        return [f"{key}（{value}）" for key in ("issuing_office", "contact", "reply", "selection",
+                                               "method")
+                if PLACEHOLDER.search(value := getattr(self, key))]
 
     def grade(self, score: float | None, qualified: bool | None) -> str | None:
         """优秀/良好/… for a qualified site, 不合格 for a failed one, None when unassessed or no bands."""
@@ -116,6 +131,9 @@ def _parse(d: dict, where: str) -> ReportConfig:
     notice_date = d.get("notice_date")
     if notice_date is not None and not isinstance(notice_date, date):
         fail("notice_date", f"应为日期 YYYY-MM-DD 或留空，实际为 {notice_date!r}")
+    name_software = d.get("name_software") or False
+    if not isinstance(name_software, bool):
+        fail("name_software", f"应为 true 或 false，实际为 {name_software!r}")
     fonts = d.get("fonts") or {}
     if not isinstance(fonts, dict) or not all(
             isinstance(v, list) and v and all(isinstance(x, str) for x in v) for v in fonts.values()):
@@ -124,4 +142,4 @@ def _parse(d: dict, where: str) -> ReportConfig:
         issuing_office=text("issuing_office"), notice_date=notice_date, contact=text("contact"),
         selection=text("selection"), method=text("method"), group_by=group_by, grades=grades,
         deadline_working_days=days, holidays=dates("holidays"), workdays=dates("workdays"),
-        reply=text("reply"), chart_regions=chart_regions, fonts=fonts)
+        reply=text("reply"), chart_regions=chart_regions, fonts=fonts, name_software=name_software)

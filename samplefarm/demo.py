@@ -24,7 +24,8 @@ from govaudit.commands.terminal import console, exit_if_crawl_errors, print_prob
 @click.option("--db", default=None,
               help="数据库（默认每次新建 demo-output/govaudit.sqlite）；样例网站每次启动端口不同")
 @click.option("--recheck", is_flag=True,
-              help="再演示整改复查：样例网站整改后，抽取上次不合格网站及 30% 其他网站复查，写出整改情况")
+              help="再演示整改复查：样例网站整改后，按行政级别分层抽取 30% 网站复查（上次不合格的一律抽取，"
+                   "计入各层抽取数），写出整改情况")
 @click.option("--monitor", is_flag=True,
               help="再演示预警：按监测数据得出预警状态，发送到本机的演示用企业微信群机器人，工作簿增加“预警”表")
 def demo(out, as_of, timeout, db, recheck, monitor):

@@ -33,6 +33,7 @@ class FindingChange:
     before: str                      # evidence in the earlier audit ('' for a new problem)
     after: str                       # evidence in the re-check ('' when fixed / not re-checked)
     rules: list[str] = field(default_factory=list)   # the rules that charged it
+    below_line: bool = False         # a problem no rule charged (提示：未达扣分线，建议整改)
 
 
 @dataclass
@@ -44,20 +45,25 @@ class SiteRecheck:
     changes: list[FindingChange] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(c.status == status for c in self.changes)
+        """Charged problems in this status (the 整改率 counts these; 提示 items apart)."""
+        return sum(c.status == status and not c.below_line for c in self.changes)
+
+    def hints(self, *statuses: str) -> list[FindingChange]:
+        """Problems below their rule's line in these statuses."""
+        return [c for c in self.changes if c.below_line and c.status in statuses]
 
     @property
     def rate(self) -> float | None:
         """整改率: share of the earlier audit's problems that are fixed (None when there were none
         or the site could not be re-checked)."""
         earlier = self.count(FIXED) + self.count(OPEN) + self.count(UNVERIFIED)
-        if not earlier or self.after.qualified is None:
+        if not earlier or self.after.score is None:
             return None
         return self.count(FIXED) / earlier
 
     @property
     def open_problems(self) -> list[FindingChange]:
-        return [c for c in self.changes if c.status in (OPEN, NEW)]
+        return [c for c in self.changes if c.status in (OPEN, NEW) and not c.below_line]
 
     def to_dict(self) -> dict[str, Any]:
         return {"site_code": self.code, "site_name": self.name,
@@ -67,16 +73,36 @@ class SiteRecheck:
                 "rate": None if self.rate is None else round(self.rate, 4),
                 "findings": [{"status": c.status, "kind": c.kind, "measure": c.measure,
                               "url": c.url, "title": c.title, "rules": c.rules,
-                              "before": c.before, "after": c.after} for c in self.changes]}
+                              "before": c.before, "after": c.after,
+                              **({"below_line": True} if c.below_line else {})}
+                             for c in self.changes]}
 
 
 def _verdict(a: AuditedSite) -> dict:
     return {"qualified": a.qualified, "score": a.score, "vetoes": list(a.vetoes)}
 
 
-def finding_key(f: dict) -> tuple[str, str, str]:
-    """What a finding is about: its kind, the measurement it counts in, and its target."""
-    return f.get("kind", ""), f.get("measure", ""), f.get("url", "")
+# Findings about the whole site (its homepage's updates, its availability): the same URL every
+# time, so they are told apart by the rule that charged them — a 网站不更新 veto cleared while the
+# homepage still has too few updates is one problem fixed and one remaining, not one "open".
+SITE_LEVEL = frozenset({"homepage_updates", "availability"})
+
+
+def finding_key(f: dict, rule: str = "") -> tuple[str, str, str]:
+    """What a finding is about: its kind, the measurement it counts in, and its target (for a
+    site-level finding, the rule charging it)."""
+    return f.get("kind", ""), f.get("measure", ""), rule or f.get("url", "")
+
+
+def _keyed(findings: list[dict]) -> dict[tuple, dict]:
+    out = {}
+    for f in findings:
+        if f.get("kind") in SITE_LEVEL and f.get("rules"):
+            for rule in f["rules"]:
+                out[finding_key(f, rule)] = dict(f, rules=[rule])
+        else:
+            out[finding_key(f)] = f
+    return out
 
 
 def compare(before: Iterable[AuditedSite], after: Iterable[AuditedSite]) -> list[SiteRecheck]:
@@ -92,21 +118,25 @@ def compare(before: Iterable[AuditedSite], after: Iterable[AuditedSite]) -> list
 
 
 def _changes(then: AuditedSite, now: AuditedSite) -> list[FindingChange]:
-    old = {finding_key(f): f for f in then.findings}
-    new = {finding_key(f): f for f in now.findings}
-    down = now.qualified is None        # nothing on the site could be seen again
+    old, new = _keyed(then.findings), _keyed(now.findings)
+    down = now.score is None            # nothing on the site was scored again (down, not crawled)
     changes = []
     for key, f in old.items():
-        if down:
-            status, after = UNVERIFIED, ""
-        elif key in new:
+        if key in new:            # seen again (the probes of a site down at the re-check too)
             status, after = OPEN, new[key].get("evidence", "")
+        elif down:
+            status, after = UNVERIFIED, ""
         else:
             status, after = FIXED, ""
-        changes.append(FindingChange(status, key[0], key[1], key[2], f.get("title", ""),
-                                     f.get("evidence", ""), after, list(f.get("rules", []))))
+        # a problem charged at either audit is a charged one; below the line only if at both
+        below = bool(f.get("below_line")) and bool(new.get(key, f).get("below_line"))
+        changes.append(_change(status, f, f.get("evidence", ""), after, below))
     for key, f in new.items():
         if key not in old:
-            changes.append(FindingChange(NEW, key[0], key[1], key[2], f.get("title", ""), "",
-                                         f.get("evidence", ""), list(f.get("rules", []))))
+            changes.append(_change(NEW, f, "", f.get("evidence", ""), bool(f.get("below_line"))))
     return changes
+
+
+def _change(status: str, f: dict, before: str, after: str, below: bool) -> FindingChange:
+    return FindingChange(status, f.get("kind", ""), f.get("measure", ""), f.get("url", ""),
+                         f.get("title", ""), before, after, list(f.get("rules", [])), below)

@@ -27,6 +27,7 @@ class TrendRow:
     qualified: int
     average: float | None
     rule_sites: dict[str, int] = field(default_factory=dict)   # rule id → sites charged under it
+    recheck: bool = False           # a re-check (复查) of an earlier audit, not the next quarter
 
     @property
     def pass_rate(self) -> float | None:
@@ -36,17 +37,20 @@ class TrendRow:
 ALL = "全部"
 
 
-def trend(audits: Iterable[tuple[date, int, list[SiteResult]]]) -> list[TrendRow]:
-    """Rows per audit (oldest first): one per group, then the 全部 row for the whole audit."""
+def trend(audits: Iterable[tuple]) -> list[TrendRow]:
+    """Rows per audit (oldest first): one per group, then the 全部 row for the whole audit.
+    Each audit is (as_of, score run, [SiteResult]) with an optional 4th item: is it a re-check."""
     out = []
-    for as_of, audit_id, results in sorted(audits, key=lambda a: (a[0], a[1])):
+    for as_of, audit_id, results, *recheck in sorted(audits, key=lambda a: (a[0], a[1])):
         groups: dict[str, list[SiteResult]] = {}
         for r in results:
             groups.setdefault(r.group or "（未填）", []).append(r)
-        for name in sorted(groups):
-            out.append(_row(as_of, audit_id, name, groups[name]))
+        rows = [_row(as_of, audit_id, name, groups[name]) for name in sorted(groups)]
         if len(groups) > 1:
-            out.append(_row(as_of, audit_id, ALL, results))
+            rows.append(_row(as_of, audit_id, ALL, results))
+        for row in rows:
+            row.recheck = bool(recheck and recheck[0])
+        out += rows
     return out
 
 

@@ -30,9 +30,15 @@ class Verdict:
     # Under an exclusive veto (site_unreachable) on a site the crawl reached: the other rules that
     # hold, not scored, so the notice lists everything the site must fix.
     also: list[str] = field(default_factory=list)
+    # rule id -> why it was not judged (data missing); the verdict rests on the other rules
+    unchecked: dict[str, str] = field(default_factory=dict)
+    # vetoes that findings still waiting for a reviewer would add (govaudit review): until then
+    # the site is 待确认, not failed on them
+    awaiting: list[str] = field(default_factory=list)
 
     def details(self) -> dict:
         """The extras above as plain data (stored next to the verdict, read back by reports)."""
         return {"grade": self.grade, "bonus": [vars(b) for b in self.bonus],
                 "rescaled": self.rescaled, "pending": list(self.pending), "parts": dict(self.parts),
-                "also": list(self.also)}
+                "also": list(self.also),
+                "unchecked": dict(self.unchecked), "awaiting": list(self.awaiting)}

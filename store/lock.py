@@ -13,6 +13,7 @@ import os
 import socket
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Callable, Iterator
 
 from sqlalchemy import delete, text
@@ -21,6 +22,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from store import errors as store_errors
 from store.schema import CrawlLock, now
+
+BEIJING = timedelta(hours=8)   # stored UTC shown as 北京时间 (indicators.beijing sits a floor above)
 
 PG_LOCK_KEY = 0x60FA0D17   # any fixed 64-bit number: this application's advisory lock
 
@@ -66,7 +69,7 @@ def busy_message(engine: Engine) -> str:
         return f"数据库 {where} 正被另一个抓取使用"
     run = f"第 {row['run_id']} 次抓取" if row["run_id"] else "一个抓取"
     return (f"数据库 {where} 正被{run}使用（进程 {row['pid']}，主机 {row['host']}，"
-            f"开始于 {row['started_at']:%Y-%m-%d %H:%M:%S} UTC，命令：{row['command']}）")
+            f"开始于 {row['started_at'] + BEIJING:%Y-%m-%d %H:%M:%S}（北京时间），命令：{row['command']}）")
 
 
 def _try_lock(engine: Engine) -> Callable[[], None] | None:
@@ -83,14 +86,26 @@ def _try_lock(engine: Engine) -> Callable[[], None] | None:
         conn.close()
         return None
     path = f"{engine.url.database}.crawl-lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:            # the holder before us removes the file as it lets go: lock the file that is there
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
         os.close(fd)
-        return None
 
     def release() -> None:
+        # remove the file while still holding it, so no empty *.crawl-lock is left in the folder
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
     return release

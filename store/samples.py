@@ -22,3 +22,10 @@ def draw_of(engine: Engine, site_codes) -> str | None:
             if sorted(draw.site_codes) == wanted:
                 return draw.description
     return None
+
+
+def recheck_draws(engine: Engine) -> set[frozenset[str]]:
+    """Site sets drawn for a re-check (sample --include-failed-last)."""
+    with Session(engine) as s:
+        return {frozenset(d.site_codes) for d in s.scalars(select(SampleDraw))
+                if (d.params or {}).get("include_failed_last")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -56,8 +57,10 @@ def cycle(tmp_path_factory):
 
 
 def statuses(results, code):
+    """A site's re-check and {(kind, URL, or for a site-level finding the rule): status}."""
     site = next(s for s in results["recheck"]["sites"] if s["site_code"] == code)
-    return site, {(f["kind"], f["url"]): f["status"] for f in site["findings"]}
+    return site, {(f["kind"], f["rules"][0] if f["kind"] in rc.SITE_LEVEL else f["url"]):
+                  f["status"] for f in site["findings"]}
 
 
 def url(port, code, path):
@@ -70,11 +73,19 @@ def test_rectified_problems_are_fixed_and_the_rest_remain(cycle):
     site, st = statuses(results, "9901230001")
     fixed = {k for k, v in st.items() if v == rc.FIXED}
     assert fixed == {("stale_column", url(port, "9901230001", "/xwzx/xzyw/")),
-                     ("dead_link", url(port, "9901230001", spec_recheck.FIXED_LINK_QINGHE))}
-    assert set(st.values()) == {rc.FIXED, rc.OPEN}            # nothing new, nothing unverifiable
+                     ("dead_link", url(port, "9901230001", spec_recheck.FIXED_LINK_QINGHE)),
+                     ("homepage_updates", "homepage_not_updated"),      # the veto is cleared
+                     ("blank_column", url(port, "9901230001", "/ztzl/"))}
+    # the homepage still has fewer than 10 updates: charged now, under the deduction
+    assert {k for k, v in st.items() if v == rc.NEW} == {("homepage_updates", "homepage_updates")}
+    assert set(st.values()) == {rc.FIXED, rc.OPEN, rc.NEW}    # nothing unverifiable
     assert "homepage_not_updated" in site["before"]["vetoes"]
     assert "homepage_not_updated" not in site["after"]["vetoes"]
-    assert site["rate"] == pytest.approx(2 / len(st), abs=1e-4)
+    below = [f for f in site["findings"] if f.get("below_line")]
+    assert [(f["kind"], f["status"]) for f in below] == [("blank_column", rc.FIXED)]
+    charged = [f for f in site["findings"] if not f.get("below_line")]
+    assert (site["fixed"], site["new"]) == (3, 1)
+    assert site["rate"] == pytest.approx(3 / sum(f["status"] != rc.NEW for f in charged), abs=1e-4)
 
 
 def test_a_new_problem_is_new_and_a_removed_one_fixed(cycle):
@@ -133,9 +144,10 @@ def test_trend_across_the_two_audits(cycle):
     ws = openpyxl.load_workbook(tmp / "trend.xlsx")["检查趋势"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     first = [r for r in rows if r[1] == rows[0][1]]
-    whole = next(r for r in first if r[2] == "全部")
+    whole = next(r for r in first if r[3] == "全部")
     assessed = [s for s in before["sites"] if s["qualified"] is not None]
-    assert whole[3:6] == [len(SITES), len(assessed), sum(s["qualified"] for s in assessed)]
+    assert whole[2] == "检查"       # the same four sites again: the next audit, not a re-check
+    assert whole[4:7] == [len(SITES), len(assessed), sum(s["qualified"] for s in assessed)]
     assert len({r[1] for r in rows}) == 2 and "合格率走势" in openpyxl.load_workbook(
         tmp / "trend.xlsx").sheetnames
     assert "县级" in proc.stdout
@@ -149,9 +161,16 @@ def test_self_check_twice_shows_what_was_fixed(tmp_path):
         home = farm.base_url("9901230101")
         first = govaudit("check", home, *args).flat
     assert "【链接可用性】" in first and f"127.0.1.6:{port}/ztzl/xczx/" in first
-    assert "本次无法判定的规则" in first and "govaudit monitor" in first
+    assert "本次无法判定的规则" in first
+    # the hint works as printed: it names the self-check's own store
+    store_db = tmp_path / "自查" / "govaudit.sqlite"
+    assert f"govaudit monitor --days 7 --per-day 24 --db {shlex.quote(str(store_db))}".replace(" ", "") \
+        in first.replace(" ", "")                  # the terminal may wrap the line at a space
     with samplefarm.start(port, phase="recheck") as farm:
         second = govaudit("check", home, *args).flat
+        probed = govaudit("probe", "--count", "1", "--db", str(store_db), "--allow-net",
+                          "127.0.0.0/8").flat
+    assert "127.0.1.6" in probed          # the site the self-check registered in its own store
     assert "已整改 1" in second and "新增 1" in second
     assert (tmp_path / "自查" / "ranking.xlsx").exists()
 
@@ -184,3 +203,19 @@ def test_recheck_notices_for_sites_with_open_problems(cycle):
     listed = openpyxl.load_workbook(tmp / "recheck" / "ranking.xlsx")["整改通知"]
     assert any(r[4].value == "复查通知" and r[7].value == "recheck_notices/9901230101.docx"
                for r in listed.iter_rows())
+
+
+def test_problems_below_the_line_are_listed_as_hints(cycle):
+    import docx
+    tmp, _, port, _, _, _ = cycle
+    ws = openpyxl.load_workbook(tmp / "before" / "ranking.xlsx")["问题清单"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    blank = url(port, "9901230001", "/ztzl/")
+    assert [r[2] for r in rows if r[5] == blank] == ["栏目不更新（提示：未达扣分线，建议整改）"]
+    doc = docx.Document(tmp / "before" / "notices" / "9901230001.docx")
+    heads = [p.text for p in doc.paragraphs if p.text.startswith("（")]
+    assert "（五）提示：未达扣分线，建议整改" in heads
+    # the re-check notice: the cleared veto is not 未整改, the homepage's deduction is new
+    text = "\n".join([p.text for p in docx.Document(tmp / "recheck" / "recheck_notices" /
+                                                    "9901230001.docx").paragraphs])
+    assert "原有问题已整改 3 项" in text and "另有未达扣分线的问题（提示）已整改 1 项" in text

@@ -65,7 +65,11 @@ def test_failed_sites_are_always_drawn_and_count_toward_the_quota():
     prov = [st for st in sample.strata if st.key == ("省级",)][0]
     assert (prov.population, prov.drawn, prov.forced) == (5, 3, 3)   # quota 1, but 3 failed
     assert sample.forced == sorted(failed)
-    assert "另含上次检查不合格网站 3 个" in sample.describe()
+    # the words say what the draw does: the failed sites fill their stratum's quota
+    assert sample.describe() == ("按 20% 比例随机抽取（按行政级别分层，每层至少 1 个，随机种子 5；"
+                                 "上次检查不合格的 3 个网站一律抽取，计入各层抽取数），共 6 个网站")
+    plain = sampling.draw(sites, seed=5, share=0.2)
+    assert plain.describe() == "按 20% 比例随机抽取（不分层，随机种子 5），共 4 个网站"
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -11,25 +11,41 @@ from docx.oxml.ns import qn
 from reports.model import shown_findings
 from reports.notices import write_notices
 from reports.settings import ReportConfigError, load_report_config
-from reports.workdays import add_working_days
+from reports.workdays import CalendarError, add_working_days, known_years
 from tests.test_reports import make_report
-
-HOLIDAYS = {dt.date(2026, 10, d) for d in range(1, 8)}
-MAKEUP = {dt.date(2026, 10, 10)}   # a Saturday worked in exchange
-
 
 @pytest.mark.parametrize("start,n,expected", [
     (dt.date(2026, 11, 27), 1, dt.date(2026, 11, 30)),      # Friday + 1 → Monday
     (dt.date(2026, 9, 30), 1, dt.date(2026, 10, 8)),        # over the National Day holiday
     (dt.date(2026, 9, 30), 3, dt.date(2026, 10, 10)),       # the make-up Saturday counts
+    (dt.date(2026, 2, 13), 1, dt.date(2026, 2, 14)),        # a Saturday worked before the Spring Festival
+    (dt.date(2026, 2, 14), 1, dt.date(2026, 2, 24)),        # the Spring Festival is not worked
     (dt.date(2026, 11, 30), 15, dt.date(2026, 12, 21))])
-def test_add_working_days(start, n, expected):
-    assert add_working_days(start, n, HOLIDAYS, MAKEUP) == expected
+def test_add_working_days_from_the_official_calendar(start, n, expected):
+    assert add_working_days(start, n) == expected
 
 
-def test_bundled_config_lists_this_years_holidays():
+def test_report_config_days_override_the_calendar():
+    local = {dt.date(2026, 11, 30)}                      # a local day off
+    assert add_working_days(dt.date(2026, 11, 27), 1, holidays=local) == dt.date(2026, 12, 1)
+    assert add_working_days(dt.date(2026, 11, 27), 1, workdays={dt.date(2026, 11, 28)}) \
+        == dt.date(2026, 11, 28)
+
+
+def test_a_year_the_calendar_does_not_know_is_refused():
+    last = known_years()[1]
+    with pytest.raises(CalendarError, match=rf"整改期限算到 {last + 1} 年.*只收录到 {last} 年.*"
+                                            r"pip install -U chinese-calendar"):
+        add_working_days(dt.date(last, 12, 28), 15)
+    # unless the office wrote that year's days in its config
+    given = {dt.date(last + 1, 1, 1)}
+    weekday = next(d for d in (dt.date(last + 1, 1, k) for k in range(2, 9)) if d.weekday() < 5)
+    assert add_working_days(dt.date(last, 12, 31), 1, holidays=given) == weekday
+
+
+def test_bundled_config():
     cfg = load_report_config()
-    assert dt.date(2026, 10, 1) in cfg.holidays and dt.date(2026, 10, 10) in cfg.workdays
+    assert cfg.holidays == frozenset() and cfg.workdays == frozenset()
     assert cfg.grade(95, True) == "优秀" and cfg.grade(85, True) == "良好" and cfg.grade(61, True) == "合格"
     assert cfg.grade(83.8, False) == "不合格" and cfg.grade(None, None) is None
 
@@ -97,8 +113,10 @@ def test_notice_content(notices):
     for f, _ in shown_findings(report, sr):                   # every finding: URL and evidence
         assert f.url in text and f.evidence in text
     assert [p.text for p in doc.paragraphs if p.text.startswith("（")] == [
-        "（一）栏目不更新（单项否决）", "（二）首页不更新（单项否决）"]
-    assert [[c.text for c in t.rows[0].cells] for t in doc.tables] == [["序号", "栏目/链接名称", "问题网址", "问题说明"]] * 2
+        "（一）栏目不更新（单项否决）", "（二）首页不更新（单项否决）",
+        "（三）提示：未达扣分线，建议整改"]          # the dead link no rule charged on a vetoed site
+    assert [[c.text for c in t.rows[0].cells] for t in doc.tables] == [["序号", "栏目/链接名称", "问题网址", "问题说明"]] * 3
+    assert "http://4401000002.gov.cn/dead.html" in [c.text for c in doc.tables[2].rows[1].cells]
 
 
 def test_notice_crawled_text_kept_literally(notices):

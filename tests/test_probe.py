@@ -164,8 +164,9 @@ def test_availability_counts_and_finding():
     counts, findings = availability(_obs([True] * 38 + [False] * 2))
     assert counts == {"availability_probes": 40, "availability_failures": 2}
     assert len(findings) == 1
-    assert findings[0].evidence == ("监测 40 次，无法访问 2 次（5.0%），时间（UTC）："
-                                    "2026-11-21 22:00:00 HTTP 503；2026-11-21 23:00:00 HTTP 503")
+    # stored in UTC, shown in 北京时间 (UTC+8)
+    assert findings[0].evidence == ("监测 40 次，无法访问 2 次（5.0%），时间（北京时间）："
+                                    "2026-11-22 06:00:00 HTTP 503；2026-11-22 07:00:00 HTTP 503")
     assert availability(_obs([])) == ({"availability_probes": None,
                                        "availability_failures": None}, [])
 

@@ -36,7 +36,8 @@ def make_report() -> AuditReport:
     vetoed = SiteReport(
         site=_site("4401000002", "乙县人民政府"),
         verdict=Verdict("4401000002", False, 0.0, vetoes=["columns_not_updated", "homepage_not_updated"],
-                        rank=2),
+                        rank=2, unchecked={"link_availability": "缺少数据：首页不可用链接数",
+                                           "attachments": "缺少数据：无法下载的附件数"}),
         # keys deliberately out of order, one key DOMAIN.md does not know, one it knows left out
         measurements={"stale_columns_total": 12, "homepage_updates_14d": 0, "x_extra": 7,
                       "availability_probes": 20, "availability_failures": 0},
@@ -105,15 +106,17 @@ EXPECTED = {
                         {"rule": "survey", "points": 0.0, "count": 0}],
          "measurements": {"availability_probes": 20, "availability_failures": 0, "homepage_updates_14d": 6,
                           "dead_links_home": 1, "dead_links_other": 34, "broken_attachments": 1},
-         "interaction": None, "pending_review": []},
+         "interaction": None, "pending_review": [], "unchecked": []},
         {"site_code": "4401000002", "site_name": "乙县人民政府", "qualified": False, "score": 0.0, "rank": 2,
          "vetoes": ["columns_not_updated", "homepage_not_updated"], "deductions": [],
          "measurements": {"availability_probes": 20, "availability_failures": 0, "homepage_updates_14d": 0,
                           "stale_columns_total": 12, "x_extra": 7},
-         "interaction": None, "pending_review": []},
+         "interaction": None, "pending_review": [],
+         "unchecked": [{"rule": "link_availability", "reason": "缺少数据：首页不可用链接数"},
+                       {"rule": "attachments", "reason": "缺少数据：无法下载的附件数"}]},
         {"site_code": "4401000003", "site_name": "-丙镇人民政府", "qualified": None, "score": None,
          "rank": None, "vetoes": [], "deductions": [], "measurements": dict(ALL_NONE),
-         "interaction": None, "pending_review": []},
+         "interaction": None, "pending_review": [], "unchecked": []},
     ]}
 
 

@@ -61,15 +61,18 @@ def audited(tmp_path_factory):
 def test_round_trip(audited):
     out, db, audit = audited
     first = results(out / "first")
+    # unreviewed judgements are no ground for a veto: both sites pass otherwise, so are 待确认
     for code, n in ((ERRORS, 3), (REVIEWED, 1)):
         assert first[code]["measurements"]["serious_errors"] == n
-        assert first[code]["vetoes"] == ["serious_error"] and first[code]["qualified"] is False
-        assert first[code]["pending_review"] == ["serious_error"]
-    vetoes = {r["网站标识码"]: r["单项否决项"] for r in sheet(out / "first", "排名")}
-    assert vetoes[REVIEWED] == "严重错误（待人工确认）"
-    assert {r["网站标识码"]: r["否决项"] for r in sheet(out / "first", "单项否决")}[REVIEWED] \
-        == "严重错误（待人工确认）"
-    serious = [r for r in findings_sheet(out / "first") if r["问题类型"] == "严重错误"]
+        assert first[code]["vetoes"] == [] and first[code]["qualified"] is None
+        assert first[code]["score"] == 90 and first[code]["pending_review"] == ["serious_error"]
+    ranking = {r["网站标识码"]: r for r in sheet(out / "first", "排名")}
+    assert ranking[REVIEWED]["结果"] == "待确认" and ranking[REVIEWED]["单项否决项"] is None
+    assert "待确认：严重错误所依据的问题待人工确认（govaudit review），确认则不合格" \
+        in ranking[REVIEWED]["未评估原因"]
+    assert sheet(out / "first", "单项否决") == []
+    serious = [r for r in findings_sheet(out / "first")
+               if r["问题类型"] == "严重错误（待人工确认，不作为否决依据）"]
     assert len(serious) == 4 and {r["人工确认"] for r in serious} == {"待人工确认"}
 
     # bulk: export, fill in 处理, import
@@ -97,7 +100,7 @@ def test_round_trip(audited):
     assert reviewed[REVIEWED]["pending_review"] == []
     assert reviewed[ERRORS]["measurements"]["serious_errors"] == 3
     marks = {r["栏目/链接名称"]: r["人工确认"] for r in findings_sheet(out / "reviewed")
-             if r["网站标识码"] == ERRORS and r["问题类型"] == "严重错误"}
+             if r["网站标识码"] == ERRORS and r["问题类型"].startswith("严重错误")}
     assert sorted(marks.values())[0].startswith("已确认（李四 ")
     assert sum(v == "待人工确认" for v in marks.values()) == 2
 
@@ -126,7 +129,7 @@ def test_user_terms_rescore_without_crawling(audited, tmp_path):
     govaudit("report", "--db", db, "--out", str(tmp_path / "out"))
     got = results(tmp_path / "out")[REVIEWED]
     rows = [r for r in findings_sheet(tmp_path / "out")
-            if r["网站标识码"] == REVIEWED and r["问题类型"] == "严重错误"]
+            if r["网站标识码"] == REVIEWED and r["问题类型"].startswith("严重错误")]
     assert got["measurements"]["serious_errors"] == len(rows)
     # 华阳省档按局 is found now (习近平总书纪 too, unless the round trip above dismissed it)
     assert any("“华阳省档按局”疑为“华阳省档案局”之误" in r["证据"] for r in rows)

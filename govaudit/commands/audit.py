@@ -23,14 +23,14 @@ from govaudit.commands.terminal import (crawl_options, exit_if_crawl_errors, rep
 @report_options
 @db_option
 def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeout, per_host,
-          page_budget, workers, allow_net, notices, group_by, report_config, db):
+          page_budget, workers, allow_net, notices, group_by, report_config, final, db):
     """一次完成：导入名录 → 抓取 → 评分 → 报告（含整改通知）。
 
     \b
     示例：govaudit audit 政府网站基本信息表.xlsx --as-of 2026-11-22 --out out/
     """
     pipeline.load_terms(terms)     # a bad terms file stops the audit before the long crawl
-    settings = report_settings(report_config, group_by)   # a bad config stops before the crawl
+    settings = report_settings(report_config, group_by, final)   # stops before the crawl
     run = run_audit(register, as_of, out, rulesets, overrides, db, sites,
                     dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
                          workers=workers, allow_net=allow_net),

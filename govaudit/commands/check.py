@@ -46,16 +46,16 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget,
         rc = None                                  # the first check of this site
     # a self-check reports to the site's own staff: no rectification notice to itself
     path = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
-    _print_check(engine, sid, rc, run)
+    _print_check(engine, sid, rc, run, db)
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
     exit_if_crawl_errors(engine, [run])
 
 
-def _print_check(engine, score_run, rc, run):
+def _print_check(engine, score_run, rc, run, db=None):
     from govaudit import selfcheck
     from reports.model import crawl_errors_text
     from scoring.recheck import FIXED, NEW, OPEN
-    row, found, not_judged = selfcheck.sections(engine, score_run)
+    row, found, not_judged = selfcheck.sections(engine, score_run, db)
     if row.qualified is None:
         console.print(f"[red]未能评估[/]：{row.note or '首页无法访问'}")
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 import store
+from indicators.beijing import beijing
 from govaudit.cliopts import db_option
 from govaudit.commands.terminal import console, probe_options, probe_targets, print_probe_tally
 
@@ -33,7 +34,7 @@ def monitor(sites, days, per_day, timeout, allow_net, routing, show_cron, db):
     targets = probe_targets(engine, sites)
 
     def progress(done, total, nxt):
-        when = f"，下一轮 {nxt:%Y-%m-%d %H:%M:%S} UTC" if nxt else ""
+        when = f"，下一轮 {beijing(nxt):%Y-%m-%d %H:%M:%S}（北京时间）" if nxt else ""
         console.print(f"监测进度 {done}/{total}（{100 * done / max(total, 1):.1f}%）{when}")
     print_probe_tally(prober.monitor(engine, targets, days, per_day, timeout,
                                       on_progress=progress, allow_net=allow_net))

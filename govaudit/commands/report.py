@@ -6,7 +6,9 @@ import click
 import store
 from govaudit import cliopts, pipeline
 from govaudit.cliopts import db_option
-from govaudit.commands.terminal import report_options, report_settings, print_outputs
+from store.runs import score_run as score_run_of
+from govaudit.commands.terminal import (print_outputs, remind_review, report_options,
+                                       report_settings)
 
 
 @click.command()
@@ -14,13 +16,14 @@ from govaudit.commands.terminal import report_options, report_settings, print_ou
 @click.option("--score-run", type=cliopts.RUN_ID, help="哪一次评分（默认最近一次）")
 @report_options
 @db_option
-def report(out, score_run, notices, group_by, report_config, db):
+def report(out, score_run, notices, group_by, report_config, final, db):
     """写出 results.json、ranking.xlsx、图表和整改通知。
 
     \b
     示例：govaudit report --out out/ --group-by 行政级别 --db govaudit.sqlite
     """
-    settings = report_settings(report_config, group_by)
-    path = pipeline.write_reports(store.connect(db), out, score_run, notices=notices,
-                                  settings=settings)
+    settings = report_settings(report_config, group_by, final)
+    engine = store.connect(db)
+    path = pipeline.write_reports(engine, out, score_run, notices=notices, settings=settings)
     print_outputs(path, notices)
+    remind_review(engine, score_run_of(engine, score_run).id, db)

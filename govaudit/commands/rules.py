@@ -88,6 +88,11 @@ def rules_show(ruleset, xlsx):
     """
     rs = load_ruleset(ruleset)
     shown = [h for h in HEADERS if h != "依据条款"]   # clauses are long: in the --xlsx export
+    if console.width < WIDE:
+        _show_narrow(rs, shown)
+        if xlsx:
+            console.print(f"已导出：{write_rules_xlsx(rs, xlsx)}")
+        return
     table = Table(*shown, title=f"{rs.title}（{rs.id}，{SHAPES[rs.shape]}）",
                   caption="\n".join([*summary_lines(rs), "依据条款全文见 --xlsx 导出的表格"]),
                   show_lines=True)
@@ -103,6 +108,23 @@ def rules_show(ruleset, xlsx):
         console.print(sources)
     if xlsx:
         console.print(f"已导出：{write_rules_xlsx(rs, xlsx)}")
+
+
+WIDE = 120    # below this many columns a table of eight columns wraps every cell: rules as blocks
+
+
+def _show_narrow(rs: Ruleset, shown: list[str]) -> None:
+    """Each rule as a few labelled lines: readable in an 80-column terminal."""
+    console.print(f"[bold]{rs.title}（{rs.id}，{SHAPES[rs.shape]}）[/]", highlight=False)
+    for line in summary_lines(rs):
+        console.print(line, highlight=False)
+    for r in rule_rows(rs):
+        console.print(f"\n[bold]【{r[shown[0]]}】{r[shown[2]].strip()}[/]  {r[shown[1]]}"
+                      + (f"  [yellow]{r[UNVERIFIED]}[/]" if r[UNVERIFIED] else ""), highlight=False)
+        for h in shown[3:]:
+            if h != UNVERIFIED and _text(r[h]):
+                console.print(f"  {h}：{_text(r[h])}", highlight=False)
+    console.print("\n依据条款全文见 --xlsx 导出的表格", highlight=False)
 
 
 @rules.command("sheet")
@@ -271,6 +293,16 @@ def _values(spec: Any) -> str:
         return f"{what} {OPS.get(spec['op'], spec['op'])} {_values(spec['value'])}"
     parts = []
     for key, value in spec.items():
+        if key in FLAGS:              # a yes/no switch reads as what it means, not "key True"
+            if value:
+                parts.append(FLAGS[key])
+            continue
+        if key == "requires" and isinstance(value, dict):
+            parts.append(f"须满足 {_values(value.get('when'))}（否则不评估：{value.get('note', '')}）")
+            continue
+        if key == "warnings":         # early-warning lines (govaudit watch): their own listing
+            parts.append("设有预警线")
+            continue
         label = {"when": "当", "points": "分值", "tiers": "分档", "per_finding": "按个数",
                  "per_full_percent": "每满 1%", "any_of": "任一", "all_of": "全部", "cap": "上限",
                  "weight": "权重上限", "floor": "最低", "thresholds": "阈值表", "rows": "",
@@ -285,6 +317,9 @@ def _values(spec: Any) -> str:
             text = _values(value)
         parts.append(f"{label} {text}".strip())
     return "，".join(parts)
+
+
+FLAGS = {"exclusive": "否决后其余各项不再评分", "review": "须人工确认（govaudit review）"}
 
 
 def _text(value: Any) -> str:

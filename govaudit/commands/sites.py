@@ -7,7 +7,7 @@ from rich.table import Table
 import store
 from govaudit import pipeline
 from govaudit.cliopts import db_option, ranged
-from govaudit.commands.terminal import console, import_register_file, error_count
+from govaudit.commands.terminal import WIDE, console, error_count, import_register_file
 
 
 @click.group()
@@ -46,9 +46,14 @@ def sites_list(region, level, limit, db):
     示例：govaudit sites list --region 华阳 --level 县级 --limit 20
     """
     shown, total = pipeline.list_sites(store.connect(db), region=region, level=level, limit=limit)
-    table = Table("网站标识码", "网站名称", "首页网址", "行政级别", "所属地区", "网站类型")
-    for s in shown:
-        table.add_row(s.code, s.name, s.home_url, s.level, s.region, s.site_type)
-    console.print(table)
+    if console.width < WIDE:       # two lines a site: a six-column table wraps every name at 80
+        for s in shown:
+            console.print(f"{s.code}  {s.name}  {s.level} {s.site_type}  {s.region}\n  {s.home_url}",
+                          highlight=False)
+    else:
+        table = Table("网站标识码", "网站名称", "首页网址", "行政级别", "所属地区", "网站类型")
+        for s in shown:
+            table.add_row(s.code, s.name, s.home_url, s.level, s.region, s.site_type)
+        console.print(table)
     more = f"，只列出前 {len(shown)} 个（用 --limit 调整）" if total > len(shown) else ""
     console.print(f"共 {total} 个网站{more}")

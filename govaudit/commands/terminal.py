@@ -20,6 +20,7 @@ from govaudit.errors import AuditError
 
 
 console = Console()
+WIDE = 120   # terminal columns below which wide tables print as lines (an office laptop: 80)
 err = cliopts.err
 
 
@@ -32,14 +33,43 @@ def report_options(f):
                      help="排名分组（默认取报告设置 group_by，不设则不分组）"),
         click.option("--report-config", type=click.Path(exists=True, dir_okay=False),
                      help="报告设置文件（YAML，格式见 config/report.yaml）"),
+        click.option("--final", is_flag=True,
+                     help="正式发布：报告设置仍含示例值（XX省人民政府办公厅、联系人：XXX）时拒绝生成"),
     ]):
         f = opt(f)
     return f
 
 
-def report_settings(report_config, group_by):
+def report_settings(report_config, group_by, final=False):
+    """The report config; its example values (XX省…) are warned about, and refused with --final."""
     from reports.settings import load_report_config
-    return load_report_config(report_config, group_by=group_by)
+    settings = load_report_config(report_config, group_by=group_by)
+    left = settings.placeholders()
+    if left:
+        where = report_config or "内置的 config/report.yaml"
+        message = (f"报告设置 {where} 仍是示例值：{'、'.join(left)}。正式发出前复制 config/report.yaml，"
+                   f"改 issuing_office、notice_date、contact 三行，用 --report-config 指定")
+        if final:
+            raise AuditError(message + "（--final 拒绝生成）")
+        notice(message)
+    return settings
+
+
+def warn_unprobed(engine, as_of, ruleset, codes) -> None:
+    """Before the long crawl: sites whose availability nobody monitored cannot be judged on it."""
+    missing = pipeline.probes_missing(engine, as_of, ruleset, codes)
+    if missing:
+        notice(f"{len(missing)} 个网站在监测时间点 {as_of} 前 7 天内没有首页可用性监测记录，"
+               f"“站点无法访问”“首页可用性”将无法判定（结果中列为未判定规则）。"
+               f"先监测：{pipeline.MONITOR_HINT}")
+
+
+def remind_review(engine, score_run_id, db) -> None:
+    found, sites = pipeline.awaiting_review(engine, score_run_id)
+    if found:
+        notice(f"{sites} 个网站共 {found} 条问题（严重错误等）待人工确认，确认前不作为否决依据，"
+               f"这些网站的结果为“待确认”或另列。请逐条确认：govaudit review --db "
+               f"{shlex.quote(store.errors.shown(store.db_url(db)))} --out 结果目录")
 
 
 terms_option = click.option("--terms", type=click.Path(dir_okay=False),
@@ -97,6 +127,13 @@ def probe_options(f):
 def print_recheck(rc) -> None:
     from scoring.recheck import FIXED, NEW, OPEN, UNVERIFIED
     console.print(f"复查前：{rc.before.label}；复查：{rc.after.label}")
+    if console.width < WIDE:       # a line for the site, a line for its figures: fits 80 columns
+        for s in rc.sites:
+            console.print(f"{s.name}（{s.code}）：{verdict_cell(s.before)} → {verdict_cell(s.after)}\n"
+                          f"    已整改 {s.count(FIXED)}，未整改 {s.count(OPEN)}，新增 {s.count(NEW)}，"
+                          f"未能复查 {s.count(UNVERIFIED)}，整改率 "
+                          + ("—" if s.rate is None else f"{s.rate:.0%}"), highlight=False)
+        return
     table = Table("网站", "复查前", "复查后", "已整改", "未整改", "新增", "未能复查", "整改率")
     for s in rc.sites:
         table.add_row(f"{s.name}（{s.code}）", verdict_cell(s.before), verdict_cell(s.after),
@@ -107,7 +144,7 @@ def print_recheck(rc) -> None:
 
 def verdict_cell(a) -> str:
     from reports.recheck_xlsx import verdict_text
-    return verdict_text(a.qualified) + ("" if a.score is None else f" {a.score:g}")
+    return verdict_text(a.qualified, a.score) + ("" if a.score is None else f" {a.score:g}")
 
 
 def probe_targets(engine, sites):
@@ -136,7 +173,9 @@ def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrid
     engine = store.connect(db)
     run, sid, rc, path = pipeline.audit(
         engine, register, as_of, ruleset, out, import_register=imported,
-        crawl=lambda engine, codes: crawl_sites(engine, db, codes, crawl_overrides, resume=False),
+        crawl=lambda engine, codes: (warn_unprobed(engine, as_of, ruleset, codes),
+                                     crawl_sites(engine, db, codes, crawl_overrides,
+                                                 resume=False))[1],
         sites=sites, overrides=overrides, scores=scores, terms=terms, recheck=recheck,
         notices=notices, settings=settings, notify=notice, probe=probe_step,
         before_report=before_report)
@@ -144,6 +183,7 @@ def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrid
     if rc is not None:
         print_recheck(rc)
     print_outputs(path, notices)
+    remind_review(engine, sid, db)
     return run
 
 
@@ -256,7 +296,9 @@ def print_register_messages(result):
 
 def print_summary(engine, score_run_id, settings=None):
     """The ranking as the workbook shows it: site names, results and veto titles in Chinese."""
-    from reports.model import RANK_ORDER, crawl_errors_text, grade, ranked, result_cell, veto_text
+    from reports.model import (RANK_ORDER, crawl_errors_text, grade, ranked, result_cell,
+                               unchecked_groups, veto_text)
+    from reports.sheets.overview import unchecked_summary
     report = pipeline.build_report(engine, score_run_id, settings=settings)
     grades = bool(report.settings.grades) or any(sr.verdict.grade for sr in report.sites)
     table = Table("排名", "网站名称", "得分", "结果", *(["等级"] if grades else []), "单项否决",
@@ -268,12 +310,18 @@ def print_summary(engine, score_run_id, settings=None):
     for sr in ranked(report):
         v = sr.verdict
         style = {False: "red", None: "yellow"}.get(v.qualified)
+        result = result_cell(sr) + ("*" if unchecked_groups(report, sr) else "")
         table.add_row(str(v.rank or "—"), sr.site.name or v.site_code,
                       "—" if v.score is None else f"{v.score:.1f}",
-                      f"[{style}]{result_cell(sr)}[/]" if style else result_cell(sr),
+                      f"[{style}]{result}[/]" if style else result,
                       *([grade(report, v) or "—"] if grades else []),
                       veto_text(report, sr, "、") or ("—" if v.qualified is not None else v.note))
     console.print(table)
+    summary = unchecked_summary(report)
+    if summary:
+        console.print("[bold]* 本次无法判定的规则[/]（结果不含这些规则）：", highlight=False)
+        for line in summary.split("；"):
+            console.print(f"  · {line}", highlight=False)
     for sr in ranked(report):
         if sr.crawl_errors:
             err.print(f"[yellow]抓取不完整[/] {sr.site.name or sr.verdict.site_code}"

@@ -29,10 +29,12 @@ def trend(by, ruleset, out, db):
     if not rows:
         raise AuditError("库中还没有评分结果：请先运行 govaudit audit")
     titles = _rule_titles(ruleset)
-    table = Table("监测时间点", "批次", by or "范围", "网站数", "合格", "合格率", "平均分", "主要问题")
+    table = Table("监测时间点", "批次", by or "范围", "网站数", "已评估", "合格", "合格率", "平均分",
+                  "主要问题")
     for t in rows:
         top = sorted(t.rule_sites.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-        table.add_row(f"{t.as_of:%Y-%m-%d}", str(t.audit), t.group, str(t.sites), str(t.qualified),
+        table.add_row(f"{t.as_of:%Y-%m-%d}", f"{t.audit}" + ("（复查）" if t.recheck else ""),
+                      t.group, str(t.sites), str(t.assessed), str(t.qualified),
                       "—" if t.pass_rate is None else f"{t.pass_rate:.0%}",
                       "—" if t.average is None else f"{t.average:g}",
                       "、".join(f"{titles(r)} {n}" for r, n in top))

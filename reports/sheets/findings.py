@@ -1,10 +1,12 @@
-"""问题清单: every finding a fired rule charged, with the page URL as a clickable link."""
+"""问题清单: every finding a fired rule charged, then those below a rule's line (提示) and those
+waiting for a reviewer, with the page URL as a clickable link."""
 from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.labels import measurement_label
-from reports.model import (AuditReport, crawl_errors_text, ranked, review_mark, rule_title,
+from reports.model import (AWAITING_NOTE, BELOW_LINE, AuditReport, awaiting_findings,
+                           below_line_findings, crawl_errors_text, ranked, review_mark, rule_title,
                            shown_findings, site_attr, site_code)
 from reports.sheets.style import SEP, finish, table, title_rows
 
@@ -18,15 +20,20 @@ def rows(report: AuditReport):
             yield [site_code(sr), site_attr(sr.site, "name"), "抓取不完整", "", "",
                    sr.crawl_errors["url"], "", crawl_errors_text(sr.crawl_errors),
                    "出错页面的内容未能全部检查：请核实该页面，或排除故障后重新抓取", ""]
-        for f, rules in shown_findings(report, sr):
+        listed = [(f, rules, "") for f, rules in shown_findings(report, sr)]
+        listed += [(f, rules, f"（{BELOW_LINE}）") for f, rules in below_line_findings(report, sr)]
+        listed += [(f, rules, f"（{AWAITING_NOTE}）") for f, rules in awaiting_findings(report, sr)]
+        for f, rules, mark in listed:
             hints = [report.rule_hints[r] for r in rules if report.rule_hints.get(r)]
-            yield [site_code(sr), site_attr(sr.site, "name"), SEP.join(rule_title(report, r) for r in rules),
+            yield [site_code(sr), site_attr(sr.site, "name"),
+                   SEP.join(rule_title(report, r) for r in rules) + mark,
                    measurement_label(f.measure), f.title, f.url, f.source_url, f.evidence,
                    SEP.join(dict.fromkeys(hints)), review_mark(f)]
 
 
 def write(ws: Worksheet, report: AuditReport) -> None:
     top = title_rows(ws, "问题清单", len(HEADERS),
-                     "只列出已触发单项否决或已扣分的规则所对应的问题，供逐条核实整改；网址可点击打开。")
+                     "已触发单项否决或已扣分的规则所对应的问题，以及未达扣分线的问题（标“提示”，建议整改）"
+                     "和待人工确认的问题，供逐条核实整改；网址可点击打开。")
     last = table(ws, top, HEADERS, rows(report), links=("问题页面/链接", "所在页面"))
     finish(ws, top, len(HEADERS), last)

@@ -11,7 +11,8 @@ from typing import Callable
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import RANK_ORDER, AuditReport, fired_rules, rule_title, shown_findings
+from reports.model import (AWAITING, RANK_ORDER, AuditReport, fired_rules, rule_title, shown_findings,
+                           unchecked_groups)
 from reports.sheets.style import (BOLD, PERCENT, SCORE, embed_chart, fit_rows, pairs, print_setup,
                                   table, title_rows)
 
@@ -27,7 +28,7 @@ def basics(ws: Worksheet, report: AuditReport, row: int) -> int:
         ("合格标准", report.pass_text),
         ("排名规则", RANK_ORDER + (f"；按{cfg.group_by}分组排名" if cfg.group_by else "")),
         ("抽查方式", report.sample_note or cfg.selection),
-        ("检查方式", cfg.method)])
+        ("检查方式", cfg.method_text)])
 
 
 def _mean(scores: list[float]) -> float | None:
@@ -38,14 +39,32 @@ def _mean(scores: list[float]) -> float | None:
 def results(ws: Worksheet, report: AuditReport, row: int) -> int:
     v = [sr.verdict for sr in report.sites]
     assessed = [x for x in v if x.qualified is not None]
+    awaiting = [x for x in v if x.qualified is None and x.awaiting]
     qualified = sum(x.qualified is True for x in v)
     last = pairs(ws, row, "二、抽查结果", [
         ("抽查网站数", len(v)), ("完成评估网站数", len(assessed)), ("合格网站数", qualified),
-        ("不合格网站数", len(assessed) - qualified), ("未能评估网站数", len(v) - len(assessed)),
+        ("不合格网站数", len(assessed) - qualified),
+        *([(f"{AWAITING}网站数", f"{len(awaiting)}（单项否决依据待人工确认：govaudit review）")]
+          if awaiting else []),
+        ("未能评估网站数", len(v) - len(assessed) - len(awaiting)),
         ("合格率（合格 ÷ 完成评估）", qualified / len(assessed) if assessed else None),
-        ("平均得分", _mean([x.score for x in assessed if x.score is not None]))])
-    ws.cell(last - 1, 2).number_format, ws.cell(last, 2).number_format = PERCENT, SCORE
+        ("平均得分", _mean([x.score for x in assessed if x.score is not None])),
+        ("未判定规则", unchecked_summary(report) or "无（每个网站的全部规则均已判定）")])
+    ws.cell(last - 2, 2).number_format, ws.cell(last - 1, 2).number_format = PERCENT, SCORE
     return last
+
+
+def unchecked_summary(report: AuditReport) -> str:
+    """'8 个网站未判定 站点无法访问、首页可用性（可用性监测次数不足）；…' over all sites."""
+    sites: dict[tuple[str, str], int] = {}
+    for sr in report.sites:
+        stems: dict[str, list[str]] = {}      # the reason without this site's own figures
+        for why, rules in unchecked_groups(report, sr):
+            stems.setdefault(why.split("（")[0].split("：")[0], []).extend(rules)
+        for stem, rules in stems.items():
+            key = ("、".join(rule_title(report, r) for r in rules), stem)
+            sites[key] = sites.get(key, 0) + 1
+    return "；".join(f"{n} 个网站未判定 {titles}（{why}）" for (titles, why), n in sites.items())
 
 
 def vetoes(ws: Worksheet, report: AuditReport, row: int) -> int:
@@ -109,4 +128,4 @@ def write(ws: Worksheet, report: AuditReport) -> None:
     fit_rows(ws, 2)
     embed_chart(ws, report, "score_distribution", "E3", width_px=560)
     embed_chart(ws, report, "problems_by_rule", "E26", width_px=560)
-    print_setup(ws)
+    print_setup(ws, one_page=True)      # the summary and its charts on one printed page

@@ -1,10 +1,12 @@
 """分地区统计: per 所属地区, sites checked, qualified, pass rate and scores; the pass-rate chart."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+import config
 from reports.model import AuditReport, SiteReport, site_attr
 from reports.sheets.style import BOLD, embed_chart, finish, table, title_rows
 
@@ -43,10 +45,25 @@ class RegionStats:
                 max(s, default=None), min(s, default=None)]
 
 
+def region_group(region: str) -> str:
+    """The city a 所属地区 belongs to (华阳省江北市清河县 → 华阳省江北市), by the administrative units
+    in config/register.yaml; a province's own sites (华阳省) are '华阳省（省本级）'."""
+    if not region:
+        return UNKNOWN
+    cfg = config.load_yaml("register.yaml")
+    words = "|".join(map(re.escape, sorted(cfg["region_units"], key=len, reverse=True)))
+    units = re.findall(rf".+?(?:{words})", region)
+    if not units or "".join(units) != region:
+        return region                         # not written as units: grouped as written
+    if units[0].endswith(tuple(cfg["province_units"])):
+        return "".join(units[:2]) if len(units) > 1 else f"{units[0]}（省本级）"
+    return units[0]
+
+
 def region_stats(report: AuditReport) -> list[RegionStats]:
     by: dict[str, RegionStats] = {}
     for sr in report.sites:
-        name = site_attr(sr.site, "region") or UNKNOWN
+        name = region_group(site_attr(sr.site, "region"))
         by.setdefault(name, RegionStats(name)).sites.append(sr)
     return [by[k] for k in sorted(by)]
 
@@ -54,7 +71,9 @@ def region_stats(report: AuditReport) -> list[RegionStats]:
 def write(ws: Worksheet, report: AuditReport) -> None:
     stats = region_stats(report)
     total = RegionStats("合计", list(report.sites))
-    top = title_rows(ws, "分地区统计", len(HEADERS), "合格率 = 合格网站数 ÷ 完成评估网站数（未能评估的网站不计入）。")
+    top = title_rows(ws, "分地区统计", len(HEADERS),
+                     "按所属地区的市（州）统计，市本级与所辖县（区）合为一行，省本级单列；"
+                     "合格率 = 合格网站数 ÷ 完成评估网站数（未能评估的网站不计入）。")
     last = table(ws, top, HEADERS, [*(s.row() for s in stats), total.row()])
     for c in ws[last]:
         c.font = BOLD

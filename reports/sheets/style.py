@@ -25,7 +25,7 @@ DATE = "yyyy-mm-dd"
 FORMATS = {"得分": SCORE, "平均得分": SCORE, "最高分": SCORE, "最低分": SCORE, "扣分合计": POINTS,
            "合格率": PERCENT, "排名": COUNT, "总排名": COUNT, "组内排名": COUNT}
 CENTER = {"排名", "组内排名", "总排名", "等级", "结果", "行政级别", "网站类型", "判定"}
-WRAP = {"单项否决项", "扣分明细", "证据", "判定依据", "整改建议", "问题页面/链接", "所在页面", "未评估原因",
+WRAP = {"单项否决项", "扣分明细", "未判定规则", "证据", "判定依据", "整改建议", "问题页面/链接", "所在页面", "未评估原因",
         "说明", "栏目网址", "判定说明"}
 
 BOLD = Font(bold=True)
@@ -38,6 +38,7 @@ BAD_FONT = Font(color="9C0006")
 LINK_FONT = Font(color="0563C1", underline="single")
 THIN = Border(bottom=Side(style="thin", color="999999"))
 TOP = Alignment(wrap_text=True, vertical="top")
+TOP_ONLY = Alignment(vertical="top")
 
 
 def title_rows(ws: Worksheet, title: str, ncols: int, note: str = "") -> int:
@@ -90,6 +91,8 @@ def table(ws: Worksheet, row: int, headers: Sequence[str], rows: Iterable[Sequen
                 c.alignment = TOP
             elif i in center:
                 c.alignment = Alignment(horizontal="center", vertical="top")
+            else:             # a wrapped row: every cell starts at its top line, not some at the foot
+                c.alignment = TOP_ONLY
             if i in link_cols and isinstance(c.value, str) and c.value:
                 link(c, c.value)
         if flags is not None and next(flags):
@@ -127,10 +130,11 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
             ws.row_dimensions[row[0].row].height = lines * LINE_PT
 
 
-def print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
+def print_setup(ws: Worksheet, title_rows: str | None = None, one_page: bool = False) -> None:
+    """A4 landscape, fit to the page's width (and height too when one_page: a summary sheet)."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, int(one_page)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
