@@ -210,9 +210,11 @@ def test_sigterm_and_sighup_stop_the_crawler_too(tmp_path, started, sig):
 # ---- the crawl lock ------------------------------------------------------------------------------
 def test_a_second_crawl_refuses_naming_the_first_and_the_lock_dies_with_it(tmp_path, started):
     with slow_site(pages=60, delay=0.3) as site:
-        first, db = start_crawl(tmp_path, site, started)
+        site.release.clear()   # the first crawl must still hold the lock when the second starts, however loaded the machine
+        first, db = start_crawl(tmp_path, site, started, timeout="60")
         until(lambda: len(site.requested) > 2, what="the first crawl under way")
         second = run("crawl", "--allow-net", "127.0.0.0/8", "--db", db, timeout=60)
+        site.release.set()
         assert second.returncode == 2
         assert f"正被第 1 次抓取使用（进程 {first.proc.pid}" in second.stderr
         assert "--wait" in second.stderr and "Traceback" not in second.stderr
