@@ -59,7 +59,8 @@ def demo(out, as_of, timeout, db, recheck, monitor):
                 demo_warnings(engine, as_of, out_dir)
         runs = [run_audit(register, as_of, out_dir, "census-2015", None, db, (),
                           dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET),
-                          probe_step=probe_step, before_report=warn_step)]
+                          probe_step=probe_step, before_report=warn_step,
+                          settings=demo_settings(as_of))]
         port = farm.port
     if recheck:
         runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
@@ -78,7 +79,16 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
     with samplefarm.start(port, phase="recheck"):
         return run_audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
-                         dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), recheck=True)
+                         dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), recheck=True,
+                         settings=demo_settings(as_of))
+
+
+def demo_settings(as_of):
+    """The notices dated a week after the farm's monitoring point, not on the day the demo runs:
+    the same letters every day, and deadlines inside the years the holiday calendar knows."""
+    from datetime import timedelta
+    from reports.settings import load_report_config
+    return load_report_config(notice_date=as_of + timedelta(days=8))
 
 
 def demo_warnings(engine, as_of, out_dir) -> None:
