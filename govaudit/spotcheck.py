@@ -48,7 +48,7 @@ def sample_note(engine, site_codes) -> str | None:
     return draw_of(engine, site_codes)
 
 
-def write_sample(engine, sample: sampling.Sample, path: str | Path) -> Path:
+def write_sample(engine, sample: sampling.Sample, path: str | Path, drawn_on: date | None = None) -> Path:
     """The sample as a register (.xlsx or .csv by suffix): the same headers `sites import` reads;
     an .xlsx also gets a second sheet 抽样说明 with the draw and its strata."""
     path = Path(path)
@@ -70,7 +70,7 @@ def write_sample(engine, sample: sampling.Sample, path: str | Path) -> Path:
     put_table(wb.active, REGISTER_HEADERS, values)
     info = wb.create_sheet("抽样说明")
     put_row(info, 1, ["抽样方法", sample.describe()])
-    put_row(info, 2, ["抽取日期", date.today().isoformat()])
+    put_row(info, 2, ["抽取日期", (drawn_on or date.today()).isoformat()])
     put_row(info, 4, [*(sample.by or ["全部"]), "在册网站数", "抽取数", "其中上次不合格"])
     for i, st in enumerate(sample.strata, start=5):
         put_row(info, i, [*(st.key or ("全部",)), st.population, st.drawn, st.forced])

@@ -74,7 +74,9 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
     engine = store.connect(db)
     drawn = spotcheck.draw_and_record(engine, seed=2026, share=0.3, by=["行政级别"],
                                       include_failed_last=True)
-    sample_file = spotcheck.write_sample(engine, drawn, out_dir / "复查名录.xlsx")
+    # drawn on the day the notices are dated, so the demo's files are the same whatever day it runs
+    sample_file = spotcheck.write_sample(engine, drawn, out_dir / "复查名录.xlsx",
+                                         drawn_on=demo_settings(as_of).notice_date)
     console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（samplefarm/spec_recheck.py）。"
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
     with samplefarm.start(port, phase="recheck"):
