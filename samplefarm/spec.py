@@ -92,7 +92,7 @@ def _s1() -> Site:
         Col("zxft", "在线访谈", "/hdjl/zxft/", "interview", items=m.run("interview", "2026-09-15", 3, 60),
             group="互动交流"),
         Col("zjhy", "走进华阳", "/zjhy/", None, kind="hub", nav=True),
-        Col("sqgk", "省情概况", "/zjhy/sqgk/", "static", kind="static", group="走进华阳",
+        Col("sqgk", "省情概况", "/zjhy/sqgk/", "overview", kind="static", group="走进华阳",
             text="华阳省位于我国东部沿海，辖12个设区市、96个县（市、区），全省常住人口约四千六百万。"
                  "全省地势西高东低，山地丘陵约占七成，素有“七山一水二分田”之称。"),
         Col("lxwm", "联系我们", "/zjhy/lxwm/", "static", kind="static", group="走进华阳",
@@ -197,7 +197,7 @@ def _s3() -> Site:
             group="政务公开"),
         Col("xzxx", "县长信箱", "/hdjl/xzxx/", "consultation", table=True, nav=True,
             items=answered(m.run("consultation", "2026-11-12", 6, 12))),
-        Col("xqgk", "县情概况", "/zjqh/xqgk/", "static", kind="static", nav=True,
+        Col("xqgk", "县情概况", "/zjqh/xqgk/", "overview", kind="static", nav=True,
             text="清河县位于江北市西部，县域面积一千二百平方公里，辖8个镇、3个乡，常住人口约三十五万。"
                  "境内清河自西向东穿城而过，是省级生态县。"),
         Col("ztzl", "专题专栏", "/ztzl/", None, kind="blank", text="栏目建设中", nav=True),
@@ -242,7 +242,7 @@ def _s4() -> Site:
             items=m.run("notice", "2026-08-20", 6, 20), group="信息公开", colid=6108),
         Col("jzxx", "局长信箱", "/col/col6110/index.html", "consultation", paging="hanweb", nav=True,
             items=answered(m.run("consultation", "2026-10-28", 5, 20)), colid=6110),
-        Col("jgzn", "机构职能", "/col/col6109/index.html", "static", kind="static", nav=True, colid=6109,
+        Col("jgzn", "机构职能", "/col/col6109/index.html", "functions", kind="static", nav=True, colid=6109,
             text="江北市生态环境局是市政府工作部门，负责建立健全生态环境基本制度，"
                  "统筹协调和监督管理全市重大生态环境问题，承担环境污染防治的监督管理责任。"),
     ]
@@ -297,7 +297,7 @@ def _s5() -> Site:
             items=answered(m.run("consultation", "2026-11-06", 6, 15)),
             page_links={1: [Link("/hdjl/index.jsp?sid=@@SID@@", "刷新"),
                             Link("/hdjl/write.jsp;jsessionid=@@JSID@@", "我要写信")]}),
-        Col("jgzn", "机构职能", "/jgzn/", "static", kind="static", nav=True,
+        Col("jgzn", "机构职能", "/jgzn/", "functions", kind="static", nav=True,
             text="江北市交通运输局负责全市公路、水路交通运输行业管理，拟订并组织实施交通运输发展规划，"
                  "承担道路、水路运输市场监管责任，指导城市公共交通运营管理。"),
         Col("bszn", "办事指南", "/bszn/", "guide", items=m.undated("guide", 5)),
@@ -361,7 +361,7 @@ def _s6() -> Site:
             group="政务公开"),
         Col("zzxx", "镇长信箱", "/zzxx/", "consultation", table=True, nav=True,
             items=answered(m.run("consultation", "2026-10-08", 4, 30))),
-        Col("zqgk", "镇情概况", "/zqgk/", "static", kind="static", nav=True,
+        Col("zqgk", "镇情概况", "/zqgk/", "overview", kind="static", nav=True,
             text="柳林镇位于清河县东部，辖16个行政村、2个社区，总人口约三万二千人，"
                  "以优质稻米和特色林果为主导产业，是县域商贸重镇。"),
         Col("mlxc", "美丽乡村", "/mlxc/", None, kind="blank", text="", nav=True),

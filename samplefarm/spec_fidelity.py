@@ -61,7 +61,7 @@ def _sitemap() -> Site:
         # Only the 网站地图 lists these three.
         Col("zcjd", "政策解读", "/zwgk/zcjd/", "policy", items=m.run("policy", "2026-03-01", 4, 30)),
         Col("rsxx", "人事信息", "/zwgk/rsxx/", "personnel", kind="blank", text="栏目建设中"),
-        Col("jgzn", "机构职能", "/jgzn/", "static", kind="static",
+        Col("jgzn", "机构职能", "/jgzn/", "functions", kind="static",
             text="江北市统计局负责组织领导和协调全市统计工作，监督检查统计法律法规的实施。"),
     ]
     return Site(

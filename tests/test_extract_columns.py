@@ -134,7 +134,9 @@ def test_column_name_title_fallback_skips_site_name():
     ("意见征集", None, ("survey", "name")),
     ("在线访谈", None, ("interview", "name")),
     ("办事指南", None, ("guide", "name")),
-    ("机构概况", None, ("static", "name")),
+    ("机构概况", None, ("functions", "name")),     # 2019's 机构职能 group
+    ("县情概况", None, ("overview", "name")),      # 2019's 概况信息 group
+    ("统计数据", None, ("data", "name")),          # 2019's 数据发布
     ("领导简介", None, ("static", "name")),
     ("通知 公告", None, ("notice", "name")),        # spaces in the name
     ("专题专栏", None, (None, None)),

@@ -204,7 +204,8 @@ def test_keys_exact_and_order():
                        "surveys_1y", "interview_columns", "interviews_1y", "guides_missing_elements",
                        "broken_attachments", "online_systems_down", "serious_errors",
                        "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
-    "messages_published_2m", "blank_columns_uncharged"]
+    "messages_published_2m", "blank_columns_uncharged", "overview_columns", "functions_columns",
+    "data_columns"]
     assert list(m) == measurement_keys()
     # no probe in the window: availability not measured (None); no interaction column: its
     # *_1y counts are None; everything else counted

@@ -23,7 +23,8 @@ ALL_NONE = dict.fromkeys([
     "unanswered_messages_over_3m", "survey_columns", "surveys_1y", "interview_columns", "interviews_1y",
     "guides_missing_elements", "broken_attachments", "online_systems_down", "serious_errors",
     "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
-    "messages_published_2m", "blank_columns_uncharged"])
+    "messages_published_2m", "blank_columns_uncharged", "overview_columns", "functions_columns",
+    "data_columns"])
 EVIL_EVIDENCE = '=HYPERLINK("http://x")'
 EVIL_TITLE = "+cmd|' /C calc'!A0"
 

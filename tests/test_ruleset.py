@@ -90,7 +90,8 @@ def test_census_reads_only_domain_measurements():
     assert read == DOMAIN_MEASUREMENTS - {"serious_errors"} | parts   # every one is used
     assert set(config.load_yaml("rulesets/measurements.yaml")) == \
         DOMAIN_MEASUREMENTS | parts | {"hacked_pages_unhandled", "messages_undated",
-                                       "messages_published_2m", "blank_columns_uncharged"}
+                                       "messages_published_2m", "blank_columns_uncharged",
+                                       "overview_columns", "functions_columns", "data_columns"}
 
 
 def test_lookups_for_reports():

@@ -38,7 +38,8 @@ def m(**kw) -> dict:
                 interview_columns=1, interviews_1y=6, guides_missing_elements=0,
                 broken_attachments=0, online_systems_down=0, serious_errors=0,
                 serious_misstatements=0, hacked_pages=0, hacked_pages_unhandled=0,
-                messages_undated=0, messages_published_2m=3, blank_columns_uncharged=0)
+                messages_undated=0, messages_published_2m=3, blank_columns_uncharged=0,
+                overview_columns=1, functions_columns=1, data_columns=1)
     base.update(kw)
     base.setdefault("stale_columns_total", base["stale_columns_news"]
                     + base["stale_columns_notice_policy"] + base["stale_columns_personnel_plan"])
@@ -68,25 +69,29 @@ FARM_SHEET = {
 FARM_EXPECTED = {
     "inspection-2019": {
         # 4 surveys and 3 interviews < 6 (portal): 3 + 3
-        "9900000001": (93.9, True, [], {"link_availability": 0.1, "survey": 3, "interview": 3}),
+        # no 机构职能 and no 数据发布 column: 1 + 1 (2019 presence rules)
+        "9900000001": (91.9, True, [], {"link_availability": 0.1, "survey": 3, "interview": 3,
+                                        "agency_functions": 1, "data_release": 1}),
         # no survey column 5; 2 interviews < 6: 3
-        "9901000001": (62.9, False, ["columns_not_updated"],
+        "9901000001": (59.9, False, ["columns_not_updated"],
                        {"link_availability": 1.1, "basic_info": 27, "survey": 5, "interview": 3,
-                        "attachments": 1}),
+                        "attachments": 1, "overview_info": 1, "agency_functions": 1,
+                        "data_release": 1}),
         # census figures plus 1 blank column × 2 (inspection's 空白栏目 deduction); no survey column
-        "9901230001": (76.8, False, ["homepage_not_updated"],
+        "9901230001": (74.8, False, ["homepage_not_updated"],
                        {"link_availability": 1.2, "basic_info": 15, "blank_columns": 2,
-                        "survey": 5}),
+                        "survey": 5, "agency_functions": 1, "data_release": 1}),
         # 5 blank columns: 3 are news/notice/policy columns basic_info already charged as stale,
         # so only 2 × 2 here (不在本指标项下重复扣分)
-        "9901000012": (70.9, False, ["columns_not_updated"],
+        "9901000012": (68.9, False, ["columns_not_updated"],
                        {"link_availability": 1.1, "homepage_updates": 5, "basic_info": 14,
-                        "blank_columns": 4, "survey": 5}),
+                        "blank_columns": 4, "survey": 5, "overview_info": 1, "data_release": 1}),
         # a department, not a State Council portal: out of 100, 办事服务 (attachments 3) charged
-        "9901000023": (75.3, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5,
-                                        "attachments": 3}),
-        "9901230101": (74.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
-                                        "basic_info": 12, "blank_columns": 2, "survey": 5}),
+        "9901000023": (73.3, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5,
+                                        "attachments": 3, "overview_info": 1, "data_release": 1}),
+        "9901230101": (72.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
+                                        "basic_info": 12, "blank_columns": 2, "survey": 5,
+                                        "agency_functions": 1, "data_release": 1}),
         "9901230015": (None, None, [], {}),
     },
     "evaluation-example": {
@@ -270,6 +275,20 @@ def test_a_blank_column_already_charged_as_stale_is_not_charged_again():
     assert "不在本指标项下重复扣分" in INSPECTION.rule("blank_columns").clause
 
 
+def test_overview_functions_and_data_columns_2019():
+    """概况信息 / 机构职能 / 数据发布 measured from the column taxonomy: none opened costs 1 each
+    (values 待核对); the farm's 9901000001 has none of the three, 9900000001 has 省情概况."""
+    farm = farm_verdicts(INSPECTION)
+    assert {k: charged(farm["9901000001"])[k] for k in
+            ("overview_info", "agency_functions", "data_release")} == \
+        {"overview_info": 1, "agency_functions": 1, "data_release": 1}
+    assert "overview_info" not in charged(farm["9900000001"])
+    assert "agency_functions" not in charged(farm["9901000012"])          # its 机构职能 column
+    v = evaluate(m(overview_columns=0, functions_columns=0, data_columns=2), INSPECTION,
+                 inputs=CLEAN_ANSWERS)
+    assert charged(v) == {"overview_info": 1, "agency_functions": 1}
+
+
 def test_message_publishing_on_the_farm_and_by_hand():
     """2019's publishing of messages: the farm's 9906000004 shows one answered letter without its
     答复时间, 9906000006's board has published nothing in the last 2 months."""
@@ -333,13 +352,14 @@ def test_corrected_clause_texts_and_source():
     assert "国务院部门中没有对外服务职能的，其门户网站" in rescale.clause
     # no clause claims a 2019 deduction value the published text does not give
     for rule in INSPECTION.deductions:
-        assert rule.status == "待核对" and "2019 年检查指标的相应扣分细则未能找到" in rule.clause, rule.id
+        assert rule.status == "待核对" and ("扣分细则未能找到" in rule.clause
+                                           or "原文未能逐字核对" in rule.clause), rule.id
 
 
 def test_every_value_has_a_status_and_an_origin():
     values = INSPECTION.provenance
     unverified = INSPECTION.unverified_values()
-    assert (len(values), len(unverified)) == (33, 22)
+    assert (len(values), len(unverified)) == (36, 25)
     carried = [p.about for p in unverified if p.origin.startswith("2015 年普查评分表")]
     assert carried == ["homepage_not_updated", "homepage_availability", "link_availability",
                        "homepage_updates", "basic_info", "consultation", "survey", "interview",

@@ -508,7 +508,9 @@ def recount(site) -> dict:
         # a misspelling reads "错写 ≈ 原词"; the rest are hacked pages, first seen, not yet reviewed
         "serious_misstatements": n_misstated, "hacked_pages": n_serious - n_misstated,
         "hacked_pages_unhandled": None if n_serious > n_misstated else 0,
-        **recount_publishing(cols), "blank_columns_uncharged": uncharged}
+        **recount_publishing(cols), "blank_columns_uncharged": uncharged,
+        **{f"{cat}_columns": sum(classify(c.name, c.meta_type) == cat for c in cols)
+           for cat in ("overview", "functions", "data")}}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -732,7 +734,7 @@ def test_truth_file_shape(truth):
             "interview_columns", "interviews_1y", "guides_missing_elements", "broken_attachments",
             "online_systems_down", "serious_errors", "serious_misstatements", "hacked_pages",
             "hacked_pages_unhandled", "messages_undated", "messages_published_2m",
-            "blank_columns_uncharged"]
+            "blank_columns_uncharged", "overview_columns", "functions_columns", "data_columns"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():
