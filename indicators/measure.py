@@ -78,7 +78,8 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
               **links, **talk, "guides_missing_elements": guides,
               "online_systems_down": systems_down, **serious, **published,
               "blank_columns_uncharged": sum(bool(f.counts_in) for f in blank_findings), **present}
-    return ({k: values[k] for k in keys},
+    # a taxonomy without a presence category (overview …) leaves its <category>_columns None
+    return ({k: values.get(k) for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
              *talk_findings, *publish_findings, *presence_findings, *guide_findings,
              *system_findings, *serious_findings],
