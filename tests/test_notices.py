@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
+import chinese_calendar
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -36,7 +37,25 @@ def test_a_year_the_calendar_does_not_know_is_refused():
     last = known_years()[1]
     with pytest.raises(CalendarError, match=rf"整改期限算到 {last + 1} 年.*只收录到 {last} 年.*"
                                             r"pip install -U chinese-calendar"):
-        add_working_days(dt.date(last, 12, 28), 15)
+        add_working_days(dt.date(last, 12, 28), 30)      # would run toward the Spring Festival
+    with pytest.raises(CalendarError, match=rf"通知日期 {last + 1}-01-04 在 {last + 1} 年.*只收录到 {last} 年"):
+        add_working_days(dt.date(last + 1, 1, 4), 1)
+
+
+def test_a_december_notice_gets_its_deadline_in_early_january():
+    """元旦 is 1 January by law and 除夕 is never before 20 January, so 15 working days from a
+    December notice are counted across the year's end even before that year's arrangement is out."""
+    last = known_years()[1]
+    start = dt.date(last, 12, 28)
+    days, d = [], start
+    while len(days) < 15:
+        d += dt.timedelta(days=1)
+        if d.year == last and chinese_calendar.is_workday(d) or \
+                d.year > last and d.weekday() < 5 and (d.month, d.day) != (1, 1):
+            days.append(d)
+    assert days[-1] <= dt.date(last + 1, 1, 19)
+    assert add_working_days(start, 15) == days[-1]
+    assert dt.date(last + 1, 1, 1) not in days
     # unless the office wrote that year's days in its config
     given = {dt.date(last + 1, 1, 1)}
     weekday = next(d for d in (dt.date(last + 1, 1, k) for k in range(2, 9)) if d.weekday() < 5)
