@@ -523,8 +523,8 @@ def recount(site) -> dict:
         vetoes.append("homepage_not_updated")
     if stale["news"] + stale["notice_policy"] >= 5 or total >= 10 or blank >= 5:
         vetoes.append("columns_not_updated")
-    if n_serious:
-        vetoes.append("serious_error")
+    # serious errors wait for an official's review (待人工确认): never a veto until confirmed, and a
+    # site that would otherwise pass is 待确认 (qualified None), not 合格
     if talk["unanswered_messages_over_3m"]:
         vetoes.append("poor_interaction")
     deductions = []
@@ -550,6 +550,8 @@ def recount(site) -> dict:
     out["deductions"] = deductions
     out["score"] = round(100 - sum(d["points"] for d in deductions), 2)
     out["qualified"] = not vetoes and out["score"] > 60
+    if out["qualified"] and n_serious:
+        out["qualified"] = None
     out["dead_links"] = dead
     return out
 
