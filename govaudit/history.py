@@ -39,16 +39,20 @@ class Audit:
                 + ("，复查" if self.recheck_of else "") + "）")
 
 
+def _quarter(d) -> tuple[int, int]:
+    return d.year, (d.month - 1) // 3
+
+
 def audits(engine, ruleset: str | None = None) -> list[Audit]:
     """One Audit per crawl run (its newest score run), oldest first. An audit of part of an earlier
-    audit's sites (or of a sample drawn with the last audit's failed sites) is a re-check of it —
-    the same quarter's 复查, not the next quarter."""
+    audit's sites in the same quarter (or of a sample drawn with the last audit's failed sites) is a
+    re-check of it — the quarter's 复查; next quarter's spot check of a part of the register is not."""
     newest = {r.crawl_run_id: r.id for r in score_runs(engine) if not ruleset or r.ruleset == ruleset}
     found = [audit(engine, sid) for sid in sorted(newest.values())]
     drawn = recheck_draws(engine)
     for n, a in enumerate(found):
         earlier = [b for b in found[:n] if b.ruleset == a.ruleset and b.as_of <= a.as_of
-                   and (a.site_codes < b.site_codes
+                   and ((a.site_codes < b.site_codes and _quarter(a.as_of) == _quarter(b.as_of))
                         or (a.site_codes in drawn and a.site_codes <= b.site_codes))]
         a.recheck_of = earlier[-1].score_run if earlier else None
     return found

@@ -156,7 +156,7 @@ def test_serious_findings_one_per_misspelling_with_snippet():
 class _Decision:
     def __init__(self, decision, reviewer="张三"):
         from datetime import datetime
-        self.decision, self.reviewer, self.decided_at = decision, reviewer, datetime(2026, 11, 25, 9, 30)
+        self.decision, self.reviewer, self.decided_at = decision, reviewer, datetime(2026, 11, 25, 9, 30)   # stored in UTC, shown in 北京时间
 
 
 def test_apply_reviews_dismiss_lowers_the_count_confirm_marks():
@@ -169,7 +169,7 @@ def test_apply_reviews_dismiss_lowers_the_count_confirm_marks():
     kept = apply_reviews("X", m, fs, {"serious_errors"}, known)
     assert m == {"serious_errors": 1, "dead_links_other": 1}
     assert [(f.url, f.review, f.reviewer) for f in kept] == [
-        ("http://x/b", "已确认", "张三 2026-11-25 09:30"), ("http://x/c", "", "")]
+        ("http://x/b", "已确认", "张三 2026-11-25 17:30"), ("http://x/c", "", "")]
     fresh = [Finding("misspelt_term", "serious_errors", "http://x/a", "e1", term="国务阮")]
     assert apply_reviews("Y", {"serious_errors": 1}, fresh, {"serious_errors"}, known)[0].review \
         == "待人工确认"
