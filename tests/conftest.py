@@ -50,6 +50,19 @@ def db_url(request, tmp_path):
     return url
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium (the distribution's, through Playwright) for the whole session: starting
+    it takes ~2 s, a page in it milliseconds. Skips with the reason when the evidence extra or the
+    browser is missing; with CI=true that is a failure (.ci/run installs both)."""
+    from browser import launch
+    why = launch.missing()
+    if why:
+        _need_service(f"no browser for screenshots: {why}")
+    with launch.launch() as browser:
+        yield browser
+
+
 @pytest.fixture
 def make_read_only():
     """lock(*paths): make files and folders read-only even for root (chattr +i) until the test ends."""
