@@ -224,7 +224,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     run = pick_crawl_run(engine, crawl_run_id)
     crawls = runs.site_crawls(engine, run.id)
     sites = {x.code: x for x in all_sites(engine)}
-    notify(f"评分使用第 {run.id} 次抓取（{_run_label(run)}）")
+    notify(f"评分使用第 {run.id} 次抓取（{_run_label(run, crawls)}）")
     unknown = sorted(set(sheet) - {sc.site_code for sc in crawls})
     if unknown:
         notify(f"评分表中这些网站标识码不在第 {run.id} 次抓取中，未使用：{'、'.join(unknown)}")
@@ -366,9 +366,18 @@ def crawl_errors_of(sc: store.SiteCrawl) -> dict | None:
     return {"count": sc.errors, "first_error": sc.first_error, "url": sc.first_error_url}
 
 
-def _run_label(run: store.CrawlRun) -> str:
+def _run_label(run: store.CrawlRun, crawls: list[store.SiteCrawl] = ()) -> str:
+    """How a run ended; given its sites, a finished run with sites cut short says so with counts
+    (a run that ended is not a complete one when pages of it were lost to errors)."""
     when = beijing(run.finished_at or run.started_at).strftime("%Y-%m-%d %H:%M")   # 北京时间
-    return f"{RUN_STATUS.get(run.status, run.status)}，{len(run.site_codes)} 个网站，{when}"
+    status = RUN_STATUS.get(run.status, run.status)
+    erred = [sc for sc in crawls if sc.errors]
+    cut = [sc for sc in crawls if not sc.errors and cut_short_of(sc)]
+    if run.status == "done" and (erred or cut):
+        status = "抓取不完整：" + "，".join(
+            ([f"{len(erred)} 个网站抓取时出错（共 {sum(sc.errors for sc in erred)} 次）"] if erred else [])
+            + ([f"{len(cut)} 个网站未抓完（{CUT_SHORT[cut_short_of(cut[0])]}等）"] if cut else []))
+    return f"{status}，{len(run.site_codes)} 个网站，{when}"
 
 
 def pick_crawl_run(engine: Engine, run_id: int | None) -> store.CrawlRun:

@@ -86,6 +86,15 @@ def test_errors_mark_the_site_cut_short_everywhere_and_set_the_exit_code(tmp_pat
     notice = "\n".join(p.text for p in Document(out / "notices" / f"{CODE}.docx").paragraphs)
     assert f"本次抓取不完整（{first}），以上结论仅依据已抓取的页面。" in notice
 
+    # Scored again later, the run is not called complete, and the command ends like the audit.
+    rescored = subprocess.run([str(GOVAUDIT), "score", "--as-of", "2026-11-22",
+                               "--db", str(tmp_path / "store.sqlite")], env=dict(os.environ, COLUMNS="400"),
+                              capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=tmp_path)
+    assert rescored.returncode == 3, rescored.stdout + rescored.stderr
+    assert "评分使用第 1 次抓取（抓取不完整：1 个网站抓取时出错（共 2 次），1 个网站，" in rescored.stderr
+    assert "完整，" not in rescored.stderr.replace("不完整", "")
+    assert rescored.stderr.strip().splitlines()[-1].startswith("注意：抓取时有 1 个网站出错（共 2 次）")
+
 
 def test_self_check_says_the_crawl_was_incomplete(tmp_path):
     plant = tmp_path / "plant"

@@ -35,4 +35,4 @@ def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeo
                     dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
                          workers=workers, allow_net=allow_net),
                     notices=notices, settings=settings, scores=scores, terms=terms)
-    exit_if_crawl_errors(store.connect(db), [run])
+    exit_if_crawl_errors(store.connect(db), [run.id])

@@ -48,7 +48,7 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget,
     path = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
     _print_check(engine, sid, rc, run, db)
     console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
-    exit_if_crawl_errors(engine, [run])
+    exit_if_crawl_errors(engine, [run.id])
 
 
 def _print_check(engine, score_run, rc, run, db=None):

@@ -33,4 +33,4 @@ def crawl(sites, timeout, per_host, page_budget, workers, allow_net, resume, wai
                                               allow_net=allow_net), resume, wait,
                       distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after,
                                        queue=queue) if broker else None)
-    exit_if_crawl_errors(engine, [run])
+    exit_if_crawl_errors(engine, [run.id])

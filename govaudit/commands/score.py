@@ -6,8 +6,9 @@ import click
 import store
 from govaudit import cliopts, pipeline
 from govaudit.cliopts import as_of_option, db_option
-from govaudit.commands.terminal import (notice, print_summary, ruleset_option, scores_option,
-                                        terms_option)
+from govaudit.commands.terminal import (exit_if_crawl_errors, notice, print_summary,
+                                        ruleset_option, scores_option, terms_option)
+from store.runs import score_run
 
 
 @click.command()
@@ -27,6 +28,9 @@ def score(as_of, rulesets, scores, overrides, run_id, terms, db):
           govaudit score --as-of 2026-11-22 --ruleset census-2015 --ruleset evaluation-example --scores 评分表.xlsx
     """
     engine = store.connect(db)
-    for sid in pipeline.score_many(engine, as_of, rulesets, overrides, run_id, notify=notice,
-                                   scores_path=scores, terms_path=terms):
+    sids = pipeline.score_many(engine, as_of, rulesets, overrides, run_id, notify=notice,
+                               scores_path=scores, terms_path=terms)
+    for sid in sids:
         print_summary(engine, sid)
+    # Verdicts resting on a crawl with errors end like the audit's: the line and exit code 3.
+    exit_if_crawl_errors(engine, [score_run(engine, sids[0]).crawl_run_id])

@@ -187,10 +187,10 @@ def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrid
     return run
 
 
-def exit_if_crawl_errors(engine, runs) -> None:
+def exit_if_crawl_errors(engine, run_ids) -> None:
     """Errors while crawling never end in exit code 0: the last line says so (the sites are
     marked 抓取不完整 in every output), and the exit code is cliopts.CRAWL_ERRORS."""
-    sites = [sc for run in runs for sc in pipeline.crawl_error_sites(engine, run.id)]
+    sites = [sc for run_id in run_ids for sc in pipeline.crawl_error_sites(engine, run_id)]
     if sites:
         err.print(f"[red]注意：[/]抓取时有 {len(sites)} 个网站出错（共 {sum(sc.errors for sc in sites)} 次），"
                   f"这些网站已标为“抓取不完整”，其结论仅依据已抓取的页面："
