@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 import config
 
 from . import settings
-from .dates import article_date, date_from_url, find_date
+from .article import is_article
+from .dates import SITE_NAME_TAIL, TITLE_SEP, article_date, date_from_url, find_date
 from .links import canonical_url, link_kind, link_text
-from .page import BREADCRUMB_LABEL, text_of
+from .page import BREADCRUMB_LABEL, CRUMB_SEPARATOR, text_of
 from .rows import row_of
 
 HOME_TEXTS = frozenset({"首页", "网站首页", "返回首页", "主页", "home", "首页home", "回到首页"})
@@ -35,9 +36,10 @@ _BREAD_SEP = re.compile(r"\s*(?:-+>|>>|>|＞|»|›|→|\|)\s*|\s+/\s+")
 # Application pages (Hanweb columns are .jsp too; see is_app_session).
 _APP_PAGE = re.compile(r"\.(jsp|do|action|aspx?|php)$", re.I)
 SITEMAP_TEXTS = frozenset({"网站地图", "站点地图", "sitemap", "网站导航"})
-_TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
-_ARTICLE_CRUMBS = frozenset({"正文", "详情", "内容", "文章", "详细信息", "正文内容", "浏览"})
-_SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|门户网站|网站|政府|人民政府门户网站)$")
+_ARTICLE_CRUMBS = frozenset({"正文", "详情", "内容", "文章", "详细信息", "正文内容", "浏览", "详情页",
+                             "文章详情", "内容页", "正文页"})
+_CRUMB_TOOL_BLOCKS = frozenset({"div", "ul", "ol", "dl", "form", "table", "p", "script", "style"})
+
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def _site_names(page) -> frozenset[str]:
     names = getattr(page, "_site_names", None)
     if names is None:
         found = {_norm(page.meta.get("SiteName", ""))}
-        found.update(_norm(p) for p in _TITLE_SEP.split(page.title or "") if _SITE_NAME_TAIL.search(p))
+        found.update(_norm(p) for p in TITLE_SEP.split(page.title or "") if SITE_NAME_TAIL.search(p))
         names = page._site_names = frozenset(n for n in found if len(n) >= 4)
     return names
 
@@ -403,7 +405,9 @@ def _crumb_pieces(el) -> list[str]:
 
     def flush():
         text = BREADCRUMB_LABEL.sub("", " ".join("".join(buf).split()))
-        pieces.extend(p.strip() for p in _BREAD_SEP.split(text) if p and p.strip())
+        # a separator standing alone (<span>/</span>, <span>></span>) is no crumb
+        pieces.extend(p.strip() for p in _BREAD_SEP.split(text)
+                      if p and p.strip() and not CRUMB_SEPARATOR.fullmatch(p.strip()))
         buf.clear()
 
     def visit(node):
@@ -414,22 +418,36 @@ def _crumb_pieces(el) -> list[str]:
             return
         buf.append(node.text or "")
         for child in node:
-            if isinstance(child.tag, str):
+            # a block of tools inside the crumbs' line (字号：默认 大 超大 | 打印) is no crumb
+            if isinstance(child.tag, str) and not (child.tag in _CRUMB_TOOL_BLOCKS
+                                                   and child.find(".//a[@href]") is None):
                 visit(child)
             buf.append(child.tail or "")
 
     visit(el)
     flush()
-    return pieces
+    # a crumb repeated right after itself (… > 工作动态 <b>工作动态</b>, the column's heading) is one
+    return [p for i, p in enumerate(pieces) if i == 0 or p != pieces[i - 1]]
 
 
 def breadcrumb(page) -> list[str]:
-    """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告'])."""
+    """Breadcrumb segments (当前位置：首页 > 政务公开 > 通知公告 → ['首页', '政务公开', '通知公告']).
+    Of several breadcrumbs, the one naming the most columns: a template's 网站首页 > 详情页 above
+    the article's own 网站首页 > 综合要闻 > 镇街动态 says less (the first wins a tie)."""
+    best: list[str] = []
     for el in page.furniture("breadcrumb"):
+        if any(page.own_role(anc) == "breadcrumb" for anc in el.iterancestors()):
+            continue   # a part of a breadcrumb already read
         parts = _crumb_pieces(el)
-        if parts:
-            return parts
-    return []
+        if _named_columns(parts) > _named_columns(best):
+            best = parts
+        elif not best:
+            best = parts
+    return best
+
+
+def _named_columns(crumbs: list[str]) -> int:
+    return sum(1 for c in crumbs if _norm(c).lower() not in HOME_TEXTS and c not in _ARTICLE_CRUMBS)
 
 
 def column_name(page) -> str | None:
@@ -444,8 +462,8 @@ def column_name(page) -> str | None:
     if not page.title:
         return None
     site = page.meta.get("SiteName", "")
-    parts = [p for p in _TITLE_SEP.split(page.title) if p]
-    candidates = [p for p in parts if p != site and not _SITE_NAME_TAIL.search(p)]
+    parts = [p for p in TITLE_SEP.split(page.title) if p]
+    candidates = [p for p in parts if p != site and not SITE_NAME_TAIL.search(p)]
     if candidates:
         return candidates[0]
     return None
@@ -502,7 +520,7 @@ def page_kind(page, items, columns: list[ColumnLink]) -> str:
     paragraphs of text and at most a few links beside them: a headline's article, a homepage item,
     not a column), else 'page' (a static or blank column). `columns` are
     page_columns(page, 'column')."""
-    if len(items) < settings.get("article_max_items") and _prose_chars(page) >= \
+    if is_article(page) or len(items) < settings.get("article_max_items") and _prose_chars(page) >= \
             settings.get("article_min_prose") and article_date(page, use_htmldate=False) is not None:
         return "article"   # a few links beside it (相关阅读) make no list of it
     if len(_block_leads(page, columns)) >= 2:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from lxml import etree
+
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 _SEP = r"\s*[-/.]\s*"
@@ -163,22 +165,135 @@ def _meta_date(page) -> date | None:
     return None
 
 
+# The separators of a <title>: 标题_栏目_站名, 标题 - 站名 (a part is a title a heading repeats).
+TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
+# What a <title> part is when it names the site, not the article.
+SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|门户网站|网站|政府|人民政府门户网站)$")
+_TITLE_MIN = 6          # characters: a shorter heading is a column name or a label, not a title
+_INFO_WINDOW = 60       # text nodes looked at after the title for its info line
+_INFO_MAX_RUN = 30      # characters: a text node this long is the body's first sentence
+_LIST_TITLE = 8         # characters: a link this long after the title is a list entry, not info
+# Dates under a title that are not when it was published (a policy's 成文日期, a deadline).
+_OTHER_DATE_LABEL = re.compile(r"(成文|印发|实施|施行|截止|有效|废止|生效|开始|结束|办结|答复|回复)"
+                               r"(日期|时间)?\s*[:：]?\s*$")
+# （2007年6月29日…会议通过）under a decision's title: the document's date, not the page's.
+_OPEN_BRACKET = re.compile(r"[（(]\s*$")
+_WEEKDAY_AFTER = re.compile(r"^\s*(星期|周|礼拜)[一二三四五六日天]")   # a header's today-widget
+_FOLLOWING_TEXTS = etree.XPath("following::text()[position() <= $n]")
+_TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $s)]")
+_NO_TITLE_ROLES = frozenset({"script", "breadcrumb", "nav", "footer", "friend"})
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
+def _title_candidates(page) -> list[str]:
+    """What the article's title may read: its ArticleTitle meta and the <title> parts that do not
+    name the site or the column (normalised, at least _TITLE_MIN characters)."""
+    meta = page.meta
+    names = {_norm(meta.get("ColumnName", "")), _norm(meta.get("SiteName", ""))}
+    out: list[str] = []
+    for text in [meta.get("ArticleTitle", ""), page.title or "",
+                 *TITLE_SEP.split(page.title or "")]:
+        cand = _norm(text)
+        if len(cand) >= _TITLE_MIN and cand not in names and not SITE_NAME_TAIL.search(cand) \
+                and cand not in out:
+            out.append(cand)
+    return out
+
+
+def title_element(page):
+    """The content element that shows the article's title (an <h1>, <h2><UCAPTITLE>, <p
+    class="con-title">…): the first element, outside links, menus and hidden blocks, whose text
+    is one of _title_candidates. None when the page shows no such heading."""
+    cached = page.__dict__.get("_title_el", False)
+    if cached is not False:
+        return cached
+    found = None
+    for cand in _title_candidates(page):
+        for text in _TEXTS_HOLDING(page.tree, s=cand[:4]):
+            el = text.getparent()
+            if el is None:
+                continue
+            if text.is_tail:
+                el = el.getparent()
+            for _ in range(4):
+                if el is None or el.tag in ("body", "html"):
+                    break
+                shown = _norm("".join(el.itertext()))
+                if shown == cand:
+                    break
+                if len(shown) > len(cand):
+                    el = None
+                    break
+                el = el.getparent()
+            else:
+                el = None
+            if el is None or el.tag in ("body", "html", "title", "a") or page.hidden(el) \
+                    or page.roles(el) & _NO_TITLE_ROLES \
+                    or any(anc.tag == "a" for anc in el.iterancestors()):
+                continue
+            found = el
+            break
+        if found is not None:
+            break
+    page.__dict__["_title_el"] = found
+    return found
+
+
+def heading_date(page) -> date | None:
+    """The date printed right under the article's title, labelled or not (gz.gov.cn: an icon and
+    2023-12-05; sc.gov.cn: 2020年09月15日 09时32分; 来源：… 日期：…): the first full date in the
+    info line between the title and the body, before any list entry. A date labelled as
+    something else (成文日期, 截止时间) or a header's 星期一 widget is skipped."""
+    title = title_element(page)
+    if title is None:
+        return None
+    before = ""   # the text node before (<span>成文日期：</span><span>2016-11-15</span>)
+    for text in _FOLLOWING_TEXTS(title, n=_INFO_WINDOW):
+        parent = text.getparent()
+        holder = parent.getparent() if text.is_tail else parent
+        if holder is None or holder.tag in ("script", "style") or page.hidden(holder):
+            continue
+        value = str(text)
+        run = _norm(value)
+        if not run:
+            continue
+        in_link = holder.tag == "a" or any(a.tag == "a" for a in holder.iterancestors())
+        if in_link:
+            if len(run) >= _LIST_TITLE:
+                return None   # a list entry's title: the heading was a list's, not an article's
+            continue
+        for m in _FULL.finditer(value):
+            month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
+            d = make_date(int(m.group(1)), int(month), int(day))
+            if d and not _OTHER_DATE_LABEL.search(before + value[:m.start()]) \
+                    and not _OPEN_BRACKET.search(value[:m.start()]) \
+                    and not _WEEKDAY_AFTER.match(value[m.end():]):
+                return d
+        if len(run) >= _INFO_MAX_RUN:
+            return None   # the body began: no date was printed under the title
+        before = value
+    return None
+
+
 def article_dates(page, use_htmldate: bool = True) -> ArticleDate:
     """An article page's publication date, the one a person reads first: the 发布时间-style date
-    of its content, then the PubDate meta (a republished page's meta says when it was copied:
-    meta 2022-04-24 on a page that says 2017-05-15), then such a date anywhere on the page, then
-    htmldate's guess.
+    of its content, else the date printed under its title, then the PubDate meta (a republished
+    page's meta says when it was copied: meta 2022-04-24 on a page that says 2017-05-15), then
+    such a date anywhere on the page, then htmldate's guess.
 
     Never the URL: the caller falls back to date_from_url itself, and passes use_htmldate=False
     when the URL carries a date (htmldate is the slowest step of a page, and the URL's date
     comes before its guess).
     """
     meta = _meta_date(page)
-    shown = label_date(page.main_text())
+    shown = label_date(page.main_text()) or heading_date(page)
     if shown:
         return ArticleDate(shown, "page", meta)
-    if meta:
-        return ArticleDate(meta, "meta", meta)
+    if meta:   # shown too, outside the content (an info table classed like a header)?
+        return ArticleDate(meta, "page" if label_date(page.body_text()) == meta else "meta", meta)
     shown = label_date(page.body_text())
     if shown:
         return ArticleDate(shown, "page", meta)

@@ -24,7 +24,7 @@ _META_KEYS = {k.lower(): k for k in GUIDELINE_META}
 # Roles of page furniture, tested on each class/id token (lower case) in this order.
 _TOKEN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("breadcrumb", re.compile(
-        r"crumb|^(position|location|weizhi|dqwz|curpos|currentpos|current|nowpos|mbx|wz|dqlm|lujing)"
+        r"crumb|bread|^(position|location|weizhi|dqwz|curpos|currentpos|current|nowpos|mbx|wz|dqlm|lujing)"
         r"([-_]?(box|bar|nav|con|wrap|info|div|main|title))?$")),
     ("paging", re.compile(
         r"pagination|pager|paging|fenye|turn[-_]?page|pagenav|"
@@ -61,7 +61,10 @@ BREADCRUMB_LABEL = re.compile(r"^\s*[您的现在当前目前所处在]{0,7}位�
 # An unlabelled breadcrumb starts with a 首页 link followed by a separator (首页->政府文件->…).
 _HOME_LINK_TEXT = re.compile(r"^\s*(网站)?首页\s*$")
 _CRUMB_SEP_START = re.compile(r"^[\s\xa0]*(-+>|>|＞|»|›|→)")
+CRUMB_SEPARATOR = re.compile(r"(-+>|>>?|＞|»|›|→|/|\\|\||·|•)+")
 _HAS_DATE = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-/.年]\s*\d{1,2}|(?<![\d:])\d{1,2}-\d{1,2}(?![\d:])")
+_END_TAGS = re.compile(rb"</\s*(?:html|body)\s*>", re.I)
+_CRUMB_MAX_CHARS = 200   # a breadcrumb is one short line; a block this long is content
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Furniture guard: a wrapper holding most of the page (<div id="page">) is not furniture.
 _MAX_FURNITURE_SHARE = 0.6
@@ -200,7 +203,9 @@ def _unlabelled_crumb(el: etree._Element) -> bool:
     if (el.text or "").strip():
         return False
     kids = [c for c in el if isinstance(c.tag, str)]
-    while kids and _blank(kids[0]):
+    # an icon, or a separator drawn before the first crumb (<i class="icon"></i> <span>></span>)
+    while kids and (_blank(kids[0]) or kids[0].tag != "a" and CRUMB_SEPARATOR.fullmatch(
+            "".join((text_of(kids[0]) + (kids[0].tail or "")).split()))):
         kids.pop(0)
     if len(kids) < 2 or kids[0].tag != "a" or not _HOME_LINK_TEXT.match(text_of(kids[0])):
         return False
@@ -232,6 +237,9 @@ class Page:
     def __init__(self, html: str, url: str):
         self.url = url
         data = html.encode("utf-8", "surrogatepass") if html and html.strip() else _EMPTY_DOC
+        # A browser reads on past a </html> or </body> in mid-page (an included header's own,
+        # 国务院公报's); libxml2 would drop all that follows, the article's body with it.
+        data = _END_TAGS.sub(b"", data)
         try:
             tree = etree.fromstring(data, _PARSER)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -327,10 +335,12 @@ class Page:
             tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower().split()
             if tokens:
                 role = self._token_role(el, tokens)
+        if role == "breadcrumb" and len(_collapse(text_of(el))) >= _CRUMB_MAX_CHARS:
+            role = None   # <div class="wz-con"> holding the article: named like a crumb, not one
         if role is None and tag not in _NO_LABEL_TAGS:
             first = _first_text(el)
             if (first and BREADCRUMB_LABEL.match(first)
-                    or _unlabelled_crumb(el)) and len(text_of(el)) < 200:
+                    or _unlabelled_crumb(el)) and len(_collapse(text_of(el))) < _CRUMB_MAX_CHARS:
                 role = "breadcrumb"
         if role is None and tag == "tr" and _menu_row(el):
             role = "nav"
