@@ -243,14 +243,19 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
         measurements, findings, reply_table = measure_site(obs, as_of, taxonomy, checks)
         findings = review.apply_reviews(sc.site_code, measurements, findings, review_measures, known)
+        earlier = seen_before.get(sc.site_code, {}) if obs.reachable else {}
         if obs.reachable:
-            earlier = seen_before.get(sc.site_code, {})
             serious.mark_seen_before(findings, earlier)
             measurements.update(serious.recount(findings, set(earlier)))
         findings += _unchecked_findings(sc)
-        confirmed = review.without_pending(measurements, findings)
+        # A ruleset judging the handling of attacks (it reads hacked_pages_unhandled: 2019's
+        # 没有及时有效处置) takes a hacked page found again at a re-check as standing without review;
+        # one that does not (2015's 严重错误) waits for the reviewer's word that the page is hacked.
+        held = review.without_pending(measurements, findings)
+        resighted = review.without_pending(measurements, findings, serious.resighted(earlier))
         verdicts, extra = [], []
         for ruleset in rulesets:
+            confirmed = resighted if serious.UNHANDLED in ruleset.measures() else held
             verdict, unmet_findings = _judge(ruleset, confirmed, portal, sc,
                                              sheet.get(sc.site_code), observed=measurements)
             verdicts.append(verdict)

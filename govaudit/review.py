@@ -97,15 +97,16 @@ def apply_reviews(site_code: str, measurements: dict, findings: list[Finding],
     return kept
 
 
-def without_pending(measurements: dict, findings: list[Finding]) -> dict:
+def without_pending(measurements: dict, findings: list[Finding],
+                    stands: Callable[[Finding], bool] = lambda f: False) -> dict:
     """The measurements with the findings still 待人工确认 taken off their counts: what a verdict
     may rest on until an official has looked (a count is lowered only where it is the number of
-    its findings)."""
+    its findings). A finding for which stands() holds counts without review."""
     pending: dict[str, int] = {}
     total: dict[str, int] = {}
     for f in findings:
         total[f.measure] = total.get(f.measure, 0) + 1
-        if f.review == PENDING:
+        if f.review == PENDING and not stands(f):
             pending[f.measure] = pending.get(f.measure, 0) + 1
     out = dict(measurements)
     for m, n in pending.items():

@@ -114,9 +114,16 @@ def recount(findings: list[Finding], seen_before: set[tuple[str, str]] = frozens
             UNHANDLED: None if unhandled == 0 and undecided else unhandled}
 
 
+def resighted(seen_before: dict[tuple[str, str], str]):
+    """Whether a finding is a hacked page an earlier audit already found (seen_before's keys)."""
+    return lambda f: f.measure == HACKED and (f.url, f.term) in seen_before
+
+
 def mark_seen_before(findings: list[Finding], seen_before: dict[tuple[str, str], str]) -> None:
-    """Say on a hacked page's evidence that an earlier audit (its monitoring date) found it too."""
+    """Say on a hacked page's evidence that an earlier audit (its monitoring date) found it too;
+    it counts as not handled in time."""
     for f in findings:
         when = seen_before.get((f.url, f.term)) if f.measure == HACKED else None
         if when:
             f.evidence += f"（{when} 的检查已发现，至今未处置）"
+            f.counts_in = [*f.counts_in, UNHANDLED]

@@ -261,9 +261,12 @@ def review_mark(f: Finding) -> str:
 
 
 def veto_title(report: AuditReport, sr: SiteReport, rule_id: str) -> str:
-    """A veto's title; one resting only on findings nobody has reviewed yet says so (待人工确认)."""
+    """A veto's title; one resting only on findings nobody has reviewed yet says so (待人工确认).
+    A finding also counted in another measurement the rule reads stands on that one without
+    review (a hacked page found again at a re-check: 没有及时有效处置)."""
+    reads = set(rule_measures(report, rule_id))
     charged = [f for f in sr.findings if rule_id in finding_rules(report, sr, f)]
-    waiting = charged and all(f.review == PENDING for f in charged)
+    waiting = charged and all(f.review == PENDING and not reads & set(f.counts_in) for f in charged)
     return rule_title(report, rule_id) + (f"（{PENDING}）" if waiting else "")
 
 
