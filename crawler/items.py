@@ -1,18 +1,153 @@
-"""The records the spider yields, as plain dicts tagged by "_t" (cheap to build, pickle and store);
-crawler.pipelines.TABLES says which table (and unique key) each stored kind's rows go to.
-
-  page          an internal HTML page fetched (url, status, title, its own publication date;
-                replace: fetched again, its row is overwritten)
-  text          what a page says (pagetext.PageText as a dict), for the serious-error scans
-  home_page     the homepage's role (a navigation entry, or one of its second-level pages)
-  column        a column's first page (name as linked, meta name/type, blank?)
-  column_find   one way a column was found (menu, channel page, site map …) and what it called it
-  gated         a column page that needs a login or captcha before it shows anything
-  online        a link to an online system (filing, query), for the online-systems check
-  items         the entries of one list page (homepage or a column page and its paging pages)
-  messages      message-board rows of a list page (source 'list') or a letter's own page ('detail')
-  link          one distinct link target and its check outcome
-  site_reached  a site answered (an interrupted attempt's rows for it are dropped)
-  site_done     a site finished (ok or down) with its counts
-  batch         the records above that one callback yielded, in order (one pass through Scrapy)
+"""The records the spider yields, one dataclass per kind (slotted: cheap to build, and Scrapy takes
+dataclass instances as items). crawler.pipelines.TABLES says which table, and which columns make a
+row unique, for each kind that is stored; `rows()` gives a record's rows for it.
 """
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+
+@dataclass(slots=True)
+class Record:
+    site: str   # the site's register code
+
+    def rows(self) -> list[dict]:
+        """The record's rows for its table: its fields but the site (the pipeline adds the crawl)."""
+        return [{f.name: getattr(self, f.name) for f in fields(self) if f.name != "site"}]
+
+
+@dataclass(slots=True)
+class Page(Record):
+    """An internal HTML page fetched, with its own publication date. replace: fetched again in a
+    role of its own (column, list …), its row overwrites the ordinary fetch's."""
+    url: str
+    status: int
+    title: str
+    pub_date: date | None
+    depth: int
+    date_source: str = ""
+    meta_date: date | None = None
+    replace: bool = False
+
+    def rows(self) -> list[dict]:
+        return [{"url": self.url, "status": self.status, "title": self.title,
+                 "pub_date": self.pub_date, "depth": self.depth, "date_source": self.date_source,
+                 "meta_date": self.meta_date}]
+
+
+@dataclass(slots=True)
+class Text(Record):
+    """What a page says (crawler.extract.pagetext.PageText as a dict), for the serious-error scans
+    at score time; the pipeline stores it compressed."""
+    url: str
+    data: dict
+
+
+@dataclass(slots=True)
+class HomePage(Record):
+    """The homepage's role: home, a navigation entry (entry), or one of its second_level pages."""
+    url: str
+    role: str
+
+
+@dataclass(slots=True)
+class Column(Record):
+    """A column's first page: its name as linked and as its page says, its kind, blank or not."""
+    url: str
+    name: str
+    meta_name: str
+    meta_type: str
+    source: str      # the first way it was found (nav, more, sitemap …)
+    kind: str        # list | channel | page (crawler.extract.columns.page_kind)
+    blank: bool
+
+
+@dataclass(slots=True)
+class ColumnFind(Record):
+    """One way a column was found (menu, channel page, site map, meta tag …) and what it called it."""
+    url: str
+    source: str
+    name: str
+    found_on: str
+
+
+@dataclass(slots=True)
+class Gated(Record):
+    """A column page that needs a login or captcha (reason) before it shows anything."""
+    url: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Online(Record):
+    """A link to an online system (在线申报, 办件查询 …), for the online-systems check."""
+    url: str
+    text: str
+    source_url: str
+
+
+@dataclass(slots=True)
+class Items(Record):
+    """The entries of one list page (the homepage, or a column page and its paging pages): rows of
+    url, title, list_date, partial ('MM-DD'), date_text, pinned."""
+    list_url: str
+    on_home: bool
+    entries: list[dict]
+
+    def rows(self) -> list[dict]:
+        return [{"list_url": self.list_url, "on_home": self.on_home, **row} for row in self.entries]
+
+
+@dataclass(slots=True)
+class Messages(Record):
+    """Message-board rows of a list page (source 'list') or a letter's own page ('detail'): url,
+    title, posted, replied, status, unit."""
+    source: str
+    list_url: str
+    entries: list[dict]
+
+    def rows(self) -> list[dict]:
+        return [{"list_url": self.list_url, "source": self.source, **row} for row in self.entries]
+
+
+@dataclass(slots=True)
+class Link(Record):
+    """One distinct link target and its check outcome (crawler.checks.Outcome)."""
+    url: str
+    kind: str        # page | image | attachment | external
+    on_home: bool
+    source_url: str
+    text: str
+    ok: bool
+    status: int | None
+    failure: str | None
+    detail: str
+    attempts: int
+
+
+@dataclass(slots=True)
+class SiteReached(Record):
+    """A site answered: the rows an interrupted earlier attempt stored for it are dropped."""
+
+
+@dataclass(slots=True)
+class SiteDone(Record):
+    """A site finished (status ok or down) with its counts; reported on stdout (crawler.progress)."""
+    status: str
+    error: str
+    pages: int
+    links: int
+    skipped: int
+    unchecked: int = 0
+    unchecked_sample: list[str] = field(default_factory=list)
+    cut_short: str = ""      # page_budget | unreachable_on_resume | '' (complete)
+    errors: int = 0
+    first_error: str = ""
+    first_error_url: str = ""
+
+
+@dataclass(slots=True)
+class Batch:
+    """The records one callback yielded, in order: one pass through Scrapy's item machinery."""
+    records: list[Record]

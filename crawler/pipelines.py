@@ -4,36 +4,34 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import asdict, replace
 
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 import store
-from crawler import progress
+from crawler import items, progress
 from crawler.frontier import error_text
 from store import runs
 
 FLUSH_ROWS = 500
 FLUSH_SECONDS = 2.0
 STORE_FAILED_EXIT = 3
-# Each kind of row the spider's records become (crawler/items.py): its table and the columns that
-# make a row unique within a site crawl (one batch must not hold a row twice: PostgreSQL refuses
-# that even with ON CONFLICT). Pages fetched again ("pages_replace") go to pages, overwriting.
-TABLES = {"pages": (store.Page, ("url",)), "columns": (store.Column, ("url",)),
-          "items": (store.Item, ("list_url", "url")), "links": (store.Link, ("url",)),
-          "column_finds": (store.ColumnFind, ("url", "source")),
-          "home_pages": (store.HomePage, ("url",)),
-          "messages": (store.Message, ("source", "url")), "gated": (store.GatedPage, ("url",)),
-          "texts": (store.PageContent, ("url",)), "online": (store.OnlineLink, ("url",))}
-
+# Each kind of record the spider stores (crawler/items.py): its table and the columns that make a
+# row unique within a site crawl (one batch must not hold a row twice: PostgreSQL refuses that even
+# with ON CONFLICT). A page fetched again (Page.replace) overwrites its row instead.
+TABLES = {items.Page: (store.Page, ("url",)), items.Text: (store.PageContent, ("url",)),
+          items.HomePage: (store.HomePage, ("url",)), items.Column: (store.Column, ("url",)),
+          items.ColumnFind: (store.ColumnFind, ("url", "source")),
+          items.Gated: (store.GatedPage, ("url",)), items.Online: (store.OnlineLink, ("url",)),
+          items.Items: (store.Item, ("list_url", "url")),
+          items.Messages: (store.Message, ("source", "url")), items.Link: (store.Link, ("url",))}
 
 
 class StorePipeline:
     def __init__(self, db_url: str, run_id: int, sites: list[dict]):
         self.db_url, self.run_id, self.site_list = db_url, run_id, sites
-        self.buffers: dict[str, list[dict]] = {"pages": [], "pages_replace": [], "columns": [], "items": [], "links": [],
-                                               "column_finds": [], "home_pages": [],
-                                               "messages": [], "gated": [],
-                                               "texts": [], "online": []}
+        self.buffers: dict[type, list[dict]] = {kind: [] for kind in TABLES}
+        self.replace: list[dict] = []   # pages fetched again, overwriting their rows
         self.last_flush = time.monotonic()
         self.errors: dict[str, tuple[int, str, str]] = {}   # site → (count, first error, its URL)
 
@@ -56,68 +54,49 @@ class StorePipeline:
         self.codes = {sc: code for code, sc in self.crawl_ids.items()}
 
     def process_item(self, item, spider=None):
-        for one in item["items"] if item["_t"] == "batch" else [item]:   # a callback's items, in order
+        for one in item.records if isinstance(item, items.Batch) else [item]:   # in order
             try:
                 self._store(one)
             except Exception as exc:   # noqa: BLE001 - counted on the site, as the spider's errors are
-                self._error(one["site"], exc, one.get("url") or one.get("list_url") or "")
+                self._error(one.site, exc, getattr(one, "url", "") or getattr(one, "list_url", ""))
         return item
 
     def _error(self, site: str, exc: BaseException, url: str) -> None:
         count, first, first_url = self.errors.get(site, (0, error_text(exc), url))
         self.errors[site] = (count + 1, first, first_url)
 
-    def _store(self, item: dict) -> dict:
-        kind = item["_t"]
-        sc = self.crawl_ids[item["site"]]
-        if kind == "page":
-            self.buffers["pages_replace" if item.get("replace") else "pages"].append(
-                {"site_crawl_id": sc, "url": item["url"], "status": item["status"],
-                 "title": item["title"], "pub_date": item["pub_date"], "depth": item["depth"],
-                 "date_source": item.get("date_source", ""), "meta_date": item.get("meta_date")})
-        elif kind == "column":
-            self.buffers["columns"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
-        elif kind == "items":
-            self.buffers["items"].extend(
-                {"site_crawl_id": sc, "list_url": item["list_url"], "on_home": item["on_home"], **row}
-                for row in item["rows"])
-        elif kind in ("link", "column_find", "home_page"):
-            self.buffers[kind + "s"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
-        elif kind == "messages":
-            self.buffers["messages"].extend(
-                {"site_crawl_id": sc, "list_url": item["list_url"], "source": item["source"], **row}
-                for row in item["rows"])
-        elif kind == "gated":
-            self.buffers["gated"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
-        elif kind == "text":
-            self.buffers["texts"].append({"site_crawl_id": sc, "url": item["url"],
-                                          "data": store.pack_text(item["data"])})
-        elif kind == "online":
-            self.buffers["online"].append({"site_crawl_id": sc, **_without(item, "_t", "site")})
-        elif kind == "site_reached":
+    def _store(self, record: items.Record) -> None:
+        sc = self.crawl_ids[record.site]
+        if isinstance(record, items.SiteReached):
             if sc in self.retried:
                 self.flush()
                 with self._writing():
                     store.delete_observations(self.engine, sc)
                 self.retried.discard(sc)
-            return item
-        elif kind == "site_done":
+            return
+        if isinstance(record, items.SiteDone):
             self.flush()
-            if sc in self.retried and item["status"] == "down":
-                item = self._keep_earlier(sc, item)
-            self._finish_site(sc, item)
-            return item
-        if sum(map(len, self.buffers.values())) >= FLUSH_ROWS \
+            if sc in self.retried and record.status == "down":
+                record = self._keep_earlier(sc, record)
+            self._finish_site(sc, record)
+            return
+        rows = record.rows()
+        if isinstance(record, items.Text):
+            rows = [dict(row, data=store.pack_text(row["data"])) for row in rows]
+        buffer = self.replace if isinstance(record, items.Page) and record.replace \
+            else self.buffers[type(record)]
+        buffer.extend({"site_crawl_id": sc, **row} for row in rows)
+        if sum(map(len, self.buffers.values())) + len(self.replace) >= FLUSH_ROWS \
                 or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
-        return item
 
     def flush(self) -> None:
-        batches = [(TABLES[name][0].__table__, [_text_safe(row) for row in _dedupe(name, rows)])
-                   for name, rows in self.buffers.items() if name != "pages_replace"]
-        replace = [_text_safe(row) for row in _dedupe("pages", self.buffers["pages_replace"])]
+        batches = [(TABLES[kind][0].__table__, [_text_safe(row) for row in _dedupe(kind, rows)])
+                   for kind, rows in self.buffers.items()]
+        replace = [_text_safe(row) for row in _dedupe(items.Page, self.replace)]
         for rows in self.buffers.values():
             rows.clear()
+        self.replace.clear()
         self.last_flush = time.monotonic()
         with self._writing():
             try:
@@ -154,43 +133,37 @@ class StorePipeline:
                 raise
             message = str(exc) if isinstance(exc, store.StoreError) \
                 else store.errors.explain(exc, self.db_url)
-            print(progress.STORE_FAILED + message, flush=True)
+            progress.store_failed(message)
             os._exit(STORE_FAILED_EXIT)   # no close_spider: its own flush would only fail again
 
-    def _keep_earlier(self, crawl_id: int, item: dict) -> dict:
+    def _keep_earlier(self, crawl_id: int, done: items.SiteDone) -> items.SiteDone:
         """A resumed site that cannot be reached now keeps what was crawled before the interruption,
         marked as cut short, rather than being judged down (or on a fragment of two attempts)."""
         pages, links = store.observation_counts(self.engine, crawl_id)
         if not pages:
-            return item
-        return dict(item, status="ok", pages=pages, links=links, cut_short="unreachable_on_resume",
-                    error=f"续抓时无法访问（{item['error']}），保留中断前已抓取的 {pages} 个页面")
+            return done
+        return replace(done, status="ok", pages=pages, links=links,
+                       cut_short="unreachable_on_resume",
+                       error=f"续抓时无法访问（{done.error}），保留中断前已抓取的 {pages} 个页面")
 
-    def _finish_site(self, crawl_id: int, item: dict) -> None:
+    def _finish_site(self, crawl_id: int, done: items.SiteDone) -> None:
         # The spider's errors (callbacks, extractors) and this pipeline's (storing its items).
-        count, first, url = self.errors.pop(item["site"], (0, "", ""))
+        count, first, url = self.errors.pop(done.site, (0, "", ""))
         if count:
-            item = dict(item, errors=item.get("errors", 0) + count,
-                        first_error=item.get("first_error") or first,
-                        first_error_url=item.get("first_error_url") or url)
+            done = replace(done, errors=done.errors + count, first_error=done.first_error or first,
+                           first_error_url=done.first_error_url or url)
         with self._writing():
             runs.finish_site_crawl(
-                self.engine, crawl_id, status=item["status"], error=item["error"],
-                pages=item["pages"], links=item["links"], skipped=item["skipped"],
-                cut_short=item.get("cut_short", ""), errors=item.get("errors", 0),
-                first_error=item.get("first_error", ""),
-                first_error_url=item.get("first_error_url", ""),
-                unchecked=item.get("unchecked", 0),
-                unchecked_sample="\n".join(item.get("unchecked_sample", ())))
-        progress.emit(_without(item, "_t"))
+                self.engine, crawl_id, status=done.status, error=done.error, pages=done.pages,
+                links=done.links, skipped=done.skipped, cut_short=done.cut_short,
+                errors=done.errors, first_error=done.first_error,
+                first_error_url=done.first_error_url, unchecked=done.unchecked,
+                unchecked_sample="\n".join(done.unchecked_sample))
+        progress.emit(asdict(done))
 
     def close_spider(self, spider=None):
         self.flush()
         self.engine.dispose()
-
-
-def _without(d: dict, *keys: str) -> dict:
-    return {k: v for k, v in d.items() if k not in keys}
 
 
 def _text_safe(row: dict) -> dict:
@@ -198,10 +171,10 @@ def _text_safe(row: dict) -> dict:
     return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in row.items()}
 
 
-def _dedupe(name: str, rows: list[dict]) -> list[dict]:
+def _dedupe(kind: type, rows: list[dict]) -> list[dict]:
     seen, out = set(), []
     for row in rows:
-        key = (row["site_crawl_id"],) + tuple(row[k] for k in TABLES[name][1])
+        key = (row["site_crawl_id"],) + tuple(row[k] for k in TABLES[kind][1])
         if key not in seen:
             seen.add(key)
             out.append(row)

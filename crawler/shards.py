@@ -17,6 +17,8 @@ import tempfile
 import threading
 from typing import Callable
 
+from crawler import progress
+
 
 # `python -m crawler.run` would put the current folder first on sys.path: run from a checkout it would
 # use the checkout's code instead of the installed one, and from a folder holding a crawler/ or
@@ -58,8 +60,8 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None],
             index, line = lines.get()
             if line is None:
                 open_streams -= 1
-            elif line.startswith("GOVAUDIT-CLOSED "):
-                reasons[index] = line.split(" ", 1)[1].strip()
+            elif (reason := progress.closed_reason(line)) is not None:
+                reasons[index] = reason
             else:
                 on_line(line)
         return [(p.wait(), reasons[i]) for i, p in enumerate(procs)]

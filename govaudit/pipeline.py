@@ -115,8 +115,8 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
         site = progress.parse(line)
         if site is not None and on_progress:
             on_progress(site)
-        elif line.startswith(progress.STORE_FAILED):
-            store_failed.append(line[len(progress.STORE_FAILED):].strip())
+        elif (message := progress.store_failure(line)) is not None:
+            store_failed.append(message)
 
     with CrawlerGroup(on_stop) as group:
         results = shards.run_processes(jobs, on_line, spawn=group.spawn)

@@ -39,7 +39,7 @@ messages.message_detail = message_detail
 
 _store = pipelines.StorePipeline._store
 def store(self, item):
-    if item["_t"] == "text" and item["url"].endswith("/p4.html"):
+    if type(item).__name__ == "Text" and item.url.endswith("/p4.html"):
         raise RuntimeError("planted pipeline failure")
     return _store(self, item)
 pipelines.StorePipeline._store = store

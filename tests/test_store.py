@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crawler import items
 from crawler.pipelines import StorePipeline
 import store
 from indicators.assemble import load_observations
@@ -17,11 +18,11 @@ SITES = [{"code": "4400000001", "home_url": HOME}]
 
 
 def _items():
-    yield {"_t": "page", "site": "4400000001", "url": HOME + "202611/t20261120_1.html",
-           "status": 200, "title": "文章", "pub_date": date(2026, 11, 20), "depth": 2}
-    yield {"_t": "column", "site": "4400000001", "url": COL, "name": "工作动态", "meta_name": "",
-           "meta_type": "", "source": "nav", "blank": False}
-    yield {"_t": "items", "site": "4400000001", "list_url": COL, "on_home": False, "rows": [
+    code = "4400000001"
+    yield items.Page(code, HOME + "202611/t20261120_1.html", 200, "文章", date(2026, 11, 20), 2)
+    yield items.Column(code, COL, name="工作动态", meta_name="", meta_type="", source="nav",
+                       kind="list", blank=False)
+    yield items.Items(code, COL, on_home=False, entries=[
         {"url": HOME + "202611/t20261120_1.html", "title": "部分日期", "list_date": None,
          "partial": "11-20", "date_text": "[11-20]", "pinned": False},
         {"url": HOME + "a/only-url/t20261102_9.html", "title": "只有网址日期", "list_date": None,
@@ -29,12 +30,11 @@ def _items():
         {"url": HOME + "a/none.html", "title": "无\x00日期", "list_date": None, "partial": "",
          "date_text": "", "pinned": False},
         {"url": HOME + "a/listed.html", "title": "列表日期", "list_date": date(2025, 1, 2),
-         "partial": "", "date_text": "2025-01-02", "pinned": True}]}
-    yield {"_t": "link", "site": "4400000001", "url": HOME + "gone.html", "kind": "page",
-           "on_home": True, "source_url": HOME, "text": "失效", "ok": False, "status": 404,
-           "failure": "http", "detail": "HTTP 404", "attempts": 1}
-    yield {"_t": "site_done", "site": "4400000001", "status": "ok", "error": "", "pages": 3,
-           "links": 1, "skipped": 0}
+         "partial": "", "date_text": "2025-01-02", "pinned": True}])
+    yield items.Link(code, HOME + "gone.html", kind="page", on_home=True, source_url=HOME,
+                     text="失效", ok=False, status=404, failure="http", detail="HTTP 404",
+                     attempts=1)
+    yield items.SiteDone(code, "ok", "", pages=3, links=1, skipped=0)
 
 
 def test_pipeline_writes_once_and_observations_resolve_dates(db_url, capsys):

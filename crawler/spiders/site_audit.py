@@ -1,7 +1,7 @@
 """The audit spider: one crawl over many registered sites, each on its own host.
 
 It only wires requests to the pure extractors in crawler.extract and the outcome rules in
-crawler.checks; everything it learns leaves as plain dict items that crawler.pipelines stores.
+crawler.checks; everything it learns leaves as the records of crawler.items, which crawler.pipelines stores.
 Per site: probe a non-existent path (soft-404 fingerprint) → homepage → columns (nav, 更多, sidebar)
 → their list pages (all four paging forms) → every other internal page within budget; every distinct
 link target is checked once, and a timeout or 5xx is tried once more at low priority before it counts.
@@ -19,7 +19,8 @@ import config
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
-from crawler import checks
+from crawler import checks, progress
+from crawler import items as rec
 from crawler.extract import columns as xcol
 from crawler.extract import dates as xdates
 from crawler.extract import homepage as xhome
@@ -52,12 +53,12 @@ def _settles(callback):
     def wrapper(self, arg):
         meta = arg.meta if hasattr(arg, "meta") else arg.request.meta
         st = self.sites[meta["site"]]
-        items: list[dict] = []
+        items: list[rec.Record] = []
         requests = []
         try:
             for out in callback(self, arg):
                 if out is not None:                 # None: a request left waiting (see _req)
-                    (items if isinstance(out, dict) else requests).append(out)
+                    (requests if isinstance(out, scrapy.Request) else items).append(out)
         except Exception as exc:   # noqa: BLE001 - what was yielded before still counts
             url = arg.url if hasattr(arg, "url") else arg.request.url
             st.record_error(exc, url)
@@ -69,9 +70,9 @@ def _settles(callback):
             st.released -= 1
         requests += self._release(st)
         for out in self._maybe_finish(st):
-            (items if isinstance(out, dict) else requests).append(out)
+            (requests if isinstance(out, scrapy.Request) else items).append(out)
         if items:
-            yield {"_t": "batch", "items": items}
+            yield rec.Batch(items)
         yield from requests
     return wrapper
 
@@ -190,7 +191,7 @@ class SiteAuditSpider(scrapy.Spider):
                 return
             st.home_ok = True
             # The store drops what an earlier, interrupted attempt at this site left (resume).
-            yield {"_t": "site_reached", "site": st.code}
+            yield rec.SiteReached(st.code)
             if outcome.failure == "oversize":       # said in the 问题清单 like any other page's
                 yield self._link_item(st, response.url, outcome, 1)
             st.hosts.add(host_of(response.url))   # a homepage that redirects (www., https) is home too
@@ -300,12 +301,10 @@ class SiteAuditSpider(scrapy.Spider):
         # A page fetched again in its own role (column, list …) after an ordinary fetch: what this
         # fetch says of it replaces the ordinary one's row, so the stored row never depends on
         # which of the two came first.
-        yield {"_t": "page", "site": st.code, "url": response.url, "status": response.status,
-               "title": page.title or "", "pub_date": dated.date, "depth": depth,
-               "date_source": dated.source, "meta_date": dated.meta,
-               "replace": bool(meta.get("recheck"))}
+        yield rec.Page(st.code, response.url, response.status, page.title or "", dated.date, depth,
+                       dated.source, dated.meta, replace=bool(meta.get("recheck")))
         # Stored, not scanned here: the serious-error scan runs at score time with the user's terms.
-        yield {"_t": "text", "site": st.code, "url": response.url, "data": page_text(page).to_dict()}
+        yield rec.Text(st.code, response.url, page_text(page).to_dict())
         if not (is_home or list_url):
             letter = xmsg.message_detail(page)
             if letter is not None:
@@ -322,8 +321,8 @@ class SiteAuditSpider(scrapy.Spider):
             # from the same page's items as a column.
             yield self._items(st, response.url if is_home else st.home_url, items, on_home=True)
             entry = xhome.entry_targets(page, items) if is_home else []
-            yield {"_t": "home_page", "site": st.code, "url": response.url,
-                   "role": ("entry" if entry else "home") if is_home else "second_level"}
+            yield rec.HomePage(st.code, response.url,
+                               ("entry" if entry else "home") if is_home else "second_level")
             # The entry page's big links are the stand-in homepages, not columns.
             columns = [c for c in columns if self._canonical(c.url) not in entry]
             for url in entry:
@@ -339,15 +338,13 @@ class SiteAuditSpider(scrapy.Spider):
                 if row.status == "answered" and row.replied is None:
                     yield from self._schedule_letter(st, row.url, response.url, depth + 1)
             if role == "column" and not items and (reason := xmsg.gate(page)):
-                yield {"_t": "gated", "site": st.code, "url": list_url, "reason": reason}
+                yield rec.Gated(st.code, list_url, reason)
             if role == "column":
                 name = xcol.column_name(page) or ""
-                yield {"_t": "column", "site": st.code, "url": list_url,
-                       "name": meta.get("column_name", ""),
-                       "meta_name": name,
-                       "meta_type": page.meta.get("ColumnType", ""),
-                       "source": meta.get("column_source", ""), "kind": kind,
-                       "blank": xlist.is_blank_column(page, items)}
+                yield rec.Column(st.code, list_url, name=meta.get("column_name", ""), meta_name=name,
+                                 meta_type=page.meta.get("ColumnType", ""),
+                                 source=meta.get("column_source", ""), kind=kind,
+                                 blank=xlist.is_blank_column(page, items))
                 # The breadcrumb names the column; a ColumnName meta tag that says otherwise is
                 # kept too (sites copy meta tags between templates).
                 meta_name = page.meta.get("ColumnName", "")
@@ -447,9 +444,9 @@ class SiteAuditSpider(scrapy.Spider):
         st.links[url]["depth"] = depth
         yield self._req(st, url, self.on_page, "letter", depth=depth, target=url)
 
-    def _find(self, st: SiteState, url: str, source: str, name: str, found_on: str) -> dict:
-        return {"_t": "column_find", "site": st.code, "url": url, "source": source,
-                "name": name, "found_on": found_on}
+    def _find(self, st: SiteState, url: str, source: str, name: str,
+              found_on: str) -> rec.ColumnFind:
+        return rec.ColumnFind(st.code, url, source, name, found_on)
 
     def _schedule(self, st: SiteState, raw_url: str, kind: str, source: str, on_home: bool,
                   depth: int, text: str):
@@ -460,8 +457,7 @@ class SiteAuditSpider(scrapy.Spider):
         if online and not st.links.get(url, {}).get("online"):
             # An online system (在线申报, 办件查询 …): checked like any link, and its 200 answer must
             # not be a login/system error page (see _outcome).
-            yield {"_t": "online", "site": st.code, "url": url, "text": text[:200],
-                   "source_url": source}
+            yield rec.Online(st.code, url, text[:200], source)
         if url in st.links:
             st.links[url]["online"] = st.links[url].get("online") or online
             if on_home and not st.links[url]["on_home"]:
@@ -536,19 +532,19 @@ class SiteAuditSpider(scrapy.Spider):
                             recheck=True)
         st.shallower.clear()
 
-    def _items(self, st: SiteState, list_url: str, items, on_home: bool) -> dict:
+    def _items(self, st: SiteState, list_url: str, items, on_home: bool) -> rec.Items:
         rows = []
         for it in items:
             rows.append({"url": self._canonical(it.url), "title": it.title, "list_date": it.date,
                          "partial": f"{it.partial[0]:02d}-{it.partial[1]:02d}" if it.partial else "",
                          "date_text": it.date_text, "pinned": it.pinned})
-        return {"_t": "items", "site": st.code, "list_url": list_url, "on_home": on_home,
-                "rows": rows}
+        return rec.Items(st.code, list_url, on_home, rows)
 
-    def _messages(self, st: SiteState, source: str, list_url: str, rows) -> dict:
-        return {"_t": "messages", "site": st.code, "source": source, "list_url": list_url,
-                "rows": [{"url": self._canonical(r.url), "title": r.title, "posted": r.posted,
-                          "replied": r.replied, "status": r.status, "unit": r.unit} for r in rows]}
+    def _messages(self, st: SiteState, source: str, list_url: str, rows) -> rec.Messages:
+        return rec.Messages(st.code, source, list_url,
+                            [{"url": self._canonical(r.url), "title": r.title, "posted": r.posted,
+                              "replied": r.replied, "status": r.status, "unit": r.unit}
+                             for r in rows])
 
     # ---- outcomes -----------------------------------------------------------------------
     def _outcome(self, st: SiteState, response) -> checks.Outcome:
@@ -581,12 +577,12 @@ class SiteAuditSpider(scrapy.Spider):
         return checks.Outcome(True, response.status)
 
     def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome,
-                   attempts: int) -> dict:
+                   attempts: int) -> rec.Link:
         info = st.links.get(target, {})
-        return {"_t": "link", "site": st.code, "url": target, "kind": info.get("kind", "page"),
-                "on_home": info.get("on_home", False), "source_url": info.get("source", ""),
-                "text": info.get("text", ""), "ok": outcome.ok, "status": outcome.status,
-                "failure": outcome.failure, "detail": outcome.detail, "attempts": attempts}
+        return rec.Link(st.code, target, kind=info.get("kind", "page"),
+                        on_home=info.get("on_home", False), source_url=info.get("source", ""),
+                        text=info.get("text", ""), ok=outcome.ok, status=outcome.status,
+                        failure=outcome.failure, detail=outcome.detail, attempts=attempts)
 
     def _should_retry(self, outcome: checks.Outcome, meta: dict) -> bool:
         if not outcome.transient:
@@ -613,17 +609,15 @@ class SiteAuditSpider(scrapy.Spider):
         if st.outstanding <= 0 and not st.done:
             yield from self._close(st, down=not st.home_ok)
 
-    def _finish(self, st: SiteState, down: bool) -> dict:
+    def _finish(self, st: SiteState, down: bool) -> rec.SiteDone:
         st.done = True
         checked = len(st.links)
         st.free()
-        return {"_t": "site_done", "site": st.code, "status": "down" if down else "ok",
-                "error": st.error, "pages": st.pages_fetched, "links": checked,
-                "skipped": st.skipped, "unchecked": st.unchecked,
-                "unchecked_sample": st.unchecked_sample,
-                "cut_short": "page_budget" if st.budget_hit else "",
-                "errors": st.errors, "first_error": st.first_error,
-                "first_error_url": st.first_error_url}
+        return rec.SiteDone(st.code, "down" if down else "ok", st.error, pages=st.pages_fetched,
+                            links=checked, skipped=st.skipped, unchecked=st.unchecked,
+                            unchecked_sample=st.unchecked_sample,
+                            cut_short="page_budget" if st.budget_hit else "", errors=st.errors,
+                            first_error=st.first_error, first_error_url=st.first_error_url)
 
     # ---- helpers ------------------------------------------------------------------------
     def _canonical(self, url: str) -> str:
@@ -653,8 +647,7 @@ class SiteAuditSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     def closed(self, reason):
-        # The CLI reads this to tell a finished crawl from an interrupted one (resume).
-        print(f"GOVAUDIT-CLOSED {reason}", flush=True)
+        progress.closed(reason)
 
 
 def _same_url(a: str, b: str) -> bool:
