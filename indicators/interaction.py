@@ -51,7 +51,9 @@ def letters(col: Column) -> list[Letter]:
             continue
         seen.add(it.url)
         m = col.messages.get(it.url) or Message(url=it.url)
-        out.append(Letter(url=it.url, title=m.title or it.title, posted=m.posted or it.date,
+        # The list's only date may be the reply's (回复：2026-06-10 beside a row with no 留言时间).
+        listed = it.date if it.date != m.replied else None
+        out.append(Letter(url=it.url, title=m.title or it.title, posted=m.posted or listed,
                           replied=m.replied, status=m.status, column_url=col.url))
     return out
 

@@ -159,7 +159,8 @@ def letter_html(site: Site, it: Item) -> str:
     """A message's own page: the 来信 block, the 回复 block when answered, the status line."""
     if site.theme.get("letter") == "table":
         return letter_table(site, it)
-    html = (f'<div class="letter"><h3>来信内容</h3><p>来信人：市民***　　留言时间：{letter_date(it.date, site)}</p>'
+    posted = f"　　留言时间：{letter_date(it.date, site)}" if it.date else ""
+    html = (f'<div class="letter"><h3>来信内容</h3><p>来信人：市民***{posted}</p>'
             f'<p>{esc(content.letter(it.title))}</p></div>')
     if it.reply:
         html += (f'<div class="reply"><h3>回复内容</h3><p>回复单位：{esc(site.org)}　　'
@@ -169,7 +170,7 @@ def letter_html(site: Site, it: Item) -> str:
 
 def letter_table(site: Site, it: Item) -> str:
     """A message's own page drawn as a table of label cells (no colon) and value cells."""
-    cells = [("来信人", "市民***"), ("留言时间", letter_date(it.date, site)),
+    cells = [("来信人", "市民***"), *([("留言时间", letter_date(it.date, site))] if it.date else []),
              ("留言内容", esc(content.letter(it.title)))]
     if it.reply:
         cells += [("回复单位", esc(site.org)), ("回复时间", letter_date(it.reply, site)),
@@ -180,7 +181,7 @@ def letter_table(site: Site, it: Item) -> str:
 
 
 def article_paragraphs(site: Site, col: Col, it: Item, port: int) -> str:
-    if col.category == "consultation" and it.date is not None:
+    if col.category == "consultation" and (it.date or it.reply):   # a letter, dated or not
         return letter_html(site, it) + "".join(f"<p>{link_html(lk, port)}</p>" for lk in it.links)
     if it.guide is not None:
         html = guide_html(it)

@@ -6,7 +6,8 @@ Truth: truth_columns.yaml (hand-written).
        links (网上办事大厅, 个人办事/法人办事/部门服务, 办件查询: .jsp/.do with a jsessionid, empty
        application shells), a 互动交流 channel page (ColumnType 互动交流) whose blocks lead to
        领导信箱, 在线咨询 and 征集调查, and a board that shows 已回复 without a reply date, its
-       letters drawn as label/value tables (no colon) — one was answered 140 days late
+       letters drawn as label/value tables (no colon) — one was answered 140 days late; an
+       在线咨询 board one of whose answered messages shows no 留言时间, in the list or on its page
   (71) a portal whose homepage fails three requests in every ten, in a row: the monitoring week's
        probes give 站点无法访问, and the crawl reaches it only by retrying with backoff
 """
@@ -41,7 +42,9 @@ def _asp_portal() -> Site:
         Col("ldxx", "领导信箱", "/hdjl/ldxx/", "consultation", group="互动交流", board="status",
             items=board),
         Col("zxzx", "在线咨询", "/hdjl/zxzx/", "consultation", group="互动交流", board="badge",
-            items=messages(m, [("2026-11-02", "2026-11-05"), ("2026-05-20", "2026-05-22")])),
+            # the last one is published without its 留言时间 (list and letter), answered 06-10
+            items=messages(m, [("2026-11-02", "2026-11-05"), ("2026-05-20", "2026-05-22"),
+                               (None, "2026-06-10")])),
         Col("zjdc", "征集调查", "/hdjl/zjdc/", "survey", group="互动交流",
             items=dated(m, "survey", ["2026-10-15", "2026-06-01", "2026-02-20"])),
     ]

@@ -15,11 +15,14 @@ from samplefarm.spec import D, Maker
 
 
 def messages(m: Maker, rows: list[tuple]) -> list[Item]:
-    """Board messages: (posted, reply or None[, status]) → items with stable titles."""
+    """Board messages: (posted or None, reply or None[, status]) → items with stable titles; a
+    message posted None is published without its 留言时间."""
     out = []
     for row in rows:
         posted, reply, *status = row
-        it = m.run("consultation", posted, 1, 0)[0]
+        it = m.run("consultation", posted or reply, 1, 0)[0]
+        if posted is None:
+            it.date, it.url_dated = None, False
         it.reply = D(reply) if reply else None
         it.status = status[0] if status else ""
         out.append(it)

@@ -28,3 +28,11 @@ def test_late_reply_found_on_a_letter_past_the_query_variant_limit(tmp_path):
     assert site["measurements"]["consultation_messages_1y"] == 7
     assert site["measurements"]["unanswered_messages_over_3m"] == 2
     assert site["vetoes"] == ["poor_interaction"]
+    # 在线咨询's third message is published without its 留言时间 (answered 06-10, said in the list)
+    assert site["measurements"]["messages_undated"] == 1
+    from store.verdicts import verdict_rows
+    undated = [(f["title"], f["evidence"]) for f in verdict_rows(engine, sid)[0].findings
+               if f["kind"] == "undated_message"]
+    zxzx = farm.sites["9924000001"].col("zxzx").items[2]
+    assert undated == [(zxzx.title, "已答复，公开的留言未注明留言时间")]
+    assert site["measurements"]["messages_published_2m"] == 3     # its 06-10 reply is older
