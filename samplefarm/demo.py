@@ -64,7 +64,7 @@ def demo(out, as_of, timeout, db, recheck, monitor):
         port = farm.port
     if recheck:
         runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
-    exit_if_crawl_errors(store.connect(db), runs)
+    exit_if_crawl_errors(store.connect(db), [run.id for run in runs])
 
 
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
