@@ -19,7 +19,7 @@ from matplotlib.ft2font import FT2Font
 
 from reports.errors import ReportError
 from reports.files import one_at_a_time, write_atomically
-from reports.model import AuditReport, fired_rules, rule_title, site_attr
+from reports.model import CUT_SHORT_MARK, AuditReport, fired_rules, incomplete_pass, rule_title, site_attr
 from reports.sheets.regions import region_group, region_stats
 
 # Machine fonts drawn with Simplified Chinese glyph shapes, best first (Source Han = Noto CJK).
@@ -32,6 +32,7 @@ MPLFONTS_FILE = "fonts/NotoSansCJKsc-Regular.otf"   # what mplfonts ships (besid
 PROBE = "政府网站合格率得分分布"
 DPI = 150
 GOOD, BAD, INK = "#4472C4", "#C00000", "#404040"
+INCOMPLETE = "#F4B183"   # 合格 on a crawl cut short: apart from the plain passes
 
 
 class ChartError(ReportError):
@@ -85,19 +86,24 @@ def _save(fig: Figure, path: Path) -> Path:
 def score_distribution(report: AuditReport, path: Path) -> Path | None:
     """Assessed sites per 10-point score band, qualified and unqualified stacked."""
     # scored sites only: a site vetoed as unreachable is unqualified without a score
-    assessed = [sr.verdict for sr in report.sites if sr.verdict.score is not None]
+    assessed = [sr for sr in report.sites if sr.verdict.score is not None]
     if not assessed:
         return None
     bands = [f"{lo}–{lo + 10}" if lo < 90 else "90–100" for lo in range(0, 100, 10)]
     band = lambda s: min(int(s // 10), 9)
-    good = Counter(band(v.score) for v in assessed if v.qualified)
-    bad = Counter(band(v.score) for v in assessed if not v.qualified)
-    title, xl, yl = "得分分布", "得分区间", "网站数"
-    fig = _figure([title, xl, yl, "合格不合格", *bands])
+    good = Counter(band(sr.verdict.score) for sr in assessed
+                   if sr.verdict.qualified and not incomplete_pass(sr))
+    bad = Counter(band(sr.verdict.score) for sr in assessed if not sr.verdict.qualified)
+    cut = Counter(band(sr.verdict.score) for sr in assessed if incomplete_pass(sr))
+    title, xl, yl, cut_label = "得分分布", "得分区间", "网站数", f"合格{CUT_SHORT_MARK}"
+    fig = _figure([title, xl, yl, "合格不合格", cut_label, *bands])
     ax = fig.subplots()
     xs = range(10)
     ax.bar(xs, [bad[i] for i in xs], color=BAD, label="不合格")
     ax.bar(xs, [good[i] for i in xs], bottom=[bad[i] for i in xs], color=GOOD, label="合格")
+    if cut:
+        ax.bar(xs, [cut[i] for i in xs], bottom=[bad[i] + good[i] for i in xs], color=INCOMPLETE,
+               hatch="//", edgecolor=INK, linewidth=0, label=cut_label)
     ax.set_xticks(list(xs), bands, fontsize=8)
     ax.set(title=title, xlabel=xl, ylabel=yl)
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -126,13 +132,25 @@ def pass_rate_by_region(report: AuditReport, path: Path) -> Path | None:
         return None
     names = [s.region for s in stats]
     xl = "合格率（合格 ÷ 完成评估）"
-    fig = _figure([title, xl, *names, "个网站"], size=(8, max(3, 0.5 * len(stats) + 1.5)))
+    fig = _figure([title, xl, *names, f"个网站其中合格{CUT_SHORT_MARK}"], size=(8, max(3, 0.5 * len(stats) + 1.5)))
     ax = fig.subplots()
     ys = range(len(stats))
     ax.barh(ys, [s.pass_rate * 100 for s in stats], color=GOOD)
+    # The passes on a crawl cut short, drawn apart at the end of the bar and named in its label.
+    if any(s.incomplete for s in stats):
+        ax.barh(ys, [s.incomplete / s.assessed * 100 for s in stats],
+                left=[(s.qualified - s.incomplete) / s.assessed * 100 for s in stats],
+                color=INCOMPLETE, hatch="//", edgecolor=INK, linewidth=0)
     for y, s in zip(ys, stats):
-        ax.text(s.pass_rate * 100 + 1, y, f"{s.pass_rate:.0%}（{s.qualified}/{s.assessed}）",
+        ax.text(s.pass_rate * 100 + 1, y, f"{s.pass_rate:.0%}（{s.qualified}/{s.assessed}"
+                + (f"，其中 {s.incomplete} 个抓取不完整" if s.incomplete else "") + "）",
                 va="center", fontsize=9, color=INK)
+    if any(s.incomplete for s in stats):
+        from matplotlib.patches import Patch
+        ax.legend(handles=[Patch(color=GOOD, label="合格"),
+                           Patch(facecolor=INCOMPLETE, hatch="//", edgecolor=INK, linewidth=0,
+                                 label=f"合格{CUT_SHORT_MARK}")],
+                  frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_yticks(list(ys), names)
     ax.invert_yaxis()
     ax.set(title=title, xlabel=xl, xlim=(0, 115))

@@ -240,6 +240,12 @@ def crawl_errors_text(e: dict[str, Any] | None) -> str:
     return f"抓取时出错 {e['count']} 次，首个错误：{e['first_error']}（{e['url']}）" if e else ""
 
 
+def incomplete_pass(sr: SiteReport) -> bool:
+    """合格 on a crawl cut short: counted apart wherever sites are counted, as 排名 marks it (a pass
+    resting on the pages that could be read is not a pass on the whole site)."""
+    return sr.verdict.qualified is True and bool(sr.cut_short)
+
+
 def result_cell(sr: SiteReport) -> str:
     return result_text(sr.verdict) + (CUT_SHORT_MARK if sr.cut_short else "")
 

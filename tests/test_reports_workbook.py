@@ -255,3 +255,27 @@ def test_sheet_by_sheet_file_equals_openpyxls_own_save(tmp_path):
     assert [n for n in mine.namelist()
             if n != "docProps/core.xml" and mine.read(n) != theirs.read(n)] == []
     assert load_workbook(tmp_path / "mine.xlsx").sheetnames[2] == "排名-evaluation-example"
+
+
+def test_a_pass_on_an_incomplete_crawl_is_counted_apart(tmp_path):
+    """合格 with crawl errors is 合格（抓取不完整） in 排名; 总体情况, 分地区统计 and the charts count it
+    apart too, never as a plain pass."""
+    from reports.charts import write_charts
+    rep = make_report()
+    passed = next(sr for sr in rep.sites if sr.verdict.qualified)
+    passed.cut_short = "crawl_errors"
+    passed.crawl_errors = {"count": 2, "first_error": "ValueError: x", "url": "http://x.gov.cn/p3.html"}
+    rep.charts = write_charts(rep, tmp_path / "charts")
+    write_ranking(rep, tmp_path / "r.xlsx")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    pairs = {r[0].value: r[1].value for r in wb["总体情况"].iter_rows(min_row=2) if r[0].value}
+    assert pairs["合格网站数"] == 1
+    assert pairs["其中合格（抓取不完整）"] == "1（结论仅依据已抓取的页面，见排名、问题清单）"
+    heads, rows = table(wb["分地区统计"], 3)
+    assert heads[3:5] == ["合格", "其中合格（抓取不完整）"]
+    assert [[c.value for c in r.values()][:6] for r in rows] == [["XX省XX市", 3, 2, 1, 1, 1],
+                                                                  ["合计", 3, 2, 1, 1, 1]]
+    assert "含在合格数中" in wb["分地区统计"]["A2"].value
+    ranking = [[c for c in row if c is not None] for row in wb["排名"].iter_rows(values_only=True)]
+    assert any("合格（抓取不完整）" in row for row in ranking)
+    assert set(rep.charts) >= {"score_distribution", "pass_rate_by_region"}

@@ -11,8 +11,8 @@ from typing import Callable
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import (AWAITING, RANK_ORDER, AuditReport, fired_rules, rule_title, shown_findings,
-                           unchecked_groups)
+from reports.model import (AWAITING, CUT_SHORT_MARK, RANK_ORDER, AuditReport, fired_rules,
+                           incomplete_pass, rule_title, shown_findings, unchecked_groups)
 from reports.sheets.style import (BOLD, PERCENT, SCORE, embed_chart, fit_rows, pairs, print_setup,
                                   table, title_rows)
 
@@ -41,8 +41,11 @@ def results(ws: Worksheet, report: AuditReport, row: int) -> int:
     assessed = [x for x in v if x.qualified is not None]
     awaiting = [x for x in v if x.qualified is None and x.awaiting]
     qualified = sum(x.qualified is True for x in v)
+    incomplete = sum(map(incomplete_pass, report.sites))
     last = pairs(ws, row, "二、抽查结果", [
         ("抽查网站数", len(v)), ("完成评估网站数", len(assessed)), ("合格网站数", qualified),
+        *([(f"其中合格{CUT_SHORT_MARK}", f"{incomplete}（结论仅依据已抓取的页面，见排名、问题清单）")]
+          if incomplete else []),
         ("不合格网站数", len(assessed) - qualified),
         *([(f"{AWAITING}网站数", f"{len(awaiting)}（单项否决依据待人工确认：govaudit review）")]
           if awaiting else []),

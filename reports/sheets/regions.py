@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from openpyxl.worksheet.worksheet import Worksheet
 
 import config
-from reports.model import AuditReport, SiteReport, site_attr
+from reports.model import CUT_SHORT_MARK, AuditReport, SiteReport, incomplete_pass, site_attr
 from reports.sheets.style import BOLD, embed_chart, finish, table, title_rows
 
 HEADERS = ("所属地区", "网站数", "完成评估", "合格", "不合格", "未能评估", "合格率", "平均得分", "最高分", "最低分")
+INCOMPLETE = f"其中合格{CUT_SHORT_MARK}"   # after 合格, only in a report that has such a site
 UNKNOWN = "（未填写）"
 
 
@@ -33,14 +34,19 @@ class RegionStats:
         return sum(sr.verdict.qualified is True for sr in self.sites)
 
     @property
+    def incomplete(self) -> int:
+        return sum(map(incomplete_pass, self.sites))
+
+    @property
     def pass_rate(self) -> float | None:
         """Qualified share of the assessed sites (unassessed sites are not in the denominator)."""
         return self.qualified / self.assessed if self.assessed else None
 
-    def row(self) -> list:
+    def row(self, incomplete: bool = False) -> list:
         s = self.scores
         n = self.assessed
-        return [self.region, len(self.sites), n, self.qualified, n - self.qualified,
+        return [self.region, len(self.sites), n, self.qualified,
+                *([self.incomplete] if incomplete else []), n - self.qualified,
                 len(self.sites) - n, self.pass_rate, sum(s) / len(s) if s else None,
                 max(s, default=None), min(s, default=None)]
 
@@ -71,12 +77,16 @@ def region_stats(report: AuditReport) -> list[RegionStats]:
 def write(ws: Worksheet, report: AuditReport) -> None:
     stats = region_stats(report)
     total = RegionStats("合计", list(report.sites))
-    top = title_rows(ws, "分地区统计", len(HEADERS),
+    incomplete = total.incomplete > 0
+    headers = HEADERS[:4] + ((INCOMPLETE,) if incomplete else ()) + HEADERS[4:]
+    top = title_rows(ws, "分地区统计", len(headers),
                      "按所属地区的市（州）统计，市本级与所辖县（区）合为一行，省本级单列；"
-                     "合格率 = 合格网站数 ÷ 完成评估网站数（未能评估的网站不计入）。")
-    last = table(ws, top, HEADERS, [*(s.row() for s in stats), total.row()])
+                     "合格率 = 合格网站数 ÷ 完成评估网站数（未能评估的网站不计入）。"
+                     + (f"“{INCOMPLETE}”：合格但抓取不完整的网站（含在合格数中），结论仅依据已抓取的页面。"
+                        if incomplete else ""))
+    last = table(ws, top, headers, [*(s.row(incomplete) for s in stats), total.row(incomplete)])
     for c in ws[last]:
         c.font = BOLD
-    finish(ws, top, len(HEADERS), last, freeze="B")
+    finish(ws, top, len(headers), last, freeze="B")
     embed_chart(ws, report, "pass_rate_by_region", f"B{last + 3}")
     embed_chart(ws, report, "pass_rate_history", f"B{last + 3 + 20}")   # when there are two audits
