@@ -100,3 +100,35 @@ def test_letter_drawn_as_a_label_table_without_colons():
                       BASE + "ShowArticle.asp?ArticleID=2400020")
     m = message_detail(page)
     assert (m.posted, m.replied, m.status) == (date(2026, 3, 2), date(2026, 7, 20), "answered")
+
+
+def test_sidebars_beside_a_short_article_are_no_list():
+    """Issue 24 item 9: an article of two lines (far under 150 characters) shows its title with
+    the date under it; its 要闻 sidebar of dated <div> rows, 关联稿件 and 上一篇/下一篇 are no list and
+    lead to no column."""
+    side = "".join(f'<div class="r"><a href="/xwzx/yw/content_26110{i}.html">县委常委会召开第{i}次会议'
+                   f'研究部署重点工作</a><span>2026-11-0{i}</span></div>' for i in range(1, 6))
+    page = parse_page(f"""<html><head><title>县长接待日活动_长河县人民政府</title></head><body>
+      <div class="tt"><a href="/default.html"><img src="/images/logo.png" alt="长河县人民政府"></a></div>
+      <div class="w1200"><div class="l-box"><h1>县长接待日活动</h1><div class="xx">2026-11-20　来源：县信访局</div>
+      <div class="nr"><p>11月20日，县长在县信访局接待来访群众12批35人次。</p><p><img src="/images/a.jpg"></p></div>
+      <div class="sxp"><p>上一篇：<a href="/xwzx/gzdt/content_2611191.html">全县秋冬季农田水利建设现场推进会召开</a></p>
+      <p>下一篇：<a href="/xwzx/gzdt/content_2611211.html">县政府召开第三十次常务会议</a></p></div>
+      <div class="gl"><h3>关联稿件</h3><ul><li><a href="/xwzx/gzdt/content_2611101.html">县长深入信访局调研群众来访接待工作</a></li>
+      <li><a href="/xwzx/gzdt/content_2611102.html">县信访局开展矛盾纠纷排查化解专项行动</a></li></ul></div></div>
+      <div class="r-box"><h3>要闻</h3>{side}</div></div></body></html>""",
+                      BASE + "xwzx/gzdt/content_2611201.html")
+    items = list_items(page)
+    columns = xcol.page_columns(page, "column")
+    assert (items, columns) == ([], [])
+    assert xcol.page_kind(page, items, columns) == "article"
+
+
+def test_the_logo_named_after_the_site_is_no_column():
+    """Issue 24 item 9: the logo leads home under another address and is named by the site's name
+    (its image's alt), not 首页; the page's <title> does not name the site."""
+    page = parse_page("""<html><head><title>通知公告</title></head><body>
+      <div class="top-nav"><a href="/portal/"><img src="/images/logo.png" alt="清河县人民政府"></a>
+      <a href="/zwgk/">政务公开</a><a href="/gzdt/">工作动态</a><a href="/hdjl/">互动交流</a></div>
+      </body></html>""", BASE + "tzgg/")
+    assert [c.name for c in xcol.nav_columns(page)] == ["政务公开", "工作动态", "互动交流"]

@@ -227,3 +227,38 @@ def test_neighbour_links_under_an_article_are_no_items():
     <li><a href="/a/t20170517_103.html">上海市代表团来我县考察</a> 2017-05-17</li></ul>"""
     items = list_items(parse_page(html, "http://www.xx.gov.cn/a/index.html"))
     assert [i.title for i in items] == ["上海市代表团来我县考察"]
+
+
+def test_flat_list_of_links_and_dates_without_row_wrappers():
+    """<a>title</a><i>date</i> siblings in one block, and <a>title</a> [11-21] with the date in the
+    text after the link: each link is an item dated by what follows it."""
+    from crawler.extract.page import parse_page
+    from crawler.extract.listing import list_items
+    url = "http://127.0.1.70/gzdt/"
+    rows = "".join(f'<a href="/gzdt/content_26112{i}.html">全县第{i}批重点项目集中开工仪式举行</a>'
+                   f'<i>2026-11-2{i}</i><br>' for i in range(1, 5))
+    page = parse_page(f'<html><body><div class="main"><div class="lb">{rows}</div></div></body></html>', url)
+    assert [(i.url, i.date) for i in list_items(page)] == [
+        (f"http://127.0.1.70/gzdt/content_26112{i}.html", date(2026, 11, 20 + i)) for i in range(1, 5)]
+    rows = "".join(f'<a href="/gzdt/content_26112{i}.html">全县第{i}批重点项目集中开工仪式举行</a> [11-2{i}]<br>'
+                   for i in range(1, 5))
+    page = parse_page(f'<html><body><div class="main"><div class="lb">{rows}</div></div></body></html>', url)
+    assert [i.partial for i in list_items(page)] == [(11, 21), (11, 22), (11, 23), (11, 24)]
+
+
+def test_the_last_page_of_a_div_list_with_one_row():
+    """A paged list's last page holds one <div> row (the farm's div family draws its rows this
+    way): alone it is no repetition, but it has the shape of page 1's rows, so it is an item."""
+    from crawler.extract.page import parse_page
+    from crawler.extract.listing import list_items, row_shapes
+
+    def page(ids, k):
+        rows = "".join(f'<div class="r"><a href="/czdt/content_{i}.html" target="_blank">财政局第{i}期'
+                       f'预算执行情况通报</a><p>2026-10-{i:02d}</p></div>' for i in ids)
+        return parse_page(f'<html><body><div class="w1200 nr"><div class="lst">{rows}</div>'
+                          f'<div class="pg">共4条记录 {k}/2页</div></div></body></html>',
+                          "http://127.0.1.62/czdt/" + ("" if k == 1 else f"index_{k - 1}.html"))
+    first, last = page([1, 2, 3], 1), page([4], 2)
+    assert len(list_items(first)) == 3 and list_items(last) == []
+    got = list_items(last, row_shapes(first))
+    assert [(i.url, i.date) for i in got] == [("http://127.0.1.62/czdt/content_4.html", date(2026, 10, 4))]

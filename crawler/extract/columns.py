@@ -105,7 +105,12 @@ def is_home_link(page, url: str, text: str) -> bool:
         return True
     parts = urlsplit(url)
     home = urlsplit(page.url)
-    if parts.netloc.lower() == home.netloc.lower() and \
+    same_host = parts.netloc.lower() == home.netloc.lower()
+    # The logo: a link named like a site (…人民政府, …政务网) to this host's top level (/portal/)
+    if same_host and len(_norm(text)) >= 5 and SITE_NAME_TAIL.search(_norm(text)) \
+            and "/" not in parts.path.strip("/"):
+        return True
+    if same_host and \
             re.fullmatch(r"/?((index|default|main|home)\.(s?html?|jsp|php|aspx?|do))?", parts.path or "/",
                          re.I):
         return True

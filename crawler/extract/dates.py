@@ -168,7 +168,7 @@ def _meta_date(page) -> date | None:
 # The separators of a <title>: 标题_栏目_站名, 标题 - 站名 (a part is a title a heading repeats).
 TITLE_SEP = re.compile(r"\s*(?:[-_|—–－｜]+)\s*")
 # What a <title> part is when it names the site, not the article.
-SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|门户网站|网站|政府|人民政府门户网站)$")
+SITE_NAME_TAIL = re.compile(r"(人民政府|政府网|政务网|门户网站|门户|网站|政府)$")
 _TITLE_MIN = 6          # characters: a shorter heading is a column name or a label, not a title
 _INFO_WINDOW = 60       # text nodes looked at after the title for its info line
 _INFO_MAX_RUN = 30      # characters: a text node this long is the body's first sentence

@@ -14,7 +14,7 @@ from .columns import is_more_text
 from .dates import find_date_match
 from .links import link_kind, link_text, resolve
 from .page import parse_fragment, text_of
-from .rows import MAX_LINKS_PER_ROW, date_child, rows
+from .rows import MAX_LINKS_PER_ROW, date_child, rows, shape, trailing_date
 
 _CUT = ("…", "...", "..", "……")
 _PIN_CLASS = re.compile(r"^(top|is[-_]?top|zd|zhiding|sticky|pinned|ding|settop)$")
@@ -105,20 +105,33 @@ def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
     d, partial, date_text = find_date_match(outside)
     if shown is not None and not (d or partial):
         d, partial, date_text = find_date_match(" ".join(text_of(shown).split()))
+    if not (d or partial) and (after := trailing_date(entry)):
+        d, partial, date_text = find_date_match(after)   # <a>标题</a><i>2026-11-20</i>, no row
     return (ListItem(title, url, d, partial, date_text, pinned),
             len(title) < settings.get("undated_item_min_title"))
 
 
-def _entries(elements, page=None):
-    return rows(elements, page.in_content if page is not None else None)
+def _entries(elements, page=None, shapes: frozenset = frozenset()):
+    return rows(elements, page.in_content if page is not None else None, shapes)
 
 
-def list_items(page) -> list[ListItem]:
+def list_items(page, shapes: frozenset = frozenset()) -> list[ListItem]:
     """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order;
-    none on an article page, whose sidebars and 关联稿件 are no list it publishes."""
+    none on an article page, whose sidebars and 关联稿件 are no list it publishes. `shapes`: the
+    row shapes of the list's first page (row_shapes), when this is one of its later pages."""
     if is_article(page):
         return []
-    return _select(_found(_entries(page.iter_elements(), page), page.resolve), page.url)
+    return _select(_found(_entries(page.iter_elements(), page, shapes), page.resolve), page.url)
+
+
+def row_shapes(page) -> frozenset:
+    """The shapes of the dated rows of a list's first page, by which its later pages' rows are
+    known even when the last page holds a single one."""
+    if is_article(page):
+        return frozenset()
+    return frozenset(s for entry in _entries(page.iter_elements(), page)
+                     if (found := _item_from_entry(entry, page.resolve)) is not None
+                     and _is_dated(found[0]) and (s := shape(entry)) is not None)
 
 
 def _found(entries, resolver) -> list:

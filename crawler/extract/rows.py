@@ -42,14 +42,33 @@ def main_link(row):
     return max(links, key=lambda a: len(_collapse(text_of(a))))
 
 
+def trailing_date(row) -> str:
+    """The date a row without a wrapper shows right after itself: <a>标题</a><i>2026-11-20</i> or
+    <a>标题</a> 2026-11-20, siblings in one block. '' when none."""
+    tail = _collapse(row.tail or "")
+    if tail:
+        d, partial, shown = find_date_match(tail)
+        return shown if (d or partial) and len(shown) >= len(tail.strip(" []()【】（）")) - 6 else ""
+    nxt = row.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    if nxt is None or nxt.tag == "a" or nxt.find(".//a") is not None:
+        return ""
+    text = _collapse(text_of(nxt)).strip(" []()【】（）")
+    if not text or len(text) > 24:
+        return ""
+    d, partial, shown = find_date_match(text)
+    return shown if (d or partial) and len(shown) >= len(text) - 6 else ""
+
+
 def is_dated(row) -> bool:
-    """The row shows a date beside (or inside) its title link."""
+    """The row shows a date beside (or inside) its title link, or right after itself."""
     a = main_link(row)
     if a is None:
         return False
     outside = text_of(row).replace(text_of(a), " ", 1) if a is not row else ""
     d, partial, _ = find_date_match(outside)
-    return bool(d or partial) or date_child(a) is not None
+    return bool(d or partial) or date_child(a) is not None or bool(trailing_date(row))
 
 
 def _signature(el):
@@ -83,14 +102,27 @@ def _repeated(el) -> list:
     return out
 
 
-def rows(elements, keep=None) -> list:
+def shape(el) -> tuple | None:
+    """A row's shape: its signature and its list's tag and class. A paged list's later pages
+    draw their rows in page 1's shape, however few rows the last page holds."""
+    sig = _signature(el)
+    parent = el.getparent()
+    if sig is None or parent is None:
+        return None
+    return sig + (parent.tag, parent.get("class") or "")
+
+
+def rows(elements, keep=None, shapes: frozenset = frozenset()) -> list:
     """The deepest list rows among the elements (document order); keep(el) filters them
-    (e.g. page.in_content) after nesting is judged."""
+    (e.g. page.in_content) after nesting is judged. Blocks of one of `shapes` (the rows of the
+    list's first page) are rows even alone."""
     elements = [el for el in elements if isinstance(el.tag, str)]
     repeated: set = set()
     for el in elements:
         if len(el) >= 2:
             repeated.update(_repeated(el))
+        if shapes and el.tag not in ROW_TAGS and shape(el) in shapes:
+            repeated.add(el)
     candidates = [el for el in elements if el.tag in ROW_TAGS or el in repeated]
     holders: set = set()
     for el in candidates:

@@ -328,7 +328,9 @@ class SiteAuditSpider(scrapy.Spider):
             for url in entry:
                 yield from self._schedule_page(st, url, "home2", response.url, True, depth + 1, "")
         elif list_url:
-            items = xlist.list_items(page) if items is None else items
+            # A later page of a list reads its rows in page 1's shape (its last page may hold one).
+            shapes = meta.get("row_shapes") or frozenset()
+            items = xlist.list_items(page, shapes) if items is None else items
             yield self._items(st, list_url, items, on_home=False)
             board = xmsg.board_rows(page)
             if board:
@@ -360,10 +362,14 @@ class SiteAuditSpider(scrapy.Spider):
             # (尾页, then that page's 上一页), and fetched only as that its items would be lost.
             # A page built from the pager's pattern and count (not linked) is confirmed by
             # fetching it: when it fails it was a wrong guess, not a dead link.
-            for np in xpaging.pages(page):
+            later = xpaging.pages(page)
+            if later and not shapes:
+                shapes = xlist.row_shapes(page)
+            for np in later:
                 if st.is_internal(np.url):
                     yield from self._schedule_page(st, np.url, "list", response.url, False, depth,
-                                                   "", list_url=list_url, guessed=not np.linked)
+                                                   "", list_url=list_url, guessed=not np.linked,
+                                                   row_shapes=shapes)
         if is_home:
             sitemap = xcol.sitemap_url(page)
             if sitemap and st.is_internal(sitemap):
