@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from scoring.conditions import exact, holds, lookup, measures_in, quantity, resolve
+from scoring.conditions import exact, holds, measures_in, quantity, resolve
+from scoring.forms import DEDUCTION_FORMS, LEAF_FORMS, Leaf
 from scoring.ruleset import Indicator, Rule, Ruleset
 from scoring.rulefile import known_measurements
 from scoring.verdict import Deduction, Verdict
@@ -39,31 +40,6 @@ def was_crawled(measurements: dict) -> bool:
     return any(measurements.get(k) is not None for k in crawl_keys())
 
 
-def deduction_points(spec: dict, measurements: dict) -> tuple[Fraction, int] | None:
-    """(points before cap, count charged) of a resolved deduction, or None if not evaluable."""
-    if "per_finding" in spec:
-        counts = [lookup(measurements, e["measure"]) for e in spec["per_finding"]]
-        if any(c is None for c in counts):
-            return None
-        points = sum((c * exact(e["points"]) for c, e in zip(counts, spec["per_finding"])),
-                     Fraction(0))
-        return points, int(sum(counts))
-    if "when" in spec:
-        held = holds(spec["when"], measurements)
-        return None if held is None else ((exact(spec["points"]), 1) if held else (Fraction(0), 0))
-    if "tiers" in spec:
-        results = [(holds(t["when"], measurements), exact(t["points"])) for t in spec["tiers"]]
-        charged = [p for held, p in results if held]
-        if charged:
-            return max(charged), 1         # the heaviest tier that holds
-        return None if any(h is None for h, _ in results) else (Fraction(0), 0)
-    share = quantity(spec["per_full_percent"], measurements)
-    if share is None:
-        return None
-    full = math.floor(share * 100)
-    return full * exact(spec["per_full_percent"]["points"]), full
-
-
 def cap_of(spec: dict) -> Fraction | None:
     # `weight` caps like `cap`: an item never loses more than it weighs.
     limits = [exact(spec[k]) for k in ("cap", "weight") if k in spec]
@@ -73,7 +49,7 @@ def cap_of(spec: dict) -> Fraction | None:
 def rule_points(rule: Rule, data: dict, is_portal: bool) -> tuple[Fraction, int] | None:
     """A deduction or bonus rule's points after its own cap, or None when not evaluable."""
     spec = resolve(rule.spec, is_portal)
-    result = deduction_points(spec, data)
+    result = next(f for k, f in DEDUCTION_FORMS.items() if k in spec).points(spec, data)
     if result is None:
         return None
     points, count = result
@@ -237,7 +213,10 @@ def _assess_tree(measurements: dict, data: dict, ruleset: Ruleset, is_portal: bo
         if node.children:
             points = sum((node_points(c) for c in node.children), Fraction(0))
         else:
-            result = _leaf(node, ruleset, measurements, data, is_portal, site_code, inputs, verdict)
+            result = LEAF_FORMS[node.form].points(resolve(node.spec, is_portal), Leaf(
+                exact(node.weight), data, ruleset, verdict, node.sub,
+                lambda sub: assess(measurements, sub, is_portal=is_portal, site_code=site_code,
+                                   inputs=inputs).verdict))
             if result is None:
                 skipped.append(node.id)
             points, count = result or (Fraction(0), 0)
@@ -258,53 +237,6 @@ def _assess_tree(measurements: dict, data: dict, ruleset: Ruleset, is_portal: bo
         verdict.note = "；".join(filter(None, [verdict.note, f"缺少数据、按 0 分计：{'、'.join(unknown)}"]))
     return Assessment(verdict=verdict, skipped=skipped,
                       fired=[*verdict.vetoes, *(d.rule for d in verdict.deductions)])
-
-
-def _leaf(node: Indicator, ruleset: Ruleset, measurements: dict, data: dict, is_portal: bool,
-          site_code: str, inputs: dict | None, verdict: Verdict) -> tuple[Fraction, int] | None:
-    """A leaf's points within its weight, or None when its data is missing."""
-    weight, spec = exact(node.weight), resolve(node.spec, is_portal)
-    if node.form == "thresholds":
-        q = lookup(data, spec["thresholds"]["measure"])
-        if q is None:
-            return None
-        for row in spec["thresholds"]["rows"]:
-            if ("at_least" in row and q >= exact(row["at_least"])) or \
-                    ("at_most" in row and q <= exact(row["at_most"])):
-                return exact(row["points"]), 1
-        return Fraction(0), 1
-    if node.form == "per_finding":
-        result = deduction_points({"per_finding": spec["per_finding"]}, data)
-        if result is None:
-            return None
-        return max(exact(spec.get("floor", 0)), weight - result[0]), result[1]
-    if node.form == "ratio":
-        num, den = (lookup(data, k) for k in spec["ratio"])
-        if num is None or den is None:
-            return None
-        if den == 0:
-            return (exact(spec["if_empty"]), 1) if "if_empty" in spec else None
-        share = min(Fraction(1), max(Fraction(0), num / den))
-        return weight * (1 - share if spec.get("complement") else share), 1
-    if node.form == "input":
-        value = lookup(data, spec["input"])
-        if value is None:
-            return None
-        top = exact(ruleset.input(spec["input"]).max or 1)   # a yes/no input counts 1 for 是
-        return weight * min(Fraction(1), max(Fraction(0), value / top)), 1
-    if node.form == "ruleset":
-        sub = assess(measurements, node.sub, is_portal=is_portal, site_code=site_code,
-                     inputs=inputs).verdict
-        verdict.pending += [p for p in sub.pending if p not in verdict.pending]
-        if sub.score is None:
-            return None
-        on_veto = spec.get("on_veto", "zero")
-        if sub.vetoes and on_veto != "keep":
-            if on_veto == "fail":
-                verdict.vetoes += [v for v in sub.vetoes if v not in verdict.vetoes]
-            return Fraction(0), 1
-        return min(weight, exact(sub.score) / exact(node.sub.full_score) * weight), 1
-    raise AssertionError(node.form)
 
 
 def evaluate(measurements: dict, ruleset: Ruleset, *, is_portal: bool = False,

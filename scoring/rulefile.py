@@ -15,8 +15,9 @@ from typing import Any
 import config
 from scoring.conditions import (GROUP_KINDS, OPS, SITE_KINDS, VALUE_KINDS, VARIANT_KEYS, exact,
                                 is_variant, measures_in)
-from scoring.ruleset import (BOUNDARIES, Bonus, COMMON_KEYS, DEDUCTION_FORMS, Grade, Indicator,
-                             InputSpec, Item, LEAF_FORMS, ON_VETO, PROVENANCE_KEYS, Provenance,
+from scoring.forms import DEDUCTION_FORMS, LEAF_FORMS
+from scoring.ruleset import (BOUNDARIES, Bonus, COMMON_KEYS, Grade, Indicator,
+                             InputSpec, Item, PROVENANCE_KEYS, Provenance,
                              RULE_META, Rescale, Rule, Ruleset, RulesetError, SECTIONS, TOP_KEYS,
                              UNVERIFIED, VERIFIED, WHOLE_RULESET, WINDOW_UNITS)
 from scoring.source import (MEASUREMENTS_FILE, RULESET_DIR, SourceError, load_document, locate,
@@ -54,6 +55,10 @@ class _Stop(Exception):
 
 
 class _Validator:
+    """Checks a ruleset document and builds its Ruleset. The forms a rule scores in check
+    themselves (scoring.forms), through this object's helpers."""
+    is_number = staticmethod(_is_number)
+
     def __init__(self, where: str, measurements: set[str], chain: tuple[Path, ...]):
         self.where, self.known, self.chain = where, set(measurements), chain
         self.ctx = ""
@@ -447,29 +452,7 @@ class _Validator:
         for key in ("cap", "weight"):
             if key in spec:
                 self.number(spec[key], key, raw, key)
-        if form == "when":
-            self.condition(spec["when"], raw, "when")
-            self.number(spec["points"], "points", raw, "points")
-        elif form == "per_finding":
-            self.finding_entries(spec["per_finding"], raw)
-        elif form == "tiers":
-            self.entries(spec["tiers"], "tiers", ("when", "points"), raw)
-            for e in spec["tiers"]:
-                self.condition(e["when"], e, "when")
-                self.number(e["points"], "points", e, "points")
-        else:
-            p = spec["per_full_percent"]
-            if not isinstance(p, dict) or set(p) != {"ratio", "points"}:
-                self.fail("per_full_percent 应写成 {ratio: [分子, 分母], points: 每满 1% 扣分}", raw,
-                          "per_full_percent")
-            self.pair(p["ratio"], p, "ratio")
-            self.number(p["points"], "points", p, "points")
-
-    def finding_entries(self, entries: Any, raw: dict) -> None:
-        self.entries(entries, "per_finding", ("measure", "points"), raw)
-        for e in entries:
-            self.measure_name(e["measure"], e, "measure")
-            self.number(e["points"], "points", e, "points")
+        DEDUCTION_FORMS[form].check(self, spec, raw)
 
     def entries(self, items: Any, name: str, keys: tuple[str, ...], raw: dict) -> None:
         if not isinstance(items, list) or not items or not all(
@@ -533,61 +516,18 @@ class _Validator:
             self.fail(f"末级指标须且只能写一种计分方法：{'、'.join(LEAF_FORMS)}"
                       f"（实际为 {'、'.join(forms) or '无'}）", node)
         form = forms[0]
-        extras = {"per_finding": {"floor"}, "ratio": {"complement", "if_empty"},
-                  "ruleset": {"on_veto"}}.get(form, set())
-        unknown = set(node) - common - {form} - extras
+        unknown = set(node) - common - {form} - LEAF_FORMS[form].extras
         if unknown:
             key = sorted(map(str, unknown))[0]
             self.fail(f"未知字段 {'、'.join(sorted(map(str, unknown)))}", node, key)
         spec = {k: v for k, v in node.items() if k not in common}
-        sub = getattr(self, f"leaf_{form}")(spec, node, exact(weight))
+        sub = LEAF_FORMS[form].check(self, spec, node, exact(weight))
         return Indicator(id=nid, title=node["title"], weight=float(weight),
                          clause=str(node.get("clause", "")), status=status, form=form, spec=spec,
                          sub=sub, where=where_of(node) or ("", 0))
 
-    def leaf_thresholds(self, spec: dict, node: dict, weight: Fraction) -> None:
-        t = spec["thresholds"]
-        if not isinstance(t, dict) or set(t) != {"measure", "rows"} or not isinstance(t["rows"], list) \
-                or not t["rows"]:
-            self.fail("thresholds 应写成 {measure: 指标, rows: [{at_least: 下限, points: 得分}, …]}",
-                      node, "thresholds")
-        self.measure_name(t["measure"], t, "measure")
-        bounds = set()
-        for i, row in enumerate(t["rows"]):
-            if not isinstance(row, dict) or len(row) != 2 or "points" not in row \
-                    or not ({"at_least", "at_most"} & set(row)):
-                self.fail("rows 每行写成 {at_least: 下限, points: 得分} 或 {at_most: 上限, points: 得分}",
-                          t["rows"], i)
-            bound = "at_least" if "at_least" in row else "at_most"
-            bounds.add(bound)
-            if not _is_number(row[bound]):
-                self.fail(f"阈值 {bound} 应为数，实际为 {row[bound]!r}", row, bound)
-            self.points_within(row["points"], weight, row)
-        if len(bounds) > 1:
-            self.fail("同一阈值表中 at_least 与 at_most 不能混用", t, "rows")
-
-    def leaf_per_finding(self, spec: dict, node: dict, weight: Fraction) -> None:
-        self.finding_entries(spec["per_finding"], node)
-        if "floor" in spec:
-            self.points_within(spec["floor"], weight, node, "floor")
-
-    def leaf_ratio(self, spec: dict, node: dict, weight: Fraction) -> None:
-        self.pair(spec["ratio"], node, "ratio")
-        if not isinstance(spec.get("complement", False), bool):
-            self.fail("complement 应为 true（得分按 1 − 比例）或 false", node, "complement")
-        if "if_empty" in spec:
-            self.points_within(spec["if_empty"], weight, node, "if_empty")
-
-    def leaf_input(self, spec: dict, node: dict, weight: Fraction) -> None:
-        name = spec["input"]
-        if name not in self.input_ids:
-            self.fail(f"input “{name}” 不是 inputs 中声明的人工填报项", node, "input")
-
-    def leaf_ruleset(self, spec: dict, node: dict, weight: Fraction) -> "Ruleset":
-        if spec.get("on_veto", "zero") not in ON_VETO:
-            self.fail(f"on_veto 只能是 {'、'.join(f'{k}（{v}）' for k, v in ON_VETO.items())}", node,
-                      "on_veto")
-        ref = spec["ruleset"]
+    def sub_ruleset(self, ref: Any, node: dict) -> Ruleset:
+        """The ruleset a `ruleset:` leaf names, relative to this file, loaded and validated."""
         src = where_of(node)
         path = locate(str(ref), Path(src[0]).parent if src else None)
         if path is None:
@@ -596,12 +536,9 @@ class _Validator:
             loop = " → ".join(p.name for p in (*self.chain, path.resolve()))
             self.fail(f"ruleset 引用形成循环（{loop}）", node, "ruleset")
         try:
-            sub = load_ruleset(str(path) if path.parent != RULESET_DIR else path.stem, self.chain)
+            return load_ruleset(str(path) if path.parent != RULESET_DIR else path.stem, self.chain)
         except RulesetError as exc:
             self.fail(f"ruleset 指向的规则集 {ref} 有错误：\n{exc}", node, "ruleset")
-        if sub.shape != "deductions":
-            self.fail("ruleset 只能折算普查式或检查指标式规则集的得分", node, "ruleset")
-        return sub
 
     def points_within(self, x: Any, weight: Fraction, node: Any, key: str = "points") -> None:
         self.number(x, key, node, key)

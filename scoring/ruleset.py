@@ -21,9 +21,6 @@ from scoring.source import Where
 BOUNDARIES = {"above": "高于合格线为合格", "at_or_above": "不低于合格线为合格"}
 COMMON_KEYS = ("id", "title", "clause", "hint")
 RULE_META = ("item", "status")
-DEDUCTION_FORMS = ("per_finding", "when", "tiers", "per_full_percent")
-LEAF_FORMS = ("thresholds", "per_finding", "ratio", "ruleset", "input")
-ON_VETO = {"zero": "该项记 0 分", "fail": "该项记 0 分且整站判为不合格", "keep": "照常折算"}
 SECTIONS = {"vetoes": "单项否决", "deductions": "扣分指标"}
 UNVERIFIED = "待核对"        # the only `status` a value may carry: not from an official table
 VERIFIED = "已核对"          # a provenance entry found in the published text it cites
@@ -123,7 +120,7 @@ class Grade:
 
 @dataclass
 class Indicator:
-    """A node of a weighted evaluation tree; a leaf has a form (LEAF_FORMS) and its spec."""
+    """A node of a weighted evaluation tree; a leaf has a form (scoring.forms.LEAF_FORMS) and its spec."""
     id: str
     title: str
     weight: float
