@@ -11,7 +11,8 @@ import click
 
 from govaudit import cliopts
 from govaudit.commands import (alerts, audit, check, compare, crawl, monitor, probe, report,
-                               review, rules, sample, score, sites, trend, worker)
+                               review, rules, sample, score, serve, sites, trend, users,
+                               worker)
 
 # Commands that live a floor above govaudit (the demo serves the sample farm, which imports
 # govaudit): named by path and imported only when listed or run, so govaudit never imports them.
@@ -39,7 +40,7 @@ def cli(debug):
 for _command in (sites.sites, sample.sample, check.check, compare.compare, trend.trend,
                  crawl.crawl, worker.worker, probe.probe, monitor.monitor, score.score,
                  report.report, audit.audit, review.review, rules.rules, alerts.alerts,
-                 alerts.digest, alerts.watch):
+                 alerts.digest, alerts.watch, serve.serve, users.users):
     cli.add_command(_command)
 
 

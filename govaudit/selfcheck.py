@@ -8,6 +8,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 
@@ -92,3 +93,51 @@ def sections(engine, score_run: int, db: str | None = None
         how = how.format(db=f" --db {shlex.quote(db)}" if db else "")
         not_judged.append(NotJudged(rid, ruleset.title_of(rid), missing, how))
     return row, out, not_judged
+
+
+def check_registered(site: store.Site, out_dir: Path, as_of, ruleset: str,
+                     progress: Callable[[float, str], None], crawl: dict | None = None) -> int:
+    """`govaudit check`'s stages for a registered site, into the check's own store in out_dir, told
+    as they go (the web page's progress bar): crawl, score, compare with the last check, workbook.
+    Returns the score run's id in that store."""
+    import threading
+    from govaudit import history, pipeline
+    from store.lock import crawl_lock
+    from store.observations import observation_counts
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = str(out_dir / "govaudit.sqlite")
+    engine = store.connect(db)
+    try:
+        save_site(engine, site.code, name=site.name, default_name=site.code,
+                  home_url=site.home_url, site_type=site.site_type)
+        progress(0.05, "开始抓取网站")
+        with crawl_lock(engine, "govaudit serve（自查）") as set_run:
+            run = pipeline.start_crawl_run(engine, get_sites(engine, [site.code]), crawl or {})
+            set_run(run.id)
+            done = threading.Event()
+
+            def watch() -> None:        # pages stored so far: the crawl's only measure of progress
+                while not done.wait(1.0):
+                    crawls = runs.site_crawls(engine, run.id)
+                    if crawls:
+                        pages, links = observation_counts(engine, crawls[0].id)
+                        progress(0.1 + 0.65 * pages / (pages + 60),
+                                 f"正在抓取：已读 {pages} 个页面，检查 {links} 个链接")
+            threading.Thread(target=watch, daemon=True).start()
+            try:
+                code = pipeline.run_crawl(engine, run, db)
+            finally:
+                done.set()
+        if code != 0:
+            raise CheckError(f"抓取未完成（第 {run.id} 次抓取），请稍后重新检查")
+        progress(0.8, "按规则评分")
+        sid = pipeline.score(engine, as_of, ruleset, None, run.id)
+        try:
+            rc = history.recheck(engine, after=sid)
+        except history.HistoryError:
+            rc = None                                  # the first check of this site
+        progress(0.9, "写出自查报告")
+        pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
+        return sid
+    finally:
+        engine.dispose()

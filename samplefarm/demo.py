@@ -28,11 +28,14 @@ from govaudit.commands.terminal import console, exit_if_crawl_errors, print_prob
                    "计入各层抽取数），写出整改情况")
 @click.option("--monitor", is_flag=True,
               help="再演示预警：按监测数据得出预警状态，发送到本机的演示用企业微信群机器人，工作簿增加“预警”表")
-def demo(out, as_of, timeout, db, recheck, monitor):
+@click.option("--serve", "serve_port", type=click.IntRange(1, 65535), default=None, is_flag=False,
+              flag_value=8765, help="最后打开网页服务（默认端口 8765），并开通演示账号，可在浏览器中查看和自查")
+def demo(out, as_of, timeout, db, recheck, monitor, serve_port):
     """启动内置的样例政府网站（本机回环地址），完整检查一遍，结果写入 ./demo-output/。
 
     \b
     例：govaudit demo            govaudit demo --recheck    govaudit demo --monitor
+        govaudit demo --serve    （检查完后在 http://127.0.0.1:8765/ 查看）
     """
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +67,31 @@ def demo(out, as_of, timeout, db, recheck, monitor):
         port = farm.port
     if recheck:
         runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
+    if serve_port is not None:
+        demo_serve(db, out_dir, port, as_of, timeout, serve_port)
     exit_if_crawl_errors(store.connect(db), [run.id for run in runs])
+
+
+def demo_serve(db, out_dir: Path, port: int, as_of, timeout, serve_port: int) -> None:
+    """demo --serve: the farm again, as rectified (so a county's 检查我的网站 finds what it fixed),
+    demo accounts with fresh passwords printed once, warning states, and the web pages."""
+    import secrets
+    from govaudit.commands.serve import run_server
+    from store.users import save_user
+    from web.auth import hash_password
+    engine = store.connect(db)
+    evaluate_warnings(engine, as_of)
+    accounts = [("省办", "office", "华阳省人民政府办公厅", []),
+                ("清河县", "county", "清河县人民政府办公室", ["华阳省江北市清河县"]),
+                ("白沙县", "county", "白沙县人民政府办公室", ["华阳省江北市白沙县"])]
+    console.print("\n[bold]演示账号[/]（密码每次新生成，只显示这一次）：")
+    for name, role, display, regions in accounts:
+        password = secrets.token_urlsafe(9)
+        save_user(engine, name, hash_password(password), role, display, regions)
+        console.print(f"  {name}  密码 {password}", highlight=False)
+    with samplefarm.start(port, phase="recheck"):
+        run_server(db, "127.0.0.1", serve_port, out_dir / "网页数据", as_of, "census-2015",
+                   dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET))
 
 
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
@@ -93,6 +120,17 @@ def demo_settings(as_of):
     return load_report_config(notice_date=as_of + timedelta(days=8))
 
 
+def evaluate_warnings(engine, as_of):
+    """The sample sites' warning states right after their probes: (when, states)."""
+    from govaudit import alerting
+    from scoring.rulefile import load_ruleset
+    from store import watch as rows
+    # the farm's dates are fixed: its crawl counts as made at the monitoring point, as its probes do
+    at = datetime.combine(as_of, time(samplefarm.PROBE_HOUR)) + timedelta(minutes=5)
+    rows.stamp_crawls(engine, at - timedelta(minutes=1))
+    return at, alerting.evaluate_all(engine, load_ruleset("census-2015"), at)[0]
+
+
 def demo_warnings(engine, as_of, out_dir) -> None:
     """demo --monitor: the warning states of the sample sites right after their probes, sent to a
     WeCom-style robot on loopback; what it received is printed and kept in 预警消息.md."""
@@ -100,12 +138,8 @@ def demo_warnings(engine, as_of, out_dir) -> None:
     from notify.routing import parse_routing
     from samplefarm.robot import DemoRobot
     from scoring.rulefile import load_ruleset
-    from store import watch as rows
-    # the farm's dates are fixed: its crawl counts as made at the monitoring point, as its probes do
-    at = datetime.combine(as_of, time(samplefarm.PROBE_HOUR)) + timedelta(minutes=5)
-    rows.stamp_crawls(engine, at - timedelta(minutes=1))
+    at, states = evaluate_warnings(engine, as_of)
     rs = load_ruleset("census-2015")
-    states, _ = alerting.evaluate_all(engine, rs, at)
     with DemoRobot() as robot:
         os.environ["GOVAUDIT_DEMO_ROBOT_KEY"] = robot.key
         routing = parse_routing({

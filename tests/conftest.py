@@ -63,6 +63,17 @@ def chromium():
         yield browser
 
 
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory):
+    """`govaudit demo --recheck` run once per session (about two minutes): test_demo compares its
+    files with the golden copy, test_serve serves its store."""
+    from tests import golden
+    out = tmp_path_factory.mktemp("demo") / "demo-output"
+    proc = golden.run_demo(out)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
 @pytest.fixture
 def make_read_only():
     """lock(*paths): make files and folders read-only even for root (chattr +i) until the test ends."""

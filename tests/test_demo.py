@@ -5,18 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import samplefarm
 from tests import golden
-
-
-@pytest.fixture(scope="module")
-def demo_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "demo-output"
-    proc = golden.run_demo(out)
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 def test_demo_writes_the_truth(demo_out):

@@ -2,7 +2,8 @@
 function): no package imports one above it, and no two files import each other, however long the
 way round. From the ground up:
 
-    config → store → crawler, indicators, browser → scoring → reports, notify → govaudit → samplefarm
+    config → store → crawler, indicators, browser → scoring → reports, notify → web → govaudit →
+    samplefarm
 """
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = [("config",), ("store",), ("crawler", "indicators", "browser"), ("scoring",), ("reports", "notify"),
-          ("govaudit",), ("samplefarm",)]
+FLOORS = [("config",), ("store",), ("crawler", "indicators", "browser"), ("scoring",),
+          ("reports", "notify"), ("web",), ("govaudit",), ("samplefarm",)]
 FLOOR = {pkg: i for i, pkgs in enumerate(FLOORS) for pkg in pkgs}
 
 
