@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine, RowMapping
 from sqlalchemy.orm import Session
 
 from store.schema import CrawlRun, Probe, ScoreRun, SiteCrawl, VerdictDetail, VerdictRow
+from store.evidence import Evidence
 from store.watch import WarningChangeRow, WarningStateRow
 
 
@@ -71,3 +72,11 @@ def warning_changes(engine: Engine, code: str, limit: int = 100) -> list[RowMapp
                             .where(WarningChangeRow.site_code == code)
                             .order_by(WarningChangeRow.at.desc(), WarningChangeRow.id.desc())
                             .limit(limit)).mappings().all()
+
+
+def evidence_path(engine: Engine, code: str, sha256: str) -> str | None:
+    """The JPEG file of the site's capture with this hash: a picture is served only under its own
+    site's address, so a county cannot reach another's by its hash."""
+    with Session(engine) as s:
+        return s.scalars(select(Evidence.path).where(Evidence.site_code == code,
+                                                     Evidence.sha256 == sha256).limit(1)).first()

@@ -183,10 +183,16 @@ def test_a_county_sees_only_its_own_sites(served, browser):
 
 
 def test_another_countys_pages_are_refused(served, browser):
-    base, _, _ = served
+    base, db, _ = served
     ctx, page = login(browser, base, COUNTY)
+    import store
+    from store.evidence import for_site
+    engine = store.connect(str(db))
+    shots = {s.sha256 for s in for_site(engine, BAISHA)}
+    engine.dispose()
     for path in (f"/site/{BAISHA}", f"/site/{BAISHA}/notice", f"/site/{BAISHA}/selfcheck.xlsx",
-                 f"/site/{BAISHA}/evidence/1", "/site/9999999999", "/downloads/ranking.xlsx"):
+                 *(f"/site/{BAISHA}/evidence/{sha}.jpg" for sha in shots or ["0" * 64]),
+                 "/site/9999999999", "/downloads/ranking.xlsx"):
         response = page.goto(base + path)
         assert response.status == 403, path
         assert "无权" in page.inner_text("main") or "仅供" in page.inner_text("main"), path

@@ -28,7 +28,7 @@ import store
 from reports.notices import FOLDER as NOTICES, file_name
 from scoring.rulefile import load_ruleset
 from scoring.warnings import LEVELS
-from store import pages, runs
+from store import evidence, pages, runs
 from store.errors import NotFound
 from store.users import get_user, session_secret, visible_sites
 from web import auth, views
@@ -236,8 +236,10 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
             elif len(judged) > 1:
                 status, apart = views.statuses(site, judged[1][1], latest[1], shown="later")
                 compared = f"与第 {judged[1][0].id} 次评分（{judged[1][0].as_of:%Y-%m-%d}）相比"
+            shots = evidence.for_crawl_run(engine, latest[0].crawl_run_id, [code])
             sections = views.sections(latest[1], load_ruleset(latest[0].ruleset), status,
-                                      cfg_pages["findings_per_rule"])
+                                      cfg_pages["findings_per_rule"],
+                                      lambda f: shots.get((code, evidence.finding_key(f))))
         events = views.timeline(
             ps, pages.warning_changes(engine, code), pages.site_crawl_rows(engine, code),
             judged, [(selfcheck[0], views.result_text(selfcheck[1], selfcheck[2]), selfcheck[1].score)]
@@ -262,6 +264,14 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
             raise HTTPException(404, "该网站本次检查未发现需要整改的问题，没有整改通知")
         return FileResponse(path, media_type=DOCX,
                             filename=f"整改通知书-{site.name}-{site.code}.docx")
+
+    @app.get("/site/{code}/evidence/{sha256}.jpg")
+    def evidence_image(request: Request, code: str, sha256: str):
+        site = _site(user_of(request), code)
+        path = pages.evidence_path(engine, site.code, sha256)
+        if not path or not Path(path).is_file():
+            raise HTTPException(404, "没有这张截图（问题整改后截图只保存一段时间）")
+        return FileResponse(path, media_type="image/jpeg")
 
     @app.get("/site/{code}/selfcheck.xlsx")
     def selfcheck_workbook(request: Request, code: str):

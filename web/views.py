@@ -154,9 +154,11 @@ def statuses(site, earlier, later, shown: str) -> tuple[dict[tuple, str], list]:
     return status, apart
 
 
-def sections(verdict, ruleset: Ruleset, status: dict, limit: int) -> list[Section]:
+def sections(verdict, ruleset: Ruleset, status: dict, limit: int,
+             shot_of=lambda finding: None) -> list[Section]:
     """The verdict's findings grouped by the rule that charges them (vetoes, then deductions, then
-    rules that hold but were not scored), each with its re-check status when there is one."""
+    rules that hold but were not scored), each with its re-check status when there is one and its
+    screenshot (shot_of(finding) → store.evidence.Shot or None)."""
     points = {d["rule"]: d["points"] for d in verdict.deductions or [] if d["points"] > 0}
     order = [*(verdict.vetoes or []), *points]
     groups: dict[str, list[dict]] = defaultdict(list)
@@ -165,7 +167,7 @@ def sections(verdict, ruleset: Ruleset, status: dict, limit: int) -> list[Sectio
         rid = next((r for r in rules if r in order), rules[0])
         key = _key(f.get("kind", ""), f.get("measure", ""), f.get("url", ""),
                    [rid] if f.get("rules") else [])
-        groups[rid].append(dict(f, status=status.get(key, "")))
+        groups[rid].append(dict(f, status=status.get(key, ""), shot=shot_of(f)))
     out = []
     for rid in [*order, *(r for r in groups if r not in order)]:
         title = ruleset.title_of(rid)
