@@ -193,3 +193,26 @@ def test_numbers_that_are_ids_or_dates_are_no_pager():
     html = """<a href="t20200802_1352105.html">下一篇：某某通知</a><p>2017/10页面改版</p>
     <a href="t20200802_1352103.html">上一篇：某某公告</a>"""
     assert _built(html, "http://www.xx.gov.cn/a/202008/t20200802_1352104.html") == ([], [])
+
+
+def test_pager_evidence_address_built_by_a_script_handler_or_plugin():
+    """Issue 24 item 7: the pages' address is written only by code — a page parameter
+    ("list.jsp?cid=5&page=" + n), a page-number <select> whose onchange builds index_N.html, a
+    pagination plugin's callback ("index_" + api.getCurrent() + ".html") — with the count from a
+    script variable or a text. Before, no page beyond the first was found in any of them."""
+    html = """<ul><li><a href="a.jsp?id=1">通知</a> 2026-11-20</li></ul>
+    <script>var pageCount = 12; function go(n){location.href="list.jsp?cid=5&page="+n;}</script>
+    <a href="javascript:go(2)">下一页</a>"""
+    assert _built(html, "http://www.xx.gov.cn/n/list.jsp?cid=5") == (
+        [], [f"n/list.jsp?cid=5&page={n}" for n in range(2, 13)])
+    html = """<span>共30页</span><select onchange="location.href='index_'+this.value+'.html'">
+    <option value="1">1</option><option value="2">2</option><option value="3">3</option></select>"""
+    assert _built(html, "http://www.xx.gov.cn/n/index.html") == (
+        [], [f"n/index_{n}.html" for n in range(2, 31)])
+    html = """<div id="page"></div><script>$("#page").pagination({pageCount: 4, jump: true,
+    callback: function(api){ location.href = "index_" + api.getCurrent() + ".html"; }});</script>"""
+    assert _built(html, "http://www.xx.gov.cn/n/index.html") == (
+        [], ["n/index_2.html", "n/index_3.html", "n/index_4.html"])
+    # an article's own id written by a script is no page address: ?id= is no page parameter
+    html = """<script>var pageCount = 3; var u = "show.jsp?id=" + aid;</script>"""
+    assert _built(html, "http://www.xx.gov.cn/n/show.jsp?id=7") == ([], [])

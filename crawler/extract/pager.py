@@ -26,8 +26,12 @@ _PAGE_PARAMS = frozenset({"page", "pageno", "pagenum", "pageindex", "curpage", "
                           "page_no", "pagenumber", "p", "pg", "cpage"})
 _DIGITS = re.compile(r"^[\[【(（第]?\s*(\d{1,5})\s*(页)?[\]】)）]?$")
 _SELECT_HINT = re.compile(r"page|pg|fy|go|jump|turn|location", re.I)
-# A script that writes the page address itself: "index_958_" + i + ".html"
-_SCRIPT_PATTERN = re.compile(r"""["']([\w./-]*?)_["']\s*\+\s*\(?\s*[\w.]+\s*(?:[+-]\s*\d+\s*)?\)?\s*\+\s*["']\.(\w+)["']""")
+# A script that writes the page address itself: "index_958_" + i + ".html", "list.jsp?id=5&page=" + n,
+# 'index_' + this.value + '.html', "index_" + api.getCurrent() + ".html" (in a <script>, an on…
+# handler or a javascript: link).
+_SCRIPT_PATTERN = re.compile(
+    r"""["']([^"'\s<>]*?(?:_|[?&]\w+=))["']\s*\+\s*\(?\s*[\w.$]+(?:\(\s*\))?\s*(?:[+-]\s*\d+\s*)?\)?"""
+    r"""(?:\s*\+\s*["']\.(\w+)["'])?""")
 
 
 @lru_cache(maxsize=1)
@@ -113,16 +117,30 @@ def _count_stated(page) -> int | None:
     return max(found) if found else None
 
 
-def _script_pattern(page) -> _Pattern | None:
+def _scripts(page):
+    """The page's script code: <script> blocks, on… handlers and javascript: links."""
     for s in page.tree.iter("script"):
-        m = _SCRIPT_PATTERN.search(s.text or "")
-        if m:
-            parts = urlsplit(page.resolve(m.group(1) + "_1." + m.group(2)) or "")
-            directory, _, name = parts.path.rpartition("/")
-            n = _NUMBERED.match(name)
-            if n:
-                return _Pattern((parts.scheme, parts.netloc.lower(), directory, parts.query),
-                                n.group(1), n.group(3).lower())
+        if s.text:
+            yield s.text
+    for el in page.body.iter():
+        if isinstance(el.tag, str):
+            for name, value in el.attrib.items():
+                if name.startswith("on") or (name == "href" and value.lstrip().lower()
+                                             .startswith("javascript")):
+                    yield value
+
+
+def _script_pattern(page) -> _Pattern | None:
+    """The address pattern a script builds page numbers into: a file name stem_N.ext, or a page
+    parameter (?page=N) of a list address."""
+    for code in _scripts(page):
+        for m in _SCRIPT_PATTERN.finditer(code):
+            head, ext = m.group(1), m.group(2)
+            if head.endswith("_") != bool(ext):
+                continue    # a file name needs its extension; a parameter has none
+            for pattern, n in _keys(page.resolve(head + "1" + ("." + ext if ext else "")) or ""):
+                if n == 1:
+                    return pattern
     return None
 
 
