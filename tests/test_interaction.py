@@ -60,6 +60,38 @@ def test_badge_rows_with_reply_dates():
         ("反映道路积水", D("2026-11-05"), None, "in_progress")]
 
 
+def test_board_rows_drawn_as_div_blocks_and_image_badges():
+    """Rows that are no <li>: <div> blocks side by side, the status an image's alt text (a county
+    board of the <div> CMS family); before, such a board gave no message at all."""
+    html = """<div class="xx_list">
+      <div class="row"><a href="x1.html">关于老旧小区加装电梯的咨询</a><span>2026-10-09</span>
+          <img src="yhf.gif" alt="已回复"></div>
+      <div class="row"><a href="x2.html">反映村道路灯不亮</a><span>2026-11-02</span>
+          <img src="blz.gif" alt="办理中"></div>
+      <div class="row"><a href="x3.html">咨询灵活就业社保缴费</a><span>2026-06-30</span>
+          <em>未回复</em></div></div>"""
+    rows = board_rows(page(html))
+    assert [(r.title, r.posted, r.replied, r.status) for r in rows] == [
+        ("关于老旧小区加装电梯的咨询", D("2026-10-09"), None, "answered"),
+        ("反映村道路灯不亮", D("2026-11-02"), None, "in_progress"),
+        ("咨询灵活就业社保缴费", D("2026-06-30"), None, "pending")]
+
+
+def test_board_table_under_a_caption_row_with_a_bare_time_column():
+    """A table whose first row is its caption (县长信箱) and whose columns are 来信主题 / 状态 /
+    时间 / 受理单位: the header is found below the caption, 时间 is when the letter came."""
+    html = """<table><tr><td colspan="4">县长信箱 — 最新来信</td></tr>
+      <tr><th>来信标题</th><th>状态</th><th>时间</th><th>受理单位</th></tr>
+      <tr><td><a href="m?id=9">咨询企业开办流程</a></td><td>已办理</td><td>2026-09-01 10:22:03</td>
+          <td>县市场监管局</td></tr>
+      <tr><td><a href="m?id=8">反映菜市场占道经营</a></td><td>待办理</td><td>2026-08-15 16:40:00</td>
+          <td>县城管局</td></tr></table>"""
+    rows = board_rows(page(html))
+    assert [(r.title, r.posted, r.status, r.unit) for r in rows] == [
+        ("咨询企业开办流程", D("2026-09-01"), "answered", "县市场监管局"),
+        ("反映菜市场占道经营", D("2026-08-15"), "pending", "县城管局")]
+
+
 def test_letter_page_with_chinese_dates():
     html = """<div class="article"><h1>咨询医保政策</h1>
       <div class="letter"><h3>来信内容</h3><p>来信人：市民***　　留言时间：2026年7月8日</p><p>……</p></div>

@@ -1,12 +1,14 @@
 """Message boards (领导信箱、在线咨询、留言板): each message's posted and reply dates and status.
 
-Three layouts real boards use: a table (标题/留言时间/回复时间/状态), <li> rows with a status badge,
-and a detail page with 来信 and 回复 blocks. Pure functions over a parsed Page; the words come from
+Three layouts real boards use: a table (标题/留言时间/回复时间/状态), rows with a status badge
+(<li>, or any block repeated side by side: <div>, <p>, <dl>), and a detail page with 来信 and 回复
+blocks. Pure functions over a parsed Page; the words come from
 config/lexicons/message_board.yaml.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -60,7 +62,8 @@ def _header_role(text: str) -> str | None:
     for role in ("posted", "replied", "unit", "status", "title"):
         if t in _labels(role):
             return role
-    return None
+    # A lone 时间 / 日期 column beside the title and status is when the message was posted.
+    return "posted" if t in _lexicon()["labels"]["posted_header"] else None
 
 
 # ---- table layout -------------------------------------------------------------------------------
@@ -70,14 +73,16 @@ def _cells(tr) -> list:
 
 def _table_rows(page, table) -> list[MessageRow]:
     rows = [tr for tr in table.iter("tr")]
-    if not rows:
-        return []
-    roles = [_header_role(text_of(c)) for c in _cells(rows[0])]
-    if "title" not in roles or not ({"posted", "replied", "status"} & set(roles) - {None}) \
-            or not ({"replied", "status"} & set(roles)):
+    # The header row: the first of the table's first rows that names a title and a reply or
+    # status column (a caption row such as 县长信箱 or a search form may stand above it).
+    for head, tr in enumerate(rows[:4]):
+        roles = [_header_role(text_of(c)) for c in _cells(tr)]
+        if "title" in roles and {"replied", "status"} & set(roles):
+            break
+    else:
         return []
     out = []
-    for tr in rows[1:]:
+    for tr in rows[head + 1:]:
         cells = _cells(tr)
         if len(cells) != len(roles):
             continue
@@ -104,7 +109,8 @@ def _li_row(page, li) -> MessageRow | None:
     a = anchors[0]
     outside = " ".join(t for el in li.iter() if isinstance(el.tag, str) and el is not a
                        and a not in el.iterancestors()
-                       for t in (el.text or "", el.tail or "") if t.strip())
+                       for t in (el.text or "", el.tail or "", el.get("alt") or "",
+                                 el.get("title") or "") if t.strip())
     outside = " ".join(outside.split())
     status = status_of(outside)
     if not status:
@@ -133,11 +139,17 @@ def board_rows(page) -> list[MessageRow]:
             out += _table_rows(page, table)
     if out:
         return out
-    for li in page.body.iter("li"):
-        if page.in_content(li):
-            row = _li_row(page, li)
-            if row is not None:
-                out.append(row)
+    # Rows are li's, or any blocks repeated side by side (<div>/<p>/<dl> rows): a block holding
+    # one link and a status word; a block of several rows holds several links and is none.
+    for parent in page.body.iter():
+        if not isinstance(parent.tag, str) or len(parent) < 2 or not page.in_content(parent):
+            continue
+        tags = Counter(c.tag for c in parent if isinstance(c.tag, str))
+        for child in parent:
+            if isinstance(child.tag, str) and (child.tag == "li" or tags[child.tag] >= 2):
+                row = _li_row(page, child)
+                if row is not None:
+                    out.append(row)
     return out
 
 
