@@ -27,10 +27,13 @@ class Guide:
 
 
 def element_of(label: str, elements: list[dict]) -> str | None:
-    """The element id a label names: equal to a synonym, or starting with one (申请材料目录)."""
+    """The element id a label names: equal to a synonym, starting with one (申请材料目录), or
+    ending with one of four characters or more (申请受理条件, 网上办理流程; a short synonym such as
+    事项 would also end 注意事项)."""
     for el in elements:
         for syn in el["synonyms"]:
-            if label == syn or (label.startswith(syn) and len(label) <= len(syn) + 4):
+            if label == syn or (len(label) <= len(syn) + 4 and (
+                    label.startswith(syn) or (len(syn) >= 4 and label.endswith(syn)))):
                 return el["id"]
     return None
 

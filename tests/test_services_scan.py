@@ -52,6 +52,26 @@ def test_guide_headed_sections_synonyms_and_dl():
     assert g.empty == {"phone"}                   # 咨询电话: 暂无
 
 
+def guide_of(body: str):
+    return read_guide("u", "t", page_text(parse_page(f"<html><body>{body}</body></html>",
+                                                      "http://127.0.1.31/bszn/1.html")), GUIDES)
+
+
+def test_guide_in_four_cell_rows_label_blocks_and_long_labels():
+    """Layouts of 政务服务网 guides: two label/value pairs per table row, a label <span> beside its
+    value <span> (no colon), and labels that end with a synonym (申请受理条件, 网上办理流程) or name
+    the basis 法定依据. Before, condition, basis and every span-drawn element were missing."""
+    g = guide_of("""<table><tr><td>事项名称：</td><td>营业执照遗失补领</td><td>事项类型：</td><td>行政许可</td></tr>
+      <tr><td>办理时间：</td><td>工作日 9:00-16:30</td><td>咨询电话：</td><td>021-63529090</td></tr>
+      <tr><td>申请受理条件：</td><td colspan="3">申请材料齐全，形式符合要求</td></tr></table>
+      <div class="item"><span>法定依据</span><span>《中华人民共和国行政许可法》</span></div>
+      <div class="item"><span>办理地点</span><span>县政务服务中心3号窗口</span></div>
+      <div class="item"><span>网上办理流程</span><span>申请、受理、审核、办结</span></div>
+      <div class="item"><span>注意事项</span><span>请携带原件</span></div>""")
+    assert g.present == {"name", "time", "phone", "condition", "basis", "place", "process"}
+    assert g.empty == set()         # 办理材料 is not there at all: missing, not empty
+
+
 def test_guide_elements_counted_per_category_with_the_guides_lacking_them():
     full = [["事项名称", "甲"], ["设定依据", "乙"], ["申请条件", "丙"], ["办理材料", "丁"],
             ["办理地点", "戊"], ["办理时间", "己"], ["联系电话", "庚"], ["办理流程", "辛"]]

@@ -178,7 +178,8 @@ def clean_label(text: str) -> str:
 
 def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
     """[label, value] pairs a guide is written in: table rows (label cell, value cell), '标签：内容'
-    lines, headings with the text up to the next heading, <dt>/<dd>."""
+    lines, headings with the text up to the next heading, <dt>/<dd>, a label block beside its
+    value block."""
     pairs: list[list[str]] = []
 
     def add(label: str, value: str) -> None:
@@ -214,7 +215,22 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
             m = _LABEL_LINE.match(_collapse(text_of(el)))
             if m:
                 add(m.group(1), m.group(2))
+        elif _is_label_block(el):
+            add(text_of(el), text_of(el.getparent()[1]))
     return pairs
+
+
+def _is_label_block(el) -> bool:
+    """<div><span>办理地点</span><span>县政务服务中心</span></div>: the first of exactly two blocks,
+    a short label without colon, digits or link, the second its value."""
+    parent = el.getparent()
+    if parent is None or len(parent) != 2 or parent[0] is not el or el.tag == "a" \
+            or not isinstance(parent[1].tag, str) or (parent.text or "").strip() \
+            or (el.tail or "").strip() or parent.tag.lower() in ("tr", "ul", "ol", "table"):
+        return False
+    label = _collapse(text_of(el))
+    return 2 <= len(label) <= MAX_LABEL // 2 and not any(c.isdigit() for c in label) \
+        and el.find(".//a") is None
 
 
 def _holding_colon(body) -> set:
