@@ -184,8 +184,10 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
 
     def add(label: str, value: str) -> None:
         label = clean_label(label)
-        if 2 <= len(label) <= MAX_LABEL and len(pairs) < MAX_PAIRS:
-            pairs.append([label, _collapse(value)[:MAX_VALUE]])
+        pair = [label, _collapse(value)[:MAX_VALUE]]
+        # A label line wrapped in <span><strong>… is read at every level: kept once.
+        if 2 <= len(label) <= MAX_LABEL and len(pairs) < MAX_PAIRS and pair not in pairs:
+            pairs.append(pair)
 
     with_colon = _holding_colon(page.body)
     for el in page.body.iter():
@@ -214,7 +216,8 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
         elif tag in _LINE_TAGS and el in with_colon and not _has_block_child(el):
             m = _LABEL_LINE.match(_collapse(text_of(el)))
             if m:
-                add(m.group(1), m.group(2))
+                # "三、实施依据：" alone on its line: the value is in the paragraphs below it.
+                add(m.group(1), m.group(2) if m.group(2).strip() else _following_text(_block_of(el)))
         elif _is_label_block(el):
             add(text_of(el), text_of(el.getparent()[1]))
     return pairs
@@ -260,15 +263,34 @@ def _has_block_child(el) -> bool:
                for c in el)
 
 
+def _block_of(el):
+    """The outermost element holding just el's text (<p><span><strong>三、实施依据：…)."""
+    text = _collapse(text_of(el))
+    while el.getparent() is not None and el.getparent().tag != "body" \
+            and _collapse(text_of(el.getparent())) == text:
+        el = el.getparent()
+    return el
+
+
+def _is_label_line(el) -> bool:
+    m = _LABEL_LINE.match(_collapse(text_of(el))[:MAX_LABEL + 2])
+    return m is not None and _NUMBERING.sub("", m.group(1)) != ""
+
+
 def _following_text(el) -> str:
-    """Text after a heading up to the next heading-like sibling (a <dt>'s <dd>s)."""
+    """Text after a heading or a lone label up to the next heading-like or labelled sibling (a
+    <dt>'s <dd>s; the paragraphs under "十六、申请材料：" up to "十七、办理流程："). A block that
+    shows only a picture (a flow chart) is content too."""
     out = []
     for sib in el.itersiblings():
         if not isinstance(sib.tag, str):
             continue
-        if sib.tag.lower() in _HEADINGS or _is_bold_line(sib):
+        if sib.tag.lower() in _HEADINGS or _is_bold_line(sib) or _is_label_line(sib):
             break
-        out.append(text_of(sib))
+        text = text_of(sib)
+        if not text.strip() and (sib.tag == "img" or sib.find(".//img") is not None):
+            text = "[图片]"
+        out.append(text)
         if sum(map(len, out)) > MAX_VALUE:
             break
     if not out and el.tail:
