@@ -133,6 +133,23 @@ def test_attachments_written_by_script_are_attachment_links():
     ]   # (a page link written by script is not followed: only attachments are read from scripts)
 
 
+def test_attachments_behind_download_scripts_are_attachments():
+    """Hanweb's downfile.jsp?…&filename=X.doc and a download address whose link text names the
+    file (申请表.docx) are attachments (charged under attachments, not as dead pages); an ordinary
+    page link, or a version number in a query, is none."""
+    html = """<div class="zoom"><p>附件：</p>
+    <a href="/module/download/downfile.jsp?classid=0&filename=1906121030165811.doc">1.申请表</a>
+    <a href="/attach/download?id=123">附件2：承诺书.docx</a>
+    <a href="/art/2026/11/20/art_1_2.html">关于印发《办法》的通知</a>
+    <a href="/js/show.html?ver=1.0">版本说明</a></div>"""
+    links = extract_links(parse_page(html, "http://www.x.gov.cn/art/2026/11/20/art_1_1.html"))
+    assert [(ln.url.split("/", 3)[3], ln.kind) for ln in links] == [
+        ("module/download/downfile.jsp?classid=0&filename=1906121030165811.doc", "attachment"),
+        ("attach/download?id=123", "attachment"),
+        ("art/2026/11/20/art_1_2.html", "page"),
+        ("js/show.html?ver=1.0", "page")]
+
+
 def test_resolution_remembered_across_pages_is_what_each_page_would_get():
     """Menu links are resolved once for the whole site; each page still gets its own answer."""
     from urllib.parse import urljoin

@@ -22,6 +22,10 @@ _SAFE_QUERY = _SAFE_PATH + "?"
 # An attachment link inside a script string (TRS: var hasFJ='<a href="./P0….docx">…</a>';
 # var att = '<a href="./P020160711317006236449.xlsx">…'), written into the page by document.write.
 _SCRIPT_HREF = re.compile(r"""<a\b[^>]*?href\s*=\s*\\?["']([^"'\\]+)\\?["'][^>]*>([^<]*)""", re.I)
+# A download script that names the file in its query: downfile.jsp?classid=0&filename=1906.doc
+_QUERY_FILE = re.compile(r"(?:^|&)[^=&]*=[^&]*\.(?:%s)(?:&|$)" % "|".join(
+    sorted(e.lstrip(".") for e in ATTACHMENT_EXT)), re.I)
+_TEXT_FILE = re.compile(r"\.([A-Za-z0-9]{2,4})\s*[)）\]】]?\s*$")
 
 
 
@@ -47,9 +51,15 @@ def link_kind(url: str, tag: str = "a") -> str:
     ext = extension(url)
     if tag == "img" or ext in IMAGE_EXT:
         return "image"
-    if ext in ATTACHMENT_EXT:
+    if ext in ATTACHMENT_EXT or _QUERY_FILE.search(url.split("#", 1)[0].partition("?")[2]):
         return "attachment"
     return "page"
+
+
+def _named_file(text: str) -> bool:
+    """A link text naming a file: 附件1：申请表.docx, 下载(2019年预算.xls)."""
+    m = _TEXT_FILE.search(text)
+    return m is not None and "." + m.group(1).lower() in ATTACHMENT_EXT
 
 
 def link_text(el) -> str:
@@ -82,7 +92,11 @@ def extract_links(page) -> list[Link]:
         if url is None or url in seen:
             continue
         seen.add(url)
-        out.append(Link(url, link_text(el), link_kind(url, el.tag), el.tag))
+        text, kind = link_text(el), link_kind(url, el.tag)
+        # /attach/download?id=12 whose text is "申请表.docx": a file, whatever its address says
+        if kind == "page" and el.tag == "a" and _named_file(text):
+            kind = "attachment"
+        out.append(Link(url, text, kind, el.tag))
     return out
 
 
