@@ -194,8 +194,11 @@ def article_paragraphs(site: Site, col: Col, it: Item, port: int) -> str:
     return html + expand(it.raw_html, port)
 
 
+CN_NUMBERS = "一二三四五六七八九十"
+
+
 def guide_html(it: Item) -> str:
-    """A guide's fields the three ways real sites write them."""
+    """A guide's fields the ways real sites write them."""
     rows = it.guide or []
     if it.guide_style == "table":
         cells = "".join(f"<tr><td class=\"label\">{esc(label)}</td><td>{esc(value)}</td></tr>"
@@ -203,6 +206,12 @@ def guide_html(it: Item) -> str:
         return f'<table class="bszn" border="1">{cells}</table>'
     if it.guide_style == "headings":
         return "".join(f"<h3>{esc(label)}</h3><p>{esc(value)}</p>" for label, _, value in rows)
+    if it.guide_style == "spans":
+        return "".join(f'<div class="item"><span class="tit">{esc(label)}</span>'
+                       f'<span class="con">{esc(value)}</span></div>' for label, _, value in rows)
+    if it.guide_style == "richtext":    # a rich-text editor's guide: the value on the next line
+        return "".join(f'<p><span><strong><span>{CN_NUMBERS[i]}、{esc(label)}：</span></strong></span></p>'
+                       f'<p><span>{esc(value)}</span></p>' for i, (label, _, value) in enumerate(rows))
     return "".join(f"<p><strong>{esc(label)}：</strong>{esc(value)}</p>" for label, _, value in rows)
 
 

@@ -45,7 +45,9 @@ class Item:
     # A guide's fields as (label as written, element id it stands for, value); '' / '无' = empty.
     # None on a guide column's item: the generated guide with all eight elements.
     guide: list[tuple[str, str, str]] | None = None
-    guide_style: str = "lines"     # lines ('标签：内容') | table | headings
+    guide_style: str = "lines"     # lines ('标签：内容') | table | headings | spans (label <span>
+                                   # beside value <span>) | richtext (numbered bold label lines,
+                                   # values in the paragraph below)
     raw_html: str = ""             # markup appended to the article body as is (injected spam)
     republished: date | None = None   # the PubDate meta says this (the day it was copied), the
                                       # page itself Item.date (render_div)
@@ -75,6 +77,7 @@ class Col:
     board: str = ""                # message boards: '' (list, replies on letter pages) | 'badge'
                                    # (<li> with a status badge) | 'table' (标题/留言时间/回复时间/状态)
                                    # | 'status' (<li> with 已回复 but no reply date: the letter says)
+                                   # | 'divs' (<div> rows, the status an image's alt text)
     gate: str = ""                 # 'login': the column shows a login form and no messages
 
     @property

@@ -162,6 +162,14 @@ def badge_li(site: Site, it: Item, reply_date: bool = True) -> str:
             f'<span class="badge">{STATUS_WORDS[it.state]}</span></li>')
 
 
+def badge_div(site: Site, it: Item) -> str:
+    """A board entry drawn as a <div> row whose status is a picture (its alt text says it)."""
+    a = f'<a href="{esc(item_href(it))}" target="_blank" title="{esc(it.title)}">{esc(it.title)}</a>'
+    reply = f'<em>回复：{fmt_date(it.reply, site)}</em>' if it.reply else ""
+    return (f'<div class="xx">{a}<em>{fmt_date(it.date, site)}</em>{reply}'
+            f'<img src="/images/logo.png" alt="{STATUS_WORDS[it.state]}"></div>')
+
+
 # ---- homepage ------------------------------------------------------------------------------
 def home(site: Site, port: int) -> str:
     parts = []
@@ -271,6 +279,8 @@ def column_pages(site: Site, col: Col, port: int, out: Rendered) -> None:
         elif col.board in ("badge", "status"):
             lst = '<ul class="list board">' + "".join(badge_li(site, it, col.board == "badge")
                                                       for it in items) + "</ul>"
+        elif col.board == "divs":
+            lst = '<div class="xx-list">' + "".join(badge_div(site, it) for it in items) + "</div>"
         else:
             lst = '<ul class="list">' + "".join(li(site, it, list_style(col, it)) for it in items) + "</ul>"
         extra = "".join(f"<p>{link_html(lk, port)}</p>" for lk in col.page_links.get(k + 1, []))

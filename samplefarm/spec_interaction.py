@@ -143,7 +143,8 @@ def _login() -> Site:
     ], maker=m)
 
 
-# ---- (F) department whose board has gone quiet: nothing published in the 2 months before 11-22 ---
+# ---- (F) department whose board has gone quiet: nothing published in the 2 months before 11-22;
+# its board is <div> rows whose status is a picture -----------------------------------------------
 def _quiet() -> Site:
     m = Maker("市人力资源社会保障局", "云岭市人力资源和社会保障局")
     board = messages(m, [
@@ -152,7 +153,7 @@ def _quiet() -> Site:
     ])
     return _site("9906000006", "云岭市人力资源和社会保障局", "市人力资源社会保障局", 25, "部门网站",
                  "地市级", [
-        Col("jzxx", "局长信箱", "/hdjl/jzxx/", "consultation", group="互动交流", board="badge",
+        Col("jzxx", "局长信箱", "/hdjl/jzxx/", "consultation", group="互动交流", board="divs",
             items=board),
     ], maker=m)
 

@@ -60,12 +60,12 @@ def _guides_site() -> Site:
              links=[Link("/bszn/files/spjyxk_sqb.doc", "附件：食品经营许可申请表.doc"),
                     Link("/bszn/files/spjyxk_cns.xls", "附件：承诺书.xls")]),
         Item("个体工商户名称预先核准办事指南", None, list_fmt="none", article="none", url_dated=False,
-             guide=synonyms, guide_style="lines",
+             guide=synonyms, guide_style="spans",
              links=[Link("{ext}/?app=zxbl", "在线办理", online=True)]),
         Item("计量器具型式批准办事指南", None, list_fmt="none", article="none", url_dated=False,
              guide=empty, guide_style="headings"),
         Item("特种设备使用登记办事指南", None, list_fmt="none", article="none", url_dated=False,
-             guide=missing, guide_style="lines"),
+             guide=missing, guide_style="richtext"),
     ]
     cols = _base(m) + [Col("bszn", "办事指南", "/bszn/", "guide", items=guides, nav=True)]
     return _site(
