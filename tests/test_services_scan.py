@@ -72,6 +72,16 @@ def test_guide_in_four_cell_rows_label_blocks_and_long_labels():
     assert g.empty == set()         # 办理材料 is not there at all: missing, not empty
 
 
+def test_lone_label_lines_take_the_paragraphs_below_up_to_the_next_field():
+    """A rich-text guide: "三、申请材料：" alone, its items below (one with a colon of its own), then
+    "四、办理流程：" with nothing before "五、收费标准：" — materials present, process empty."""
+    g = guide_of("""<p>一、事项名称：企业退休人员档案关系接收</p><p>三、申请材料：</p>
+      <p>1、申请书：原件一份</p><p>2、身份证复印件</p><p>四、办理流程：</p><p>五、收费标准：不收费</p>
+      <p><b>办理时间：</b></p><p>工作日：9:00-17:00</p><p><b>办理地点：</b>县政务服务中心</p>""")
+    assert g.present == {"name", "materials", "time", "place"}
+    assert g.empty == {"process"}
+
+
 def test_guide_elements_counted_per_category_with_the_guides_lacking_them():
     full = [["事项名称", "甲"], ["设定依据", "乙"], ["申请条件", "丙"], ["办理材料", "丁"],
             ["办理地点", "戊"], ["办理时间", "己"], ["联系电话", "庚"], ["办理流程", "辛"]]

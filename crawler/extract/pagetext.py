@@ -42,6 +42,7 @@ _SIMPLE_SELECTOR = re.compile(r"^(?:[a-z0-9]*)([.#])([\w-]+)$", re.I)
 _LABEL_LINE = re.compile(r"^\s*([^：:\s]{2,%d})\s*[：:]\s*(.*)$" % MAX_LABEL, re.S)
 _NUMBERING = re.compile(r"^[\s（(【\[]*(?:[一二三四五六七八九十]+|\d+)[、.．)）\]】]?\s*|[【】\[\]（）()\s]")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
+_ENUMERATOR = re.compile(r"^[\s（(]*([一二三四五六七八九十]+|\d+)[、.．)）]")
 _LINE_TAGS = ("p", "li", "div", "dd", "span", "td")
 _NOT_SHOWN = "self::script or self::style or self::noscript or self::template or self::head"
 _VISIBLE_TEXTS = etree.XPath(f".//text()[not(ancestor::*[{_NOT_SHOWN}])]")
@@ -272,9 +273,23 @@ def _block_of(el):
     return el
 
 
-def _is_label_line(el) -> bool:
-    m = _LABEL_LINE.match(_collapse(text_of(el))[:MAX_LABEL + 2])
-    return m is not None and _NUMBERING.sub("", m.group(1)) != ""
+def _enumerator(text: str) -> str:
+    """How a line is numbered: 'cn' (十七、), 'digit' (1、 2.) or ''."""
+    m = _ENUMERATOR.match(text)
+    return ("digit" if m.group(1)[0].isdigit() else "cn") if m else ""
+
+
+def _is_label_line(el, numbering: str) -> bool:
+    """A sibling that starts the next field: "十八、收费标准：不收费" numbered like the label it
+    follows, or any line led by a bold "标签：". Value lines ("1、身份证原件") are neither."""
+    text = _collapse(text_of(el))
+    if not _LABEL_LINE.match(text[:MAX_LABEL + 2]):
+        return False
+    if numbering and _enumerator(text) == numbering:
+        return True
+    first = next((t for t in el.itertext() if t.strip()), "")
+    bold = next((b for b in el.iter("strong", "b") if first in "".join(b.itertext())), None)
+    return bold is not None and _collapse(text_of(bold)).endswith(("：", ":"))
 
 
 def _following_text(el) -> str:
@@ -282,10 +297,11 @@ def _following_text(el) -> str:
     <dt>'s <dd>s; the paragraphs under "十六、申请材料：" up to "十七、办理流程："). A block that
     shows only a picture (a flow chart) is content too."""
     out = []
+    numbering = _enumerator(_collapse(text_of(el)))
     for sib in el.itersiblings():
         if not isinstance(sib.tag, str):
             continue
-        if sib.tag.lower() in _HEADINGS or _is_bold_line(sib) or _is_label_line(sib):
+        if sib.tag.lower() in _HEADINGS or _is_bold_line(sib) or _is_label_line(sib, numbering):
             break
         text = text_of(sib)
         if not text.strip() and (sib.tag == "img" or sib.find(".//img") is not None):
