@@ -127,6 +127,12 @@ ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board", "unchecked_li
                           "oversize_page", "unread_letter"})
 
 
+def not_checked(finding: Finding) -> dict | None:
+    """{type, hint} of a finding that says what was not checked (config/findings.yaml not_checked),
+    else None: such a finding is shown with these, never as the rule it would have fed."""
+    return config.load_yaml("findings.yaml")["not_checked"].get(finding.kind)
+
+
 def finding_rules(report: AuditReport, sr: SiteReport, finding: Finding) -> list[str]:
     """The fired rules that read the finding's measurement, in ruleset order; [] = not shown.
     A rule that could not be judged for want of data (kind insufficient_data) is always shown."""

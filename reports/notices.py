@@ -32,8 +32,9 @@ from reports.files import one_at_a_time, write_atomically
 from reports.labels import measurement_label
 from reports.model import (AWAITING_NOTE, BELOW_LINE, AuditReport, NoticeFile, SiteReport,
                            awaiting_findings, below_line_findings, crawl_errors_text,
-                           format_points, needs_notice, result_text, rule_measures, rule_title,
-                           shown_findings, site_attr, site_code, unchecked_text, veto_title)
+                           format_points, needs_notice, not_checked, result_text, rule_measures,
+                           rule_title, shown_findings, site_attr, site_code, unchecked_text,
+                           veto_title)
 from reports.workdays import add_working_days
 
 FOLDER = "notices"
@@ -265,7 +266,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
         facts = _measured(report, sr, rule)
         if facts:
             w.para(f"监测数据：{facts}。")
-        rows = [f for f, rules in found if rules[0] == rule]     # each finding under its first rule
+        rows = [f for f, rules in found if rules[0] == rule and not not_checked(f)]   # under its first rule
         if rows:
             w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(rows, 1)])
         listed = sum(1 for _, rules in found if rule in rules[1:])
@@ -277,13 +278,17 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     # What could not be judged (a board behind a login, too few probes) is said too, and what
     # waits for a reviewer: listed apart, never under a veto.
     parts = [(BELOW_LINE, [f for f, _ in below_line_findings(report, sr)]),
-             ("未能自动检查的事项", [f for f, rules in found if not set(rules) & set(fired)]),
+             ("未能自动检查的事项", [f for f, rules in found
+                                    if not set(rules) & set(fired) or not_checked(f)]),
              ("待人工确认的问题（不作为否决依据）", [f for f, _ in awaiting_findings(report, sr)])]
     n = len(fired)
     for head, rows in parts:
         if rows:
             w.para(f"（{NUMERALS[n % 10]}）{head}", bold=True)
-            w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(rows, 1)])
+            w.table([[str(i), f.title or (not_checked(f) or {}).get("type") or "—", f.url, _evidence(f)]
+                     for i, f in enumerate(rows, 1)])
+            for hint in dict.fromkeys(own["hint"] for f in rows if (own := not_checked(f))):
+                w.para(f"说明：{hint}")
             n += 1
     closing(w, cfg, "请你单位对照上述问题逐项整改", issued, due)
     return w.doc

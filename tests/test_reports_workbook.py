@@ -279,3 +279,35 @@ def test_a_pass_on_an_incomplete_crawl_is_counted_apart(tmp_path):
     ranking = [[c for c in row if c is not None] for row in wb["排名"].iter_rows(values_only=True)]
     assert any("合格（抓取不完整）" in row for row in ranking)
     assert set(rep.charts) >= {"score_distribution", "pass_rate_by_region"}
+
+
+def test_what_was_not_checked_has_its_own_type_and_advice(tmp_path):
+    """A page read only in part and links a budget left unchecked are no dead links: 问题清单 and the
+    notice give them their own type and advice, never 链接可用性's, and never count them there."""
+    from indicators.findings import Finding
+    from reports.notices import build_notice
+    rep = make_report()
+    sr = next(s for s in rep.sites if s.verdict.site_code == "4401000001")   # 链接可用性 charged
+    big = Finding(kind="oversize_page", measure="dead_links_other", url="http://4401000001.gov.cn/big.html",
+                  evidence="页面过大（2000000 字符），仅检查前 1000000 字符")
+    left = Finding(kind="unchecked_links", measure="dead_links_other", url="http://4401000001.gov.cn/",
+                   title="未检测链接", evidence="未检测链接 7：超出本站的抓取或链接检查预算，这些链接未检查")
+    sr.findings += [big, left]
+    write_ranking(rep, tmp_path / "r.xlsx")
+    rows = [r for r in load_workbook(tmp_path / "r.xlsx")["问题清单"].iter_rows(min_row=4, values_only=True)
+            if r[0] == "4401000001"]
+    by_url = {r[5]: r for r in rows}
+    assert by_url[big.url][2:4] == ("页面过大，未全部检查（不扣分）", None)
+    assert by_url[big.url][8].startswith("该页面超过检查字符上限，只检查了前面部分")
+    assert by_url[left.url][2:4] == ("未检测链接（不扣分）", None)
+    assert "不计为失效链接" in by_url[left.url][8]
+    assert by_url["http://4401000001.gov.cn/b.html"][2] == "链接可用性"       # the dead link stays
+    notice = build_notice(rep, sr, dt.date(2026, 11, 30), dt.date(2026, 12, 14))
+    body = [p.text for p in notice.paragraphs]
+    tables = ["|".join(c.text for c in t.rows[i].cells) for t in notice.tables for i in range(len(t.rows))]
+    section = next(i for i, t in enumerate(body) if t.endswith("未能自动检查的事项"))
+    assert body.index("整改建议：修复或删除不可用链接") < section
+    assert any(big.url in t and "页面过大，未全部检查（不扣分）" in t for t in tables)
+    assert any(p.startswith("说明：超出本站的抓取或链接检查预算") for p in body[section:])
+    # The 链接可用性 table holds the dead links only: the two are listed once, in their own section.
+    assert sum(big.url in t for t in tables) == 1 and sum(left.url + "|" in t for t in tables) == 1

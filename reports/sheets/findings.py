@@ -6,8 +6,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.labels import measurement_label
 from reports.model import (AWAITING_NOTE, BELOW_LINE, AuditReport, awaiting_findings,
-                           below_line_findings, crawl_errors_text, ranked, review_mark, rule_title,
-                           shown_findings, site_attr, site_code)
+                           below_line_findings, crawl_errors_text, not_checked, ranked, review_mark,
+                           rule_title, shown_findings, site_attr, site_code)
 from reports.sheets.style import SEP, finish, table, title_rows
 
 HEADERS = ("网站标识码", "网站名称", "问题类型", "指标", "栏目/链接名称", "问题页面/链接", "所在页面", "证据",
@@ -24,6 +24,10 @@ def rows(report: AuditReport):
         listed += [(f, rules, f"（{BELOW_LINE}）") for f, rules in below_line_findings(report, sr)]
         listed += [(f, rules, f"（{AWAITING_NOTE}）") for f, rules in awaiting_findings(report, sr)]
         for f, rules, mark in listed:
+            if (own := not_checked(f)) is not None:   # what was not checked: no rule's problem
+                yield [site_code(sr), site_attr(sr.site, "name"), own["type"], "", f.title, f.url,
+                       f.source_url, f.evidence, own["hint"], review_mark(f)]
+                continue
             hints = [report.rule_hints[r] for r in rules if report.rule_hints.get(r)]
             yield [site_code(sr), site_attr(sr.site, "name"),
                    SEP.join(rule_title(report, r) for r in rules) + mark,

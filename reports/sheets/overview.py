@@ -12,7 +12,8 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.model import (AWAITING, CUT_SHORT_MARK, RANK_ORDER, AuditReport, fired_rules,
-                           incomplete_pass, rule_title, shown_findings, unchecked_groups)
+                           incomplete_pass, not_checked, rule_title, shown_findings,
+                           unchecked_groups)
 from reports.sheets.style import (BOLD, PERCENT, SCORE, embed_chart, fit_rows, pairs, print_setup,
                                   table, title_rows)
 
@@ -83,8 +84,9 @@ def problems(ws: Worksheet, report: AuditReport, row: int) -> int:
     sites, finds = Counter(), Counter()
     for sr in report.sites:
         sites.update(fired_rules(sr.verdict))
-        for _, rules in shown_findings(report, sr):
-            finds.update(rules)
+        for f, rules in shown_findings(report, sr):
+            if not not_checked(f):   # a page read in part is no dead link
+                finds.update(rules)
     top = sorted(sites, key=lambda r: (-sites[r], -finds[r], r))[:TOP_PROBLEMS]
     ws.cell(row, 1).value = "四、主要问题（按涉及网站数）"
     ws.cell(row, 1).font = BOLD
