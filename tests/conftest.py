@@ -6,6 +6,11 @@ import uuid
 
 import pytest
 
+# A homepage that never answers costs 93 s of backoff (config/crawl.yaml home_retry_delays); the
+# tests' commands, children included, wait 0.2 s instead, with as many attempts (the farm's flaky
+# homepages fail by request count, not by time). test_crawler_rules checks the real schedule.
+os.environ.setdefault("GOVAUDIT_HOME_RETRY_DELAYS", "0.2,0.2,0.2,0.2,0.2")
+
 PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

@@ -2,6 +2,7 @@
 finite (crawler.frontier)."""
 from __future__ import annotations
 
+import pytest
 from scrapy import exceptions as sx
 
 from crawler import checks
@@ -42,3 +43,36 @@ def test_frontier_budget_depth_and_query_variants():
     assert st.admit_page("http://127.0.1.1:8080/last.html", 1, LIMITS) == "fetch"
     assert st.pages_fetched == 5                       # the budget is now spent
     assert st.admit_page("http://127.0.1.1:8080/more.html", 1, LIMITS) == "budget"
+
+
+def test_a_homepage_is_retried_on_the_configured_backoff(monkeypatch):
+    """The real schedule (config/crawl.yaml, 93 s in all) reaches every homepage retry; the tests'
+    GOVAUDIT_HOME_RETRY_DELAYS (tests/conftest.py) shortens only the waits, never the attempts."""
+    import scrapy
+
+    from config import load_yaml
+    from crawler import settings
+    from crawler.spiders.site_audit import RETRY_PRIORITY, SiteAuditSpider
+
+    monkeypatch.delenv(settings.RETRY_DELAYS_ENV, raising=False)
+    cfg = settings.crawl_config({})
+    assert cfg["home_retry_delays"] == load_yaml("crawl.yaml")["home_retry_delays"] == [3, 6, 12, 24, 48]
+    spider = SiteAuditSpider(sites=[], crawl_cfg=cfg)
+    st = SiteState("1", "http://127.0.1.1:8080/")
+    request = scrapy.Request(st.home_url, meta={"site": "1", "role": "home"})
+    timeout = checks.from_exception(sx.DownloadTimeoutError("x"))
+    waits = []
+    while spider._should_retry(timeout, request.meta):
+        request = spider._retry(st, request)
+        waits.append(request.meta["delay"])
+        assert request.priority == RETRY_PRIORITY
+    assert waits == [3, 6, 12, 24, 48] and request.meta["attempt"] == 6
+    # A refused connection is not waited for: nothing is serving there.
+    refused = checks.from_exception(sx.DownloadConnectionRefusedError("x"))
+    assert not spider._should_retry(refused, {"role": "home", "attempt": 1})
+
+    monkeypatch.setenv(settings.RETRY_DELAYS_ENV, "0.2,0.2,0.2,0.2,0.2")
+    assert settings.crawl_config({})["home_retry_delays"] == [0.2] * 5
+    monkeypatch.setenv(settings.RETRY_DELAYS_ENV, "3,soon")
+    with pytest.raises(ValueError, match="GOVAUDIT_HOME_RETRY_DELAYS"):
+        settings.crawl_config({})
