@@ -136,12 +136,14 @@ def add_watch_rows(engine: Engine, rows: list[dict]) -> None:
 
 
 def last_crawl(engine: Engine, code: str, at: datetime) -> SiteCrawl | None:
-    """The site's latest crawl finished at or before `at`."""
+    """The site's latest crawl finished at or before `at` (of two finished at once, as the demo
+    stamps them, the later one)."""
     with Session(engine, expire_on_commit=False) as s:
         return s.scalars(select(SiteCrawl)
                          .where(SiteCrawl.site_code == code, SiteCrawl.finished_at.is_not(None),
                                 SiteCrawl.finished_at <= at)
-                         .order_by(SiteCrawl.finished_at.desc()).limit(1)).first()
+                         .order_by(SiteCrawl.finished_at.desc(), SiteCrawl.id.desc())
+                         .limit(1)).first()
 
 
 def column_urls(engine: Engine, site_crawl_id: int) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -82,6 +83,8 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
                        max_age=int(cfg["session"]["max_age_hours"] * 3600),
                        https_only=settings.secure_cookies)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # a ruleset is read once per server: an office that edits its file restarts the server
+    ruleset_of = lru_cache(maxsize=8)(load_ruleset)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(LEVELS=LEVELS, bj=views.bj, RESULT_CSS=views.RESULT_CSS,
                                  STATUS_CSS=views.STATUS_CSS, quote=quote)
@@ -202,7 +205,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
         user = user_of(request)
         sites = visible_sites(engine, user)
         codes = [s.code for s in sites]
-        ruleset = load_ruleset(ruleset_ref())
+        ruleset = ruleset_of(ruleset_ref())
         rows = views.grid(sites, pages.latest_verdicts(engine, codes),
                           pages.warning_states(engine, codes), ruleset)
         shown = views.filter_sort(rows, region, level, type, warn, result, sort)
@@ -211,7 +214,8 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
                    "type": sorted({s.site_type for s in sites if s.site_type}),
                    "result": ["合格", "不合格", views.AWAITING, "未能评估", "尚未检查"]}
         chosen = dict(region=region, level=level, type=type, warn=warn, result=result)
-        return page(request, "grid.html", user=user, rows=shown, total=len(rows),
+        mixed = len({r.run for r in rows if r.run}) > 1
+        return page(request, "grid.html", user=user, rows=shown, total=len(rows), mixed=mixed,
                     rules=ruleset.rules(), ruleset=ruleset, choices=choices, chosen=chosen,
                     sort=sort)
 
@@ -237,7 +241,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
                 status, apart = views.statuses(site, judged[1][1], latest[1], shown="later")
                 compared = f"与第 {judged[1][0].id} 次评分（{judged[1][0].as_of:%Y-%m-%d}）相比"
             shots = evidence.for_crawl_run(engine, latest[0].crawl_run_id, [code])
-            sections = views.sections(latest[1], load_ruleset(latest[0].ruleset), status,
+            sections = views.sections(latest[1], ruleset_of(latest[0].ruleset), status,
                                       cfg_pages["findings_per_rule"],
                                       lambda f: shots.get((code, evidence.finding_key(f))))
         events = views.timeline(

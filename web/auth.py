@@ -26,7 +26,9 @@ def _hasher():
         from argon2 import PasswordHasher
     except ImportError:
         raise AccountError("未安装网页组件：pip install 'govaudit[serve]'") from None
-    return PasswordHasher()
+    cost = settings()["password_hash"]
+    return PasswordHasher(time_cost=cost["time_cost"], memory_cost=cost["memory_kib"],
+                          parallelism=cost["parallelism"])
 
 
 def hash_password(password: str) -> str:

@@ -48,6 +48,7 @@ class GridRow:
     score: float | None
     rank: int | None
     as_of: str
+    run: int | None             # the score run the verdict is from
     warn: int                   # the highest warning level of the site (0: 正常)
     cells: list[Cell]
 
@@ -86,7 +87,7 @@ def grid(sites, verdicts: dict, states, ruleset: Ruleset) -> list[GridRow]:
         sr, v, details = verdicts.get(site.code, (None, None, {}))
         rows.append(GridRow(site, result_text(v, details), v.score if v else None,
                             v.rank if v else None, f"{sr.as_of:%Y-%m-%d}" if sr else "",
-                            top[site.code],
+                            sr.id if sr else None, top[site.code],
                             [_cell(r, v, warn.get((site.code, r.id))) for r in ruleset.rules()]))
     return rows
 
