@@ -189,6 +189,14 @@ def test_county_column_page_menu_crumbs_greeting_and_logo():
     # an icon, then unlabelled crumbs with <span>></span> separators
     ('<div class="q"><img src="/i/home.png"><a href="/">首页</a><span>></span><a href="/zwgk/">政务公开</a>'
      '<span>></span><span>正文</span></div>', ["首页", "政务公开", "正文"]),
+    # no label, no separator text, no class naming them: <li><a> crumbs each inside the previous
+    # one's directory down to this page (a menu's links stand side by side)
+    ('<div class="a3"><ul class="b3"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>'
+     '<li><a href="/zwgk/ghxx/">规划信息</a></li><li><a href="/zwgk/ghxx/gzjz/">工作进展情况</a></li></ul></div>',
+     ["首页", "政务公开", "规划信息", "工作进展情况"]),
+    # "/" separators and no label
+    ('<div class="a6"><a href="/">首页</a> / <a href="/zwgk/">政务公开</a> / <a href="/zwgk/ghxx/">规划信息'
+     '</a> / <a href="/zwgk/ghxx/gzjz/">工作进展情况</a></div>', ["首页", "政务公开", "规划信息", "工作进展情况"]),
 ])
 def test_breadcrumb_forms(html, crumbs):
     from crawler.extract.columns import breadcrumb
@@ -196,3 +204,23 @@ def test_breadcrumb_forms(html, crumbs):
                       "http://www.xx.gov.cn/zwgk/ghxx/gzjz/index.html")
     assert breadcrumb(page) == crumbs
     assert column_name(page) == (crumbs[-2] if crumbs[-1] == "正文" else crumbs[-1])
+
+
+def test_menu_in_the_header_found_by_its_shape():
+    """Issue 24 item 8: a header (<div class="head">) holds the logo, a display:none login greeting
+    and a menu whose classes name nothing (<ul class="m-l"><li><a>…): the menu's links are the
+    first-level columns; the greeting's 用户中心 and the logo are none."""
+    from crawler.extract.columns import page_columns
+    rows = "".join(f'<li><a href="/tzgg/t{i}.html">关于2026年第{i}批重点项目计划的公示</a>'
+                   f'<span>2026-11-{i:02d}</span></li>' for i in range(1, 13))
+    page = parse_page(f"""<html><head><title>通知公告_长河县人民政府</title></head><body>
+      <div class="head"><div class="w1200"><a href="/"><img src="/images/logo.png" alt="长河县人民政府"></a>
+      <div class="hd-r"><div class="dl" style="display:none">你好，<a href="/member/center.jsp">用户中心</a> |
+      <a href="/member/logout.jsp">退出</a></div></div><ul class="m-l"><li><a href="/">首页</a></li>
+      <li><a href="/zwgk/">政务公开</a></li><li><a href="/zwfw/">政务服务</a></li><li><a href="/hdjl/">互动交流</a></li>
+      <li><a href="/zjch/">走进长河</a></li></ul></div></div><div class="main"><ul>{rows}</ul></div>
+      </body></html>""", "http://127.0.1.70/tzgg/")
+    want = [("政务公开", "http://127.0.1.70/zwgk/"), ("政务服务", "http://127.0.1.70/zwfw/"),
+            ("互动交流", "http://127.0.1.70/hdjl/"), ("走进长河", "http://127.0.1.70/zjch/")]
+    assert [(c.name, c.url) for c in nav_columns(page)] == want
+    assert [(c.name, c.url) for c in page_columns(page, "home")] == want

@@ -11,7 +11,8 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from urllib.parse import urljoin
+from itertools import islice
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -188,6 +189,32 @@ def _menu_row(tr: etree._Element) -> bool:
     return linked >= min_cells
 
 
+def _menu_list(el: etree._Element) -> bool:
+    """A menu drawn in the page's header with no class naming it (<ul><li><a>政务公开</a></li>…,
+    or links side by side with | between them): enough entries that are each one short undated
+    link and nothing else (thresholds: config/crawl.yaml extract)."""
+    if el.tag not in ("ul", "ol", "div", "p", "td", "span"):
+        return False
+    from . import settings
+    min_cells, max_label = settings.get("menu_row_min_cells"), settings.get("menu_label_max_chars")
+    entries = 0
+    for child in el:
+        if not isinstance(child.tag, str) or _blank(child):
+            continue
+        anchors = [child] if child.tag == "a" else list(islice(child.iter("a"), 2))
+        text = "".join(text_of(child).split())
+        if not anchors:
+            if text and not CRUMB_SEPARATOR.fullmatch(text):
+                return False
+            continue
+        label = "".join(text_of(anchors[0]).split())
+        if len(anchors) > 1 or text != label or not 2 <= len(label) <= max_label \
+                or _HAS_DATE.search(label):
+            return False
+        entries += 1
+    return entries >= min_cells
+
+
 def _icon(el: etree._Element) -> bool:
     """An icon or spacer: an empty element that is no link (<img>, <i class="icon"></i>)."""
     return el.tag != "a" and not len(el) and not (el.text or "").strip()
@@ -213,6 +240,34 @@ def _unlabelled_crumb(el: etree._Element) -> bool:
     if not sep.strip() and kids[1].tag != "a":
         sep = text_of(kids[1])
     return bool(_CRUMB_SEP_START.match(sep)) and any(k.tag == "a" for k in kids[1:])
+
+
+def _dir(path: str) -> str:
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+def _nested_trail(el: etree._Element, resolve, page_url: str) -> bool:
+    """Crumbs drawn with no label and no separator text (<ul><li><a>首页</a></li><li><a>政务公开</a>
+    …, separators by CSS; or 首页 / 政务公开 / …): a 首页 link, then links each inside the
+    previous one's directory, down to this page's own (a menu's links are side by side)."""
+    links = list(islice(el.iter("a"), 9))
+    if not 3 <= len(links) <= 8 or not _HOME_LINK_TEXT.match(text_of(links[0])):
+        return False
+    rest = _collapse(text_of(el))
+    for a in links:
+        rest = rest.replace(_collapse(text_of(a)), "", 1)
+    if rest.replace(" ", "") and not CRUMB_SEPARATOR.fullmatch(rest.replace(" ", "")):
+        return False   # other words between the links: not a trail of crumbs alone
+    paths = []
+    for a in links[1:]:
+        url = resolve(a.get("href"))
+        if not url:
+            return False
+        paths.append(urlsplit(url).path or "/")
+    nested = all(b != a and b.startswith(_dir(a)) and len(b) > len(_dir(a))
+                 for a, b in zip(paths, paths[1:]))
+    here = urlsplit(page_url).path or "/"
+    return nested and (here.startswith(_dir(paths[-1])) or paths[-1].startswith(_dir(here)))
 
 
 def _first_text(el: etree._Element) -> str | None:
@@ -315,7 +370,7 @@ class Page:
             el, roles = stack.pop()
             if not isinstance(el.tag, str):
                 continue
-            role = self._role_of(el, total)
+            role = self._role_of(el, total, roles)
             if role:
                 self._own[el] = role
             if role and role not in roles:
@@ -326,7 +381,7 @@ class Page:
             for child in reversed(el):
                 stack.append((child, roles))
 
-    def _role_of(self, el: etree._Element, total: int) -> str | None:
+    def _role_of(self, el: etree._Element, total: int, inherited: frozenset[str] = EMPTY) -> str | None:
         tag = el.tag.lower()
         role = _TAG_ROLES.get(tag)
         if role == "script":
@@ -340,9 +395,11 @@ class Page:
         if role is None and tag not in _NO_LABEL_TAGS:
             first = _first_text(el)
             if (first and BREADCRUMB_LABEL.match(first)
-                    or _unlabelled_crumb(el)) and len(_collapse(text_of(el))) < _CRUMB_MAX_CHARS:
+                    or _unlabelled_crumb(el) or _nested_trail(el, self.resolve, self.url)) \
+                    and len(_collapse(text_of(el))) < _CRUMB_MAX_CHARS:
                 role = "breadcrumb"
-        if role is None and tag == "tr" and _menu_row(el):
+        if role is None and (tag == "tr" and _menu_row(el)
+                             or "header" in inherited and _menu_list(el)):
             role = "nav"
         if role and role not in ("breadcrumb", "nav") \
                 and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
