@@ -213,6 +213,12 @@ def test_pager_evidence_address_built_by_a_script_handler_or_plugin():
     callback: function(api){ location.href = "index_" + api.getCurrent() + ".html"; }});</script>"""
     assert _built(html, "http://www.xx.gov.cn/n/index.html") == (
         [], ["n/index_2.html", "n/index_3.html", "n/index_4.html"])
+    # 尾页 passes the last page's number to the script that writes the address
+    html = """<div class="page"><a href="javascript:goPage(1)">首页</a> <a href="javascript:goPage(2)">下一页</a>
+    <a href="javascript:void(0)" onclick="goPage(17)">尾页</a></div>
+    <script>function goPage(n){ window.location.href = "list_" + n + ".shtml"; }</script>"""
+    assert _built(html, "http://www.xx.gov.cn/n/list_1.shtml") == (
+        [], [f"n/list_{n}.shtml" for n in range(2, 18)])
     # an article's own id written by a script is no page address: ?id= is no page parameter
     html = """<script>var pageCount = 3; var u = "show.jsp?id=" + aid;</script>"""
     assert _built(html, "http://www.xx.gov.cn/n/show.jsp?id=7") == ([], [])

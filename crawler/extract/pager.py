@@ -2,10 +2,12 @@
 
 Numbered links in the list's own directory (index_958_2.html, list_2.html, ?page=2) give the
 address pattern; the page count comes from whichever of these the page shows: the highest
-numbered link, a 末页/尾页 link, a page-number <select>, a text (共30页, 1/30页, 页次：1/30) or a
-script variable (maxPageNum = 199, var pageCount, totalPage). The later pages are built from the
-pattern up to the count; those not linked on the page are guesses the crawler confirms by fetching
-(a guess that fails is no dead link). Words and variable names: config/lexicons/pager.yaml.
+numbered link, a 末页/尾页 link (or the number it passes to a script), a page-number <select>, a
+text (共30页, 1/30页, 页次：1/30) or a script variable (maxPageNum = 199, var pageCount, totalPage).
+Where no link shows the pattern, a script that writes the address does ("list.jsp?page=" + n).
+The later pages are built from the pattern up to the count; those not linked on the page are
+guesses the crawler confirms by fetching (a guess that fails is no dead link). Words and variable
+names: config/lexicons/pager.yaml.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ _PAGE_PARAMS = frozenset({"page", "pageno", "pagenum", "pageindex", "curpage", "
                           "page_no", "pagenumber", "p", "pg", "cpage"})
 _DIGITS = re.compile(r"^[\[【(（第]?\s*(\d{1,5})\s*(页)?[\]】)）]?$")
 _SELECT_HINT = re.compile(r"page|pg|fy|go|jump|turn|location", re.I)
+_CALL_NUMBER = re.compile(r"\(\s*['\"]?(\d{1,5})['\"]?\s*\)")
 # A script that writes the page address itself: "index_958_" + i + ".html", "list.jsp?id=5&page=" + n,
 # 'index_' + this.value + '.html', "index_" + api.getCurrent() + ".html" (in a <script>, an on…
 # handler or a javascript: link).
@@ -113,6 +116,15 @@ def _count_stated(page) -> int | None:
         if len(numbers) >= 2 and len(numbers) == len(labels) and numbers == list(
                 range(1, len(numbers) + 1)) and (_SELECT_HINT.search(hint) or "页" in hint):
             found.append(numbers[-1])   # a page-number <select>
+    for a in page.body.iter("a"):
+        # 尾页 calling a script with the last page's number: javascript:goPage(29), onclick="…(29)"
+        if _label(a) in words["last"]:
+            href = a.get("href") or ""
+            code = (href if href.lstrip().lower().startswith("javascript") else "") \
+                + " " + (a.get("onclick") or "")
+            numbers = _CALL_NUMBER.findall(re.sub(r"void\s*\(\s*0\s*\)", "", code))
+            if len(numbers) == 1:
+                found.append(int(numbers[0]))
     found = [n for n in found if n > 0]
     return max(found) if found else None
 
