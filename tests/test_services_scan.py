@@ -82,6 +82,20 @@ def test_lone_label_lines_take_the_paragraphs_below_up_to_the_next_field():
     assert g.empty == {"process"}
 
 
+def test_guide_in_tabs_pairs_each_caption_with_its_panel():
+    """政务服务网 guides put each element under a tab: the captions in one block, the panels after
+    it (hidden until clicked). A menu of links or a panel count that differs pairs nothing."""
+    g = guide_of("""<ul class="tab"><li>申请条件</li><li>申请材料</li><li>办理流程</li><li>办理地点</li></ul>
+      <div class="panel"><p>具有完全民事行为能力的自然人</p></div>
+      <div class="panel" style="display:none"><p>身份证原件</p></div>
+      <div class="panel" style="display:none"><p>受理、审核、办结</p></div>
+      <div class="panel" style="display:none"><p>暂无</p></div>""")
+    assert (g.present, g.empty) == ({"condition", "materials", "process"}, {"place"})
+    g = guide_of("""<ul><li><a href="/bszn/">办事指南</a></li><li><a href="/bszn/tj/">申请条件</a></li>
+      <li><a href="/bszn/cl/">申请材料</a></li></ul><div>甲</div><div>乙</div><div>丙</div>""")
+    assert (g.present, g.empty) == (set(), set())
+
+
 def test_guide_elements_counted_per_category_with_the_guides_lacking_them():
     full = [["事项名称", "甲"], ["设定依据", "乙"], ["申请条件", "丙"], ["办理材料", "丁"],
             ["办理地点", "戊"], ["办理时间", "己"], ["联系电话", "庚"], ["办理流程", "辛"]]

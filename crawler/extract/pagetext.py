@@ -221,7 +221,47 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
                 add(m.group(1), m.group(2) if m.group(2).strip() else _following_text(_block_of(el)))
         elif _is_label_block(el):
             add(text_of(el), text_of(el.getparent()[1]))
+        if len(el) >= 3:
+            for label, value in _tab_pairs(el):
+                add(label, value)
     return pairs
+
+
+def _tab_label(el) -> str | None:
+    """A tab's caption: a short text without digits or colon, in a block with no link to follow."""
+    if sum(1 for _ in el.iter()) > 4:
+        return None
+    label = _collapse(text_of(el))
+    if not 2 <= len(label) <= MAX_LABEL // 2 or any(c.isdigit() or c in "：:" for c in label):
+        return None
+    for a in el.iter("a"):
+        href = (a.get("href") or "").strip().lower()
+        if href and not href.startswith(("#", "javascript")):
+            return None
+    return label
+
+
+def _tab_pairs(el) -> list[tuple[str, str]]:
+    """Tabs: <ul><li>申请条件</li><li>申请材料</li>…</ul> and, after it, as many panels — the children
+    of the next block, or the blocks that follow — each tab's content (shown by a click, so
+    hidden panels count)."""
+    tabs = [c for c in el if isinstance(c.tag, str)]
+    if len(tabs) < 3:
+        return []
+    labels = [_tab_label(c) for c in tabs]
+    if None in labels:
+        return []
+    following = [s for s in el.itersiblings() if isinstance(s.tag, str)]
+    if not following:
+        return []
+    inside = [c for c in following[0] if isinstance(c.tag, str)]
+    if len(inside) == len(tabs):
+        panels = inside
+    elif len(following) >= len(tabs) and len({s.tag for s in following[:len(tabs)]}) == 1:
+        panels = following[:len(tabs)]
+    else:
+        return []
+    return [(label, text_of(panel)) for label, panel in zip(labels, panels)]
 
 
 def _is_label_block(el) -> bool:
