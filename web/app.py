@@ -109,6 +109,13 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
         return page(request, "error.html", status_code=exc.status_code, message=exc.detail,
                     user=_user_or_none(request))
 
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        # outside the session middleware: a plain page, no account; the server logs the traceback
+        return templates.TemplateResponse(request, "error.html", {
+            "csrf": "", "user": None, "message": "服务内部出错，请稍后重试；如一直出错，请联系管理员查看服务日志"},
+            status_code=500)
+
     # ---- helpers ------------------------------------------------------------------------------
     def page(request: Request, name: str, status_code: int = 200, **ctx) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"csrf": auth.csrf_token(request.session),
@@ -360,5 +367,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
 
 
 def _safe_next(target: str) -> str:
-    """Only a path on this server (never //host or a scheme): no open redirect after login."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Only a path on this server (never //host, /\\host, which browsers read as //host, or a
+    scheme): no open redirect after login."""
+    ok = target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable()
+    return target if ok else "/"
