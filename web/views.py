@@ -207,7 +207,7 @@ def timeline(probes, changes, crawls, judged, selfchecks, limit: int) -> list[Ev
         failed = [p for p in ps if not p.ok]
         text = f"首页监测 {len(ps)} 次，失败 {len(failed)} 次"
         if failed:
-            text += f"（{bj(failed[0].at)[11:]} {failed[0].outcome} {failed[0].detail}）".replace(" ）", "）")
+            text += f"（首次 {bj(failed[0].at)[11:]} {failed[0].detail or failed[0].outcome}）"
         events.append(Event(max(p.at for p in ps), "监测", text, "fail" if failed else "pass"))
     for c in changes:
         up = c["new"] > c["old"]
