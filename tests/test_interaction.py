@@ -92,6 +92,35 @@ def test_board_table_under_a_caption_row_with_a_bare_time_column():
         ("反映菜市场占道经营", D("2026-08-15"), "pending", "县城管局")]
 
 
+def test_board_rows_by_their_labels_or_in_a_table_without_header():
+    """Rows that name their dates (留言时间：… 回复时间：…) but show no status word, and a table
+    board without a header row; an ordinary news list (发布时间：…) is no board."""
+    html = """<ul><li><span class="t"><a href="c1.html">建议增设公交站点</a></span>
+      <span>留言时间：2026-10-01</span><span>回复时间：2026-10-05</span></li>
+      <li><span class="t"><a href="c2.html">咨询公租房申请</a></span><span>留言时间：2026-09-01</span>
+      <span>回复时间：</span></li></ul>"""
+    assert [(r.title, r.posted, r.replied, r.status) for r in board_rows(page(html))] == [
+        ("建议增设公交站点", D("2026-10-01"), D("2026-10-05"), "answered"),
+        ("咨询公租房申请", D("2026-09-01"), None, "")]
+    html = """<table><tr><td><a href="a1.html">咨询落户政策</a></td><td>2026-10-01</td><td>已回复</td></tr>
+      <tr><td><a href="a2.html">反映噪音扰民</a></td><td>2026-09-01</td><td>未回复</td></tr></table>"""
+    assert [(r.title, r.posted, r.status) for r in board_rows(page(html))] == [
+        ("咨询落户政策", D("2026-10-01"), "answered"), ("反映噪音扰民", D("2026-09-01"), "pending")]
+    html = """<ul><li><a href="n1.html">县政府召开常务会议</a><span>发布时间：2026-10-01</span></li>
+      <li><a href="n2.html">县长调研春耕生产</a><span>发布时间：2026-10-02</span></li></ul>"""
+    assert board_rows(page(html)) == []
+
+
+def test_letter_drawn_as_a_table_without_colons():
+    html = """<table><tr><td>信件标题</td><td colspan="3">关于路灯不亮的反映</td></tr>
+      <tr><td>来信人</td><td>王**</td><td>来信时间</td><td>2026-05-06 10:21:33</td></tr>
+      <tr><td>回复单位</td><td>县住建局</td><td>回复时间</td><td>2026-09-10</td></tr>
+      <tr><td>回复内容</td><td colspan="3">您好，来信收悉……</td></tr></table>"""
+    m = message_detail(page(html, BASE + "l1.html"))
+    assert (m.posted, m.replied, m.status, m.unit) == (D("2026-05-06"), D("2026-09-10"), "answered",
+                                                       "县住建局")
+
+
 def test_letter_page_with_chinese_dates():
     html = """<div class="article"><h1>咨询医保政策</h1>
       <div class="letter"><h3>来信内容</h3><p>来信人：市民***　　留言时间：2026年7月8日</p><p>……</p></div>

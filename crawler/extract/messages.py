@@ -113,7 +113,8 @@ def _li_row(page, li) -> MessageRow | None:
                                  el.get("title") or "") if t.strip())
     outside = " ".join(outside.split())
     status = status_of(outside)
-    if not status:
+    # No status word, but the row says 留言时间：… (回复时间：…): a board row all the same.
+    if not status and not _posted_label().search(outside):
         return None
     posted = replied = None
     rest = outside
@@ -128,7 +129,13 @@ def _li_row(page, li) -> MessageRow | None:
             replied = d
         rest = rest[rest.index(shown) + len(shown):]
     return MessageRow(url=page.resolve(a.get("href")), title=" ".join(text_of(a).split()),
-                      posted=posted, replied=replied, status=status)
+                      posted=posted, replied=replied,
+                      status=status or ("answered" if replied else ""))
+
+
+@lru_cache(maxsize=1)
+def _posted_label() -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, _labels("posted"))) + r")\s*[:：]")
 
 
 def board_rows(page) -> list[MessageRow]:
@@ -186,7 +193,7 @@ def message_detail(page) -> MessageRow | None:
     replied = _date_after(text, _labels("replied"))
     status_text = _after_label(text, _labels("status"), colon=r"[:：]?")
     status = status_of(status_text[:8]) if status_text else ""
-    unit_text = _after_label(text, _labels("unit")) or ""
+    unit_text = _after_label(text, _labels("unit"), colon=r"[:：]?") or ""
     unit = re.split(r"\s|[:：]", unit_text.strip(), maxsplit=1)[0] if unit_text.strip() else ""
     title = page.meta.get("ArticleTitle") or (page.title or "").split("_")[0]
     return MessageRow(url=page.url, title=title, posted=posted, replied=replied,
