@@ -19,7 +19,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -174,6 +174,10 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
             return runs.score_run(engine).ruleset
         except NotFound:
             return settings.ruleset
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status_code=204)      # no icon: browsers ask anyway
 
     # ---- login --------------------------------------------------------------------------------
     @app.get("/login", response_class=HTMLResponse)
