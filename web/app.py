@@ -90,7 +90,6 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
                                  STATUS_CSS=views.STATUS_CSS, quote=quote)
     throttle = auth.Throttle(cfg["login"]["attempts"], cfg["login"]["window_seconds"])
     report_lock = threading.Lock()
-    app.state.jobs = jobs
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
