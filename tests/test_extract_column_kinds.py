@@ -132,3 +132,18 @@ def test_the_logo_named_after_the_site_is_no_column():
       <a href="/zwgk/">政务公开</a><a href="/gzdt/">工作动态</a><a href="/hdjl/">互动交流</a></div>
       </body></html>""", BASE + "tzgg/")
     assert [c.name for c in xcol.nav_columns(page)] == ["政务公开", "工作动态", "互动交流"]
+
+
+def test_short_article_whose_title_tag_names_only_the_site():
+    """An old county CMS: <title> is the site's name, no metas; the article's heading with
+    发布时间 under it still makes an article of it, and its 推荐阅读 rows beside it no list."""
+    side = "".join(f'<tr><td><a href="/ShowArticle.asp?ArticleID=24000{i}">全县第{i}季度安全生产'
+                   f'形势分析会召开</a></td><td>2026-11-0{i}</td></tr>' for i in range(1, 7))
+    page = parse_page(f"""<html><head><title>长河县人民政府</title></head><body>
+      <table class="t1"><tr><td><h2>县长接待来访群众</h2><div>发布时间：2026-11-20　点击：35</div>
+      <p>11月20日，县长接待来访群众12批35人次。</p></td>
+      <td><b>推荐阅读</b><table>{side}</table></td></tr></table></body></html>""",
+                      BASE + "ShowArticle.asp?ArticleID=2400030")
+    items = list_items(page)
+    assert items == []
+    assert xcol.page_kind(page, items, xcol.page_columns(page, "column")) == "article"

@@ -176,6 +176,8 @@ _LIST_TITLE = 8         # characters: a link this long after the title is a list
 # Dates under a title that are not when it was published (a policy's 成文日期, a deadline).
 _OTHER_DATE_LABEL = re.compile(r"(成文|印发|实施|施行|截止|有效|废止|生效|开始|结束|办结|答复|回复)"
                                r"(日期|时间)?\s*[:：]?\s*$")
+_LABEL_BEFORE = re.compile(r"(发布时间|发布日期|发表时间|发稿时间|发文日期|发布于|(?<![\u4e00-\u9fff])日期|"
+                           r"(?<![\u4e00-\u9fff])时间)\s*[:：]?\s*$")
 # （2007年6月29日…会议通过）under a decision's title: the document's date, not the page's.
 _OPEN_BRACKET = re.compile(r"[（(]\s*$")
 _WEEKDAY_AFTER = re.compile(r"^\s*(星期|周|礼拜)[一二三四五六日天]")   # a header's today-widget
@@ -242,14 +244,29 @@ def title_element(page):
     return found
 
 
+def _first_heading(page):
+    """The page's first content heading (<h1>–<h3>, outside furniture and links): the title of an
+    article whose <title> and metas name only the site (old county CMSs)."""
+    for el in page.body.iter("h1", "h2", "h3"):
+        text = _norm("".join(el.itertext()))
+        if _TITLE_MIN <= len(text) <= 80 and not page.roles(el) and not page.hidden(el) \
+                and not SITE_NAME_TAIL.search(text) and el.find(".//a") is None \
+                and not any(anc.tag == "a" for anc in el.iterancestors()):
+            return el
+    return None
+
+
 def heading_date(page) -> date | None:
     """The date printed right under the article's title, labelled or not (gz.gov.cn: an icon and
     2023-12-05; sc.gov.cn: 2020年09月15日 09时32分; 来源：… 日期：…): the first full date in the
     info line between the title and the body, before any list entry. A date labelled as
     something else (成文日期, 截止时间) or a header's 星期一 widget is skipped."""
     title = title_element(page)
-    if title is None:
-        return None
+    labelled_only = title is None   # a heading nothing names as the title: a 发布时间 label must say so
+    if labelled_only:
+        title = _first_heading(page)
+        if title is None:
+            return None
     before = ""   # the text node before (<span>成文日期：</span><span>2016-11-15</span>)
     for text in _FOLLOWING_TEXTS(title, n=_INFO_WINDOW):
         parent = text.getparent()
@@ -268,6 +285,8 @@ def heading_date(page) -> date | None:
         for m in _FULL.finditer(value):
             month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
             d = make_date(int(m.group(1)), int(month), int(day))
+            if labelled_only and not _LABEL_BEFORE.search(before + value[:m.start()]):
+                continue
             if d and not _OTHER_DATE_LABEL.search(before + value[:m.start()]) \
                     and not _OPEN_BRACKET.search(value[:m.start()]) \
                     and not _WEEKDAY_AFTER.match(value[m.end():]):
