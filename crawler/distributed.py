@@ -26,14 +26,19 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from typing import Callable
+
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 import store
 from config.errors import UserError
-from crawler import shards
-from store import leases
+from crawler import progress, shards
+from store import leases, runs
 
 QUEUE = "govaudit-crawl"
 REQUEUE_AFTER = 600       # seconds before an unacknowledged task goes to another worker
@@ -87,16 +92,56 @@ def enqueue(app, run: store.CrawlRun, db: str, sites: list[dict], batch: int) ->
 
 
 def follow(engine, run_id: int, total: int, on_site: Callable[[dict], None],
-           poll: float = 1.0) -> None:
-    """Report each site of the run as the workers finish it; return when all are finished."""
+           poll: float = 1.0, failed: Callable[[], str | None] = lambda: None) -> str | None:
+    """Report each site of the run as the workers finish it; return when all are finished (None),
+    or with the store's message once a worker found the store failing (store_failure)."""
     seen: set[str] = set()
     while len(seen) < total:
+        if (message := failed()) is not None:
+            return message
         for row in leases.finished_sites(engine, run_id):
             if row["site"] not in seen:
                 seen.add(row["site"])
                 on_site(row)
         if len(seen) < total:
             time.sleep(poll)
+    return None
+
+
+# ---- a store that fails under the crawl --------------------------------------------------------
+# The store itself may no longer take a write (a full disk, a corrupted SQLite file), so a worker
+# tells the CLI through the broker: one message on a queue named after the run.
+@contextmanager
+def _failure_queue(app, run_id: int):
+    with app.connection_for_write() as conn, \
+            conn.SimpleQueue(f"{app.conf.task_default_queue}-store-failed-{run_id}") as q:
+        yield q
+
+
+def store_failure(app, run_id: int) -> str | None:
+    """The store's message a worker left for this run, if any (it stays for the run's other tasks)."""
+    with _failure_queue(app, run_id) as q:
+        try:
+            message = q.get(block=False)
+        except q.Empty:
+            return None
+        message.requeue()
+        return message.payload["message"]
+
+
+def _report_store_failure(app, engine, run_id: int, message: str) -> None:
+    """Mark the run failed where the store still allows it, leave the message for the CLI, and
+    say it on the worker's terminal in the line the single-machine crawl ends with."""
+    try:
+        runs.end_crawl_run(engine, run_id, "failed")
+        marked = "这次抓取已记为失败，不会用于评分"
+    except SQLAlchemyError:
+        marked = "这次抓取未完成，不会用于评分"
+    if store_failure(app, run_id) is None:
+        with _failure_queue(app, run_id) as q:
+            q.put({"message": message})
+    print(f"错误：第 {run_id} 次抓取在第一次写入失败时停止：{message}。{marked}", file=sys.stderr,
+          flush=True)
 
 
 # ---- the worker side -----------------------------------------------------------------------
@@ -113,31 +158,53 @@ def run_worker(broker: str, concurrency: int, requeue_after: float = REQUEUE_AFT
 
 
 def _crawl_sites_task(task, job: dict) -> str:
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    lease = lease_seconds(task.app.conf.broker_transport_options["visibility_timeout"])
+    """Crawl a batch of sites; a store that fails (in the crawler or here) ends the whole run: the
+    run is marked failed, the CLI told, and the run's other tasks do nothing."""
+    if store_failure(task.app, job["run_id"]) is not None:
+        return "store failed"
     engine = store.connect(job["db"])
     try:
-        todo, busy = claim(engine, job["run_id"], [s["code"] for s in job["sites"]], owner, lease)
-        if busy:
-            # Another live worker holds some of these sites (this is a redelivered copy of its
-            # task): give back what we took and look again soon, so the task is not lost should
-            # that worker die after all.
-            leases.release(engine, job["run_id"], owner)
-            raise task.retry(countdown=lease / 3)
-        if not todo:
+        message = _crawl_sites(task, engine, job)
+    except SQLAlchemyError as exc:
+        if isinstance(exc, (DataError, IntegrityError)):
+            raise
+        message = store.errors.explain(exc, job["db"])
+    except store.StoreError as exc:
+        message = str(exc)
+    try:
+        if message is None:
             return "done"
-        sites = [s for s in job["sites"] if s["code"] in todo]
-        cfg = dict(job["crawl_config"], allow_net=task.app.conf.get("govaudit_allow_net") or [])
-        code = _crawl(engine, dict(job, sites=sites, crawl_config=cfg),
-                      job["run_id"], todo, owner)
-        if code == 0:
-            return "crawled"
-        if task.request.retries < CRAWL_RETRIES:
-            raise task.retry(countdown=lease / 3)
-        leases.give_up(engine, job["run_id"], sites, f"抓取进程异常退出（退出码 {code}）")
-        return "failed"
+        _report_store_failure(task.app, engine, job["run_id"], message)
+        return "store failed"
     finally:
         engine.dispose()
+
+
+def _crawl_sites(task, engine, job: dict) -> str | None:
+    """The store's message when the crawler stopped at a failed write, else None."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    lease = lease_seconds(task.app.conf.broker_transport_options["visibility_timeout"])
+    todo, busy = claim(engine, job["run_id"], [s["code"] for s in job["sites"]], owner, lease)
+    if busy:
+        # Another live worker holds some of these sites (this is a redelivered copy of its
+        # task): give back what we took and look again soon, so the task is not lost should
+        # that worker die after all.
+        leases.release(engine, job["run_id"], owner)
+        raise task.retry(countdown=lease / 3)
+    if not todo:
+        return None
+    sites = [s for s in job["sites"] if s["code"] in todo]
+    cfg = dict(job["crawl_config"], allow_net=task.app.conf.get("govaudit_allow_net") or [])
+    code, failed = _crawl(engine, dict(job, sites=sites, crawl_config=cfg),
+                          job["run_id"], todo, owner)
+    if failed is not None:
+        return failed
+    if code == 0:
+        return None
+    if task.request.retries < CRAWL_RETRIES:
+        raise task.retry(countdown=lease / 3)
+    leases.give_up(engine, job["run_id"], sites, f"抓取进程异常退出（退出码 {code}）")
+    return None
 
 
 def claim(engine, run_id: int, codes: list[str], owner: str,
@@ -152,16 +219,23 @@ def claim(engine, run_id: int, codes: list[str], owner: str,
     return todo, busy
 
 
-def _crawl(engine, job: dict, run_id: int, codes: list[str], owner: str) -> int:
-    """Run the crawler process on the job, renewing the sites' leases while it runs."""
+def _crawl(engine, job: dict, run_id: int, codes: list[str], owner: str) -> tuple[int, str | None]:
+    """Run the crawler process on the job, renewing the sites' leases while it runs: its exit
+    code, and the store's message if it stopped at a failed write (progress comes from the store;
+    its stdout is read only for that line)."""
     files: list[str] = []
-    proc = shards.start_crawler(job, files, stdout=subprocess.DEVNULL)  # progress: from the store
-    try:
-        while True:
-            try:
-                return proc.wait(timeout=HEARTBEAT_SECONDS)
-            except subprocess.TimeoutExpired:
-                leases.renew(engine, run_id, codes, owner)
-    finally:
-        for name in files:
-            os.unlink(name)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        proc = shards.start_crawler(job, files, stdout=out)
+        try:
+            while True:
+                try:
+                    code = proc.wait(timeout=HEARTBEAT_SECONDS)
+                    break
+                except subprocess.TimeoutExpired:
+                    leases.renew(engine, run_id, codes, owner)
+        finally:
+            for name in files:
+                os.unlink(name)
+        out.seek(0)
+        failed = next((m for line in out if (m := progress.store_failure(line)) is not None), None)
+    return code, failed

@@ -143,7 +143,13 @@ def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: 
         sites = registered_sites(engine, run.site_codes)
         distributed.enqueue(app, run, db, [{"code": x.code, "home_url": x.home_url}
                                            for x in sites], batch)
-    distributed.follow(engine, run.id, len(run.site_codes), on_progress)
+    try:
+        failed = distributed.follow(engine, run.id, len(run.site_codes), on_progress,
+                                    failed=lambda: distributed.store_failure(app, run.id))
+    except SQLAlchemyError as exc:   # the store failed under this process too (a corrupted file)
+        failed = store.errors.explain(exc, db)
+    if failed is not None:
+        _fail_run(engine, run, failed)   # the single-machine crawl's line: AuditError
     return _end_run(engine, run, 0, "done")
 
 

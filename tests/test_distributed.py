@@ -178,3 +178,46 @@ def _crawl_id(engine, run_id, code):
     with engine.connect() as conn:
         return conn.execute(select(store.SiteCrawl.id).where(
             store.SiteCrawl.run_id == run_id, store.SiteCrawl.site_code == code)).scalar()
+
+
+def test_a_full_disk_under_a_distributed_crawl_stops_the_run(broker, tmp_path):
+    """Issue 23: the store filling up under a worker's crawler ends the run as the single-machine
+    crawl does — the worker and `crawl --broker` say the same one Chinese line, the run is not done,
+    the run's other tasks crawl nothing and nothing is scored."""
+    from tests.slowsite import slow_site
+    from tests.test_store_failure import (GOVAUDIT, error_lines, fill_to, import_site,
+                                         mount_tiny_disk, run_status)
+    url, queue = broker
+    disk = mount_tiny_disk(tmp_path)
+    log = open(tmp_path / "worker.log", "w+", encoding="utf-8")
+    worker = subprocess.Popen([sys.executable, "-m", "govaudit.cli", "worker", "--broker", url,
+                               "--queue", queue, "--concurrency", "1", "--allow-net", "127.0.0.0/8"],
+                              stdout=log, stderr=log, start_new_session=True)
+    try:
+        db = disk / "store.sqlite"
+        with slow_site(host="127.0.1.47", pages=400, delay=0) as site:
+            import_site(db, site, tmp_path)
+            fill_to(disk, db, 200_000)
+            crawl = subprocess.run([str(GOVAUDIT), "crawl", "--db", str(db), "--broker", url,
+                                    "--queue", queue, "--batch", "1", "--timeout", "5"],
+                                   capture_output=True, text=True, encoding="utf-8", timeout=240)
+            requested = len(site.requested)
+        (disk / "filler").unlink()
+        status = run_status(db)
+        score = subprocess.run([str(GOVAUDIT), "score", "--as-of", "2026-11-22", "--db", str(db)],
+                               capture_output=True, text=True, encoding="utf-8", timeout=60)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+    log.seek(0)
+    told = [x[x.index("错误："):] for x in log.read().splitlines() if "错误：" in x]   # Celery's log prefix
+    assert crawl.returncode == 2, crawl.stdout + crawl.stderr
+    line = (f"错误：第 1 次抓取在第一次写入失败时停止：数据库 {db} 所在的磁盘已满（database or disk is full）："
+            f"请腾出空间，或用 --db 换到空间足够的位置。")
+    assert [x.rsplit("。", 1)[0] + "。" for x in error_lines(crawl.stderr)] == [line]
+    assert [x.rsplit("。", 1)[0] + "。" for x in told] == [line]
+    assert "Traceback" not in crawl.stderr and requested < 400
+    assert status in ("failed", "running")     # never "done": score will not pick it
+    assert score.returncode == 2 and "库中没有完整的抓取" in score.stderr
+

@@ -48,30 +48,40 @@ def run_status(db: Path) -> str:
     return status
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
+def mount_tiny_disk(tmp_path: Path) -> Path:
+    """A 4 MB tmpfs (the caller unmounts it), or the test is skipped."""
     disk = tmp_path / "disk"
     disk.mkdir()
     made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
                           capture_output=True, text=True)
     if made.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.strip()}")
+    return disk
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    disk = mount_tiny_disk(tmp_path)
     yield disk
     subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def fill_to(disk: Path, db: Path, left: int) -> None:
+    """Leave the store about `left` bytes to grow into; the import's WAL (most of a megabyte: the
+    schema) is emptied first."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    assert free > 1_000_000
+    (disk / "filler").write_bytes(b"\0" * (free - left))
 
 
 def test_a_full_disk_stops_the_crawl_at_the_first_failed_write(tiny_disk, tmp_path):
     db = tiny_disk / "store.sqlite"
     with slow_site(host="127.0.1.45", pages=400, delay=0) as site:
         import_site(db, site, tmp_path)
-        # The import's WAL (most of a megabyte: the schema) is emptied, then the store is left about
-        # 200 KB to grow into: the crawl's start fits, its first flushes fill it.
-        conn = sqlite3.connect(db)
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.close()
-        free = os.statvfs(tiny_disk).f_bavail * os.statvfs(tiny_disk).f_frsize
-        assert free > 1_000_000
-        (tiny_disk / "filler").write_bytes(b"\0" * (free - 200_000))
+        fill_to(tiny_disk, db, 200_000)   # the crawl's start fits, its first flushes fill it
         crawl = govaudit("crawl", "--db", str(db), "--workers", "1", "--timeout", "5",
                          "--allow-net", "127.0.0.0/8")
         out, err = crawl.communicate(timeout=120)
