@@ -7,6 +7,10 @@
 - GuardMiddleware (downloader): turns such a request into BlockedAddress (an IgnoreRequest the
   spider reports as 链接指向内网地址), before the download for an IP literal or a name already
   known to be blocked, and from the resolver's refusal otherwise.
+- ProxyTargetGuard (downloader, after Scrapy's HttpProxyMiddleware): a request sent through a
+  proxy (http_proxy/https_proxy) connects only to the proxy, so the resolver never sees its host:
+  the host is resolved here, through the same resolver, before the proxy is asked for it. The
+  proxy's own address is checked like any other (a private one must be allowed: --allow-net).
 """
 from __future__ import annotations
 
@@ -75,4 +79,21 @@ class GuardMiddleware:
             host = (urlsplit(request.url).hostname or "").lower()
             if host in _BLOCKED:
                 raise BlockedRequest(BlockedAddress(host, _BLOCKED[host]))
+        return None
+
+
+class ProxyTargetGuard:
+    async def process_request(self, request, spider=None):
+        if not request.meta.get("proxy"):
+            return None
+        host = (urlsplit(request.url).hostname or "").lower()
+        if ip_literal(host) is None:     # literals: GuardMiddleware has checked them already
+            from twisted.internet import reactor
+            from scrapy.utils.defer import maybe_deferred_to_future
+            try:
+                await maybe_deferred_to_future(reactor.resolve(host))
+            except DNSLookupError:
+                if host in _BLOCKED:
+                    raise BlockedRequest(BlockedAddress(host, _BLOCKED[host])) from None
+                raise CannotResolveHostError(host) from None
         return None

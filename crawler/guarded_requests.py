@@ -7,14 +7,16 @@ a redirect nor a DNS answer can make a probe reach a blocked network.
 from __future__ import annotations
 
 import socket
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.utils import select_proxy
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
-from crawler.netguard import BlockedAddress, Guard
+from crawler.netguard import BlockedAddress, Guard, resolved_blocked
 
 
 class BlockedConnection(NewConnectionError):
@@ -47,6 +49,14 @@ class GuardedAdapter(HTTPAdapter):
     def __init__(self, guard: Guard, **kwargs):
         self.guard = guard
         super().__init__(**kwargs)
+
+    def send(self, request, **kwargs):
+        """Through a proxy the connection goes to the proxy only: its target is checked here."""
+        if select_proxy(request.url, kwargs.get("proxies") or {}):
+            blocked = resolved_blocked(urlsplit(request.url).hostname or "", self.guard)
+            if blocked is not None:
+                raise requests.ConnectionError(BlockedConnection(None, blocked), request=request)
+        return super().send(request, **kwargs)
 
     def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)

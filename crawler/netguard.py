@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import socket
+import urllib.request
 from typing import Iterable
+from urllib.parse import urlsplit
 
 import config
 
@@ -72,3 +75,37 @@ def ip_literal(host: str) -> str | None:
         return str(ipaddress.ip_address(host.strip("[]").split("%", 1)[0]))
     except ValueError:
         return None
+
+
+def resolved_blocked(host: str, guard: "Guard") -> BlockedAddress | None:
+    """The BlockedAddress when every address `host` resolves to here is blocked; None when one is
+    allowed or the name does not resolve (the connection then fails as it would anyway)."""
+    literal = ip_literal(host)
+    try:
+        addresses = [literal] if literal else [a[4][0] for a in socket.getaddrinfo(
+            host, None, type=socket.SOCK_STREAM)]
+    except (socket.gaierror, UnicodeError):
+        return None
+    if addresses and all(guard.blocks(a) for a in addresses):
+        return BlockedAddress(host, addresses[0])
+    return None
+
+
+def proxy_refusal(allowed: Iterable[str] = ()) -> str | None:
+    """A proxy from the environment (http_proxy, https_proxy) is where every connection goes, so
+    the guard checks it like any address: one on a blocked network (an office's proxy usually is)
+    must be allowed explicitly. The Chinese reason to refuse to start, else None."""
+    guard = Guard.from_config(allowed)
+    for scheme, url in sorted(urllib.request.getproxies_environment().items()):
+        if scheme not in ("http", "https"):
+            continue
+        try:
+            host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+        except ValueError:
+            continue
+        blocked = resolved_blocked(host, guard) if host else None
+        if blocked is not None:
+            return (f"环境变量 {scheme}_proxy 指定的代理 {host}（{blocked.address}）是网络防护禁止访问的"
+                    f"内网地址：经此代理抓取须用 --allow-net {blocked.address} （或环境变量 {ENV}）"
+                    f"明确允许它；不用代理请清除该环境变量")
+    return None

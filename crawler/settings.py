@@ -61,6 +61,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.LeanMetaRefreshMiddleware": 580,
     # First of all: a request to a blocked address (config/network.yaml) never goes further.
     "crawler.guarded.GuardMiddleware": 50,
+    "crawler.guarded.ProxyTargetGuard": 760,   # right after HttpProxyMiddleware (750)
     "crawler.middlewares.BackoffMiddleware": 60,
 }
 # Every connection's resolved address is checked against config/network.yaml (crawler/guarded.py).

@@ -56,11 +56,14 @@ RUN_ID = IntRange(min=1)   # run ids count from 1
 
 
 def _allow_net(ctx, param, values):
-    from crawler.netguard import allow_list
+    from crawler.netguard import allow_list, proxy_refusal
     try:
-        return allow_list(values)          # with $GOVAUDIT_ALLOW_NET
+        allowed = allow_list(values)          # with $GOVAUDIT_ALLOW_NET
     except ValueError as exc:
         raise click.BadParameter(str(exc))
+    if (why := proxy_refusal(allowed)) is not None:
+        raise click.UsageError(why)
+    return allowed
 
 
 allow_net_option = click.option(

@@ -134,3 +134,46 @@ def test_probes_follow_no_redirect_or_name_into_a_blocked_network(hostile):
     assert (named.outcome, named.detail) == ("blocked", "首页指向内网地址 127.0.0.1，未访问")
     assert canary.connections == 0
     assert probe.guarded_fetch()(site.url, 3).outcome == "blocked"
+
+
+def test_a_proxy_from_the_environment_does_not_carry_the_crawler_past_the_guard(tmp_path, hostile):
+    """http_proxy sends every request to the proxy, so the guard checks each request's own host
+    before the proxy is asked for it, and the proxy's address like any other: one on a blocked
+    network is refused at the start unless allowed (loopback stands in for an office's proxy)."""
+    import os
+    canary, site, _, targets = hostile
+    home = site.routes[-1][1]("/")
+    proxy = Site("127.0.1.63", [("http://", lambda url: home if url == site.url else page("无此页", 404))])
+    env = {**{k: v for k, v in os.environ.items() if k.lower() not in ("no_proxy", "http_proxy")},
+           "http_proxy": proxy.url}
+    register = tmp_path / "名录.csv"
+    register.write_text(HEADER + f"恶意网站,6100000061,{site.url},某单位,县级,华阳省,部门网站\n",
+                        encoding="utf-8")
+    db = str(tmp_path / "x.sqlite")
+    try:
+        assert cli("sites", "import", str(register), "--db", db, env=env).returncode == 0
+        refused = cli("crawl", "--db", db, "--timeout", "3", "--allow-net", "127.0.1.61", env=env)
+        assert refused.returncode == 2 and proxy.requests == 0
+        assert (f"环境变量 http_proxy 指定的代理 127.0.1.63（127.0.1.63）是网络防护禁止访问的内网地址："
+                f"经此代理抓取须用 --allow-net 127.0.1.63 （或环境变量 GOVAUDIT_ALLOW_NET）明确允许它"
+                ) in refused.stderr.replace("\n", "")
+        proc = cli("crawl", "--db", db, "--timeout", "3", "--allow-net", "127.0.1.61,127.0.1.63",
+                   env=env)
+        assert proc.returncode == 0, proc.stderr
+        fetch = probe.guarded_fetch(["127.0.1.61", "127.0.1.63"])
+        old = {k: os.environ.get(k) for k in ("http_proxy", "no_proxy", "NO_PROXY")}
+        os.environ.update(http_proxy=proxy.url, no_proxy="", NO_PROXY="")
+        try:
+            probed, named = fetch(site.url, 3), fetch(f"http://localhost:{canary.port}/", 3)
+        finally:
+            for k, v in old.items():
+                os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+    finally:
+        proxy.stop()
+    assert proxy.paths.get(site.url) == 2 and site.requests == 0      # both went through the proxy
+    assert probed.ok and (named.outcome, named.detail) == ("blocked", "首页指向内网地址 127.0.0.1，未访问")
+    assert not any("localhost" in p or "127.0.0.1" in p or "2130706433" in p for p in proxy.paths)
+    assert canary.connections == 0
+    with store.connect(db).connect() as conn:
+        links = {r.url: r for r in conn.execute(select(store.Link))}
+    assert links[targets["named"]].detail == "链接指向内网地址 127.0.0.1，未访问"
