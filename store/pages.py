@@ -6,7 +6,7 @@ from typing import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, RowMapping
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from store.schema import CrawlRun, Probe, ScoreRun, SiteCrawl, VerdictDetail, VerdictRow
 from store.evidence import Evidence
@@ -23,14 +23,18 @@ def _with_details(s: Session, q) -> list[Judged]:
     return [(sr, v, d or {}) for sr, v, d in s.execute(q).all()]
 
 
-def latest_verdicts(engine: Engine, codes: Iterable[str]) -> dict[str, Judged]:
-    """code → the newest score run that judged the site, its verdict and the verdict's details."""
+def latest_verdicts(engine: Engine, codes: Iterable[str], findings: bool = False
+                    ) -> dict[str, Judged]:
+    """code → the newest score run that judged the site, its verdict and the verdict's details;
+    the verdicts' findings (the bulk of a row, unused by the grid) only when asked for."""
     codes = list(codes)
     newest = (select(VerdictRow.site_code, func.max(VerdictRow.score_run_id).label("sid"))
               .where(VerdictRow.site_code.in_(codes)).group_by(VerdictRow.site_code).subquery())
     q = (select(ScoreRun, VerdictRow).join(VerdictRow, VerdictRow.score_run_id == ScoreRun.id)
          .join(newest, (newest.c.site_code == VerdictRow.site_code)
                & (newest.c.sid == VerdictRow.score_run_id)))
+    if not findings:
+        q = q.options(defer(VerdictRow.findings, raiseload=True))
     with Session(engine, expire_on_commit=False) as s:
         return {j[1].site_code: j for j in _with_details(s, q)}
 

@@ -77,3 +77,5 @@ def test_latest_verdicts_are_each_sites_newest(db_url):
         "9901230001": (ids[1], 71.0, {"awaiting": ["serious_error"]}),
         "9905000001": (ids[0], 80.0, {})}
     assert [sr.id for sr, _, _ in pages.site_verdicts(engine, "9901230001")] == [ids[1], ids[0]]
+    with_findings = pages.latest_verdicts(engine, ["9901230001"], findings=True)["9901230001"][1]
+    assert with_findings.findings == []

@@ -155,7 +155,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
             return None
         sc_engine = store.connect(str(db))
         try:
-            judged = pages.latest_verdicts(sc_engine, [site.code]).get(site.code)
+            judged = pages.latest_verdicts(sc_engine, [site.code], findings=True).get(site.code)
         finally:
             sc_engine.dispose()
         return judged and (judged[0].created_at, judged[1], judged[2])
