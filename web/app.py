@@ -87,7 +87,8 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
     ruleset_of = lru_cache(maxsize=8)(load_ruleset)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(LEVELS=LEVELS, bj=views.bj, RESULT_CSS=views.RESULT_CSS,
-                                 STATUS_CSS=views.STATUS_CSS, quote=quote)
+                                 STATUS_CSS=views.STATUS_CSS, quote=quote,
+                                 result_text=views.result_text)
     throttle = auth.Throttle(cfg["login"]["attempts"], cfg["login"]["window_seconds"])
     report_lock = threading.Lock()
 
@@ -148,17 +149,16 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
     def selfcheck_dir(code: str) -> Path:
         return settings.data_dir / "自查" / code
 
-    def last_selfcheck(site):
-        """(when it ran, verdict, details) of the site's latest self-check, or None."""
+    def selfchecks(site) -> list[tuple]:
+        """(when it ran, verdict, details) of the site's self-checks, newest first."""
         db = selfcheck_dir(site.code) / "govaudit.sqlite"
         if not db.exists():
-            return None
+            return []
         sc_engine = store.connect(str(db))
         try:
-            judged = pages.latest_verdicts(sc_engine, [site.code], findings=True).get(site.code)
+            return [(sr.created_at, v, d) for sr, v, d in pages.site_verdicts(sc_engine, site.code)]
         finally:
             sc_engine.dispose()
-        return judged and (judged[0].created_at, judged[1], judged[2])
 
     def report_dir(score_run_id: int) -> Path:
         """The audit's workbook and notices, written once per score run for downloads."""
@@ -236,8 +236,9 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
         site = _site(user, code)
         judged = pages.site_verdicts(engine, code)
         latest = judged[0] if judged else None
-        selfcheck = last_selfcheck(site)
-        ps = pages.site_probes(engine, code)
+        checks = selfchecks(site)
+        selfcheck = checks[0] if checks else None
+        ps = pages.site_probes(engine, code, cfg["pages"]["probes"])
         cfg_pages = cfg["pages"]
         # each finding's re-check status: against a later self-check, else since the audit before
         sections, apart, compared = [], [], ""
@@ -256,13 +257,14 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
                                       lambda f: shots.get((code, evidence.finding_key(f))))
         events = views.timeline(
             ps, pages.warning_changes(engine, code), pages.site_crawl_rows(engine, code),
-            judged, [(selfcheck[0], views.result_text(selfcheck[1], selfcheck[2]), selfcheck[1].score)]
-            if selfcheck else [], cfg_pages["timeline"])
+            judged, [(at, views.result_text(v, d), v.score) for at, v, d in checks],
+            cfg_pages["timeline"])
         states = pages.warning_states(engine, [code])
         return page(request, "site.html", user=user, site=site, latest=latest,
                     result=views.result_text(latest[1], latest[2]) if latest else "尚未检查",
                     sections=sections, apart=apart, compared=compared, events=events,
                     states=states, selfcheck=selfcheck,
+                    selfcheck_result=selfcheck and views.result_text(selfcheck[1], selfcheck[2]),
                     selfcheck_xlsx=(selfcheck_dir(code) / "ranking.xlsx").exists(),
                     running=jobs.running_for(code))
 

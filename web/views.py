@@ -135,6 +135,11 @@ def audited(site, verdict) -> AuditedSite:
                        list(verdict.vetoes or []), list(verdict.findings or []))
 
 
+# What a run could not measure (a self-check has no week of probes) is no problem of the site's:
+# never 新增 or 已整改.
+NOT_A_PROBLEM = frozenset({"insufficient_data"})
+
+
 def _key(kind: str, measure: str, url: str, rules) -> tuple:
     return finding_key({"kind": kind, "measure": measure, "url": url},
                        rules[0] if kind in SITE_LEVEL and rules else "")
@@ -147,6 +152,8 @@ def statuses(site, earlier, later, shown: str) -> tuple[dict[tuple, str], list]:
     site_re, = compare([audited(site, earlier)], [audited(site, later)])
     status, apart = {}, []
     for c in site_re.changes:
+        if c.kind in NOT_A_PROBLEM:
+            continue
         key = _key(c.kind, c.measure, c.url, c.rules)
         if shown == "earlier":
             (apart.append(c) if c.status == NEW else status.__setitem__(key, c.status))
