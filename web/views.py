@@ -150,15 +150,15 @@ def statuses(site, earlier, later, shown: str) -> tuple[dict[tuple, str], list]:
     scoring.recheck's finding key, and the changes the shown verdict does not hold: the problems
     fixed since the earlier audit (shown='later'), or those only a later self-check found (新增)."""
     site_re, = compare([audited(site, earlier)], [audited(site, later)])
+    not_shown = NEW if shown == "earlier" else FIXED
     status, apart = {}, []
     for c in site_re.changes:
         if c.kind in NOT_A_PROBLEM:
             continue
-        key = _key(c.kind, c.measure, c.url, c.rules)
-        if shown == "earlier":
-            (apart.append(c) if c.status == NEW else status.__setitem__(key, c.status))
+        if c.status == not_shown:
+            apart.append(c)
         else:
-            (apart.append(c) if c.status == FIXED else status.__setitem__(key, c.status))
+            status[_key(c.kind, c.measure, c.url, c.rules)] = c.status
     return status, apart
 
 
