@@ -80,6 +80,19 @@ class Gated(Record):
 
 
 @dataclass(slots=True)
+class Search(Record):
+    """The homepage's search box tried with a query: the results page's status and what it showed
+    (failure: why it is no results page, '' when it is one)."""
+    url: str
+    how: str
+    query: str
+    status: int | None
+    failure: str
+    result_links: int = 0
+    categories: str = ""
+
+
+@dataclass(slots=True)
 class Online(Record):
     """A link to an online system (在线申报, 办件查询 …), for the online-systems check."""
     url: str

@@ -22,7 +22,8 @@ STORE_FAILED_EXIT = 3
 TABLES = {items.Page: (store.Page, ("url",)), items.Text: (store.PageContent, ("url",)),
           items.HomePage: (store.HomePage, ("url",)), items.Column: (store.Column, ("url",)),
           items.ColumnFind: (store.ColumnFind, ("url", "source")),
-          items.Gated: (store.GatedPage, ("url",)), items.Online: (store.OnlineLink, ("url",)),
+          items.Gated: (store.GatedPage, ("url",)),
+          items.Search: (store.SearchCheck, ("url",)), items.Online: (store.OnlineLink, ("url",)),
           items.Items: (store.Item, ("list_url", "url")),
           items.Messages: (store.Message, ("source", "url")), items.Link: (store.Link, ("url",))}
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from crawler.extract.dates import date_from_url
 from indicators.classify import classify_column
 from indicators.observations import (Column, Item, LinkCheck, Message, OnlineLink, PageText,
-                                     ProbeObs, SiteObservations)
+                                     ProbeObs, SearchCheck, SiteObservations)
 from indicators.windows import window_start
 from store.observations import CrawlRows, crawl_rows, probe_rows
 from store.schema import SiteCrawl
@@ -83,6 +83,11 @@ def assemble(obs: SiteObservations, rows: CrawlRows, taxonomy: dict,
     for row in rows.online_links:
         obs.online_links.append(OnlineLink(url=row["url"], text=row["text"],
                                            source_url=row["source_url"]))
+    for row in rows.searches[:1]:
+        obs.search = SearchCheck(url=row["url"], how=row["how"], query=row["query"],
+                                 status=row["status"], failure=row["failure"],
+                                 result_links=row["result_links"],
+                                 categories=[c for c in row["categories"].split("、") if c])
 
 
 # names[] keys that name a column without having led to it: the column page's own breadcrumb name,

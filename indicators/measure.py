@@ -13,6 +13,7 @@ from indicators.links import dead_links
 from indicators.observations import SiteObservations
 from indicators.presence import column_presence
 from indicators.online import online_systems
+from indicators.search import site_search
 from indicators.serious import serious_errors
 from indicators.spam import SpamScanner, spam_scanner
 from indicators.termscan import TermScanner, scanner
@@ -71,16 +72,18 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     links, link_findings = dead_links(obs, exclude=down_urls)
     talk, talk_findings, reply_table = interaction(obs, as_of, taxonomy)
     published, publish_findings = publishing(obs, as_of, taxonomy)
-    present, presence_findings = column_presence(obs, taxonomy)
+    present, presence_findings = column_presence(obs, taxonomy, as_of)
     guides, guide_findings = missing_elements(obs, checks.guides)
+    search, search_findings = site_search(obs)
     serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
               **links, **talk, "guides_missing_elements": guides,
               "online_systems_down": systems_down, **serious, **published,
-              "blank_columns_uncharged": sum(bool(f.counts_in) for f in blank_findings), **present}
+              "blank_columns_uncharged": sum(bool(f.counts_in) for f in blank_findings), **present,
+              **search}
     # a taxonomy without a presence category (overview …) leaves its <category>_columns None
     return ({k: values.get(k) for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
              *talk_findings, *publish_findings, *presence_findings, *guide_findings,
-             *system_findings, *serious_findings],
+             *system_findings, *serious_findings, *search_findings],
             reply_table)

@@ -103,6 +103,18 @@ class PageText:
 
 
 @dataclass
+class SearchCheck:
+    """The homepage's search box tried with a test query (站内搜索)."""
+    url: str                 # the results URL asked for
+    how: str                 # form | script
+    query: str
+    status: int | None = None
+    failure: str = ""        # why it gave no results page ('' = it gave one)
+    result_links: int = 0    # results linking back into the site
+    categories: list[str] = field(default_factory=list)   # category tabs on the results page
+
+
+@dataclass
 class OnlineLink:
     """A link whose text names an online system; its check result is in SiteObservations.links."""
     url: str
@@ -126,3 +138,4 @@ class SiteObservations:
     probes: list[ProbeObs] = field(default_factory=list)   # availability checks in the window
     pages: dict[str, PageText] = field(default_factory=dict)   # page URL → what it says
     online_links: list[OnlineLink] = field(default_factory=list)
+    search: SearchCheck | None = None   # None: the homepage shows no site search box

@@ -215,6 +215,37 @@ def guide_html(it: Item) -> str:
     return "".join(f"<p><strong>{esc(label)}：</strong>{esc(value)}</p>" for label, _, value in rows)
 
 
+# ---- site search (站内搜索) ---------------------------------------------------------------------
+SEARCH_PATH, BROKEN_SEARCH_PATH = "/search/search.jsp", "/jsearch/search.do"
+SEARCH_TABS = ("全部", "信息公开", "办事服务", "互动交流")
+
+
+def search_box_html(site: Site) -> str:
+    """The homepage's search box: a GET form, or a field whose script builds the URL."""
+    if site.search == "broken":
+        return ('<div class="search"><input type="text" id="kw" placeholder="请输入关键词">'
+                '<button type="button" onclick="doSearch()">搜索</button><script type="text/javascript">'
+                f'function doSearch(){{window.location.href="{BROKEN_SEARCH_PATH}?q="+'
+                'encodeURIComponent(document.getElementById("kw").value);}</script></div>')
+    return (f'<div class="search"><form action="{SEARCH_PATH}" method="get" name="searchform">'
+            '<input type="hidden" name="channelid" value="1"><input type="text" name="searchword" '
+            'placeholder="请输入关键词"><input type="submit" value="搜索"></form></div>')
+
+
+def search_results_html(site: Site, query: dict) -> str:
+    """A results page: category tabs, then the site's titles containing the query (linked)."""
+    word = (query.get("searchword") or [""])[0].strip()
+    hits = [it for c in site.columns for it in c.items if word and word in it.title and not it.href]
+    tabs = "".join(f'<li><a href="{SEARCH_PATH}?searchword={esc(word)}&amp;type={i}">{t}</a></li>'
+                   for i, t in enumerate(SEARCH_TABS))
+    rows = "".join(f'<li><a href="{esc(item_href(it))}" target="_blank">{esc(it.title)}</a></li>'
+                   for it in hits[:20])
+    body = (f'<ul class="search-tabs">{tabs}</ul><p>共找到 {len(hits)} 条结果</p><ul class="search-list">{rows}</ul>'
+            if hits else f'<p>没有找到与“{esc(word)}”相关的结果</p>')
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>搜索结果_{esc(site.name)}</title>'
+            f'</head><body><div class="search-result"><h2>搜索结果</h2>{body}</div></body></html>')
+
+
 def login_gate_html() -> str:
     """What a board behind a login shows instead of its messages."""
     return ('<div class="login-box"><h3>用户登录</h3><p>请先登录后查看留言。</p><form method="post" '

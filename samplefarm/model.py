@@ -150,6 +150,10 @@ class Site:
     # Pages of an online service system (网上办事大厅 …): path → title, drawn as an application
     # shell with no content of its own (its data comes by script).
     app_pages: dict[str, str] = field(default_factory=dict)
+    # Site search on the homepage (站内搜索): '' none | 'categorised' (a form; results with 全部/信息公开/
+    # 办事服务 tabs, searched in the site's own titles) | 'broken' (a script-built URL whose handler
+    # answers HTTP 500).
+    search: str = ""
     # Serious errors planted on purpose, one entry per finding a correct audit reports (truth recount).
     serious: list[str] = field(default_factory=list)
 

@@ -8,9 +8,9 @@ import re
 from samplefarm import content
 from samplefarm.common import (
     STATIC_FILES, STATUS_WORDS, TEMPLATE_IMAGES, Rendered, article_date_line, article_paragraphs,
-    col_href, esc, expand, fmt_date, footer, friends_select, group_cols, hub_of, item_href,
-    letter_date, link_html, list_pages, list_style, login_gate_html, page_href, print_bar,
-    pubdate_meta, site_metas)
+    SEARCH_PATH, col_href, esc, expand, fmt_date, footer, friends_select, group_cols, hub_of,
+    item_href, letter_date, link_html, list_pages, list_style, login_gate_html, page_href,
+    print_bar, pubdate_meta, search_box_html, search_results_html, site_metas)
 from samplefarm.model import Col, Item, Site
 from samplefarm.spec import AS_OF
 
@@ -57,6 +57,8 @@ def render(site: Site, port: int) -> Rendered:
                                '<script type="text/javascript">var appBase = "/wsbsdt/";</script>')
     if site.calendar:
         out.dynamic["/hdrl/calendar.jsp"] = lambda q: calendar_page(site, port, q)
+    if site.search == "categorised":
+        out.dynamic[SEARCH_PATH] = lambda q: search_results_html(site, q)
     return out
 
 
@@ -172,7 +174,7 @@ def badge_div(site: Site, it: Item) -> str:
 
 # ---- homepage ------------------------------------------------------------------------------
 def home(site: Site, port: int) -> str:
-    parts = []
+    parts = [search_box_html(site)] if site.search else []
     if site.focus and site.theme.get("focus") == "caption":
         parts.append(caption_slides(site))
     elif site.focus:

@@ -7,7 +7,10 @@ Truth: truth_columns.yaml (hand-written).
        application shells), a 互动交流 channel page (ColumnType 互动交流) whose blocks lead to
        领导信箱, 在线咨询 and 征集调查, and a board that shows 已回复 without a reply date, its
        letters drawn as label/value tables (no colon) — one was answered 140 days late; an
-       在线咨询 board one of whose answered messages shows no 留言时间, in the list or on its page
+       在线咨询 board one of whose answered messages shows no 留言时间, in the list or on its page;
+       the 2019 columns 县情概况 (更新时间 inside the year), 机构职能 (更新时间 2024-05-10: stale) and
+       统计数据 (newest 2026-03-31: stale past 6 months); a homepage search form whose results page
+       lists the site's own titles under 全部/信息公开/办事服务/互动交流 tabs
   (71) a portal whose homepage fails three requests in every ten, in a row: the monitoring week's
        probes give 站点无法访问, and the crawl reaches it only by retrying with backoff
 """
@@ -47,6 +50,15 @@ def _asp_portal() -> Site:
                                (None, "2026-06-10")])),
         Col("zjdc", "征集调查", "/hdjl/zjdc/", "survey", group="互动交流",
             items=dated(m, "survey", ["2026-10-15", "2026-06-01", "2026-02-20"])),
+        # The 2019 columns, with their freshness: 县情概况 updated 06-18 (inside a year), 机构职能
+        # last updated 2024-05-10 (stale), 统计数据 newest 2026-03-31 (past 6 months: stale).
+        Col("xqgk", "县情概况", "/zjch/xqgk/", "overview", kind="static", nav=True,
+            text="长河县位于华阳省东部，辖 8 个镇、3 个乡，总面积 1260 平方公里。更新时间：2026-06-18"),
+        Col("jgzn", "机构职能", "/zjch/jgzn/", "functions", kind="static", nav=True,
+            text="长河县人民政府是县级国家行政机关，负责执行县人民代表大会及其常务委员会的决议。"
+                 "更新时间：2024-05-10"),
+        Col("tjsj", "统计数据", "/sjfb/tjsj/", "data", nav=True,
+            items=dated(m, "news", ["2026-03-31", "2025-12-31", "2025-09-30"])),
     ]
     hall = [("/wsbsdt/index.jsp", "网上办事大厅"), ("/wsbsdt/grbs.jsp", "个人办事"),
             ("/wsbsdt/frbs.jsp", "法人办事"), ("/wsbsdt/bmfw.do", "部门服务"),
@@ -54,11 +66,12 @@ def _asp_portal() -> Site:
     return Site(
         code="9924000001", name="长河县人民政府", place="长河县", org="长河县人民政府",
         level="县级", region="华阳省云岭市长河县", site_type="门户网站", host=70,
-        domain="www.changhe.gov.cn", style="trs", columns=cols, nav=["gzdt", "tzgg", "hdjl"],
+        domain="www.changhe.gov.cn", style="trs", columns=cols, nav=["gzdt", "tzgg", "hdjl", "xqgk", "jgzn", "tjsj"],
         blocks=[Block("gzdt", 6), Block("tzgg", 5)], headline=("gzdt", 6),
         home_links=[Link(path + JSID, text, online=True) for path, text in hall],
         app_pages=dict(hall),
         theme={"article": "asp", "headline": "div", "letter": "table"}, uid_base=2400000,
+        search="categorised",
     ).build()
 
 

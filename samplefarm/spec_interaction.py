@@ -5,12 +5,14 @@ figures come from what it is planted for: a flaky homepage, a shaky one, message
 three layouts (table, <li> with a status badge, replies only on letter pages) with answered,
 late-answered, unanswered and in-progress messages inside and outside the year, a board behind a
 login, survey/interview columns near the portal (6) and other-site (3) thresholds, a reply shown
-without its date and a board with nothing published in the last 2 months (2019 inspection).
+without its date and a board with nothing published in the last 2 months (2019 inspection); (C)'s
+homepage search box builds its URL by script, and the handler answers HTTP 500 (站内搜索).
 truth_interaction.yaml states what a correct audit finds.
 """
 from __future__ import annotations
 
-from samplefarm.model import Block, Col, Item, Site
+from samplefarm.common import BROKEN_SEARCH_PATH
+from samplefarm.model import Block, Col, Item, Site, Special
 from samplefarm.spec import D, Maker
 
 
@@ -111,7 +113,8 @@ def _badges() -> Site:
             items=dated(m, "survey", ["2026-10-05", "2026-06-01", "2026-01-12"])),
         Col("zxft", "在线访谈", "/hdjl/zxft/", "interview", group="互动交流",
             items=dated(m, "interview", ["2026-09-09", "2026-03-03"])),
-    ], maker=m, date_fmt="slash")
+    ], maker=m, date_fmt="slash", search="broken",
+        specials={BROKEN_SEARCH_PATH: Special("500")})   # its search handler fails (站内搜索)
 
 
 # ---- (D) department: replies only on the letter pages, 下一页 paging; one late reply -> veto ------

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, RowMapping
 
 from store.schema import (Base, Column, ColumnFind, GatedPage, HomePage, Item, Link, Message,
-                          OnlineLink, Page, PageContent, Probe, SiteCrawl, unpack_text)
+                          OnlineLink, Page, PageContent, Probe, SearchCheck, SiteCrawl,
+                          unpack_text)
 
 
 @dataclass
@@ -25,6 +26,7 @@ class CrawlRows:
     links: list[RowMapping]
     page_texts: list[tuple[str, dict]]           # (URL, PageText as a dict)
     online_links: list[RowMapping]
+    searches: list[RowMapping]                   # the homepage's search box tried (0 or 1 row)
 
 
 def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
@@ -47,7 +49,7 @@ def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
             page_texts=[(url, unpack_text(blob)) for url, blob in conn.execute(
                 select(PageContent.url, PageContent.data).where(PageContent.site_crawl_id == sc)
                 .order_by(PageContent.id))],
-            online_links=rows(conn, OnlineLink))
+            online_links=rows(conn, OnlineLink), searches=rows(conn, SearchCheck))
 
 
 def probe_rows(engine: Engine, start: datetime, end: datetime) -> list[RowMapping]:

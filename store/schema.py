@@ -280,6 +280,19 @@ class GatedPage(CrawlObservation, Base):
     reason: Mapped[str] = mapped_column(String(16))           # login | captcha
 
 
+class SearchCheck(CrawlObservation, Base):
+    """The homepage's site search tried with one query (站内搜索): what its results page showed."""
+    __tablename__ = "search_checks"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "url"),)
+    url: Mapped[str] = mapped_column(Text)                      # the results URL asked for
+    how: Mapped[str] = mapped_column(String(16))                # form | script
+    query: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    failure: Mapped[str] = mapped_column(Text, default="")      # why no results page ('' = one)
+    result_links: Mapped[int] = mapped_column(Integer, default=0)
+    categories: Mapped[str] = mapped_column(Text, default="")   # the category tabs, '、'-joined
+
+
 class InteractionStats(ScoreRunSiteRow, Base):
     """A score run's reply-rate table row for one site (results.json `interaction`, 互动回应)."""
     __tablename__ = "interaction_stats"

@@ -205,14 +205,15 @@ def test_keys_exact_and_order():
                        "broken_attachments", "online_systems_down", "serious_errors",
                        "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
     "messages_published_2m", "blank_columns_uncharged", "overview_columns", "functions_columns",
-    "data_columns"]
+    "data_columns", "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
+    "site_search", "site_search_working", "site_search_categorised"]
     assert list(m) == measurement_keys()
     # no probe in the window: availability not measured (None); no interaction column: its
     # *_1y counts are None; everything else counted
     unmeasured = ("availability_probes", "availability_failures", "consultation_messages_1y",
                   "unanswered_messages_over_3m", "surveys_1y", "interviews_1y", "messages_undated",
-                  "messages_published_2m")
-    assert [m.pop(k) for k in unmeasured] == [None] * 8
+                  "messages_published_2m", "site_search_working", "site_search_categorised")
+    assert [m.pop(k) for k in unmeasured] == [None] * 10
     assert set(m.values()) == {0}
 
 
@@ -249,3 +250,25 @@ def test_blank_columns_no_update_rule_charged():
     assert (m["blank_columns"], m["stale_columns_news"], m["blank_columns_uncharged"]) == (3, 1, 2)
     blank = {f.url.rsplit("/", 2)[-2]: f.counts_in for f in findings if f.kind == "blank_column"}
     assert blank == {"gzdt": [], "jggk": ["blank_columns_uncharged"], "qt": ["blank_columns_uncharged"]}
+
+
+# ---- 2019 columns: presence and freshness (issue 22 item 8) --------------------------------------
+def test_2019_columns_stale_by_items_or_the_date_their_page_states():
+    from indicators.observations import PageText
+    from indicators.presence import column_presence
+    import config
+    taxonomy = config.load_yaml("taxonomy.yaml")
+    cols = [col("县情概况", "overview"), col("机构职能", "functions"), col("机构设置", "functions"),
+            col("统计数据", "data", item("tj/1.html", date(2026, 5, 21)), item("tj/2.html", None)),
+            col("统计公报", "data", item("gb/1.html", None))]
+    pages = {HOME + "县情概况/": PageText(text="全县辖 8 个镇。更新时间：2025-11-22"),
+             HOME + "机构职能/": PageText(text="负责……。更新日期：2025年11月21日"),
+             HOME + "机构设置/": PageText(text="内设机构：办公室、法规科。")}    # no date: not judged
+    values, findings = column_presence(site(columns=cols, pages=pages), taxonomy, AS_OF)
+    assert values == {"overview_columns": 1, "overview_columns_stale": 0,
+                      "functions_columns": 2, "functions_columns_stale": 1,
+                      "data_columns": 2, "data_columns_stale": 2}
+    assert [(f.measure, f.title, f.evidence) for f in findings] == [
+        ("functions_columns_stale", "机构职能", "最近更新 2025-11-21，超过 1 年未更新"),
+        ("data_columns_stale", "统计数据", "最近更新 2026-05-21，超过 6 个月未更新"),
+        ("data_columns_stale", "统计公报", "栏目内信息均无发布日期")]

@@ -50,7 +50,7 @@ def test_six_part_veto_from_findings_and_sheet(farm_store):
     assert ranking[SITE]["单项否决项"] == "互动回应差（待核对）"
     rows = [[c for c in r if c] for r in _rows(out / "first", "排名")]
     note = next(c for r in rows for c in r if isinstance(c, str) and "个数值中" in c)
-    assert "本规则集 36 个数值中 25 个待核对（每个数值的出处见 govaudit rules show inspection-2019）" in note
+    assert "本规则集 41 个数值中 30 个待核对（每个数值的出处见 govaudit rules show inspection-2019）" in note
 
     # the reviewer dismisses both misspellings; the hacked page, first seen, stays unreviewed
     export = out / "待确认.csv"

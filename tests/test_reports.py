@@ -24,7 +24,8 @@ ALL_NONE = dict.fromkeys([
     "guides_missing_elements", "broken_attachments", "online_systems_down", "serious_errors",
     "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
     "messages_published_2m", "blank_columns_uncharged", "overview_columns", "functions_columns",
-    "data_columns"])
+    "data_columns", "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
+    "site_search", "site_search_working", "site_search_categorised"])
 EVIL_EVIDENCE = '=HYPERLINK("http://x")'
 EVIL_TITLE = "+cmd|' /C calc'!A0"
 

@@ -91,7 +91,10 @@ def test_census_reads_only_domain_measurements():
     assert set(config.load_yaml("rulesets/measurements.yaml")) == \
         DOMAIN_MEASUREMENTS | parts | {"hacked_pages_unhandled", "messages_undated",
                                        "messages_published_2m", "blank_columns_uncharged",
-                                       "overview_columns", "functions_columns", "data_columns"}
+                                       "overview_columns", "functions_columns", "data_columns",
+                                       "overview_columns_stale", "functions_columns_stale",
+                                       "data_columns_stale", "site_search", "site_search_working",
+                                       "site_search_categorised"}
 
 
 def test_lookups_for_reports():

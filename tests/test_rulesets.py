@@ -39,7 +39,9 @@ def m(**kw) -> dict:
                 broken_attachments=0, online_systems_down=0, serious_errors=0,
                 serious_misstatements=0, hacked_pages=0, hacked_pages_unhandled=0,
                 messages_undated=0, messages_published_2m=3, blank_columns_uncharged=0,
-                overview_columns=1, functions_columns=1, data_columns=1)
+                overview_columns=1, functions_columns=1, data_columns=1,
+                overview_columns_stale=0, functions_columns_stale=0, data_columns_stale=0,
+                site_search=1, site_search_working=1, site_search_categorised=1)
     base.update(kw)
     base.setdefault("stale_columns_total", base["stale_columns_news"]
                     + base["stale_columns_notice_policy"] + base["stale_columns_personnel_plan"])
@@ -68,31 +70,41 @@ FARM_SHEET = {
 # here), and the evaluation example's reply_rate leaf now reads 0 late of N messages (full marks).
 FARM_EXPECTED = {
     "inspection-2019": {
+        # None of these sites has a search box on its homepage: 站内搜索 2 each.
         # 4 surveys and 3 interviews < 6 (portal): 3 + 3
         # no 机构职能 and no 数据发布 column: 1 + 1 (2019 presence rules)
-        "9900000001": (91.9, True, [], {"link_availability": 0.1, "survey": 3, "interview": 3,
+        "9900000001": (89.9, True, [], {"link_availability": 0.1, "site_search": 2, "survey": 3, "interview": 3,
                                         "agency_functions": 1, "data_release": 1}),
         # no survey column 5; 2 interviews < 6: 3
-        "9901000001": (59.9, False, ["columns_not_updated"],
-                       {"link_availability": 1.1, "basic_info": 27, "survey": 5, "interview": 3,
+        "9901000001": (57.9, False, ["columns_not_updated"],
+                       {"link_availability": 1.1, "site_search": 2, "basic_info": 27, "survey": 5, "interview": 3,
                         "attachments": 1, "overview_info": 1, "agency_functions": 1,
                         "data_release": 1}),
         # census figures plus 1 blank column × 2 (inspection's 空白栏目 deduction); no survey column
-        "9901230001": (74.8, False, ["homepage_not_updated"],
-                       {"link_availability": 1.2, "basic_info": 15, "blank_columns": 2,
+        "9901230001": (72.8, False, ["homepage_not_updated"],
+                       {"link_availability": 1.2, "site_search": 2, "basic_info": 15, "blank_columns": 2,
                         "survey": 5, "agency_functions": 1, "data_release": 1}),
         # 5 blank columns: 3 are news/notice/policy columns basic_info already charged as stale,
         # so only 2 × 2 here (不在本指标项下重复扣分)
-        "9901000012": (68.9, False, ["columns_not_updated"],
-                       {"link_availability": 1.1, "homepage_updates": 5, "basic_info": 14,
+        "9901000012": (66.9, False, ["columns_not_updated"],
+                       {"link_availability": 1.1, "site_search": 2, "homepage_updates": 5, "basic_info": 14,
                         "blank_columns": 4, "survey": 5, "overview_info": 1, "data_release": 1}),
         # a department, not a State Council portal: out of 100, 办事服务 (attachments 3) charged
-        "9901000023": (73.3, True, [], {"link_availability": 6.7, "basic_info": 10, "survey": 5,
+        "9901000023": (71.3, True, [], {"link_availability": 6.7, "site_search": 2, "basic_info": 10, "survey": 5,
                                         "attachments": 3, "overview_info": 1, "data_release": 1}),
-        "9901230101": (72.8, True, [], {"link_availability": 1.2, "homepage_updates": 5,
+        "9901230101": (70.8, True, [], {"link_availability": 1.2, "site_search": 2, "homepage_updates": 5,
                                         "basic_info": 12, "blank_columns": 2, "survey": 5,
                                         "agency_functions": 1, "data_release": 1}),
         "9901230015": (None, None, [], {}),
+        # 站内搜索 works, its results in category tabs (nothing charged); 机构职能 updated
+        # 2024-05-10 and 统计数据 last on 2026-03-31: 0.5 each; an undated message 1; 8 homepage
+        # updates 5; 3 surveys < 6 (portal) 3; no interview column costs nothing
+        "9924000001": (90.0, False, ["poor_interaction"],
+                       {"homepage_updates": 5, "functions_stale": 0.5, "data_stale": 0.5,
+                        "survey": 3, "message_dates": 1}),
+        # a search box whose handler answers HTTP 500: 站内搜索 2; none of the three 2019 columns
+        "9906000003": (92.0, True, [], {"overview_info": 1, "agency_functions": 1,
+                                        "data_release": 1, "interview": 3, "site_search": 2}),
     },
     "evaluation-example": {
         # health 93.9/100×15 = 14.085; 17 updates → 7; upkeep 15; guides 10 (every guide has all
@@ -159,6 +171,25 @@ def test_farm_details_rescale_grade_and_pending():
 
 
 # ---- inspection-2019 on crafted measurements -------------------------------------------------
+@pytest.mark.parametrize("search, points", [
+    ((0, None, None), {"site_search": 2}),          # no search box on the homepage
+    ((1, 0, None), {"site_search": 2}),             # the test query errs or finds nothing
+    ((1, 1, 0), {"search_categories": 1}),          # results, but not grouped by category
+    ((1, 1, 1), {}),
+])
+def test_inspection_site_search(search, points):
+    got = assess(m(**dict(zip(("site_search", "site_search_working", "site_search_categorised"),
+                              search))), INSPECTION, is_portal=True, inputs=CLEAN_ANSWERS)
+    assert (charged(got.verdict), got.skipped) == (points, [])
+
+
+def test_inspection_2019_columns_stale_half_a_point_each():
+    got = assess(m(overview_columns_stale=1, functions_columns_stale=2, data_columns_stale=1),
+                 INSPECTION, is_portal=True, inputs=CLEAN_ANSWERS).verdict
+    assert charged(got) == {"overview_stale": 0.5, "functions_stale": 1.0, "data_stale": 0.5}
+    assert got.score == 98.0
+
+
 def test_inspection_clean_site_and_nothing_pending():
     a = assess(m(), INSPECTION, is_portal=True, inputs=CLEAN_ANSWERS)
     assert (a.verdict.score, a.verdict.qualified, a.skipped, a.verdict.pending) == (100.0, True, [], [])
@@ -359,7 +390,7 @@ def test_corrected_clause_texts_and_source():
 def test_every_value_has_a_status_and_an_origin():
     values = INSPECTION.provenance
     unverified = INSPECTION.unverified_values()
-    assert (len(values), len(unverified)) == (36, 25)
+    assert (len(values), len(unverified)) == (41, 30)
     carried = [p.about for p in unverified if p.origin.startswith("2015 年普查评分表")]
     assert carried == ["homepage_not_updated", "homepage_availability", "link_availability",
                        "homepage_updates", "basic_info", "consultation", "survey", "interview",
@@ -367,6 +398,7 @@ def test_every_value_has_a_status_and_an_origin():
     ours = [(p.about, p.value) for p in unverified if p.origin.startswith("govaudit 拟定")]
     assert ("blank_columns", "空白栏目（未达否决）每个扣 2 分") in ours
     assert ("site_unreachable", "少于 20 次监测不作判定（可用性监测次数不足）") in ours
+    assert ("data_stale", "数据发布类栏目 6 个月内无更新，每个扣 0.5 分") in ours
     assert "140 次" in next(p.origin for p in unverified if p.about == "site_unreachable")
     # a value still to check keeps its rule marked, so every output says 待核对
     assert all(INSPECTION.unverified(p.about) for p in unverified if p.about in INSPECTION.rule_ids())

@@ -736,7 +736,9 @@ def test_truth_file_shape(truth):
             "interview_columns", "interviews_1y", "guides_missing_elements", "broken_attachments",
             "online_systems_down", "serious_errors", "serious_misstatements", "hacked_pages",
             "hacked_pages_unhandled", "messages_undated", "messages_published_2m",
-            "blank_columns_uncharged", "overview_columns", "functions_columns", "data_columns"]
+            "blank_columns_uncharged", "overview_columns", "functions_columns", "data_columns",
+            "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
+            "site_search", "site_search_working", "site_search_categorised"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():

@@ -29,6 +29,7 @@ from crawler.extract import listing as xlist
 from crawler.extract import messages as xmsg
 from crawler.extract import notfound as xnf
 from crawler.extract import paging as xpaging
+from crawler.extract import search as xsearch
 from crawler.extract import settings as xsettings
 from crawler.extract.encoding import decode_body
 from crawler.extract.page import parse_page
@@ -220,6 +221,26 @@ class SiteAuditSpider(scrapy.Spider):
         yield from self._maybe_finish(st)
 
     @_settles
+    def on_search(self, response):
+        """The homepage's search box answered the test query: a results page, or why not."""
+        meta = response.meta
+        st = self.sites[meta["site"]]
+        outcome = self._outcome(st, response)
+        if self._should_retry(outcome, meta):
+            yield self._retry(st, response.request)
+            return
+        page = self._parse(response) if outcome.ok else None
+        found = xsearch.search_result(page, meta["query"], st.is_internal) if page is not None \
+            else None
+        failure = (outcome.detail or outcome.failure or "") if not outcome.ok else \
+            "不是网页" if found is None else (f"结果页显示“{found.no_results}”" if found.no_results
+                                            else "")
+        yield rec.Search(st.code, response.url, meta["how"], meta["query"], response.status,
+                         failure, found.result_links if found else 0,
+                         "、".join(found.categories) if found else "")
+        yield from self._maybe_finish(st)
+
+    @_settles
     def on_dataproxy(self, response):
         """Hanweb/JCMS list records delivered as XML by dataproxy.jsp."""
         meta = response.meta
@@ -255,6 +276,11 @@ class SiteAuditSpider(scrapy.Spider):
             return
         if role == "dataproxy":
             self.logger.warning("list records not loaded from %s: %s", request.url, outcome.detail)
+            yield from self._maybe_finish(st)
+            return
+        if role == "search":
+            yield rec.Search(st.code, request.url, meta["how"], meta["query"], None,
+                             outcome.detail or outcome.failure or "无法访问")
             yield from self._maybe_finish(st)
             return
         if meta.get("guessed"):
@@ -327,6 +353,11 @@ class SiteAuditSpider(scrapy.Spider):
             columns = [c for c in columns if self._canonical(c.url) not in entry]
             for url in entry:
                 yield from self._schedule_page(st, url, "home2", response.url, True, depth + 1, "")
+            if is_home and (box := xsearch.search_box(page)):
+                # The site search tried once with a word the homepage itself uses (站内搜索).
+                query = xsearch.query_word(page.body_text())
+                yield self._req(st, box.url_for(query), self.on_search, "search", query=query,
+                                how=box.how)
         elif list_url:
             # A later page of a list reads its rows in page 1's shape (its last page may hold one).
             shapes = meta.get("row_shapes") or frozenset()
