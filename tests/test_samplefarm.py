@@ -510,7 +510,9 @@ def recount(site) -> dict:
         "hacked_pages_unhandled": None if n_serious > n_misstated else 0,
         **recount_publishing(cols), "blank_columns_uncharged": uncharged,
         **{f"{cat}_columns": sum(classify(c.name, c.meta_type) == cat for c in cols)
-           for cat in ("overview", "functions", "data")}}
+           for cat in ("overview", "functions", "data")}, **recount_2019_stale(cols),
+        **dict(zip(("site_search", "site_search_working", "site_search_categorised"),
+                   {"": (0, None, None), "broken": (1, 0, None), "categorised": (1, 1, 1)}[site.search]))}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -593,6 +595,24 @@ def recount_interaction(site, cols) -> tuple[dict, dict | None]:
         out[plural] = (len({it.path for c in by_cat[cat] for it in c.items if in_window(it.date, year)})
                        if by_cat[cat] else None)
     return out, table
+
+
+def recount_2019_stale(cols) -> dict:
+    """The 2019 columns with nothing dated in the last year (概况信息, 机构职能) or 6 months (数据发布):
+    their items' dates, or the 更新时间 a single page states; a page stating none is not judged."""
+    out = {}
+    for cat, within in (("overview", {"years": 1}), ("functions", {"years": 1}),
+                        ("data", {"months": 6})):
+        stale = 0
+        for c in cols:
+            if classify(c.name, c.meta_type) != cat:
+                continue
+            stated = re.search(r"更新时间：(\d{4}-\d{2}-\d{2})", c.text or "")
+            dates = [it.date for it in c.items] + [date.fromisoformat(stated[1])] if stated \
+                else [it.date for it in c.items]
+            stale += bool(dates) and not any(in_window(d, within) for d in dates)
+        out[f"{cat}_columns_stale"] = stale
+    return out
 
 
 def recount_publishing(cols) -> dict:
