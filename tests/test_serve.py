@@ -254,6 +254,8 @@ def test_a_county_runs_its_self_check_to_the_end(served, browser):
     page.click("#selfcheck button[type=submit]")
     assert "/jobs/" in page.url
     bar = page.wait_for_selector("progress")
+    # without JavaScript the job page reloads itself until the check ends
+    assert 'http-equiv="refresh"' in page.inner_html("noscript")
     assert 0 <= int(bar.get_attribute("value")) <= 100
     shot(page, "selfcheck-progress-phone")
     page.wait_for_url(f"{base}/site/{QINGHE}#selfcheck", timeout=240_000)
