@@ -89,3 +89,8 @@ def test_timeline_days_are_beijing_days_newest_first():
     assert [(e.when, e.text) for e in events] == [
         ("2026-11-22 01:00", "首页监测 2 次，失败 1 次（首次 00:00 连接被拒绝）"),
         ("2026-11-21 23:00", "首页监测 1 次，失败 0 次")]
+
+
+def test_only_web_addresses_become_links():
+    assert views.web_url("http://127.0.1.3/a.html") and views.web_url("HTTPS://x/")
+    assert not views.web_url("javascript:alert(1)") and not views.web_url("") and not views.web_url(None)

@@ -88,7 +88,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(LEVELS=LEVELS, bj=views.bj, RESULT_CSS=views.RESULT_CSS,
                                  STATUS_CSS=views.STATUS_CSS, quote=quote,
-                                 result_text=views.result_text)
+                                 result_text=views.result_text, web_url=views.web_url)
     throttle = auth.Throttle(cfg["login"]["attempts"], cfg["login"]["window_seconds"])
     report_lock = threading.Lock()
 

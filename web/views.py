@@ -30,6 +30,11 @@ def result_text(verdict, details: dict) -> str:
     return "合格" if verdict.qualified else "不合格"
 
 
+def web_url(url: str | None) -> bool:
+    """Only http(s) addresses become links: a crawled URL is the site's text, never a script."""
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
 RESULT_CSS = {"合格": "pass", "不合格": "fail", AWAITING: "wait", "未能评估": "none", "尚未检查": "none"}
 
 
