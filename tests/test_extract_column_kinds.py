@@ -147,3 +147,14 @@ def test_short_article_whose_title_tag_names_only_the_site():
     items = list_items(page)
     assert items == []
     assert xcol.page_kind(page, items, xcol.page_columns(page, "column")) == "article"
+
+
+def test_a_homepage_headline_with_its_date_keeps_the_homepage_lists():
+    """The 头条 drawn as an unlinked heading with 发布时间 under it makes no article of the
+    homepage: its dated lists are still its items."""
+    rows = "".join(f'<li><a href="/gzdt/content_26110{i}.html">全县第{i}批重点项目集中开工仪式举行</a>'
+                   f'<span>2026-11-0{i}</span></li>' for i in range(1, 7))
+    page = parse_page(f"""<html><head><title>长河县人民政府欢迎您</title></head><body><div class="main">
+      <div class="tt"><h2>县长调研春耕备耕工作</h2><p>发布时间：2026-11-09　<a href="/gzdt/content_2611091.html">
+      [详细]</a></p></div><div class="box"><h3>工作动态</h3><ul>{rows}</ul></div></div></body></html>""", BASE)
+    assert len(list_items(page)) == 6

@@ -10,11 +10,15 @@ links) are furniture of that article, not a list the page publishes. A page is a
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from . import settings
 from .dates import heading_date, label_date
 from .rows import main_link, rows
+
+
+_HOME_PATH = re.compile(r"/?((index|default|main|home)\.\w+)?", re.I)
 
 
 def _offsite(page, row) -> bool:
@@ -54,6 +58,8 @@ def is_article(page) -> bool:
 
 
 def _judge(page) -> bool:
+    if _HOME_PATH.fullmatch(urlsplit(page.url).path or "/"):
+        return False   # a homepage publishes lists, whatever its headline shows
     if heading_date(page) is not None:
         return True
     if label_date(page.main_text()) is None:

@@ -176,8 +176,8 @@ _LIST_TITLE = 8         # characters: a link this long after the title is a list
 # Dates under a title that are not when it was published (a policy's 成文日期, a deadline).
 _OTHER_DATE_LABEL = re.compile(r"(成文|印发|实施|施行|截止|有效|废止|生效|开始|结束|办结|答复|回复)"
                                r"(日期|时间)?\s*[:：]?\s*$")
-_LABEL_BEFORE = re.compile(r"(发布时间|发布日期|发表时间|发稿时间|发文日期|发布于|(?<![\u4e00-\u9fff])日期|"
-                           r"(?<![\u4e00-\u9fff])时间)\s*[:：]?\s*$")
+# A 发布时间 / 日期： label right before a date.
+_LABEL_BEFORE = re.compile(f"(?:{_LABEL_PUBLISH.pattern}|{_LABEL_BARE.pattern})$")
 # （2007年6月29日…会议通过）under a decision's title: the document's date, not the page's.
 _OPEN_BRACKET = re.compile(r"[（(]\s*$")
 _WEEKDAY_AFTER = re.compile(r"^\s*(星期|周|礼拜)[一二三四五六日天]")   # a header's today-widget
@@ -285,9 +285,9 @@ def heading_date(page) -> date | None:
         for m in _FULL.finditer(value):
             month, day = (m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5))
             d = make_date(int(m.group(1)), int(month), int(day))
-            if labelled_only and not _LABEL_BEFORE.search(before + value[:m.start()]):
-                continue
-            if d and not _OTHER_DATE_LABEL.search(before + value[:m.start()]) \
+            label = before + value[:m.start()]
+            if d and not _OTHER_DATE_LABEL.search(label) \
+                    and (not labelled_only or _LABEL_BEFORE.search(label)) \
                     and not _OPEN_BRACKET.search(value[:m.start()]) \
                     and not _WEEKDAY_AFTER.match(value[m.end():]):
                 return d
