@@ -53,15 +53,26 @@ def list_users(engine: Engine) -> list[WebUser]:
         return list(s.scalars(select(WebUser).order_by(WebUser.name)))
 
 
+def _reach(user: WebUser) -> list:
+    """The WHERE clauses of the sites an account may see: all for the office; for a county the sites
+    of its regions (a region covers those under it: 华阳省江北市 covers 华阳省江北市清河县) and of its
+    list."""
+    if user.role == "office":
+        return []
+    return [or_(Site.code.in_(list(user.site_codes or [])),
+                *(Site.region.startswith(r, autoescape=True) for r in user.regions or [] if r))]
+
+
 def visible_sites(engine: Engine, user: WebUser) -> list[Site]:
-    """The sites an account may see, by code: all for the office; for a county the sites of its
-    regions (a region covers those under it: 华阳省江北市 covers 华阳省江北市清河县) and of its list."""
-    q = select(Site).order_by(Site.code)
-    if user.role != "office":
-        q = q.where(or_(Site.code.in_(list(user.site_codes or [])),
-                        *(Site.region.startswith(r, autoescape=True) for r in user.regions or [] if r)))
+    """The sites an account may see, by code."""
     with Session(engine, expire_on_commit=False) as s:
-        return list(s.scalars(q))
+        return list(s.scalars(select(Site).where(*_reach(user)).order_by(Site.code)))
+
+
+def visible_site(engine: Engine, user: WebUser, code: str) -> Site | None:
+    """The site if the account may see it, else None (whether it exists or not)."""
+    with Session(engine, expire_on_commit=False) as s:
+        return s.scalars(select(Site).where(Site.code == code, *_reach(user))).first()
 
 
 def session_secret(engine: Engine) -> str:

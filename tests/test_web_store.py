@@ -41,6 +41,10 @@ def test_accounts_see_their_regions_and_sites(db_url):
     assert seen("江北市") == ["9901000001", "9901230001", "9901230101", "9905000001", "9909000001"]
     assert seen("教育局") == ["9905000001"]
     assert seen("百分号") == ["9909000002"]        # % is a character, not a wildcard
+    county = users.get_user(engine, "清河县")
+    assert users.visible_site(engine, county, "9901230001").code == "9901230001"
+    assert users.visible_site(engine, county, "9905000001") is None
+    assert users.visible_site(engine, users.get_user(engine, "省办"), "9905000001") is not None
     users.save_user(engine, "清河县", "h9", "county", regions=["华阳省江北市白沙县"])
     assert users.get_user(engine, "清河县").password_hash == "h9"
     assert seen("清河县") == ["9905000001"]

@@ -31,7 +31,7 @@ from scoring.rulefile import load_ruleset
 from scoring.warnings import LEVELS
 from store import evidence, pages, runs
 from store.errors import NotFound
-from store.users import get_user, session_secret, visible_sites
+from store.users import get_user, session_secret, visible_site, visible_sites
 from web import auth, views
 from web.jobs import Jobs
 
@@ -133,7 +133,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
         return user
 
     def _site(user, code: str):
-        site = next((s for s in visible_sites(engine, user) if s.code == code), None)
+        site = visible_site(engine, user, code)
         if site is None:
             if user.role == "office":
                 raise HTTPException(404, f"库中没有网站标识码为 {code} 的网站")
