@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import urlsplit
-
 
 from config.errors import UserError
 import store
@@ -68,6 +68,23 @@ class NotJudged:
     how: str
 
 
+@dataclass
+class CheckResult:
+    """A self-check's outcome (check()): the verdict (qualified, score, note), its problems by rule,
+    the rules one run could not judge, the crawl's errors, the comparison with the folder's previous
+    check (None the first time), and where the store and reports are."""
+    site: store.Site
+    db: str
+    crawl_run: store.CrawlRun
+    score_run: int
+    verdict: store.VerdictRow
+    problems: list[RuleSection]
+    not_judged: list[NotJudged]
+    crawl_errors: list[dict]
+    recheck: Any
+    report_dir: Path
+
+
 def sections(engine, score_run: int, db: str | None = None
              ) -> tuple[store.VerdictRow, list[RuleSection], list[NotJudged]]:
     """The site's verdict, its problems grouped by rule (vetoes first), and the rules one run could
@@ -95,24 +112,55 @@ def sections(engine, score_run: int, db: str | None = None
     return row, out, not_judged
 
 
-def check_registered(site: store.Site, out_dir: Path, as_of, ruleset: str,
-                     progress: Callable[[float, str], None], crawl: dict | None = None) -> int:
-    """`govaudit check`'s stages for a registered site, into the check's own store in out_dir, told
-    as they go (the web page's progress bar): crawl, score, compare with the last check, workbook.
-    Returns the score run's id in that store."""
-    import threading
+def check(url: str, out_dir: str | Path, *, crawl: Callable, name: str | None = None,
+          site_type: str | None = None, code: str | None = None, as_of: date | None = None,
+          ruleset: str = "census-2015", on_site: Callable[[store.Site], None] = lambda site: None,
+          progress: Callable[[float, str], None] = lambda done, text: None) -> CheckResult:
+    """A county's self-check of one site, the stages in order (govaudit check and the web page's
+    检查我的网站 call this): its own store in out_dir (govaudit.sqlite), so checking again compares
+    with the previous check. The site is registered (on_site told), crawled by
+    crawl(engine, db, codes) -> CrawlRun (the caller's: progress display, crawl lock), scored,
+    compared and reported (no notice to itself); progress(share done, what now) is told between."""
     from govaudit import history, pipeline
-    from store.lock import crawl_lock
-    from store.observations import observation_counts
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     db = str(out_dir / "govaudit.sqlite")
     engine = store.connect(db)
     try:
-        save_site(engine, site.code, name=site.name, default_name=site.code,
-                  home_url=site.home_url, site_type=site.site_type)
+        site = register_site(engine, url, name, site_type, code)
+        on_site(site)
         progress(0.05, "开始抓取网站")
+        run = crawl(engine, db, [site.code])
+        progress(0.8, "按规则评分")
+        sid = pipeline.score(engine, as_of or date.today(), ruleset, None, run.id)
+        try:
+            rc = history.recheck(engine, after=sid)
+        except history.HistoryError:
+            rc = None                                  # the first check of this site
+        progress(0.9, "写出自查报告")
+        report_dir = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
+        verdict, problems, not_judged = sections(engine, sid, db)
+        return CheckResult(site=site, db=db, crawl_run=run, score_run=sid, verdict=verdict,
+                           problems=problems, not_judged=not_judged, recheck=rc,
+                           report_dir=report_dir,
+                           crawl_errors=[pipeline.crawl_errors_of(sc)
+                                         for sc in pipeline.crawl_error_sites(engine, run.id)])
+    finally:
+        engine.dispose()
+
+
+def check_registered(site: store.Site, out_dir: Path, as_of, ruleset: str,
+                     progress: Callable[[float, str], None], crawl: dict | None = None) -> int:
+    """check() of a registered site for the web page, told as it goes (its progress bar); the
+    crawl runs under the check store's crawl lock. Returns the score run's id in that store."""
+    import threading
+    from govaudit import pipeline
+    from store.lock import crawl_lock
+    from store.observations import observation_counts
+
+    def crawl_site(engine, db: str, codes: list[str]) -> store.CrawlRun:
         with crawl_lock(engine, "govaudit serve（自查）") as set_run:
-            run = pipeline.start_crawl_run(engine, get_sites(engine, [site.code]), crawl or {})
+            run = pipeline.start_crawl_run(engine, get_sites(engine, codes), crawl or {})
             set_run(run.id)
             done = threading.Event()
 
@@ -130,14 +178,8 @@ def check_registered(site: store.Site, out_dir: Path, as_of, ruleset: str,
                 done.set()
         if code != 0:
             raise CheckError(f"抓取未完成（第 {run.id} 次抓取），请稍后重新检查")
-        progress(0.8, "按规则评分")
-        sid = pipeline.score(engine, as_of, ruleset, None, run.id)
-        try:
-            rc = history.recheck(engine, after=sid)
-        except history.HistoryError:
-            rc = None                                  # the first check of this site
-        progress(0.9, "写出自查报告")
-        pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
-        return sid
-    finally:
-        engine.dispose()
+        return run
+
+    return check(site.home_url, out_dir, crawl=crawl_site, name=site.name or None,
+                 site_type=site.site_type or None, code=site.code, as_of=as_of, ruleset=ruleset,
+                 progress=progress).score_run

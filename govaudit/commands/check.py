@@ -1,13 +1,10 @@
 """govaudit check: a self-check of one site, no register, no shared store."""
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
-
 import click
 
 import store
-from govaudit import pipeline
+from govaudit import selfcheck
 from govaudit.cliopts import allow_net_option, parse_date, ranged
 from govaudit.commands.terminal import console, crawl_sites, exit_if_crawl_errors
 
@@ -30,41 +27,29 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget,
     再次运行同一目录时自动与上次比较，列出已整改、未整改和新增的问题。
     例：govaudit check http://www.example.gov.cn/ --name 某某县人民政府
     """
-    from govaudit import history, selfcheck
-    out_dir = Path(out) if out else selfcheck.default_out(url)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    db = str(out_dir / "govaudit.sqlite")
-    engine = store.connect(db)
-    site = selfcheck.register_site(engine, url, name, site_type, code)
-    console.print(f"自查：{site.name}  {site.home_url}")
-    run = crawl_sites(engine, db, [site.code], dict(timeout=timeout, page_budget=page_budget,
-                                                    allow_net=allow_net), resume=False)
-    sid = pipeline.score(engine, as_of or date.today(), ruleset, None, run.id)
-    try:
-        rc = history.recheck(engine, after=sid)
-    except history.HistoryError:
-        rc = None                                  # the first check of this site
-    # a self-check reports to the site's own staff: no rectification notice to itself
-    path = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
-    _print_check(engine, sid, rc, run, db)
-    console.print(f"报告：{path / 'ranking.xlsx'}  {path / 'results.json'}")
-    exit_if_crawl_errors(engine, [run.id])
+    def crawl(engine, db, codes):
+        return crawl_sites(engine, db, codes, dict(timeout=timeout, page_budget=page_budget,
+                                                   allow_net=allow_net), resume=False)
+    result = selfcheck.check(url, out or selfcheck.default_out(url), crawl=crawl, name=name,
+                             site_type=site_type, code=code, as_of=as_of, ruleset=ruleset,
+                             on_site=lambda site: console.print(f"自查：{site.name}  {site.home_url}"))
+    _print_check(result)
+    console.print(f"报告：{result.report_dir / 'ranking.xlsx'}  {result.report_dir / 'results.json'}")
+    exit_if_crawl_errors(store.connect(result.db), [result.crawl_run.id])
 
 
-def _print_check(engine, score_run, rc, run, db=None):
-    from govaudit import selfcheck
+def _print_check(result):
     from reports.model import crawl_errors_text
     from scoring.recheck import FIXED, NEW, OPEN
-    row, found, not_judged = selfcheck.sections(engine, score_run, db)
+    row, rc = result.verdict, result.recheck
     if row.qualified is None:
         console.print(f"[red]未能评估[/]：{row.note or '首页无法访问'}")
         return
     verdict = "[green]合格[/]" if row.qualified else "[red]不合格[/]"
-    errors = [pipeline.crawl_errors_of(sc) for sc in pipeline.crawl_error_sites(engine, run.id)]
-    if errors:   # never a bare 合格 on a crawl that had errors
-        verdict += f"[yellow]（抓取不完整：{crawl_errors_text(errors[0])}）[/]"
+    if result.crawl_errors:   # never a bare 合格 on a crawl that had errors
+        verdict += f"[yellow]（抓取不完整：{crawl_errors_text(result.crawl_errors[0])}）[/]"
     console.print(f"\n结论：{verdict}  得分 {'—' if row.score is None else f'{row.score:g}'}")
-    for sec in found:
+    for sec in result.problems:
         head = "单项否决" if sec.veto else f"扣 {sec.points:g} 分"
         console.print(f"\n[bold]【{sec.title}】{head}[/]")
         for f in sec.findings[:20]:
@@ -74,11 +59,11 @@ def _print_check(engine, score_run, rc, run, db=None):
             console.print(f"  …… 另有 {len(sec.findings) - 20} 条，见 ranking.xlsx 问题清单")
         if sec.hint:
             console.print(f"  整改办法：{sec.hint}")
-    if not found:
+    if not result.problems:
         console.print("未发现扣分或否决问题。")
-    if not_judged:
+    if result.not_judged:
         console.print("\n[bold]本次无法判定的规则[/]")
-        for nj in not_judged:
+        for nj in result.not_judged:
             console.print(f"  · {nj.title}：{nj.how}")
     if rc is not None and rc.sites:
         s = rc.sites[0]
