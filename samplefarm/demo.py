@@ -4,6 +4,7 @@ names it by path (govaudit.cli) and never imports the farm."""
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -136,18 +137,18 @@ def demo_warnings(engine, as_of, out_dir) -> None:
     WeCom-style robot on loopback; what it received is printed and kept in 预警消息.md."""
     from govaudit import alerting
     from notify.routing import parse_routing
-    from samplefarm.robot import DemoRobot
+    from samplefarm.robot import FakeRobot
     from scoring.rulefile import load_ruleset
     at, states = evaluate_warnings(engine, as_of)
     rs = load_ruleset("census-2015")
-    with DemoRobot() as robot:
+    with FakeRobot("wecom", key=secrets.token_hex(8)) as robot:
         os.environ["GOVAUDIT_DEMO_ROBOT_KEY"] = robot.key
         routing = parse_routing({
             "channels": {"演示群": {"type": "wecom", "url": robot.url,
                                  "key": {"env": "GOVAUDIT_DEMO_ROBOT_KEY"}}},
             "recipients": [{"name": "演示", "channels": ["演示群"], "min_level": "预警"}]}, "demo")
         deliveries = alerting.send_alerts(engine, rs, routing, at)
-        received = list(robot.messages)
+        received = [r["json"]["markdown"]["content"] for r in robot.accepted()]
     raised = sum(s.level >= 2 for s in states.values())
     (Path(out_dir) / "预警消息.md").write_text("\n\n".join(received), encoding="utf-8")
     ok = all(d.ok for d in deliveries)

@@ -13,7 +13,8 @@ import config
 from notify.channels import RateLimit, make
 from notify.compose import split
 from notify.credentials import CredentialError, resolve
-from tests.fakerobots import FakeRobot, FakeSMTP
+from samplefarm.robot import FakeRobot
+from tests.fakerobots import FakeSMTP
 
 SETTINGS = {**config.load_yaml("alerts.yaml")["delivery"],
             "size_limits": config.load_yaml("alerts.yaml")["size_limits"]}

@@ -12,10 +12,10 @@ import store
 from govaudit import alerting, cliopts
 from govaudit.cli import cli
 from indicators.watched import declared_by_site
+from samplefarm.robot import FakeRobot
 from store import watch as rows
 from notify.routing import RoutingError, load_routing
 from scoring.watchstate import State
-from tests.fakerobots import FakeRobot
 
 REGISTER = ("网站名称,网站标识码,首页网址,主办单位,行政级别,所属地区,网站类型\n"
             "某县人民政府,5001000001,http://127.0.0.1:9/,某县政府办,县级,某市某县,门户网站\n")

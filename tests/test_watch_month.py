@@ -26,10 +26,10 @@ import store
 from govaudit import alerting, monitoring, pipeline
 from notify.routing import parse_routing
 from samplefarm import REGISTER_HEADERS
+from samplefarm.robot import FakeRobot
 from scoring.rulefile import load_ruleset
 from scoring.watchstate import beijing
 from store import watch as rows
-from tests.fakerobots import FakeRobot
 
 T0 = datetime(2026, 11, 21, 16, 0)          # 2026-11-22 00:00 北京时间, the farm's monitoring point
 A, B = "9901000023", "9901230001"            # 江北市交通运输局, 清河县人民政府
