@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import store                                   # noqa: E402
 from govaudit import pipeline                  # noqa: E402
 from crawler.probe import SystemClock          # noqa: E402
-from govaudit.watch import watch_sites          # noqa: E402
+from crawler.watch import watch_sites          # noqa: E402
 
 
 def column_page(n: int, newest: datetime) -> str:

@@ -5,13 +5,10 @@ ruleset, corrected overrides) the newest score of that crawl under the ruleset a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import config
 from config.errors import UserError
 from indicators.findings import Finding, one_per_subject
-from scoring.recheck import AuditedSite, SiteRecheck, compare
+from scoring.recheck import Audit, AuditedSite, Recheck, compare
 from store import runs
 from store.errors import NotFound
 from store.runs import score_runs
@@ -22,21 +19,6 @@ from store.verdicts import judged_sites, verdict_rows
 
 class HistoryError(UserError, ValueError):
     """The audits asked for do not exist; Chinese message listing the ones that do."""
-
-
-@dataclass
-class Audit:
-    score_run: int
-    crawl_run: int
-    as_of: date
-    ruleset: str
-    site_codes: frozenset[str]
-    recheck_of: int | None = None     # the score run of the audit this one re-checks
-
-    @property
-    def label(self) -> str:
-        return (f"第 {self.score_run} 次评分（监测时间点 {self.as_of:%Y-%m-%d}"
-                + ("，复查" if self.recheck_of else "") + "）")
 
 
 def _quarter(d) -> tuple[int, int]:
@@ -125,7 +107,7 @@ def audited_sites(engine, score_run: int) -> list[AuditedSite]:
 
 def trend_input(engine, by: str | None, ruleset: str | None = None):
     """(as_of, score run, [trend.SiteResult]) for every audit, grouped by a register field."""
-    from govaudit.sampling import STRATA_FIELDS
+    from scoring.sampling import STRATA_FIELDS
     from scoring.trend import SiteResult
     attr = STRATA_FIELDS[by] if by else None
     sites = {x.code: x for x in all_sites(engine)}
@@ -139,25 +121,6 @@ def trend_input(engine, by: str | None, ruleset: str | None = None):
             results.append(SiteResult(group if attr else "全部", r.qualified, r.score, rules))
         out.append((a.as_of, a.score_run, results, a.recheck_of is not None))
     return out
-
-
-@dataclass
-class Recheck:
-    """Two audits compared: what the 整改情况 sheet, results.json and 复查通知 show."""
-    before: Audit
-    after: Audit
-    sites: list[SiteRecheck]
-
-    @property
-    def title(self) -> str:
-        return (f"整改复查情况（复查前：{self.before.as_of:%Y-%m-%d}，"
-                f"复查：{self.after.as_of:%Y-%m-%d}）")
-
-    def to_dict(self) -> dict:
-        return {"before": {"score_run": self.before.score_run,
-                           "as_of": self.before.as_of.isoformat()},
-                "after": {"score_run": self.after.score_run, "as_of": self.after.as_of.isoformat()},
-                "sites": [rc.to_dict() for rc in self.sites]}
 
 
 def recheck(engine, before: int | None = None, after: int | None = None) -> Recheck:

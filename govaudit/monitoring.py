@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import config
 from govaudit import alerting
+from notify import deliver
 import store
 
 
@@ -37,14 +38,14 @@ def probe_job(engine, clock, allow_net=()) -> dict:
 
 def watch_job(engine, clock, allow_net=()) -> dict:
     from govaudit import pipeline
-    from govaudit.watch import watch_sites
+    from crawler.watch import watch_sites
     return watch_sites(engine, pipeline.registered_sites(engine), clock, allow_net=allow_net)
 
 
 def alerts_job(engine, ruleset, routing, clock) -> list:
     now = clock.now()
     alerting.evaluate_all(engine, ruleset, now)
-    return alerting.send_alerts(engine, ruleset, routing, now, clock)
+    return deliver.send_alerts(engine, ruleset, routing, now, clock)
 
 
 def digest_job(engine, ruleset, routing, clock) -> list:
@@ -54,8 +55,8 @@ def digest_job(engine, ruleset, routing, clock) -> list:
     times = config.load_yaml("alerts.yaml")["digest"]
     out = []
     for kind in ("daily", "weekly"):
-        if alerting.digest_due(engine, kind, now, times[kind]):
-            out += alerting.send_digest(engine, ruleset, routing, now, kind, clock)
+        if deliver.digest_due(engine, kind, now, times[kind]):
+            out += deliver.send_digest(engine, ruleset, routing, now, kind, clock)
     return out
 
 

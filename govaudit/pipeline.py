@@ -17,7 +17,7 @@ import store
 from crawler import settings as crawl_settings
 from crawler import progress, shards
 from crawler.interrupts import CrawlerGroup
-from govaudit import review
+from govaudit.review import earlier_sightings
 from govaudit.errors import AuditError
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
@@ -30,8 +30,9 @@ from indicators.termscan import read_terms_file
 from indicators.updates import column_judgements
 from scoring import rank
 from scoring.engine import NOT_ASSESSED, assess
+from scoring.review import PENDING, apply_reviews, without_pending
 from scoring.rulefile import load_ruleset
-from scoring.verdict import Deduction, Verdict
+from scoring.verdict import Deduction, Verdict, restore_details
 from store import runs
 from store.errors import NotFound
 from store.reviews import decisions
@@ -240,7 +241,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     results, used_overrides = [], set()
     site_columns: dict[str, list[dict]] = {}
     known = decisions(engine, [sc.site_code for sc in crawls])
-    seen_before = review.earlier_sightings(engine, [sc.site_code for sc in crawls], as_of, run.id)
+    seen_before = earlier_sightings(engine, [sc.site_code for sc in crawls], as_of, run.id)
     for sc in crawls:
         site = sites.get(sc.site_code)
         portal = bool(site and site.is_portal)
@@ -248,7 +249,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
                                 is_portal=portal)
         obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
         measurements, findings, reply_table = measure_site(obs, as_of, taxonomy, checks)
-        findings = review.apply_reviews(sc.site_code, measurements, findings, review_measures, known)
+        findings = apply_reviews(sc.site_code, measurements, findings, review_measures, known)
         earlier = seen_before.get(sc.site_code, {}) if obs.reachable else {}
         if obs.reachable:
             serious.mark_seen_before(findings, earlier)
@@ -257,8 +258,8 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         # A ruleset judging the handling of attacks (it reads hacked_pages_unhandled: 2019's
         # 没有及时有效处置) takes a hacked page found again at a re-check as standing without review;
         # one that does not (2015's 严重错误) waits for the reviewer's word that the page is hacked.
-        held = review.without_pending(measurements, findings)
-        resighted = review.without_pending(measurements, findings, serious.resighted(earlier))
+        held = without_pending(measurements, findings)
+        resighted = without_pending(measurements, findings, serious.resighted(earlier))
         verdicts, extra = [], []
         for ruleset in rulesets:
             confirmed = resighted if serious.UNHANDLED in ruleset.measures() else held
@@ -311,7 +312,6 @@ def probes_missing(engine: Engine, as_of: date, ruleset_name: str | Sequence[str
 
 def awaiting_review(engine: Engine, score_run_id: int) -> tuple[int, int]:
     """(findings, sites) still 待人工确认 in a score run: what `govaudit review` is for."""
-    from govaudit.review import PENDING
     from store.verdicts import verdict_rows
     counts = [sum(f.get("review") == PENDING for f in row.findings)
               for row in verdict_rows(engine, score_run_id)]
@@ -533,6 +533,7 @@ def load_overrides(path: str | None) -> dict | None:
 def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, settings=None):
     """The AuditReport of a score run (default: the latest), with the report config `settings`."""
     from reports.model import AuditReport, SiteReport
+    from reports.rules_table import ruleset_note
     from reports.settings import load_report_config
     sr = score_run(engine, score_run_id)
     stored = score_run_rows(engine, sr.id)
@@ -589,7 +590,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
 
 def warning_rows(engine: Engine, ruleset, sites: dict, codes: set[str]) -> list[list]:
     """The stored warning states above 正常 of the report's sites, worst first (预警 sheet)."""
-    from govaudit.alerting import load_states
+    from notify.deliver import load_states
     from scoring.warnings import LEVELS
     from scoring.watchstate import beijing
     states = sorted((s for s in load_states(engine).values() if s.level and s.site in codes),
@@ -598,31 +599,6 @@ def warning_rows(engine: Engine, ruleset, sites: dict, codes: set[str]) -> list[
              LEVELS[s.level], f"{beijing(s.since):%Y-%m-%d %H:%M}" if s.since else "",
              s.countdown if s.countdown and s.countdown > 0 else None, s.detail, s.url]
             for s in states]
-
-
-def restore_details(verdict: Verdict, details: dict, ruleset) -> None:
-    """Put back a stored verdict's extras; titles come from the ruleset, with their 待核对 marks."""
-    verdict.grade = details.get("grade", "")
-    verdict.bonus = [Deduction(**b) for b in details.get("bonus", [])]
-    verdict.rescaled = details.get("rescaled", "")
-    verdict.pending = list(details.get("pending", []))
-    verdict.parts = dict(details.get("parts", {}))
-    verdict.also = list(details.get("also", []))
-    verdict.unchecked = dict(details.get("unchecked", {}))
-    verdict.awaiting = list(details.get("awaiting", []))
-    for d in [*verdict.deductions, *verdict.bonus]:
-        d.title = ruleset.title_of(d.rule)
-
-
-def ruleset_note(ruleset) -> str:
-    """What a reader must know about the ruleset's standing: an example, values to check."""
-    parts = [ruleset.note.rstrip("。")] if ruleset.note else []
-    if ruleset.has_unverified():
-        parts.append("标“待核对”的分值为 govaudit 按可测指标拟定的参考值，非官方分值，须与正式文件核对")
-    if ruleset.provenance:
-        parts.append(f"本规则集 {len(ruleset.provenance)} 个数值中 {len(ruleset.unverified_values())} "
-                     f"个待核对（每个数值的出处见 govaudit rules show {ruleset.ref or ruleset.id}）")
-    return "；".join(parts)
 
 
 def audit_history(engine: Engine, current: store.ScoreRun, codes: set[str], keep: int = 6) -> list:

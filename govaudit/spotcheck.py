@@ -1,6 +1,6 @@
 """Spot-check sampling against the store: draw from the register, remember the draw, write it out.
 
-The draw itself is govaudit.sampling (pure); this module reads the register and the last audit from
+The draw itself is scoring.sampling (pure); this module reads the register and the last audit from
 the store and writes the sample as a register file that `govaudit audit` takes.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 
-from govaudit import sampling
+from scoring import sampling
 from store.errors import NotFound
 from store.runs import score_run
 from store.samples import draw_of, record_draw

@@ -116,3 +116,17 @@ def decide(states: dict[Key, State], marks: dict[Key, Mark], changes: list[Chang
         if level == OK:
             new_marks.pop(key, None)
     return Decision(send, held, new_marks)
+
+
+def flapping(changes: list, policy: Policy) -> list[Held]:
+    """Keys that changed more than the flapping limit within some hour of the last day."""
+    by_key: dict[Key, list] = {}
+    for c in changes:
+        by_key.setdefault(c.key, []).append(c)
+    held = []
+    for key, cs in sorted(by_key.items()):
+        worst = max(sum(1 for d in cs if c.at <= d.at < c.at + policy.flap_window) for c in cs)
+        if worst > policy.flap_changes:
+            held.append(Held(key, cs[-1].new, f"频繁波动：24 小时内变化 {len(cs)} 次，"
+                                              f"1 小时内最多 {worst} 次", cs[-1].detail))
+    return held

@@ -74,7 +74,7 @@ class AuditReport:
     crawl_summary: dict[str, Any] | None = None   # Chinese label → value, shown on sheet 说明
     rule_hints: dict[str, str] = field(default_factory=dict)  # rule id → 整改建议 (optional)
     sample_note: str | None = None       # how the sites were drawn (抽查), when they were
-    recheck: Any = None                  # govaudit.history.Recheck when this audit re-checks one
+    recheck: Any = None                  # scoring.recheck.Recheck when this audit re-checks one
     ruleset_title: str = ""
     pass_text: str = ""                    # the pass line in words, from the ruleset
     rule_clauses: dict[str, str] = field(default_factory=dict)  # rule id → 依据条款

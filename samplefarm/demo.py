@@ -135,7 +135,7 @@ def evaluate_warnings(engine, as_of):
 def demo_warnings(engine, as_of, out_dir) -> None:
     """demo --monitor: the warning states of the sample sites right after their probes, sent to a
     WeCom-style robot on loopback; what it received is printed and kept in 预警消息.md."""
-    from govaudit import alerting
+    from notify.deliver import send_alerts
     from notify.routing import parse_routing
     from samplefarm.robot import FakeRobot
     from scoring.rulefile import load_ruleset
@@ -147,7 +147,7 @@ def demo_warnings(engine, as_of, out_dir) -> None:
             "channels": {"演示群": {"type": "wecom", "url": robot.url,
                                  "key": {"env": "GOVAUDIT_DEMO_ROBOT_KEY"}}},
             "recipients": [{"name": "演示", "channels": ["演示群"], "min_level": "预警"}]}, "demo")
-        deliveries = alerting.send_alerts(engine, rs, routing, at)
+        deliveries = send_alerts(engine, rs, routing, at)
         received = [r["json"]["markdown"]["content"] for r in robot.accepted()]
     raised = sum(s.level >= 2 for s in states.values())
     (Path(out_dir) / "预警消息.md").write_text("\n\n".join(received), encoding="utf-8")

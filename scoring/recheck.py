@@ -7,6 +7,7 @@ that moved down the page or a dead link whose evidence text changed is still the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable
 
 FIXED, OPEN, NEW, UNVERIFIED = "已整改", "未整改", "新增", "未能复查"
@@ -140,3 +141,38 @@ def _changes(then: AuditedSite, now: AuditedSite) -> list[FindingChange]:
 def _change(status: str, f: dict, before: str, after: str, below: bool) -> FindingChange:
     return FindingChange(status, f.get("kind", ""), f.get("measure", ""), f.get("url", ""),
                          f.get("title", ""), before, after, list(f.get("rules", [])), below)
+
+
+@dataclass
+class Audit:
+    """One crawl judged at one monitoring point (govaudit.history reads them from the store)."""
+    score_run: int
+    crawl_run: int
+    as_of: date
+    ruleset: str
+    site_codes: frozenset[str]
+    recheck_of: int | None = None     # the score run of the audit this one re-checks
+
+    @property
+    def label(self) -> str:
+        return (f"第 {self.score_run} 次评分（监测时间点 {self.as_of:%Y-%m-%d}"
+                + ("，复查" if self.recheck_of else "") + "）")
+
+
+@dataclass
+class Recheck:
+    """Two audits compared: what the 整改情况 sheet, results.json and 复查通知 show."""
+    before: Audit
+    after: Audit
+    sites: list[SiteRecheck]
+
+    @property
+    def title(self) -> str:
+        return (f"整改复查情况（复查前：{self.before.as_of:%Y-%m-%d}，"
+                f"复查：{self.after.as_of:%Y-%m-%d}）")
+
+    def to_dict(self) -> dict:
+        return {"before": {"score_run": self.before.score_run,
+                           "as_of": self.before.as_of.isoformat()},
+                "after": {"score_run": self.after.score_run, "as_of": self.after.as_of.isoformat()},
+                "sites": [rc.to_dict() for rc in self.sites]}

@@ -42,3 +42,17 @@ class Verdict:
                 "rescaled": self.rescaled, "pending": list(self.pending), "parts": dict(self.parts),
                 "also": list(self.also),
                 "unchecked": dict(self.unchecked), "awaiting": list(self.awaiting)}
+
+
+def restore_details(verdict: Verdict, details: dict, ruleset) -> None:
+    """Put back a stored verdict's extras; titles come from the ruleset, with their 待核对 marks."""
+    verdict.grade = details.get("grade", "")
+    verdict.bonus = [Deduction(**b) for b in details.get("bonus", [])]
+    verdict.rescaled = details.get("rescaled", "")
+    verdict.pending = list(details.get("pending", []))
+    verdict.parts = dict(details.get("parts", {}))
+    verdict.also = list(details.get("also", []))
+    verdict.unchecked = dict(details.get("unchecked", {}))
+    verdict.awaiting = list(details.get("awaiting", []))
+    for d in [*verdict.deductions, *verdict.bonus]:
+        d.title = ruleset.title_of(d.rule)

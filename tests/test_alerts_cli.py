@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 import store
-from govaudit import alerting, cliopts
+from govaudit import cliopts
 from govaudit.cli import cli
 from indicators.watched import declared_by_site
+from notify import deliver
 from samplefarm.robot import FakeRobot
 from store import watch as rows
 from notify.routing import RoutingError, load_routing
@@ -85,7 +86,7 @@ def test_listing_shows_level_since_and_countdown(capsys, setup, monkeypatch):
     engine = store.connect(db)
     at = datetime(2026, 11, 22, 2, 0)
     key = ("5001000001", "columns_not_updated", "栏目：通知公告")
-    alerting.save_states(engine, {key: State(*key, "column_days_left", 1, "通知公告 还有 12 天达到否决线",
+    deliver.save_states(engine, {key: State(*key, "column_days_left", 1, "通知公告 还有 12 天达到否决线",
                                             12, 12, "http://x/tz/", at)}, [], at)
     code, out, _ = run(capsys, "alerts", "--as-of", "2026-11-22 10:00", "--db", db)
     assert code == 0 and "无预警" in out        # a replay reads observations, not stored states
@@ -93,7 +94,7 @@ def test_listing_shows_level_since_and_countdown(capsys, setup, monkeypatch):
     from govaudit.commands import alerts as alerts_cli
     from scoring.rulefile import load_ruleset
     monkeypatch.setattr(alerts_cli, "console", Console(width=250))
-    alerts_cli._print_states(engine, load_ruleset("census-2015"), alerting.load_states(engine).values(), False)
+    alerts_cli._print_states(engine, load_ruleset("census-2015"), deliver.load_states(engine).values(), False)
     out = capsys.readouterr().out
     assert "某县人民政府（5001000001）" in out and "通知公告 还有 12 天达到否决线" in out and "12 天" in out
     assert "11-22 10:00" in out                 # since, in 北京时间
@@ -168,9 +169,9 @@ def test_states_round_trip_on_both_stores(db_url):
     key = ("5001", "site_unreachable", "首页无法访问比例")
     state = State(*key, "failed_share", 3, "本周监测 168 次…", 0.0417, None, "http://x/", at)
     from scoring.watchstate import Change
-    alerting.save_states(engine, {key: state}, [Change(*key, at, 2, 3, "…")], at)
-    assert alerting.load_states(engine) == {key: state}
-    assert [c.new for c in alerting.changes_between(engine, until=at + timedelta(hours=1))] == [3]
+    deliver.save_states(engine, {key: state}, [Change(*key, at, 2, 3, "…")], at)
+    assert deliver.load_states(engine) == {key: state}
+    assert [c.new for c in deliver.changes_between(engine, until=at + timedelta(hours=1))] == [3]
     engine.dispose()
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 
-from govaudit import sampling
+from scoring import sampling
 from govaudit.register import read_register
 
 LEVELS = ["省级", "地市级", "县级", "乡镇"]

@@ -10,7 +10,7 @@ import pytest
 import config
 from crawler.extract.page import parse_page
 from crawler.extract.pagetext import page_text
-from govaudit.review import apply_reviews
+from scoring.review import apply_reviews
 from samplefarm.spec_services import CLEAN_BODIES
 from indicators.findings import Finding
 from indicators.guides import read_guide

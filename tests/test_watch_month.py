@@ -24,6 +24,7 @@ from sqlalchemy import select
 import samplefarm
 import store
 from govaudit import alerting, monitoring, pipeline
+from notify import deliver
 from notify.routing import parse_routing
 from samplefarm import REGISTER_HEADERS
 from samplefarm.robot import FakeRobot
@@ -107,7 +108,7 @@ def month(tmp_path_factory):
                 monitoring.probe_job(engine, clock, samplefarm.ALLOW_NET)
             deliveries.extend(monitoring.alerts_job(engine, ruleset, routing, clock))
             deliveries.extend(monitoring.digest_job(engine, ruleset, routing, clock))
-            live[at] = {k: (s.level, s.since, s.detail) for k, s in alerting.load_states(engine).items()}
+            live[at] = {k: (s.level, s.since, s.detail) for k, s in deliver.load_states(engine).items()}
 
         for h in range(HOURS):
             at = T0 + timedelta(hours=h)
@@ -131,7 +132,7 @@ def month(tmp_path_factory):
 
 
 def changes(engine, code: str | None = None, subject: str | None = None) -> list[tuple]:
-    found = alerting.changes_between(engine, until=T0 + timedelta(days=40))
+    found = deliver.changes_between(engine, until=T0 + timedelta(days=40))
     return [(f"{beijing(c.at):%m-%d %H:%M}", c.site[-4:], c.subject, c.old, c.new) for c in found
             if (code is None or c.site == code) and (subject is None or c.subject == subject)]
 

@@ -1,5 +1,6 @@
 """Commands of the early warnings: watch | alerts [--send] [--as-of] | alerts test CHANNEL |
-alerts declare | digest. Each parses its options and calls one pipeline function (govaudit.alerting)."""
+alerts declare | digest. Each parses its options and calls one pipeline function (govaudit.alerting,
+notify.deliver, crawler.watch)."""
 from __future__ import annotations
 
 import sys
@@ -64,7 +65,7 @@ def watch(sites, timeout, allow_net, db):
     例：govaudit watch            （可由 cron 每 6 小时运行）
     """
     from govaudit import pipeline
-    from govaudit.watch import watch_sites
+    from crawler.watch import watch_sites
     engine = store.connect(db)
     targets = pipeline.registered_sites(engine, sites or None)
     if not targets:
@@ -100,6 +101,7 @@ def alerts(ctx, send, routing, as_of, ruleset, show_all, db):
         ctx.obj = {"routing": routing, "db": db}
         return
     from govaudit import alerting
+    from notify import deliver
     if send and not routing:
         raise click.UsageError("--send 需要 --routing 接收配置文件")
     if send and as_of:
@@ -115,7 +117,7 @@ def alerts(ctx, send, routing, as_of, ruleset, show_all, db):
             console.print(f"变化：{c.site} {c.subject} {_level(c.old)} → {_level(c.new)}", highlight=False)
     _print_states(engine, rs, states.values(), show_all)
     if send:
-        deliveries = alerting.send_alerts(engine, rs, _routing(routing), _clock().now(), _clock())
+        deliveries = deliver.send_alerts(engine, rs, _routing(routing), _clock().now(), _clock())
         _print_deliveries(deliveries)
         if any(not d.ok for d in deliveries):
             sys.exit(1)     # a send the platform refused is a failure cron should see
@@ -168,7 +170,7 @@ def alerts_test(ctx, channel, routing_path, db):
     \b
     例：govaudit alerts test 市政府办钉钉群 --routing 接收配置.yaml
     """
-    from govaudit import alerting
+    from notify import deliver
     routing_path = routing_path or ctx.obj["routing"]
     if not routing_path:
         raise click.UsageError("需要 --routing 接收配置文件")
@@ -176,7 +178,7 @@ def alerts_test(ctx, channel, routing_path, db):
     if channel not in routing.channels:
         raise AuditError(f"接收配置中没有通道 {channel}（已有：{'、'.join(routing.channels)}）")
     engine = store.connect(db or ctx.obj["db"])
-    d = alerting.send_test(routing, channel, engine, _clock().now(), _clock())
+    d = deliver.send_test(routing, channel, engine, _clock().now(), _clock())
     _print_deliveries([d])
     if not d.ok:
         sys.exit(1)
@@ -222,15 +224,16 @@ def digest(ctx, routing, weekly, force, ruleset, db):
     """
     import config
     from govaudit import alerting
+    from notify import deliver
     kind = "weekly" if weekly else "daily"
     engine = store.connect(db)
     now = _clock().now()
-    if not force and not alerting.digest_due(engine, kind, now, config.load_yaml("alerts.yaml")["digest"][kind]):
+    if not force and not deliver.digest_due(engine, kind, now, config.load_yaml("alerts.yaml")["digest"][kind]):
         console.print("本期汇总已发送过（或尚未到发送时间），跳过；--force 可强制发送")
         return
     rs = _ruleset(ruleset)
     alerting.evaluate_all(engine, rs, now)
-    deliveries = alerting.send_digest(engine, rs, _routing(routing), now, kind, _clock())
+    deliveries = deliver.send_digest(engine, rs, _routing(routing), now, kind, _clock())
     _print_deliveries(deliveries)
     if any(not d.ok for d in deliveries):
         sys.exit(1)

@@ -26,7 +26,8 @@ def sample(share, count, by, minimum, include_failed_last, seed, out, db):
     \b
     例：govaudit sample --share 30% --by 行政级别,网站类型 --seed 2026 --out 抽查名录.xlsx
     """
-    from govaudit import sampling, spotcheck
+    from govaudit import spotcheck
+    from scoring import sampling
     engine = store.connect(db)
     drawn = spotcheck.draw_and_record(
         engine, seed=seed, share=sampling.parse_share(share) if share else None, count=count,

@@ -51,7 +51,7 @@ def run_server(db, host: str, port: int, data_dir: Path, as_of, ruleset: str, cr
         raise click.ClickException("未安装网页组件：pip install 'govaudit[serve]'") from None
     import store
     from govaudit import pipeline, selfcheck
-    from govaudit.commands import rules
+    from reports import rules_table
     from store.users import list_users
 
     def write_reports(score_run_id: int, out: Path) -> Path:
@@ -60,8 +60,8 @@ def run_server(db, host: str, port: int, data_dir: Path, as_of, ruleset: str, cr
     def describe_rules(ref: str) -> dict:
         from scoring.rulefile import load_ruleset
         rs = load_ruleset(ref)
-        return {"title": f"{rs.title}（{rs.id}）", "summary": rules.summary_lines(rs),
-                "headers": rules.HEADERS, "rows": rules.rule_rows(rs)}
+        return {"title": f"{rs.title}（{rs.id}）", "summary": rules_table.summary_lines(rs),
+                "headers": rules_table.HEADERS, "rows": rules_table.rule_rows(rs)}
 
     def run_check(site, out: Path, check_as_of, check_ruleset: str, progress) -> int:
         return selfcheck.check_registered(site, out, check_as_of, check_ruleset, progress, crawl)

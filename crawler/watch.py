@@ -12,6 +12,7 @@ from datetime import date, datetime
 import requests
 
 import config
+from indicators.beijing import beijing
 from store import watch as rows
 
 
@@ -85,7 +86,6 @@ def watch_sites(engine, sites: list, clock, timeout: float | None = None,
     page; returns {site: {status: pages}}. Connections pass the crawl's network guard."""
     from crawler import guarded_requests
     from crawler.netguard import Guard, allow_list
-    from scoring.watchstate import beijing
     guard = Guard.from_config(allow_list(allow_net))
     crawl_cfg = config.load_yaml("crawl.yaml")
     timeout = timeout or crawl_cfg["download_timeout"]
