@@ -36,3 +36,12 @@ def test_late_reply_found_on_a_letter_past_the_query_variant_limit(tmp_path):
     zxzx = farm.sites["9924000001"].col("zxzx").items[2]
     assert undated == [(zxzx.title, "已答复，公开的留言未注明留言时间")]
     assert site["measurements"]["messages_published_2m"] == 3     # its 06-10 reply is older
+    # the 2019 columns' freshness and the site search (issue 22 items 7 and 8), from the same crawl
+    m = site["measurements"]
+    assert [m[k] for k in ("overview_columns_stale", "functions_columns_stale", "data_columns_stale",
+                           "site_search", "site_search_working", "site_search_categorised")] == \
+        [0, 1, 1, 1, 1, 1]
+    stale = [(f["title"], f["evidence"]) for f in verdict_rows(engine, sid)[0].findings
+             if f["measure"].endswith("_columns_stale")]
+    assert stale == [("机构职能", "最近更新 2024-05-10，超过 1 年未更新"),
+                     ("统计数据", "最近更新 2026-03-31，超过 6 个月未更新")]

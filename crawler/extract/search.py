@@ -22,7 +22,7 @@ _JS_URL = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\s*\(|location\.
 
 
 @lru_cache(maxsize=1)
-def settings() -> dict:
+def search_config() -> dict:
     return config.load_yaml("search.yaml")
 
 
@@ -44,13 +44,13 @@ class SearchBox:
 
 
 def _says_search(*texts: str) -> bool:
-    words = settings()["words"]
+    words = search_config()["words"]
     return any(w.lower() in (t or "").lower() for t in texts for w in words)
 
 
 def search_box(page) -> SearchBox | None:
     """The page's site-search box, or None. A login form (a password field) is never one."""
-    names = {n.lower() for n in settings()["field_names"]}
+    names = {n.lower() for n in search_config()["field_names"]}
     for form in page.body.iter("form"):
         inputs = list(form.iter("input"))
         if any((i.get("type") or "").lower() == "password" for i in inputs):
@@ -89,7 +89,7 @@ def _script_box(page) -> SearchBox | None:
 
 def query_word(home_text: str) -> str:
     """The test query: the first configured word the homepage says (else the first word)."""
-    words = settings()["query_words"]
+    words = search_config()["query_words"]
     return next((w for w in words if w in home_text), words[0])
 
 
@@ -110,7 +110,7 @@ def search_result(page, query: str, internal: Callable[[str], bool]) -> SearchRe
                 and urlsplit(url).path != urlsplit(page.url).path:
             results.add(url)
     text = "".join(page.body_text().split())
-    cfg = settings()
+    cfg = search_config()
     gone = next((p for p in cfg["no_results"] if "".join(p.split()) in text), "")
     return SearchResult(len(results), "" if results else gone, category_tabs(page))
 
@@ -118,7 +118,7 @@ def search_result(page, query: str, internal: Callable[[str], bool]) -> SearchRe
 def category_tabs(page) -> list[str]:
     """The short texts of links, list entries and buttons that name result categories; [] unless
     there are at least `min_tabs` of them, one an `all` word."""
-    cats = settings()["categories"]
+    cats = search_config()["categories"]
     known = set(cats["all"]) | set(cats["names"])
     seen: list[str] = []
     for el in page.body.iter("a", "li", "span", "button", "label", "option"):

@@ -230,11 +230,13 @@ class SiteAuditSpider(scrapy.Spider):
             yield self._retry(st, response.request)
             return
         page = self._parse(response) if outcome.ok else None
-        found = xsearch.search_result(page, meta["query"], st.is_internal) if page is not None \
-            else None
-        failure = (outcome.detail or outcome.failure or "") if not outcome.ok else \
-            "不是网页" if found is None else (f"结果页显示“{found.no_results}”" if found.no_results
-                                            else "")
+        found = None if page is None else xsearch.search_result(page, meta["query"], st.is_internal)
+        if not outcome.ok:
+            failure = outcome.detail or outcome.failure or "无法访问"
+        elif found is None:
+            failure = "不是网页"
+        else:
+            failure = f"结果页显示“{found.no_results}”" if found.no_results else ""
         yield rec.Search(st.code, response.url, meta["how"], meta["query"], response.status,
                          failure, found.result_links if found else 0,
                          "、".join(found.categories) if found else "")
