@@ -10,6 +10,5 @@ from store import evidence, users, watch      # noqa: F401 - their tables are cr
 from store.schema import (Base, Column, ColumnFind, CrawlLock, CrawlObservation, CrawlRun,
                           GatedPage, HomePage, InteractionStats, Item, Link, Message, OnlineLink,
                           Page, PageContent, Probe, Review, SampleDraw, ScoreGroup, ScoreRun,
-                          SearchCheck,
-                          ScoreRunSiteRow, Site, SiteColumnsRow, SiteCrawl, SiteLease,
+                          ScoreRunSiteRow, SearchCheck, Site, SiteColumnsRow, SiteCrawl, SiteLease,
                           VerdictDetail, VerdictRow, now, pack_text, unpack_text)
