@@ -83,7 +83,8 @@ def audited_sites(engine, score_run: int) -> list[AuditedSite]:
     ruleset = load_ruleset(runs.score_run(engine, score_run).ruleset)
     names = {x.code: x.name for x in all_sites(engine)}
     rows = verdict_rows(engine, score_run)
-    below = set(config.load_yaml("findings.yaml")["below_line"])
+    kinds = config.load_yaml("findings.yaml")
+    below, advisory = set(kinds["below_line"]), set(kinds.get("advisory") or ())
     out = []
     for r in rows:
         fired = set(r.vetoes) | {d["rule"] for d in r.deductions if d["points"] > 0}
@@ -96,6 +97,8 @@ def audited_sites(engine, score_run: int) -> list[AuditedSite]:
                 charged.append((f, rules))
             elif f.kind in below and r.score is not None:    # a problem under its rule's line
                 hints.append((f, reading))
+            elif f.kind in advisory and not reading and r.score is not None:   # 提示, not charged
+                hints.append((f, []))
         subjects = {(f.url, f.title) for f, _ in charged}
         found = [dict(f.to_dict(), rules=rules) for f, rules in one_per_subject(charged)]
         found += [dict(f.to_dict(), rules=rules, below_line=True)

@@ -227,7 +227,8 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     taxonomy = config.load_yaml("taxonomy.yaml")
     overrides = load_overrides(overrides_path)
     checks = TextChecks.build(tuple(load_terms(terms_path)))
-    review_measures = set().union(*(rs.review_measures() for rs in rulesets))
+    review_measures = set().union(*(rs.review_measures() for rs in rulesets),
+                                  config.load_yaml("findings.yaml").get("review_always") or ())
     run = pick_crawl_run(engine, crawl_run_id)
     crawls = runs.site_crawls(engine, run.id)
     sites = {x.code: x for x in all_sites(engine)}

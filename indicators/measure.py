@@ -13,6 +13,7 @@ from indicators.links import dead_links
 from indicators.observations import SiteObservations
 from indicators.presence import column_presence
 from indicators.online import online_systems
+from indicators.personal import scan_site as personal_data
 from indicators.search import site_search
 from indicators.serious import serious_errors
 from indicators.spam import SpamScanner, spam_scanner
@@ -37,12 +38,14 @@ class TextChecks:
     spam: SpamScanner
     guides: dict              # config/services/guide_elements.yaml
     snippet_chars: int
+    personal: dict            # config/personal_data.yaml
 
     @classmethod
     def build(cls, extra_terms: tuple[str, ...] = ()) -> "TextChecks":
         return cls(terms=scanner(tuple(extra_terms)), spam=spam_scanner(),
                    guides=config.load_yaml("services/guide_elements.yaml"),
-                   snippet_chars=config.load_yaml("services/serious.yaml")["terms"]["snippet_chars"])
+                   snippet_chars=config.load_yaml("services/serious.yaml")["terms"]["snippet_chars"],
+                   personal=config.load_yaml("personal_data.yaml"))
 
 
 def measure(obs: SiteObservations, as_of: date, taxonomy: dict | None = None,
@@ -76,14 +79,15 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     guides, guide_findings = missing_elements(obs, checks.guides)
     search, search_findings = site_search(obs)
     serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
+    personal, personal_findings = personal_data(obs, checks.personal, as_of)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
               **links, **talk, "guides_missing_elements": guides,
               "online_systems_down": systems_down, **serious, **published,
               "blank_columns_uncharged": sum(bool(f.counts_in) for f in blank_findings), **present,
-              **search}
+              **search, **personal}
     # a taxonomy without a presence category (overview …) leaves its <category>_columns None
     return ({k: values.get(k) for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
              *talk_findings, *publish_findings, *presence_findings, *guide_findings,
-             *system_findings, *serious_findings, *search_findings],
+             *system_findings, *serious_findings, *search_findings, *personal_findings],
             reply_table)

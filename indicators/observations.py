@@ -137,5 +137,6 @@ class SiteObservations:
     home_second_level: list[str] = field(default_factory=list)
     probes: list[ProbeObs] = field(default_factory=list)   # availability checks in the window
     pages: dict[str, PageText] = field(default_factory=dict)   # page URL → what it says
+    attachments: dict[str, PageText] = field(default_factory=dict)   # attachment URL → its text
     online_links: list[OnlineLink] = field(default_factory=list)
     search: SearchCheck | None = None   # None: the homepage shows no site search box

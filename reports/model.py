@@ -172,6 +172,17 @@ def below_line_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Findi
     return one_per_subject(out)
 
 
+ADVISORY = "提示：本规则集不计分，建议整改"
+
+
+def advisory_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, str]]:
+    """Problems of a check the ruleset has no rule for (census-2015 and personal data in clear):
+    measured and listed apart as 提示, each with its check's title (config/findings.yaml)."""
+    titles = config.load_yaml("findings.yaml").get("advisory") or {}
+    return [(f, titles[f.kind]) for f in sr.findings
+            if f.kind in titles and not report.rules_reading.get(f.measure)]
+
+
 def rule_title(report: AuditReport, rule_id: str) -> str:
     return report.rule_titles.get(rule_id) or rule_id
 
@@ -294,8 +305,9 @@ def pending_rules(report: AuditReport, sr: SiteReport) -> list[str]:
 
 def awaiting_findings(report: AuditReport, sr: SiteReport) -> list[tuple[Finding, list[str]]]:
     """Unreviewed judgement findings no fired rule charged: listed apart, 待人工确认，不作为否决依据."""
+    advisory = {id(f) for f, _ in advisory_findings(report, sr)}   # listed as 提示, with the mark
     return [(f, report.rules_reading.get(f.measure, [])) for f in sr.findings
-            if f.review == PENDING and not finding_rules(report, sr, f)]
+            if f.review == PENDING and not finding_rules(report, sr, f) and id(f) not in advisory]
 
 
 AWAITING_NOTE = f"{PENDING}，不作为否决依据"

@@ -26,15 +26,16 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+import config
 from indicators.findings import Finding
 from reports.cells import clean_text
 from reports.files import one_at_a_time, write_atomically
 from reports.labels import measurement_label
-from reports.model import (AWAITING_NOTE, BELOW_LINE, AuditReport, NoticeFile, SiteReport,
-                           awaiting_findings, below_line_findings, crawl_errors_text,
-                           format_points, needs_notice, not_checked, result_text, rule_measures,
-                           rule_title, shown_findings, site_attr, site_code, unchecked_text,
-                           veto_title)
+from reports.model import (ADVISORY, AWAITING_NOTE, BELOW_LINE, AuditReport, NoticeFile,
+                           SiteReport, advisory_findings, awaiting_findings, below_line_findings,
+                           crawl_errors_text, format_points, needs_notice, not_checked,
+                           result_text, rule_measures, rule_title, shown_findings, site_attr,
+                           site_code, unchecked_text, veto_title)
 from reports.workdays import add_working_days
 
 FOLDER = "notices"
@@ -281,6 +282,8 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
              ("未能自动检查的事项", [f for f, rules in found
                                     if not set(rules) & set(fired) or not_checked(f)]),
              ("待人工确认的问题（不作为否决依据）", [f for f, _ in awaiting_findings(report, sr)])]
+    for check, rows in _by_check(advisory_findings(report, sr)).items():
+        parts.append((f"{check}（{ADVISORY}）", rows))
     n = len(fired)
     for head, rows in parts:
         if rows:
@@ -319,5 +322,14 @@ def _measured(report: AuditReport, sr: SiteReport, rule: str) -> str:
                     if m.get(k) is not None)
 
 
+def _by_check(pairs) -> dict[str, list[Finding]]:
+    out: dict[str, list[Finding]] = {}
+    for f, check in pairs:
+        out.setdefault(check, []).append(f)
+    return out
+
+
 def _evidence(f: Finding) -> str:
+    if f.review and f.kind in (config.load_yaml("findings.yaml").get("advisory") or {}):
+        return f"{f.evidence}（{f.review}）"
     return f"{f.evidence}（所在页面：{f.source_url}）" if f.source_url else f.evidence

@@ -156,6 +156,10 @@ class Site:
     search: str = ""
     # Serious errors planted on purpose, one entry per finding a correct audit reports (truth recount).
     serious: list[str] = field(default_factory=list)
+    # Personal data planted on purpose (samplefarm/personal.py): numbers in clear a correct audit
+    # reports, and masked numbers it counts apart.
+    leaks: list[str] = field(default_factory=list)
+    masked: list[str] = field(default_factory=list)
 
     @property
     def ip(self) -> str:

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
-from samplefarm import common
+from samplefarm import common, personal
 from samplefarm.model import Site
 
 SESSION_PARAMS = ("sid", "jsessionid", "phpsessid")
@@ -155,7 +155,8 @@ class Handler(BaseHTTPRequestHandler):
         if page is not None:
             return self._send(200, page, body=body)
         if path in host.files:
-            ctype, data = _FILES[host.files[path]]
+            kind = host.files[path]
+            ctype, data = _FILES[kind] if kind in _FILES else personal.blob(kind)
             return self._send(200, data, ctype=ctype, body=body)
         if site is not None and path == "/404.html":
             return self._send(200, common.error_page_html(site), body=body)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from samplefarm import content
+from samplefarm import content, personal
 from samplefarm.model import (REFUSED_URL, Block, Col, Item, Link, Site, Special)
 
 AS_OF = date(2026, 11, 22)
@@ -125,6 +125,8 @@ def _s2() -> Site:
         Item("我市召开2019年春季植树造林工作会议", D("2019-03-05"),
              href="/art/2019/3/5/art_4512_9.html")]                 # dead, only in dataproxy group 2
     _link(jbyw, 2, Link("{ext}/news/2026/1120/c456.html", "华阳新闻网报道"))   # external, fine
+    gsgg = m.run("notice", "2026-03-15", 10, 12)
+    personal.plant(gsgg[3])                     # a 公示 with ID and phone numbers, two attachments
     tzgg = m.run("notice", "2026-05-21", 49, 4) + [
         Item("关于做好2019年度统计报表报送工作的通知（附件）", D("2019-03-05"),
              href="/attach/0/2019030512345.doc")]                  # broken attachment, record 50
@@ -141,7 +143,7 @@ def _s2() -> Site:
         Col("tzgg", "通知公告", "/col/col4521/index.html", "notice", paging="hanweb", items=tzgg,
             group="政务公开", colid=4521),
         Col("gsgg", "公示公告", "/col/col4522/index.html", "notice", paging="hanweb",
-            items=m.run("notice", "2026-03-15", 10, 12), group="政务公开", colid=4522),
+            items=gsgg, group="政务公开", colid=4522),
         Col("zcwj", "政策文件", "/col/col4523/index.html", "policy", paging="hanweb",
             items=m.run("policy", "2026-11-12", 15, 10), group="政务公开", colid=4523),
         Col("zcjd", "政策解读", "/col/col4524/index.html", "policy", paging="hanweb",
@@ -170,6 +172,7 @@ def _s2() -> Site:
         home_links=[Link("/picture/0/2411201530158.jpg", "专题图片", "img")],   # broken image
         friends=[("华阳省人民政府", "http://127.0.1.1:{port}/"), ("华阳新闻网", "{ext}/")],
         theme={"nav": '<div id="menu">', "side": "leftnav", "crumb": "dqwz"},
+        files=dict(personal.FILES), leaks=list(personal.LEAKS), masked=list(personal.MASKED),
         uid_base=200000,
     ).build()
 

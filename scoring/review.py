@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+import config
+
 from indicators.beijing import beijing
 from indicators.findings import Finding
 
@@ -84,11 +86,14 @@ def items_of(rows, sites: dict, rule_titles: dict[str, str], reading: dict[str, 
     """The judgement findings of stored verdict rows, pending first."""
     out = []
     wanted = {PENDING, CONFIRMED} if include_confirmed else {PENDING}
+    # a check the ruleset has no rule for (config/findings.yaml advisory) is named by its title
+    advisory = config.load_yaml("findings.yaml").get("advisory") or {}
     for row in sorted(rows, key=lambda r: r.site_code):
         site = sites.get(row.site_code)
         for raw in row.findings:
             f = Finding(**raw)
             if f.review in wanted:
-                rule = "、".join(rule_titles.get(r, r) for r in reading.get(f.measure, [])) or f.measure
+                rule = ("、".join(rule_titles.get(r, r) for r in reading.get(f.measure, []))
+                        or advisory.get(f.kind) or f.measure)
                 out.append(ReviewItem(row.site_code, site.name if site else row.site_code, rule, f))
     return out

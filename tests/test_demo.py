@@ -29,3 +29,44 @@ def test_demo_output_equals_the_golden_files(demo_out):
     assert sorted(got) == sorted(want)
     for name in want:
         assert got[name] == want[name], name
+
+
+def _every_output_text(folder) -> str:
+    """What every file a user gets says: JSON and CSV as written, each workbook cell, each notice's
+    paragraphs and table cells (the golden readers), the store's own bytes."""
+    from pathlib import Path
+    parts = []
+    for p in sorted(Path(folder).rglob("*")):
+        if p.suffix in golden.READERS:
+            parts.append(golden.READERS[p.suffix](p))
+        if p.suffix in (".json", ".csv", ".sqlite"):
+            parts.append(p.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def test_no_output_republishes_a_planted_personal_number(demo_out, tmp_path):
+    """个人信息未脱敏: the farm's planted numbers (in clear on a page, in a .docx and a .pdf, and an ID
+    with a wrong check digit) appear in no output — results.json, ranking.xlsx, notices, CSV, the
+    review export, the store's verdicts — under census-2015 (提示) and province-2026-example (veto,
+    待人工确认); only their masked forms do."""
+    import subprocess
+    import sys
+    from samplefarm import personal
+    db = demo_out / "govaudit.sqlite"
+    out = tmp_path / "province"
+
+    def cli(*args):
+        proc = subprocess.run([sys.executable, "-m", "govaudit.cli", *args, "--db", str(db)],
+                              capture_output=True, text=True, encoding="utf-8", timeout=300)
+        assert proc.returncode in (0, 3), proc.stderr
+    cli("score", "--as-of", str(samplefarm.AS_OF), "--ruleset", "province-2026-example")
+    cli("report", "--out", str(out))
+    cli("review", "--export", str(tmp_path / "待确认.xlsx"))
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    site = next(s for s in results["sites"] if s["site_code"] == "9901000001")
+    assert site["measurements"]["personal_data_leaks"] == len(personal.LEAKS)
+    assert "personal_data_leak" in site["pending_review"]
+    text = "\n".join([_every_output_text(demo_out), _every_output_text(tmp_path)])
+    assert "35**************13" in text and "139****2345" in text and "186****4321" in text
+    for number in personal.LEAKS + personal.NOT_LEAKS:
+        assert number not in text

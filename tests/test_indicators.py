@@ -206,7 +206,8 @@ def test_keys_exact_and_order():
                        "serious_misstatements", "hacked_pages", "hacked_pages_unhandled", "messages_undated",
     "messages_published_2m", "blank_columns_uncharged", "overview_columns", "functions_columns",
     "data_columns", "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
-    "site_search", "site_search_working", "site_search_categorised"]
+    "site_search", "site_search_working", "site_search_categorised", "personal_data_leaks",
+    "personal_data_masked"]
     assert list(m) == measurement_keys()
     # no probe in the window: availability not measured (None); no interaction column: its
     # *_1y counts are None; everything else counted

@@ -512,7 +512,8 @@ def recount(site) -> dict:
         **{f"{cat}_columns": sum(classify(c.name, c.meta_type) == cat for c in cols)
            for cat in ("overview", "functions", "data")}, **recount_2019_stale(cols),
         **dict(zip(("site_search", "site_search_working", "site_search_categorised"),
-                   {"": (0, None, None), "broken": (1, 0, None), "categorised": (1, 1, 1)}[site.search]))}
+                   {"": (0, None, None), "broken": (1, 0, None), "categorised": (1, 1, 1)}[site.search])),
+        "personal_data_leaks": len(site.leaks), "personal_data_masked": len(site.masked)}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -758,7 +759,8 @@ def test_truth_file_shape(truth):
             "hacked_pages_unhandled", "messages_undated", "messages_published_2m",
             "blank_columns_uncharged", "overview_columns", "functions_columns", "data_columns",
             "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
-            "site_search", "site_search_working", "site_search_categorised"]
+            "site_search", "site_search_working", "site_search_categorised",
+            "personal_data_leaks", "personal_data_masked"]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():

@@ -30,6 +30,7 @@ from crawler.extract import messages as xmsg
 from crawler.extract import notfound as xnf
 from crawler.extract import paging as xpaging
 from crawler.extract import search as xsearch
+from crawler.extract.attachment import attachment_text, extension
 from crawler.extract import settings as xsettings
 from crawler.extract.encoding import decode_body
 from crawler.extract.page import parse_page
@@ -95,11 +96,14 @@ class SiteAuditSpider(scrapy.Spider):
         # share of the run's limit (the run's sites are split over `workers` processes).
         per_host = int(crawl_cfg["offsite_per_host"]) // max(1, int(crawl_cfg.get("workers") or 1))
         self.offsite = OffsiteChecks(max(1, per_host), int(crawl_cfg["offsite_results_kept"]))
+        # The site's own attachments are read (within these limits) for the personal-data scan.
+        self.reading = crawl_cfg.get("attachment_text") or {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
         return spider
 
     # ---- state (one SiteState a site; resume is per site, through the store) ---------------
@@ -217,6 +221,14 @@ class SiteAuditSpider(scrapy.Spider):
             return
         yield self._link_item(st, response.meta["target"], outcome,
                               response.meta.get("attempt", 1))
+        ext = response.meta.get("read_text")
+        if ext and outcome.ok and "download_stopped" not in response.flags:
+            text = attachment_text(response.body, ext, int(self.reading.get("max_chars", 200_000)),
+                                   int(self.reading.get("max_pdf_pages", 50)))
+            if text:   # stored like a page's text, marked as an attachment's
+                yield rec.Text(st.code, response.meta["target"],
+                               {"title": st.links.get(response.meta["target"], {}).get("text", ""),
+                                "text": text, "attachment": True})
         yield from self._checked_for_others(response.meta, outcome)
         yield from self._maybe_finish(st)
 
@@ -542,7 +554,9 @@ class SiteAuditSpider(scrapy.Spider):
         st.links[url] = info
         if not internal:
             self.offsite.ask(url, shared)
-        yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind, shared=shared)
+        read = extension(url) if internal and link_kind == "attachment" else ""
+        yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind, shared=shared,
+                        read_text=read if read in self.reading.get("extensions", ()) else "")
 
     def _shallower(self, st: SiteState, url: str, depth: int):
         """A page met again nearer the homepage than when it was first scheduled. How a page is
@@ -638,7 +652,7 @@ class SiteAuditSpider(scrapy.Spider):
         if meta.get("role") == "home":
             meta["delay"] = self.cfg["home_retry_delays"][meta["attempt"] - 2]
         for key in ("download_slot", "download_latency", "redirect_urls", "redirect_times",
-                    "redirect_ttl", "redirect_reasons", "_page", "_oversize"):
+                    "redirect_ttl", "redirect_reasons", "_page", "_oversize", "_bytes"):
             meta.pop(key, None)
         st.outstanding += 1
         st.released += 1
@@ -682,7 +696,19 @@ class SiteAuditSpider(scrapy.Spider):
         if request.meta.get("role") != "check":
             return
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-        if not any(t in ctype for t in HTML_TYPES):
+        if any(t in ctype for t in HTML_TYPES):
+            return
+        size = int((headers.get(b"Content-Length") or b"0").strip() or 0)
+        if not request.meta.get("read_text") or size > int(self.reading.get("max_bytes", 0)):
+            raise StopDownload(fail=False)
+
+    def _bytes_received(self, data, request, spider):
+        """An attachment read for its text stops at max_bytes when its size was not announced
+        (its download then counts as fine, its text unread)."""
+        if request.meta.get("role") != "check" or not request.meta.get("read_text"):
+            return
+        request.meta["_bytes"] = request.meta.get("_bytes", 0) + len(data)
+        if request.meta["_bytes"] > int(self.reading.get("max_bytes", 0)):
             raise StopDownload(fail=False)
 
     def closed(self, reason):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.labels import measurement_label
-from reports.model import (AWAITING_NOTE, BELOW_LINE, AuditReport, awaiting_findings,
-                           below_line_findings, crawl_errors_text, not_checked, ranked, review_mark,
-                           rule_title, shown_findings, site_attr, site_code)
+from reports.model import (ADVISORY, AWAITING_NOTE, BELOW_LINE, AuditReport, advisory_findings,
+                           awaiting_findings, below_line_findings, crawl_errors_text, not_checked,
+                           ranked, review_mark, rule_title, shown_findings, site_attr, site_code)
 from reports.sheets.style import SEP, finish, table, title_rows
 
 HEADERS = ("网站标识码", "网站名称", "问题类型", "指标", "栏目/链接名称", "问题页面/链接", "所在页面", "证据",
@@ -33,6 +33,10 @@ def rows(report: AuditReport):
                    SEP.join(rule_title(report, r) for r in rules) + mark,
                    measurement_label(f.measure), f.title, f.url, f.source_url, f.evidence,
                    SEP.join(dict.fromkeys(hints)), review_mark(f)]
+        for f, check in advisory_findings(report, sr):
+            yield [site_code(sr), site_attr(sr.site, "name"), f"{check}（{ADVISORY}）",
+                   measurement_label(f.measure), f.title, f.url, f.source_url, f.evidence, "",
+                   review_mark(f)]
 
 
 def write(ws: Worksheet, report: AuditReport) -> None:

@@ -1,0 +1,192 @@
+"""个人信息未脱敏: resident ID numbers, mobile numbers and bank card numbers published in clear.
+
+Pure: text (a page's, an attachment's) + config/personal_data.yaml → hits; a site's observations →
+the measurements `personal_data_leaks` (distinct numbers in clear) and `personal_data_masked`
+(distinct masked ones, which is what the rules expect: 138****1234, 35**************12) and one
+finding per number in clear.
+
+A number is never written out whole: findings, evidence and review keys carry its masked form only
+(mask()), and every other long digit run in an evidence snippet is masked too. No hash of the
+number is kept either: with most digits shown, a hash of a phone number gives the rest away in
+10,000 guesses.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from indicators.findings import Finding
+from indicators.observations import PageText, SiteObservations
+
+MEASURE, MASKED = "personal_data_leaks", "personal_data_masked"
+KEYS = [MEASURE, MASKED]
+KIND = "personal_data_leak"
+LABELS = {"id_card": "居民身份证号码", "mobile": "手机号码", "bank_card": "银行卡号"}
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z*])", r"(?![0-9A-Za-z*])"
+_ID = re.compile(_EDGE_L + r"(\d{17}[\dXx]|\d{15})" + _EDGE_R)
+_MOBILE = re.compile(_EDGE_L + r"(1\d{2})[- ]?(\d{4})[- ]?(\d{4})" + _EDGE_R)
+_CARD = re.compile(_EDGE_L + r"(\d{16,19})" + _EDGE_R)
+# A masked number: digits with a run of *, ×, x or ● in the middle (138****1234, 35*****12).
+_MASKED = re.compile(r"(?<![0-9A-Za-z])(\d{1,6})[*×●]{3,16}(\d{1,4}[Xx]?)(?![0-9A-Za-z])")
+_DIGIT_RUN = re.compile(r"\d{7,}[Xx]?")
+
+
+@dataclass
+class Hit:
+    kind: str            # id_card | mobile | bank_card
+    number: str          # the number in clear: never leaves this module unmasked
+    start: int
+    end: int
+
+    @property
+    def masked(self) -> str:
+        return mask(self.number, self.kind)
+
+
+_WIDE = str.maketrans("０１２３４５６７８９＊Ｘｘ－　", "0123456789*Xx- ")
+
+
+def normalise(text: str) -> str:
+    """Full-width digits, asterisks, X and dashes read as ASCII, the way an inspector reads them;
+    one character for one, so Chinese punctuation stays as written in the evidence."""
+    return text.translate(_WIDE)
+
+
+def mask(number: str, kind: str = "") -> str:
+    """138****1234 (mobile), 35**************12 (ID), 6222***********1234 (card)."""
+    if kind == "mobile" or (not kind and len(number) == 11):
+        return number[:3] + "****" + number[-4:]
+    keep = (4, 4) if kind == "bank_card" else (2, 2)
+    return number[:keep[0]] + "*" * (len(number) - sum(keep)) + number[-keep[1]:]
+
+
+def id_check_digit(first17: str) -> str:
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+
+
+def valid_id(number: str, cfg: dict, today: date | None = None) -> bool:
+    """GB 11643: a province code, a real birth date not in the future, and (18 digits) the check
+    digit; the 15-digit form of before 1999 has no check digit and a two-digit year (19xx)."""
+    if int(number[:2]) not in set(cfg["regions"]):
+        return False
+    if len(number) == 18:
+        birth = number[6:14]
+        if id_check_digit(number[:17]) != number[17].upper():
+            return False
+    else:
+        birth = "19" + number[6:12]
+    try:
+        born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
+    except ValueError:
+        return False
+    return cfg.get("earliest_birth_year", 1900) <= born.year and born <= (today or date.today())
+
+
+def luhn(number: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(number)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def find_numbers(text: str, cfg: dict, today: date | None = None) -> list[Hit]:
+    """Every valid ID, mobile or bank card number in clear in (normalised) text, in order.
+    A digit run is one number only: an 18-digit run that is a valid ID is not also a card."""
+    hits: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+    for m in _ID.finditer(text):
+        if valid_id(m.group(1), cfg["id_card"], today):
+            hits.append(Hit("id_card", m.group(1).upper(), m.start(1), m.end(1)))
+            taken.append(m.span(1))
+    prefixes = {str(p) for p in cfg["mobile"]["prefixes"]}
+    for m in _MOBILE.finditer(text):
+        if m.group(1) in prefixes:
+            hits.append(Hit("mobile", "".join(m.groups()), m.start(), m.end()))
+    low, high = cfg["bank_card"]["lengths"]
+    starts = tuple(str(p) for p in cfg["bank_card"]["prefixes"])
+    for m in _CARD.finditer(text):
+        n = m.group(1)
+        if low <= len(n) <= high and n.startswith(starts) and luhn(n) \
+                and not any(a <= m.start() < b for a, b in taken):
+            hits.append(Hit("bank_card", n, m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def masked_numbers(text: str) -> list[str]:
+    """Masked numbers as written (138****1234): personal data published the way it should be."""
+    out = []
+    for m in _MASKED.finditer(text):
+        length = len(m.group(0))
+        if length in (11, 15, 16, 17, 18, 19):
+            out.append(m.group(0))
+    return out
+
+
+def allowed(text: str, hit: Hit, cfg: dict) -> bool:
+    """The office's own service numbers, and numbers in a 公示 context the office allows."""
+    if hit.number in {str(n) for n in cfg.get("service_numbers") or ()}:
+        return True
+    before = text[max(0, hit.start - int(cfg.get("context_chars", 20))):hit.start]
+    return any(word in before for word in cfg.get("allowed_contexts") or ())
+
+
+def masked_snippet(text: str, hit: Hit, around: int, hits: list[Hit]) -> str:
+    """The words around a number, every number in them masked (this one and any other)."""
+    left, right = max(0, hit.start - around), min(len(text), hit.end + around)
+    out, pos = [], left
+    for h in hits:
+        if h.end <= left or h.start >= right:
+            continue
+        out.append(_mask_runs(text[pos:max(pos, h.start)]))
+        out.append(h.masked)
+        pos = max(pos, h.end)
+    out.append(_mask_runs(text[pos:right]))
+    return ("…" if left else "") + "".join(out).strip() + ("…" if right < len(text) else "")
+
+
+def _mask_runs(text: str) -> str:
+    return _DIGIT_RUN.sub(lambda m: mask(m.group(0), "id_card"), text)
+
+
+def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None) -> tuple[dict, list[Finding]]:
+    """The two measurements and one finding per distinct number in clear, shown at the homepage
+    or else the first page (pages before attachments, then by URL), like serious errors."""
+    places = [(url, page, "网页") for url, page in
+              sorted(obs.pages.items(), key=lambda kv: (kv[0] != obs.home_url, kv[0]))]
+    places += [(url, page, "附件") for url, page in sorted(obs.attachments.items())]
+    first: dict[tuple[str, str], list] = {}
+    masked: set[str] = set()
+    around = int(cfg.get("snippet_chars", 12))
+    for url, page, where in places:
+        text = normalise(f"{page.title} {page.text}")
+        masked.update(masked_numbers(text))
+        hits = find_numbers(text, cfg, today)
+        for hit in hits:
+            if allowed(text, hit, cfg):
+                continue
+            entry = first.setdefault((hit.kind, hit.number),
+                                     [url, page.title, where, hit, masked_snippet(text, hit, around, hits),
+                                      set()])
+            entry[5].add(url)
+    findings = []
+    for (kind, _), (url, title, where, hit, snippet, urls) in first.items():
+        evidence = f"{where}中未脱敏公开{LABELS[kind]}（此处已脱敏显示）：{snippet}"
+        if len(urls) > 1:
+            evidence += f"（同一号码另见 {len(urls) - 1} 个页面或附件）"
+        findings.append(Finding(kind=KIND, measure=MEASURE, url=url, title=_masked_title(title),
+                                evidence=evidence, term=f"{LABELS[kind]} {hit.masked}"))
+    return {MEASURE: len(findings), MASKED: len(masked)}, findings
+
+
+def _masked_title(title: str) -> str:
+    return _mask_runs(normalise(title)) if title else title
+
+
+def page_numbers(page: PageText, cfg: dict, today: date | None = None) -> list[str]:
+    """Masked forms of the numbers in clear on one page (a test's and a reviewer's view)."""
+    return [h.masked for h in find_numbers(normalise(f"{page.title} {page.text}"), cfg, today)]
