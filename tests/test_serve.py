@@ -29,8 +29,6 @@ PASSWORDS = {OFFICE: "office-secret-1", COUNTY: "county-secret-1", OTHER: "count
 COUNTY_REGION, OTHER_REGION = "华阳省江北市清河县", "华阳省江北市白沙县"
 QINGHE, BAISHA = "9901230001", "9905000001"
 FIXED_AT_RECHECK = "/zwgk/xxgkml/index.html"        # samplefarm/spec_recheck.py
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path(os.environ.get("GOVAUDIT_SHOTS", "")) if os.environ.get("GOVAUDIT_SHOTS") else None
 
 
@@ -95,23 +93,9 @@ def served(demo_out, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(request):
-    """The session's Chromium when the evidence tests started one, else one for this module."""
-    try:
-        yield request.getfixturevalue("chromium")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    pytest.importorskip("playwright.sync_api", reason="playwright not installed")
-    if not os.access("/usr/bin/chromium", os.X_OK):
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("/usr/bin/chromium missing (CI=true: .ci/run installs it)")
-        pytest.skip("/usr/bin/chromium missing: apt-get install chromium fonts-noto-cjk")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
+def browser(chromium):
+    """The session's Chromium (tests/conftest.py: the distribution's, through Playwright)."""
+    return chromium
 
 
 def login(browser, base, who, width=1366, height=768, js=True):
