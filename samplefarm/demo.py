@@ -91,7 +91,7 @@ def demo_serve(db, out_dir: Path, port: int, as_of, timeout, serve_port: int) ->
         save_user(engine, name, hash_password(password), role, display, regions)
         console.print(f"  {name}  密码 {password}", highlight=False)
     with samplefarm.start(port, phase="recheck"):
-        run_server(db, "127.0.0.1", serve_port, out_dir / "网页数据", as_of, "census-2015",
+        run_server(db, "127.0.0.1", serve_port, out_dir / "网页数据", as_of, None,
                    dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET))
 
 

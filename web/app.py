@@ -55,7 +55,7 @@ class WebSettings:
     db: str | None                 # the store (--db / $GOVAUDIT_DB)
     data_dir: Path                 # self-check stores and report files made for downloads
     as_of: date | None = None      # self-checks' monitoring point (default: the day they run)
-    ruleset: str = "census-2015"   # self-checks' ruleset
+    ruleset: str | None = None     # self-checks' ruleset (default: the latest audit's)
     secure_cookies: bool = False   # True behind an HTTPS proxy
 
 
@@ -172,7 +172,7 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
         try:
             return runs.score_run(engine).ruleset
         except NotFound:
-            return settings.ruleset
+            return settings.ruleset or "census-2015"
 
     @app.get("/favicon.ico")
     def favicon():
@@ -308,8 +308,9 @@ def create_app(settings: WebSettings, run_check: Callable, write_reports: Callab
             out = selfcheck_dir(site.code)
             out.mkdir(parents=True, exist_ok=True)
             as_of = settings.as_of or datetime.now(views.BEIJING).date()
+            rules = settings.ruleset or ruleset_ref()    # the office's rules unless told otherwise
             job = jobs.start(site.code, user.name, lambda progress: run_check(
-                site, out, as_of, settings.ruleset, progress))
+                site, out, as_of, rules, progress))
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     def _job(request: Request, job_id: str):

@@ -17,12 +17,13 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 @db_option
 @click.option("--host", default=_SERVER["host"], show_default=True,
               help="监听地址（默认只在本机；对外提供时请放在本单位的 HTTPS 反向代理之后并加 --secure-cookies）")
-@click.option("--port", type=click.IntRange(1, 65535), default=_SERVER["port"], show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=_SERVER["port"], show_default=True,
+              help="监听端口")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), default="govaudit-serve",
               show_default=True, help="自查结果和下载文件的存放目录")
 @click.option("--as-of", "as_of", default=None, callback=parse_date,
               help="自查的监测时间点（默认为自查当天）")
-@click.option("--ruleset", default="census-2015", show_default=True, help="自查使用的规则集")
+@click.option("--ruleset", default=None, help="自查使用的规则集（默认与库中最近一次评分相同）")
 @click.option("--timeout", type=ranged("download_timeout"), help="自查时单个请求超时秒数（默认 15）")
 @click.option("--page-budget", type=ranged("page_budget"), help="自查时最多抓取的页面数（默认 5000）")
 @click.option("--secure-cookies", is_flag=True, help="只通过 HTTPS 发送登录凭据（在 HTTPS 代理之后使用）")
@@ -41,7 +42,7 @@ def serve(db, host, port, data_dir, as_of, ruleset, timeout, page_budget, secure
                secure_cookies)
 
 
-def run_server(db, host: str, port: int, data_dir: Path, as_of, ruleset: str, crawl: dict,
+def run_server(db, host: str, port: int, data_dir: Path, as_of, ruleset: str | None, crawl: dict,
                secure_cookies: bool = False) -> None:
     """Build the web app with govaudit's pipeline functions and serve it until stopped."""
     try:
