@@ -57,7 +57,9 @@ def _guides_site() -> Site:
     guides = [
         Item("食品经营许可办事指南", None, list_fmt="none", article="none", url_dated=False,
              guide=full, guide_style="table",
-             links=[Link("/bszn/files/spjyxk_sqb.doc", "附件：食品经营许可申请表.doc"),
+             # Hanweb's download script names the file in its query (a dead one: 404)
+             links=[Link("/module/download/downfile.jsp?classid=0&filename=spjyxk_sqb.doc",
+                         "附件：食品经营许可申请表"),
                     Link("/bszn/files/spjyxk_cns.xls", "附件：承诺书.xls")]),
         Item("个体工商户名称预先核准办事指南", None, list_fmt="none", article="none", url_dated=False,
              guide=synonyms, guide_style="spans",
@@ -78,7 +80,7 @@ def _guides_site() -> Site:
                     Link("{ext}/wsbs/jdcx.action", "进度查询", online=True),   # 404 on another host
                     Link(REFUSED_URL + "yuyue.do", "在线预约", online=True)],  # connection refused
         specials={"/wsbs/bjcx.do": Special("system_error", "用户未登录或登录已过期，请重新登录"),
-                  "/bszn/files/spjyxk_sqb.doc": Special("404")},
+                  "/module/download/downfile.jsp": Special("404")},
         files={"/bszn/files/spjyxk_cns.xls": "xls"})
 
 

@@ -29,6 +29,13 @@ AS_OF = samplefarm.AS_OF
 ATTACH = (".doc", ".docx", ".xls", ".xlsx", ".pdf", ".zip", ".rar", ".wps", ".et", ".ppt", ".pptx",
           ".txt", ".7z", ".ofd", ".csv")
 IMAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg")
+
+
+def is_attachment(url: str) -> bool:
+    """A file by its path, or by the file a download script's query names (?filename=x.doc)."""
+    parts = urlsplit(url)
+    return parts.path.lower().endswith(ATTACH) or any(
+        v.lower().endswith(ATTACH) for _, v in parse_qsl(parts.query))
 LIMITS = {"news": {"days": 14}, "notice": {"months": 6}, "policy": {"months": 6},
           "personnel": {"years": 1}, "plan": {"years": 1}}
 GROUP = {"news": "news", "notice": "notice_policy", "policy": "notice_policy",
@@ -314,7 +321,7 @@ def check(url: str, fingerprint: bytes | None, timeout: float = 1.5):
 
 def kind_of(url: str, tag: str, host: str) -> str:
     path = urlsplit(url).path.lower()
-    if path.endswith(ATTACH):
+    if is_attachment(url):
         return "attachment"
     if urlsplit(url).netloc != host:
         return "external"
@@ -675,7 +682,7 @@ def recount_dead(site) -> list[dict]:
         path = href.split("?")[0]
         internal = href.startswith("/")
         if internal:
-            kind = "attachment" if path.endswith(ATTACH) else (
+            kind = "attachment" if is_attachment(href) else (
                 "image" if t["tag"] == "img" or path.endswith(IMAGES) else "page")
             sp = site.specials.get(path)
             if sp is not None:
@@ -688,7 +695,7 @@ def recount_dead(site) -> list[dict]:
             else:
                 failure = "http" if site.unknown == "404" else "soft404"
         else:
-            kind = "attachment" if path.endswith(ATTACH) else "external"
+            kind = "attachment" if is_attachment(href) else "external"
             if href.startswith("{ext}"):
                 # the external host answers a path it knows whatever the query
                 failure = None if href[len("{ext}"):].split("?")[0] in spec.EXT_PAGES else "http"
