@@ -17,6 +17,7 @@ import store
 from crawler import settings as crawl_settings
 from crawler import progress, shards
 from crawler.interrupts import CrawlerGroup
+from crawler.sitechecks import run_checks
 from govaudit.review import earlier_sightings
 from govaudit.errors import AuditError
 from govaudit.register import read_register
@@ -128,6 +129,8 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
         code = 130
     if group.stopped_by is not None:
         return _end_run(engine, run, code or 130, "interrupted")
+    if code == 0:
+        run_checks(engine, run.id, run.settings)
     return _end_run(engine, run, code, "done" if code == 0 else
                     "interrupted" if code == 130 else "failed")
 

@@ -13,6 +13,9 @@ from indicators.links import dead_links
 from indicators.observations import SiteObservations
 from indicators.presence import column_presence
 from indicators.online import online_systems
+from indicators.a11y import accessibility
+from indicators.https import https
+from indicators.identity import identity
 from indicators.personal import scan_site as personal_data
 from indicators.search import site_search
 from indicators.serious import serious_errors
@@ -39,13 +42,17 @@ class TextChecks:
     guides: dict              # config/services/guide_elements.yaml
     snippet_chars: int
     personal: dict            # config/personal_data.yaml
+    identity: dict            # config/identity.yaml
+    a11y: dict                # config/a11y.yaml
 
     @classmethod
     def build(cls, extra_terms: tuple[str, ...] = ()) -> "TextChecks":
         return cls(terms=scanner(tuple(extra_terms)), spam=spam_scanner(),
                    guides=config.load_yaml("services/guide_elements.yaml"),
                    snippet_chars=config.load_yaml("services/serious.yaml")["terms"]["snippet_chars"],
-                   personal=config.load_yaml("personal_data.yaml"))
+                   personal=config.load_yaml("personal_data.yaml"),
+                   identity=config.load_yaml("identity.yaml"),
+                   a11y=config.load_yaml("a11y.yaml"))
 
 
 def measure(obs: SiteObservations, as_of: date, taxonomy: dict | None = None,
@@ -80,14 +87,18 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     search, search_findings = site_search(obs)
     serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
     personal, personal_findings = personal_data(obs, checks.personal, as_of)
+    marks, mark_findings = identity(obs, checks.identity)
+    secure, https_findings = https(obs.checks.get("https"))
+    access, a11y_findings = accessibility(obs, obs.checks.get("a11y"), checks.a11y)
     values = {**avail, "homepage_updates_14d": home_count, **stale, "blank_columns": blank,
               **links, **talk, "guides_missing_elements": guides,
               "online_systems_down": systems_down, **serious, **published,
               "blank_columns_uncharged": sum(bool(f.counts_in) for f in blank_findings), **present,
-              **search, **personal}
+              **search, **personal, **marks, **secure, **access}
     # a taxonomy without a presence category (overview …) leaves its <category>_columns None
     return ({k: values.get(k) for k in keys},
             [*avail_findings, home_finding, *stale_findings, *blank_findings, *link_findings,
              *talk_findings, *publish_findings, *presence_findings, *guide_findings,
-             *system_findings, *serious_findings, *search_findings, *personal_findings],
+             *system_findings, *serious_findings, *search_findings, *personal_findings,
+             *mark_findings, *https_findings, *a11y_findings],
             reply_table)

@@ -88,18 +88,22 @@ class PageText:
     hidden: list[Hidden] = field(default_factory=list)
     outbound: list[list[str]] = field(default_factory=list)  # visible links to other hosts
     pairs: list[list[str]] = field(default_factory=list)     # [label, value] fields (guides)
+    meta: dict[str, str] = field(default_factory=dict)       # 发展指引 meta tags present
+    marks: list[list[str]] = field(default_factory=list)     # [text or alt, href or src] of
+                                                             # identity-mark links and images
 
     def to_dict(self) -> dict:
         # Built by hand: dataclasses.asdict deep-copies every list (once per crawled page).
         return {"title": self.title, "keywords": self.keywords, "text": self.text,
                 "hidden": [dict(vars(h)) for h in self.hidden], "outbound": self.outbound,
-                "pairs": self.pairs}
+                "pairs": self.pairs, "meta": self.meta, "marks": self.marks}
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageText":
         return cls(title=d.get("title", ""), keywords=d.get("keywords", ""), text=d.get("text", ""),
                    hidden=[Hidden(**h) for h in d.get("hidden", [])],
-                   outbound=d.get("outbound", []), pairs=d.get("pairs", []))
+                   outbound=d.get("outbound", []), pairs=d.get("pairs", []),
+                   meta=d.get("meta", {}), marks=d.get("marks", []))
 
 
 @dataclass
@@ -138,5 +142,7 @@ class SiteObservations:
     probes: list[ProbeObs] = field(default_factory=list)   # availability checks in the window
     pages: dict[str, PageText] = field(default_factory=dict)   # page URL → what it says
     attachments: dict[str, PageText] = field(default_factory=dict)   # attachment URL → its text
+    checks: dict[str, dict] = field(default_factory=dict)   # site checks after the crawl: kind →
+                                                            # result (crawler/sitechecks.py)
     online_links: list[OnlineLink] = field(default_factory=list)
     search: SearchCheck | None = None   # None: the homepage shows no site search box

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indicators.findings import Finding
-from indicators.observations import PageText, SiteObservations
+from indicators.observations import SiteObservations
 
 MEASURE, MASKED = "personal_data_leaks", "personal_data_masked"
 KEYS = [MEASURE, MASKED]
@@ -186,7 +186,3 @@ def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None) -> tu
 def _masked_title(title: str) -> str:
     return _mask_runs(normalise(title)) if title else title
 
-
-def page_numbers(page: PageText, cfg: dict, today: date | None = None) -> list[str]:
-    """Masked forms of the numbers in clear on one page (a test's and a reviewer's view)."""
-    return [h.masked for h in find_numbers(normalise(f"{page.title} {page.text}"), cfg, today)]

@@ -280,13 +280,18 @@ def footer(site: Site, port: int, cls: str = "footer", friends: str = "") -> str
     extra = "".join(f' | <a href="{esc(expand(lk.href, port))}">{esc(lk.text)}</a>'
                     for lk in site.footer_links)
     ext = f"http://{EXT_HOST}:{port}"
+    out = set(site.marks_left_out)
+    icp = "" if "icp" in out else f"华ICP备0501234{site.host}号　　"
+    police = "" if "police" in out else f"华公网安备 99010002000{site.host}号"
+    jiucuo = "" if "error_report" in out else (
+        f'<a href="{ext}/check_web/errorInfo_querySiteId.action?siteCode={site.code}" '
+        f'target="_blank"><img src="/images/jiucuo.png" alt="政府网站找错"></a>')
+    dzjg = "" if "conac" in out else '<img src="/images/dzjg.png" alt="党政机关">'
     return (f'<div class="{cls}">{friends}<div class="w1200">'
             f'<p><a href="mailto:webmaster@{esc(site.domain)}">联系我们</a>{extra}</p>'
-            f'<p>主办单位：{esc(site.org)}　　承办：{esc(site.org)}信息中心　　网站标识码：{site.code}</p>'
-            f'<p>华ICP备0501234{site.host}号　　华公网安备 99010002000{site.host}号</p>'
-            f'<p><a href="{ext}/check_web/errorInfo_querySiteId.action?siteCode={site.code}" '
-            f'target="_blank"><img src="/images/jiucuo.png" alt="政府网站找错"></a>'
-            f'<img src="/images/dzjg.png" alt="党政机关"></p></div></div>')
+            f'<p>主办单位：{esc(site.org)}　　承办：{esc(site.org)}信息中心　　'
+            f'网站标识码：{site.footer_code or site.code}</p>'
+            f'<p>{icp}{police}</p><p>{jiucuo}{dzjg}</p></div></div>')
 
 
 def friends_select(site: Site, port: int) -> str:

@@ -62,7 +62,7 @@ def demo(out, as_of, timeout, db, recheck, monitor, serve_port):
             def warn_step(engine):
                 demo_warnings(engine, as_of, out_dir)
         runs = [run_audit(register, as_of, out_dir, "census-2015", None, db, (),
-                          dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET),
+                          dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, a11y=False),
                           probe_step=probe_step, before_report=warn_step,
                           settings=demo_settings(as_of))]
         port = farm.port
@@ -92,7 +92,7 @@ def demo_serve(db, out_dir: Path, port: int, as_of, timeout, serve_port: int) ->
         console.print(f"  {name}  密码 {password}", highlight=False)
     with samplefarm.start(port, phase="recheck"):
         run_server(db, "127.0.0.1", serve_port, out_dir / "网页数据", as_of, None,
-                   dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET))
+                   dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, a11y=False))
 
 
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
@@ -109,7 +109,7 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
     with samplefarm.start(port, phase="recheck"):
         return run_audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
-                         dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET), recheck=True,
+                         dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, a11y=False), recheck=True,
                          settings=demo_settings(as_of))
 
 

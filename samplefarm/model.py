@@ -160,6 +160,10 @@ class Site:
     # reports, and masked numbers it counts apart.
     leaks: list[str] = field(default_factory=list)
     masked: list[str] = field(default_factory=list)
+    # Identity marks (发展指引) the footer leaves out ('icp', 'police', 'conac', 'error_report'), and
+    # the 网站标识码 it shows when not its own (a copied template).
+    marks_left_out: list[str] = field(default_factory=list)
+    footer_code: str = ""
 
     @property
     def ip(self) -> str:

@@ -326,6 +326,8 @@ def _s5() -> Site:
                     Link("/gjcx/query.jsp", "公交查询"),                      # persistent 500
                     Link("http://www..jiangbei.gov.cn/index.html", "江北市人民政府")],   # bad host
         calendar=True, unknown="custom200",
+        # 发展指引's marks: no ICP number, no 党政机关 mark, no 找错 entry, a copied 网站标识码
+        marks_left_out=["icp", "conac", "error_report"], footer_code="9901000032",
         specials={"/gjcx/query.jsp": Special("500"),
                   "/zwgk/old/t20180506_112.html": Special("404"),
                   "/tzgg/201905/t20190510_777.html": Special("410"),

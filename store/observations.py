@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, RowMapping
 
 from store.schema import (Base, Column, ColumnFind, GatedPage, HomePage, Item, Link, Message,
-                          OnlineLink, Page, PageContent, Probe, SearchCheck, SiteCrawl,
+                          OnlineLink, Page, PageContent, Probe, SearchCheck, SiteCheck,
+                          SiteCrawl,
                           unpack_text)
 
 
@@ -27,6 +28,7 @@ class CrawlRows:
     page_texts: list[tuple[str, dict]]           # (URL, PageText as a dict)
     online_links: list[RowMapping]
     searches: list[RowMapping]                   # the homepage's search box tried (0 or 1 row)
+    checks: dict[str, dict]                      # kind → result (store.SiteCheck)
 
 
 def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
@@ -49,7 +51,48 @@ def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
             page_texts=[(url, unpack_text(blob)) for url, blob in conn.execute(
                 select(PageContent.url, PageContent.data).where(PageContent.site_crawl_id == sc)
                 .order_by(PageContent.id))],
-            online_links=rows(conn, OnlineLink), searches=rows(conn, SearchCheck))
+            online_links=rows(conn, OnlineLink), searches=rows(conn, SearchCheck),
+            checks=dict(conn.execute(select(SiteCheck.kind, SiteCheck.data)
+                                     .where(SiteCheck.site_crawl_id == sc)).all()))
+
+
+def page_text_of(engine: Engine, site_crawl_id: int, url: str) -> dict | None:
+    """One page's stored text record (PageText as a dict), or None."""
+    with engine.connect() as conn:
+        blob = conn.execute(select(PageContent.data).where(PageContent.site_crawl_id == site_crawl_id,
+                                                           PageContent.url == url)).scalar()
+    return unpack_text(blob) if blob is not None else None
+
+
+def save_check(engine: Engine, site_crawl_id: int, kind: str, data: dict) -> None:
+    """A site check's result, replacing an earlier one of the same kind."""
+    with engine.begin() as conn:
+        conn.execute(SiteCheck.__table__.delete().where(SiteCheck.site_crawl_id == site_crawl_id,
+                                                        SiteCheck.kind == kind))
+        conn.execute(SiteCheck.__table__.insert().values(site_crawl_id=site_crawl_id, kind=kind,
+                                                         data=data))
+
+
+def checked_sites(engine: Engine, run_id: int, kind: str) -> set[int]:
+    """The site crawls of a run that already have a check of this kind."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(SiteCheck.site_crawl_id).join(
+            SiteCrawl, SiteCrawl.id == SiteCheck.site_crawl_id).where(
+            SiteCrawl.run_id == run_id, SiteCheck.kind == kind)).scalars())
+
+
+def crawl_pages_by_role(engine: Engine, site_crawl_id: int, home_url: str,
+                        sample: int) -> dict[str, list[str]]:
+    """The homepage and the first `sample` column and article pages (by URL) a crawl fetched."""
+    sc = site_crawl_id
+    with engine.connect() as conn:
+        fetched = set(conn.execute(select(Page.url).where(Page.site_crawl_id == sc,
+                                                          Page.status == 200)).scalars())
+        columns = sorted(set(conn.execute(select(Column.url).where(Column.site_crawl_id == sc))
+                             .scalars()) & fetched)
+        items = set(conn.execute(select(Item.url).where(Item.site_crawl_id == sc)).scalars())
+    articles = sorted(items & fetched - set(columns) - {home_url})
+    return {"home": [home_url], "column": columns[:sample], "article": articles[:sample]}
 
 
 def probe_rows(engine: Engine, start: datetime, end: datetime) -> list[RowMapping]:

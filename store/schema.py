@@ -224,6 +224,15 @@ class PageContent(CrawlObservation, Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class SiteCheck(CrawlObservation, Base):
+    """A check of the whole site made after its crawl (crawler/sitechecks.py: the HTTPS of its host,
+    the accessibility of a few pages in a browser), its result as JSON, judged at score time."""
+    __tablename__ = "site_checks"
+    __table_args__ = (UniqueConstraint("site_crawl_id", "kind"),)
+    kind: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 def pack_text(data: dict) -> bytes:
     """A page's text record as stored: JSON, zlib-compressed (about a quarter of the raw size)."""
     return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)

@@ -10,6 +10,9 @@ import pytest
 # tests' commands, children included, wait 0.2 s instead, with as many attempts (the farm's flaky
 # homepages fail by request count, not by time). test_crawler_rules checks the real schedule.
 os.environ.setdefault("GOVAUDIT_HOME_RETRY_DELAYS", "0.2,0.2,0.2,0.2,0.2")
+# The browser check after each crawl (axe-core, crawler/sitechecks.py) takes seconds a site: off
+# in the suite but where a test asks for it (tests/test_a11y.py runs axe itself).
+os.environ.setdefault("GOVAUDIT_A11Y", "0")
 
 PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -65,6 +65,12 @@ def test_census_loads_with_domain_ids_in_order():
         assert r.title and r.hint
 
 
+SITE_CHECKS = ["identity_marks_missing", "meta_tags_home", "meta_tags_columns_pct",
+               "meta_tags_articles_pct", "https_problems", "https_cert_days_left", "elderly_version",
+               "elderly_version_problems", "a11y_pages_checked", "a11y_violations", "a11y_image_alt",
+               "a11y_contrast", "a11y_form_labels", "a11y_page_lang", "a11y_heading_order"]
+
+
 def test_census_reads_only_domain_measurements():
     data = census_data()
     read = set()
@@ -97,7 +103,8 @@ def test_census_reads_only_domain_measurements():
                                        "site_search_categorised",
                                        # issue 19: measured under every ruleset, charged by
                                        # province-2026-example, 提示 only in the census
-                                       "personal_data_leaks", "personal_data_masked"}
+                                       "personal_data_leaks", "personal_data_masked",
+                                       *SITE_CHECKS}
 
 
 def test_lookups_for_reports():

@@ -520,7 +520,8 @@ def recount(site) -> dict:
            for cat in ("overview", "functions", "data")}, **recount_2019_stale(cols),
         **dict(zip(("site_search", "site_search_working", "site_search_categorised"),
                    {"": (0, None, None), "broken": (1, 0, None), "categorised": (1, 1, 1)}[site.search])),
-        "personal_data_leaks": len(site.leaks), "personal_data_masked": len(site.masked)}
+        "personal_data_leaks": len(site.leaks), "personal_data_masked": len(site.masked),
+        **recount_site_checks(site)}
     failed, probes = (out["measurements"][k] for k in ("availability_failures",
                                                        "availability_probes"))
     full_percent = 100 * failed // probes
@@ -767,7 +768,7 @@ def test_truth_file_shape(truth):
             "blank_columns_uncharged", "overview_columns", "functions_columns", "data_columns",
             "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
             "site_search", "site_search_working", "site_search_categorised",
-            "personal_data_leaks", "personal_data_masked"]
+            "personal_data_leaks", "personal_data_masked", *SITE_CHECK_KEYS]
     assert str(truth["as_of"]) == str(AS_OF) == "2026-11-22"
     assert set(truth["sites"]) == {s.code for s in spec.sites()}
     for code, s in truth["sites"].items():
@@ -784,3 +785,26 @@ def test_truth_file_shape(truth):
     failures = {d["failure"] for s in t.values() for d in s["dead_links"]}
     assert failures == {"http", "refused", "dns", "timeout", "soft404", "error_redirect",
                         "system_error", "redirect"}
+
+
+# ---- issue 19: identity marks, meta tags, HTTPS, accessibility ---------------------------------
+SITE_CHECK_KEYS = ["identity_marks_missing", "meta_tags_home", "meta_tags_columns_pct",
+                   "meta_tags_articles_pct", "https_problems", "https_cert_days_left",
+                   "elderly_version", "elderly_version_problems", "a11y_pages_checked",
+                   "a11y_violations", "a11y_image_alt", "a11y_contrast", "a11y_form_labels",
+                   "a11y_page_lang", "a11y_heading_order"]
+
+
+def recount_site_checks(site) -> dict:
+    """Every farm footer carries the marks but what the site leaves out (and a copied 网站标识码),
+    and no site is on a .gov.cn name (loopback addresses); ColumnName comes with the site's meta
+    tags, ColumnType only where a column sets one; no article carries ContentSource; nothing serves
+    HTTPS; the demo runs no browser check (null, 未检测) and no site has a 关怀版 entry (the TRS
+    sites' 无障碍浏览 link goes nowhere: href="#")."""
+    cols = reachable_columns(site)
+    complete = sum(site.site_meta and bool(c.meta_type) for c in cols)
+    return {"identity_marks_missing": 1 + len(site.marks_left_out) + bool(site.footer_code),
+            "meta_tags_home": int(site.site_meta),
+            "meta_tags_columns_pct": round(100 * complete / len(cols), 1) if cols else None,
+            "meta_tags_articles_pct": 0.0, "https_problems": 1, "https_cert_days_left": None,
+            "elderly_version": 0, **dict.fromkeys(SITE_CHECK_KEYS[7:])}

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+import config
+
 from indicators.observations import Hidden, PageText
 
 from .page import Page, text_of
@@ -27,6 +29,7 @@ MAX_LINKS = 60              # links kept per hidden element / outbound list
 MAX_PAIRS = 80              # labelled fields kept per page
 MAX_LABEL = 16
 MAX_VALUE = 80
+MAX_MARKS = 20              # identity-mark links and images kept per page
 
 _HIDING = [
     ("display:none", re.compile(r"display\s*:\s*none", re.I)),
@@ -168,7 +171,33 @@ def page_text(page: Page) -> PageText:
     keywords = " ".join(v for k, v in meta.items() if k.lower() in ("keywords", "description"))
     return PageText(title=page.title or "", keywords=keywords[:1000],
                     text=_collapse(" ".join(parts))[:MAX_TEXT], hidden=hidden, outbound=outbound,
-                    pairs=labelled_fields(page, hidden_roots))
+                    pairs=labelled_fields(page, hidden_roots),
+                    meta={k: v[:MAX_VALUE] for k, v in page.meta.items()},
+                    marks=identity_marks(page))
+
+
+def identity_marks(page: Page) -> list[list[str]]:
+    """Links and images that may be identity marks (党政机关网站标识, 找错 entry, 关怀版 …): [text or
+    alt, href or src], a few per page, matched by config/identity.yaml's mark_candidates."""
+    wanted = _mark_candidates()
+    out = []
+    for el in page.body.iter("a", "img"):
+        if el.tag == "img" and any(a.tag == "a" for a in el.iterancestors()):
+            continue   # counted with its link
+        alts = " ".join(i.get("alt") or "" for i in el.iter("img"))
+        text = _collapse(f"{text_of(el) if el.tag == 'a' else ''} {alts}")[:MAX_VALUE]
+        target = page.resolve(el.get("href") if el.tag == "a" else el.get("src")) or ""
+        srcs = " ".join(i.get("src") or "" for i in el.iter("img"))
+        if wanted.search(f"{text} {target} {srcs}"):
+            out.append([text, target])
+            if len(out) >= MAX_MARKS:
+                break
+    return out
+
+
+@lru_cache(maxsize=1)
+def _mark_candidates():
+    return re.compile(config.load_yaml("identity.yaml")["mark_candidates"])
 
 
 def clean_label(text: str) -> str:
