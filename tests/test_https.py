@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+import config
 from crawler.netguard import Guard
 from crawler.tls import check_https
 
@@ -138,3 +139,43 @@ def test_no_https_and_blocked_address(tls_sites):
     blocked = check_https(f"https://{GOOD}:{tls_sites[0][GOOD][0]}/", guard=Guard(["127.0.0.0/8"]))
     assert blocked["https"] is False and "网络防护" in blocked["error"]
     assert check_https("https://a..b/", timeout=1)["error"] == "域名无法解析"
+
+
+def test_site_checks_after_a_crawl_are_stored_and_measured(tls_sites, tmp_path):
+    """crawler.sitechecks on a run's reached sites (a real SQLite store): the HTTPS result is stored
+    once, read back with the crawl and measured; the browser check, switched off, says 未检测."""
+    import store
+    from crawler.sitechecks import run_checks
+    from indicators.assemble import load_observations
+    from indicators.measure import measure
+    from store import runs
+    from datetime import date
+    engine = store.connect(str(tmp_path / "s.sqlite"))
+    ports, cafile = tls_sites
+    home = f"https://{EXPIRED}:{ports[EXPIRED][0]}/"
+    run = runs.new_crawl_run(engine, ["9999000001"], {})
+    ids, _ = runs.start_site_crawls(engine, run.id, [{"code": "9999000001", "home_url": home}])
+    runs.finish_site_crawl(engine, ids["9999000001"], status="ok")
+    cfg = {"a11y": False, "allow_net": ["127.0.0.0/8"],
+           "site_checks": {"https": {"cafile": cafile, "http_port": ports[EXPIRED][1], "timeout": 3}}}
+    run_checks(engine, run.id, cfg)
+    from store.observations import save_check
+    save_check(engine, ids["9999000001"], "https", dict(first := _stored(engine), marker=1))
+    run_checks(engine, run.id, cfg)          # a second pass (resume) checks nothing again
+    assert _stored(engine) == dict(first, marker=1)
+    sc = runs.site_crawls(engine, run.id)[0]
+    obs = load_observations(engine, sc, taxonomy=config.load_yaml("taxonomy.yaml"))
+    assert obs.checks["https"]["error"] == "证书已过期"
+    values, findings = measure(obs, date.today())
+    assert (values["https_problems"], values["a11y_violations"]) == (2, None)   # expired, no redirect
+    assert -36 <= values["https_cert_days_left"] <= -35
+    assert [f.evidence for f in findings if f.kind == "a11y_unchecked"] == [
+        "未检测：本次抓取未启用无障碍检测（config/crawl.yaml a11y）"
+        "（在 config/crawl.yaml 中设 a11y: true 并去掉环境变量 GOVAUDIT_A11Y=0 后重新抓取）"]
+
+
+def _stored(engine) -> dict:
+    from sqlalchemy import select
+    from store.schema import SiteCheck
+    with engine.connect() as conn:
+        return conn.execute(select(SiteCheck.data).where(SiteCheck.kind == "https")).scalar_one()
