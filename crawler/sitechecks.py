@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy.engine import Engine
 
+import config
 from crawler.netguard import Guard
 from crawler.tls import check_https
-import config
 from store.observations import checked_sites, crawl_pages_by_role, page_text_of, save_check
 from store.runs import site_crawls
 
