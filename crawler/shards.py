@@ -1,8 +1,8 @@
 """Crawl one run's sites in N crawler processes at once (`govaudit crawl --workers N`).
 
 Twisted's reactor, and so one Scrapy process, uses one core; a register of many sites uses every core
-by giving each process its own share of the sites. A site belongs to exactly one process, so the
-per-host politeness limit still holds. Every process writes to the same store (SQLite in WAL mode with
+by giving each process its own share of the sites. A site belongs to exactly one process, and so do
+all the sites on one host, so the per-host politeness limit still holds. Every process writes to the same store (SQLite in WAL mode with
 a busy timeout, batched transactions; see benchmarks/sqlite_writers.py for why not one writer).
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 from typing import Callable
+from urllib.parse import urlsplit
 
 from crawler import progress
 
@@ -34,9 +35,23 @@ def worker_count(requested: int | None) -> int:
 
 
 def shard(sites: list[dict], n: int) -> list[list[dict]]:
-    """Deal sites round-robin (register order), so each process gets a like mix of site sizes."""
-    n = max(1, min(n, len(sites)))
-    return [sites[i::n] for i in range(n)]
+    """Deal sites round-robin (register order), so each process gets a like mix of site sizes;
+    sites sharing a host name go together (Scrapy's per-host limit is per process: two processes
+    would each send that host its 4 requests at once)."""
+    groups: dict[str, list[dict]] = {}
+    for site in sites:
+        groups.setdefault(_host_name(site["home_url"]), []).append(site)
+    dealt = list(groups.values())
+    n = max(1, min(n, len(dealt)))
+    return [[site for group in dealt[i::n] for site in group] for i in range(n)]
+
+
+def _host_name(url: str) -> str:
+    """The host name Scrapy keys its download slots by (no port): malformed URLs each alone."""
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
 
 
 def run_processes(jobs: list[dict], on_line: Callable[[str], None],

@@ -12,11 +12,20 @@ from tests.test_audit_e2e import TIMEOUT, govaudit, probe_first
 
 
 def test_shards_deal_every_site_to_exactly_one_process():
-    sites = [{"code": f"{i:010d}", "home_url": f"http://127.0.0.1/{i}"} for i in range(11)]
+    sites = [{"code": f"{i:010d}", "home_url": f"http://127.0.1.{i}/"} for i in range(11)]
     parts = shards.shard(sites, 3)
     assert [len(p) for p in parts] == [4, 4, 3]
     assert sorted(s["code"] for p in parts for s in p) == [s["code"] for s in sites]
     assert len(shards.shard(sites[:2], 8)) == 2          # never an idle process
+
+
+def test_sites_on_one_host_go_to_one_process():
+    """Scrapy's per-host limit holds within a process: sites sharing a host name (other ports, other
+    paths) are crawled by the same one, or that host would get 4 requests at once from each."""
+    shared = [{"code": f"s{i}", "home_url": f"http://127.0.1.9:{8000 + i}/x{i}/"} for i in range(3)]
+    alone = [{"code": f"a{i}", "home_url": f"http://127.0.1.{i}/"} for i in range(3)]
+    parts = shards.shard([shared[0], *alone, *shared[1:]], 2)
+    assert [[s["code"] for s in p] for p in parts] == [["s0", "s1", "s2", "a1"], ["a0", "a2"]]
 
 
 def test_three_workers_audit_equals_the_truth_and_stay_polite(tmp_path):

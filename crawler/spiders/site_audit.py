@@ -19,7 +19,7 @@ import config
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
-from crawler import checks, progress
+from crawler import checks, pace, progress
 from crawler import items as rec
 from crawler.extract import columns as xcol
 from crawler.extract import dates as xdates
@@ -73,6 +73,8 @@ def _settles(callback):
         requests += self._release(st)
         for out in self._maybe_finish(st):
             (requests if isinstance(out, scrapy.Request) else items).append(out)
+        for out in self._start_sites():   # room made by the pace controller (see _pace)
+            (requests if isinstance(out, scrapy.Request) else items).append(out)
         if items:
             yield rec.Batch(items)
         yield from requests
@@ -88,7 +90,8 @@ class SiteAuditSpider(scrapy.Spider):
         self.cfg = crawl_cfg
         self.limits = Limits.from_config(crawl_cfg)
         self.session_params = tuple(crawl_cfg.get("session_params", ()))
-        self.max_active = max(1, int(crawl_cfg.get("max_active_sites", 8)))
+        self.pace = pace.PaceConfig.from_config(crawl_cfg)
+        self.max_active = self.pace.start     # grown by _pace while the machine has room
         self.requests_per_site = max(1, int(crawl_cfg["requests_queued_per_site"]))
         # 在线申报, 办件查询 …: asked of every link text on every page, so one regex search.
         self.online_words = re.compile("|".join(map(re.escape, config.lexicon("online_system"))))
@@ -104,7 +107,27 @@ class SiteAuditSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
         crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(spider._start_pace, signal=signals.spider_opened)
         return spider
+
+    def _start_pace(self, spider=None) -> None:
+        from twisted.internet import task
+        self._meter = pace.Meter()
+        self._pace_loop = task.LoopingCall(self._pace)
+        self._pace_loop.start(self.pace.every_s, now=False)
+
+    def _pace(self) -> None:
+        """Grow or shrink the number of sites in progress (crawler/pace.py); the sites it makes
+        room for start with the next answer any site gets (_settles)."""
+        share, rss, lag = self._meter.read(self.pace.every_s)
+        waiting = len(getattr(self, "_waiting", ()))
+        self.max_active = pace.decide(self.max_active, getattr(self, "_active", 0), waiting,
+                                      share, rss, lag, self.pace)
+        # Scrapy's total limit must not be what holds the added sites back: each may have
+        # concurrent_requests_per_host requests in flight (plus off-site checks).
+        downloader = self.crawler.engine.downloader
+        want = self.max_active * int(self.cfg["concurrent_requests_per_host"]) * 2
+        downloader.total_concurrency = max(int(self.cfg["concurrent_requests"]), want)
 
     # ---- state (one SiteState a site; resume is per site, through the store) ---------------
     @property
@@ -712,6 +735,8 @@ class SiteAuditSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     def closed(self, reason):
+        if getattr(self, "_pace_loop", None) is not None and self._pace_loop.running:
+            self._pace_loop.stop()
         progress.closed(reason)
 
 

@@ -1,0 +1,98 @@
+"""Issue 20 part 1: at most `concurrent_requests_per_host` requests at once on any host, however the
+requests reach it (redirects from another site, several sites on one host, several crawler
+processes), and more sites in progress than max_active_sites when answers are late and the
+process has room (crawler/pace.py). Real crawls over loopback against sites that answer late."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+import config
+from crawler import pace
+from tests.latencyfarm import latency_farm
+
+pytestmark = pytest.mark.timeout(300)
+GOVAUDIT = [sys.executable, "-m", "govaudit.cli"]
+CFG = config.load_yaml("crawl.yaml")
+PER_HOST = CFG["concurrent_requests_per_host"]
+
+
+def crawl(tmp_path, farm, codes, *options) -> sqlite3.Connection:
+    db = str(tmp_path / "store.sqlite")
+    reg = farm.register(tmp_path / "register.csv", codes)
+    for args in (("sites", "import", reg, "--db", db),
+                 ("crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--timeout", "20", *options)):
+        done = subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True,
+                              encoding="utf-8", timeout=240)
+        assert done.returncode == 0, done.stderr
+    return sqlite3.connect(db)
+
+
+def test_no_host_gets_more_than_its_limit(tmp_path):
+    """Two sites on one address (two ports), and a site whose links redirect to a fourth site's
+    pages: with two crawler processes, no address ever has more than 4 requests at once. Before,
+    Scrapy kept a redirected request in the download slot of the host it left (8 at once measured
+    on the fourth site), and two sites of one host could go to different processes (8 at once)."""
+    with latency_farm(0.2) as farm:
+        d = farm.add("127.0.1.113", pages=20, images=4)
+        c = farm.add("127.0.1.110", pages=4, redirects={f"/go{i}": f"{d.url}p{i}.html"
+                                                        for i in range(1, 13)})
+        a = farm.add("127.0.1.111", pages=20, images=4)
+        b = farm.add("127.0.1.111", pages=20, images=4)
+        # Register order c, a, b, d: hosts are dealt to processes in turn, so c and d go to one
+        # process (d's own requests and c's redirected ones meet there), a and b to the other.
+        farm.sites[:] = [c, a, b, d]
+        codes = ["9920000001", "9920000002", "9920000003", "9920000004"]
+        con = crawl(tmp_path, farm, codes, "--workers", "2")
+        most = dict(farm.counter.most_per_host)
+    print(f"most requests at once per host: {most}")
+    assert set(most) == {"127.0.1.110", "127.0.1.111", "127.0.1.113"}
+    assert max(most.values()) <= PER_HOST, most
+    # every page of every site was reached: 4 articles + 12 redirected links, 20 articles each
+    pages = dict(con.execute("SELECT site_code, pages FROM site_crawls"))
+    assert pages == {"9920000001": 16, "9920000002": 20, "9920000003": 20,
+                     "9920000004": 20}, pages
+
+
+def test_more_sites_in_progress_when_answers_are_late(tmp_path):
+    """Every answer 0.3 s late on 20 small sites: the process, waiting on the network, takes more
+    sites at once than max_active_sites (8), and still at most 4 requests on any one of them."""
+    with latency_farm(0.3) as farm:
+        for i in range(20):
+            farm.add(f"127.0.1.{120 + i}", pages=16)
+        codes = [f"99210000{i:02d}" for i in range(20)]
+        con = crawl(tmp_path, farm, codes, "--workers", "1")
+        most_sites, most = farm.counter.most_sites, max(farm.counter.most_per_host.values())
+    print(f"most sites in flight at once: {most_sites}")
+    assert most_sites > CFG["max_active_sites"], most_sites
+    assert most <= PER_HOST
+    assert con.execute("SELECT count(*), sum(pages) FROM site_crawls").fetchone() == (20, 20 * 16)
+
+
+# ---- the controller's decisions, on measured inputs ------------------------------------------------
+P = pace.PaceConfig(start=8, most=20, step=4, cpu_target=0.6, cpu_high=0.85, rss_cap_mb=200,
+                    max_lag_s=0.5, every_s=1.0)
+
+
+@pytest.mark.parametrize("target, active, waiting, cpu, rss, lag, expected", [
+    (8, 8, 50, 0.30, 120, 0.01, 12),      # waiting on the network, room everywhere: grow
+    (20, 20, 50, 0.30, 120, 0.01, 20),    # never beyond `most`
+    (8, 8, 0, 0.30, 120, 0.01, 8),        # nothing waits to be started
+    (12, 9, 50, 0.30, 120, 0.01, 12),     # the current target is not in use yet: hold
+    (8, 8, 50, 0.70, 120, 0.01, 8),       # CPU between target and high: hold
+    (16, 16, 50, 0.95, 120, 0.01, 12),    # CPU over its line: give sites back
+    (16, 16, 50, 0.30, 260, 0.01, 12),    # memory over the cap: give sites back
+    (8, 8, 50, 0.95, 260, 0.01, 8),       # ... never below max_active_sites
+    (8, 8, 50, 0.30, 120, 0.90, 8),       # the reactor runs late (a starved process): hold
+])
+def test_pace_decisions(target, active, waiting, cpu, rss, lag, expected):
+    assert pace.decide(target, active, waiting, cpu, rss, lag, P) == expected
+
+
+def test_pace_config_reads_crawl_yaml():
+    p = pace.PaceConfig.from_config(CFG)
+    assert p.start == CFG["max_active_sites"] and p.most == CFG["active_sites"]["most"] > p.start
+    assert 0 < p.cpu_target < p.cpu_high and p.rss_cap_mb > 0
