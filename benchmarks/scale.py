@@ -15,7 +15,7 @@ the whole process tree (psutil, summed over every live process, 50 ms samples), 
 CPU seconds, so its capacity in requests per CPU second) show it was not the bottleneck, and the load
 average before and after each tool states how busy the shared machine was.
 
-    .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--latency 0.1]
+    .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--latency 0,0.3,1]
         [--parallel 8] [--baseline ../old-checkout] [--out FILE]
 """
 from __future__ import annotations
@@ -241,17 +241,14 @@ def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -
              f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, timeout {args.timeout:g} s"
              f"{f', every answer {args.latency * 1000:g} ms late' if args.latency else ''})",
              "", "| tool | wall s | pages reached | pages/s | peak RSS MB | CPU s / 1,000 pages | "
-             "loadavg before → after |", "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
-    if args.latency:   # answers take time, so the farm sees how many a tool asks of one site at once
-        lines[2] = lines[2].replace(" | loadavg", " | most requests at once on one site (on the "
-                                    "external host all sites link to) | loadavg")
-        lines[3] = lines[3].replace(" | --- |", " | ---: | --- |")
+             "most requests at once on one site (on the external host all sites link to) | "
+             "loadavg before → after |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
-        most = (f" {r.most_per_host['site']} ({r.most_per_host['external']}) |"
-                if args.latency and r.most_per_host else "")
+        most = (f"{r.most_per_host['site']} ({r.most_per_host['external']})"
+                if r.most_per_host else "")
         lines.append(f"| {r.tool}{' (' + r.note + ')' if r.note else ''} | {r.wall:.1f} | "
                      f"{r.reached}/{r.total} ({100 * r.reached / r.total:.1f}%) | "
-                     f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} |{most} {r.load} |")
+                     f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} | {most} | {r.load} |")
     cap = stats["requests"] / stats["cpu_s"] if stats["cpu_s"] else float("inf")
     busiest = max((r.reached / r.wall for r in rows), default=0)
     lines += ["", f"Farm server: {stats['requests']} requests answered in {stats['cpu_s']:.1f} CPU s "
@@ -274,14 +271,27 @@ def main() -> None:
                     "rate-limits itself to about 10 requests/s per host and takes ten minutes)")
     ap.add_argument("--page-budget", type=int,
                     help="govaudit's pages per site (a quick look at 1,000 sites' memory)")
-    ap.add_argument("--latency", type=float, default=0.0,
-                    help="seconds the farm waits before each answer (remote sites; default 0)")
+    ap.add_argument("--latency", default="0",
+                    help="seconds the farm waits before each answer (remote sites), comma separated "
+                    "for one table each, e.g. 0,0.3,1 (default 0)")
     ap.add_argument("--baseline", type=Path, help="another checkout of govaudit with its own .venv "
                     "(e.g. `git worktree add ../old REV`): its audit runs too, first worker count")
     ap.add_argument("--out", help="append the table to this file too")
     ap.add_argument("--keep", help="keep every tool's output in this directory")
     args = ap.parse_args()
     work = Path(args.keep or tempfile.mkdtemp(prefix="govaudit-scale-"))
+    # One fresh farm per latency (0, 0.3 and 1 s an answer in one run: issue 20), one table each.
+    for latency in dict.fromkeys(float(x) for x in args.latency.split(",")):
+        args.latency = latency
+        text = run_at(args, work / f"latency-{latency:g}")
+        print(text)
+        if args.out:
+            with open(args.out, "a", encoding="utf-8") as fh:
+                fh.write("\n" + text)
+
+
+def run_at(args, work: Path) -> str:
+    """Every tool in turn on one fresh farm whose answers are args.latency seconds late."""
     farm = FarmServer(args.sites, work / "farm", args.latency)
     register = work / "farm" / "register.csv"
     rows, skipped = [], []
@@ -311,12 +321,7 @@ def main() -> None:
                     record(res)
     finally:
         stats = farm.stop()
-    text = render(rows, skipped, farm.info, stats, args)
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
-
+    return render(rows, skipped, farm.info, stats, args)
 
 if __name__ == "__main__":
     main()
