@@ -36,6 +36,7 @@ from scoring.rulefile import load_ruleset
 from scoring.verdict import Deduction, Verdict, restore_details
 from store import runs
 from store.errors import NotFound
+from store.evidence import files_for_crawl_run
 from store.reviews import decisions
 from store.runs import score_run
 from store.sites import all_sites, find_sites, upsert_sites
@@ -180,8 +181,8 @@ def audit(engine: Engine, register: str | Path, as_of: date, ruleset: str | Sequ
           overrides: str | None = None, scores: str | None = None, terms: str | None = None,
           recheck: bool = False, notices: bool = True, settings=None,
           notify: Callable[[str], None] = lambda message: None, probe: Callable | None = None,
-          before_report: Callable | None = None):
-    """Register, (probe), crawl, score, (re-check), reports: govaudit audit and the demo. How the
+          before_report: Callable | None = None, evidence: bool | None = None):
+    """Register, (probe), crawl, score, (re-check), (capture_evidence), reports: audit, demo. How the
     register is imported and the sites crawled (with a progress display, under the crawl lock) is
     the caller's: import_register(engine, path) -> RegisterResult, crawl(engine, codes) ->
     CrawlRun; probe(engine, codes) and before_report(engine) run between the stages. Returns
@@ -197,9 +198,18 @@ def audit(engine: Engine, register: str | Path, as_of: date, ruleset: str | Sequ
     if recheck:
         from govaudit import history
         rc = history.recheck(engine, after=sid)
+    capture_evidence(engine, sid, out, evidence, notify)
     if before_report:
         before_report(engine)
     return run, sid, rc, write_reports(engine, out, sid, rc, notices=notices, settings=settings)
+
+
+def capture_evidence(engine: Engine, score_run_id: int, out, wanted=None, notify=lambda m: None):
+    """Screenshots of a score run's findings into out/evidence/ (browser.capture)."""
+    from browser.capture import capture_score_run
+    ruleset = load_ruleset(score_run(engine, score_run_id).ruleset)
+    return capture_score_run(engine, score_run_id, Path(out) / "evidence", wanted,
+                             lambda m: ruleset.title_of(next(iter(ruleset.rules_reading(m)), "")), notify)
 
 
 # ---- score ---------------------------------------------------------------------------------
@@ -549,6 +559,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
     cut = {c.site_code: cut_short_of(c) for c in crawls if cut_short_of(c)}
     errors = {c.site_code: crawl_errors_of(c) for c in crawls if c.errors}
     unchecked = {c.site_code: c.unchecked or 0 for c in crawls}
+    shots = files_for_crawl_run(engine, sr.crawl_run_id)
     site_reports = []
     for row in rows:
         site = sites.get(row.site_code) or store.Site(code=row.site_code, name=row.site_code,
@@ -563,7 +574,8 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                                        interaction=replies.get(row.site_code),
                                        cut_short=cut.get(row.site_code, ""),
                                        crawl_errors=errors.get(row.site_code),
-                                       unchecked=unchecked.get(row.site_code, 0)))
+                                       unchecked=unchecked.get(row.site_code, 0),
+                                       evidence=shots.get(row.site_code, {})))
     summary = {"抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),
@@ -632,6 +644,7 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
     and every sheet but the extra rankings follow the first ruleset; each further ruleset gets
     results-<ruleset id>.json (the same shape) and its own ranking sheet."""
     from reports.charts import write_charts
+    from reports.files import gather_evidence
     from reports.notices import write_notices
     from reports.ranking_xlsx import write_ranking
     from reports.results_json import write_results
@@ -648,6 +661,7 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
     for other in report.others:
         write_results(other, out / results_name(other.ruleset_id))
     report.charts = write_charts(report, out / "charts")
+    gather_evidence(report, out)                 # the screenshots, beside the notices
     if notices:
         report.notices = write_notices(report, out)
         if recheck is not None:

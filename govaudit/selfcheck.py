@@ -137,6 +137,8 @@ def check(url: str, out_dir: str | Path, *, crawl: Callable, name: str | None = 
             rc = history.recheck(engine, after=sid)
         except history.HistoryError:
             rc = None                                  # the first check of this site
+        progress(0.85, "截图取证")                      # the screenshots its staff will check
+        pipeline.capture_evidence(engine, sid, out_dir, None, lambda message: progress(0.88, message))
         progress(0.9, "写出自查报告")
         report_dir = pipeline.write_reports(engine, out_dir, sid, recheck=rc, notices=False)
         verdict, problems, not_judged = sections(engine, sid, db)

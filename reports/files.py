@@ -48,3 +48,16 @@ def one_at_a_time():
         yield gc.collect
     finally:
         gc.unfreeze()
+
+
+def gather_evidence(report, out_dir: Path, folder: str = "evidence") -> None:
+    """Copy the report's screenshots into out_dir/evidence/: a report written elsewhere than the
+    audit is still whole, its notices and workbook pointing inside their own folder."""
+    import shutil
+    for sr in report.sites:
+        for key, path in sr.evidence.items():
+            here = Path(out_dir) / folder / path.name
+            if not here.exists():
+                here.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, here)
+            sr.evidence[key] = here

@@ -7,13 +7,16 @@ from __future__ import annotations
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
 import config
+from browser.capture import capturable
 from indicators.findings import Finding, one_per_subject
 from reports.settings import GROUP_FIELDS, ReportConfig, load_report_config
 from scoring.ranking import rank
 from scoring.verdict import Verdict
+from store.evidence import finding_key
 
 # How scoring.rank orders sites, stated wherever a rank is shown.
 RANK_ORDER = ("无单项否决项的网站在前、按得分从高到低排列，有单项否决项的网站在后、按得分从高到低排列；"
@@ -45,6 +48,8 @@ class SiteReport:
     # errors while crawling it: {"count", "first_error", "url"} (None: none)
     crawl_errors: dict[str, Any] | None = None
     unchecked: int = 0    # link targets a budget left unchecked (未检测链接)
+    # screenshots (截图取证): store.evidence.finding_key → the JPEG's path in the report folder
+    evidence: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +109,23 @@ def ranked(report: AuditReport) -> list[SiteReport]:
     """Sites by rank; unranked (unassessed) sites last; ties and unranked by site code."""
     return sorted(report.sites, key=lambda sr: (sr.verdict.rank is None, sr.verdict.rank or 0,
                                                 site_code(sr)))
+
+
+def evidence_of(sr: SiteReport, f: Finding) -> Path | None:
+    """The finding's screenshot in the report folder, if one was taken."""
+    return sr.evidence.get(finding_key(f.to_dict()))
+
+
+NO_SHOT = "无截图"
+
+
+def shot_text(sr: SiteReport, f: Finding) -> str:
+    """'evidence/<hash>.jpg' (relative to the report folder), '无截图' for a finding that gets a
+    screenshot when one can be taken, '' for the others."""
+    shot = evidence_of(sr, f)
+    if shot is not None:
+        return f"evidence/{shot.name}"
+    return NO_SHOT if capturable(f.to_dict()) else ""
 
 
 AWAITING = "待确认"   # passes on reviewed evidence; a veto waits for a reviewer (govaudit review)

@@ -31,11 +31,11 @@ from indicators.findings import Finding
 from reports.cells import clean_text
 from reports.files import one_at_a_time, write_atomically
 from reports.labels import measurement_label
-from reports.model import (ADVISORY, AWAITING_NOTE, BELOW_LINE, AuditReport, NoticeFile,
+from reports.model import (ADVISORY, AWAITING_NOTE, BELOW_LINE, NO_SHOT, AuditReport, NoticeFile,
                            SiteReport, advisory_findings, awaiting_findings, below_line_findings,
-                           crawl_errors_text, format_points, needs_notice, not_checked,
-                           result_text, rule_measures, rule_title, shown_findings, site_attr,
-                           site_code, unchecked_text, veto_title)
+                           crawl_errors_text, evidence_of, format_points, needs_notice, not_checked,
+                           result_text, rule_measures, rule_title, shot_text, shown_findings,
+                           site_attr, site_code, unchecked_text, veto_title)
 from reports.workdays import add_working_days
 
 FOLDER = "notices"
@@ -45,6 +45,7 @@ TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 10.5       # 二号, 三号, 五号
 NUMERALS = "一二三四五六七八九十"
 TABLE_HEADERS = ("序号", "栏目/链接名称", "问题网址", "问题说明")
 COLUMN_WIDTHS = (Cm(1.2), Cm(3.4), Cm(6.8), Cm(4.2))    # 15.6 cm: the type area between margins
+PICTURE_WIDTH = Cm(14)        # a screenshot under its finding: 9 cm high, two findings to a page
 
 
 # What a file may be called as is: word characters, dots and dashes, at most 64, not hidden.
@@ -184,7 +185,9 @@ class _Writer:
             r._element.append(el)
         self.run(p, " —", size=14)
 
-    def table(self, rows: list[list[str]], headers: tuple[str, ...] = TABLE_HEADERS) -> None:
+    def table(self, rows: list[list[str]], headers: tuple[str, ...] = TABLE_HEADERS,
+              pictures: list[Path | None] | None = None) -> None:
+        """pictures: a screenshot to show under each row, in a row of its own across the table."""
         t = self.doc.add_table(rows=1, cols=len(headers))
         if self._table_style is None:     # looking the style up costs more than a small table
             self._table_style = self.doc.part.get_style_id(self.doc.styles["Table Grid"],
@@ -199,9 +202,20 @@ class _Writer:
         for cell, head in zip(t.rows[0].cells, headers):
             self._cell(cell, head, "heading")
         self._repeat_header(t.rows[0])
-        for values in rows:
+        for values, picture in zip(rows, pictures or [None] * len(rows)):
             for cell, v in zip(t.add_row().cells, values):
                 self._cell(cell, v, "body")
+                if picture is not None:      # a finding and its picture on one page
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
+            if picture is not None:
+                self._picture(t.add_row(), picture)
+
+    def _picture(self, row, picture: Path) -> None:
+        cell = row.cells[0].merge(row.cells[-1])
+        p = cell.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run().add_picture(str(picture), width=PICTURE_WIDTH)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))   # never half a picture
 
     def _cell(self, cell, text: str, kind: str) -> None:
         def build():
@@ -269,7 +283,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
             w.para(f"监测数据：{facts}。")
         rows = [f for f, rules in found if rules[0] == rule and not not_checked(f)]   # under its first rule
         if rows:
-            w.table([[str(i), f.title or "—", f.url, _evidence(f)] for i, f in enumerate(rows, 1)])
+            _findings_table(w, sr, rows)
         listed = sum(1 for _, rules in found if rule in rules[1:])
         if listed:
             w.para(f"另有 {listed} 条问题同属本项，已在上文列出。")
@@ -288,8 +302,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     for head, rows in parts:
         if rows:
             w.para(f"（{NUMERALS[n % 10]}）{head}", bold=True)
-            w.table([[str(i), f.title or (not_checked(f) or {}).get("type") or "—", f.url, _evidence(f)]
-                     for i, f in enumerate(rows, 1)])
+            _findings_table(w, sr, rows)
             for hint in dict.fromkeys(own["hint"] for f in rows if (own := not_checked(f))):
                 w.para(f"说明：{hint}")
             n += 1
@@ -329,7 +342,15 @@ def _by_check(pairs) -> dict[str, list[Finding]]:
     return out
 
 
-def _evidence(f: Finding) -> str:
+def _findings_table(w: _Writer, sr: SiteReport, rows: list[Finding]) -> None:
+    """One row per finding, its screenshot (截图取证) under it; 无截图 said where none was taken."""
+    w.table([[str(i), f.title or (not_checked(f) or {}).get("type") or "—", f.url, _evidence(sr, f)]
+             for i, f in enumerate(rows, 1)], pictures=[evidence_of(sr, f) for f in rows])
+
+
+def _evidence(sr: SiteReport, f: Finding) -> str:
     if f.review and f.kind in (config.load_yaml("findings.yaml").get("advisory") or {}):
-        return f"{f.evidence}（{f.review}）"
-    return f"{f.evidence}（所在页面：{f.source_url}）" if f.source_url else f.evidence
+        text = f"{f.evidence}（{f.review}）"
+    else:
+        text = f"{f.evidence}（所在页面：{f.source_url}）" if f.source_url else f.evidence
+    return text + (f"（{NO_SHOT}）" if shot_text(sr, f) == NO_SHOT else "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Iterable
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, delete, select
@@ -37,7 +38,8 @@ class Evidence(Base):
     error: Mapped[str] = mapped_column(Text, default="")        # net::ERR_… when there was none
     captured_at: Mapped[datetime] = mapped_column(DateTime, default=now)   # UTC
     selector: Mapped[str] = mapped_column(Text, default="")     # the element marked ('' : the page)
-    box: Mapped[dict | None] = mapped_column(JSON, nullable=True)   # {x, y, width, height}, page px
+    # the marked element's {x, y, width, height} in the picture's pixels (above the caption bar)
+    box: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     viewport: Mapped[dict] = mapped_column(JSON, default=dict)  # {width, height}
     sha256: Mapped[str] = mapped_column(String(64), index=True)   # of the JPEG file
     page_sha256: Mapped[str] = mapped_column(String(64), default="")   # of the page's HTML
@@ -84,6 +86,15 @@ def for_crawl_run(engine: Engine, crawl_run_id: int,
         if site_codes is not None:
             q = q.where(Evidence.site_code.in_(list(site_codes)))
         return {(e.site_code, e.finding_key): _shot(e) for e in s.scalars(q)}
+
+
+def files_for_crawl_run(engine: Engine, crawl_run_id: int) -> dict[str, dict[str, Path]]:
+    """site code → {finding key → the picture's file} of a crawl's findings, files still there."""
+    out: dict[str, dict[str, Path]] = {}
+    for (code, key), shot in for_crawl_run(engine, crawl_run_id).items():
+        if Path(shot.path).is_file():
+            out.setdefault(code, {})[key] = Path(shot.path)
+    return out
 
 
 def for_site(engine: Engine, site_code: str) -> list[Shot]:

@@ -38,6 +38,14 @@ def new_crawl_run(engine: Engine, site_codes: list[str], settings: dict) -> Craw
     return run
 
 
+def crawl_run(engine: Engine, run_id: int) -> CrawlRun:
+    with Session(engine, expire_on_commit=False) as s:
+        run = s.get(CrawlRun, run_id)
+    if run is None:
+        raise NotFound(f"库中没有第 {run_id} 次抓取")
+    return run
+
+
 def crawl_runs(engine: Engine) -> list[CrawlRun]:
     """Every crawl run, oldest first."""
     with Session(engine, expire_on_commit=False) as s:

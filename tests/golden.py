@@ -46,6 +46,15 @@ _SOURCE = re.compile(r"（所在页面：[^）]*）")
 SOURCE_HEADER = "所在页面"
 
 
+# Screenshot evidence (截图取证) depends on the machine: with the evidence extra and Chromium a
+# finding has a picture (a JPEG named by its hash, whose caption holds the time), without them it
+# says 无截图. The goldens hold neither, so they are the same on both machines; tests/test_evidence.py
+# checks the pictures themselves. The workbook's 截图 column is held as a placeholder; a notice's
+# picture rows are left out and its “（无截图）” marks dropped.
+EVIDENCE_HEADER = "截图"
+_NO_SHOT = "（无截图）"
+
+
 def _text(s: str) -> str:
     return _SOURCE.sub("（所在页面：<page>）", _CLOCK.sub("<time>", _PORT.sub(r"\1:<port>", s)))
 
@@ -89,7 +98,7 @@ def _xlsx(path: Path) -> str:
     lines = []
     for ws in wb.worksheets:
         lines.append(f"## {ws.title}")
-        rows, source_col = [], None
+        rows, source_col, shot_col = [], None, None
         for row in ws.iter_rows():
             cells = [json.dumps(_cell(c.value), ensure_ascii=False, default=str)
                      + (f" -> {_text(c.hyperlink.target)}" if c.hyperlink is not None
@@ -97,10 +106,13 @@ def _xlsx(path: Path) -> str:
                      for c in row]
             if source_col is not None and source_col < len(row) and row[source_col].value:
                 cells[source_col] = '"<page>"'
+            if shot_col is not None and shot_col < len(row) and row[shot_col].value:
+                cells[shot_col] = '"<截图>"'
             while cells and cells[-1] == "null":
                 cells.pop()
             rows.append(" | ".join(cells))
             source_col = next((i for i, c in enumerate(row) if c.value == SOURCE_HEADER), source_col)
+            shot_col = next((i for i, c in enumerate(row) if c.value == EVIDENCE_HEADER), shot_col)
         lines += sorted(rows)
     return "\n".join(lines) + "\n"
 
@@ -116,7 +128,8 @@ def _docx(path: Path) -> str:
         if tag == "p":
             lines.append(_text(Paragraph(block, doc).text))
         elif tag == "tbl":
-            rows = [[_text(c.text) for c in row.cells] for row in Table(block, doc).rows]
+            rows = [[_text(c.text).replace(_NO_SHOT, "") for c in row.cells]
+                    for row in Table(block, doc).rows if not _picture_row(row)]
             # the first column numbers the rows: which number a finding gets is crawl order too
             rows = [r[1:] if r and r[0].isdigit() else r for r in rows]
             lines += sorted("| " + " | ".join(r) for r in rows)
@@ -125,6 +138,12 @@ def _docx(path: Path) -> str:
             lines += [f"[{'header' if part is section.header else 'footer'}] {_text(p.text)}"
                       for p in part.paragraphs if p.text]
     return "\n".join(lines) + "\n"
+
+
+def _picture_row(row) -> bool:
+    """A notice's screenshot row: one merged cell holding a picture."""
+    return len({id(c._tc) for c in row.cells}) == 1 and bool(
+        row.cells[0]._tc.xpath(".//*[local-name()='drawing']"))
 
 
 READERS = {".json": _json, ".xlsx": _xlsx, ".docx": _docx}

@@ -96,24 +96,25 @@ def test_findings_sheet_literal_text_and_writer_built_links(workbook):
     ws = workbook["问题清单"]
     heads, rows = table(ws, 3)
     assert heads == ["网站标识码", "网站名称", "问题类型", "指标", "栏目/链接名称", "问题页面/链接", "所在页面", "证据",
-                     "整改建议", "人工确认"]
+                     "整改建议", "人工确认", "截图"]
+    # 截图: no screenshot was taken (none in the report): 无截图 where one is due, else blank
     assert [[c.value for c in r.values()] for r in rows] == [
         ["4401000001", "甲市人民政府", "链接可用性", "其他页面不可用链接数", EVIL_TITLE,
          "http://4401000001.gov.cn/a.html", "http://4401000001.gov.cn/list.html", EVIL_EVIDENCE,
-         "修复或删除不可用链接", None],
+         "修复或删除不可用链接", None, "无截图"],
         ["4401000001", "甲市人民政府", "链接可用性", "首页不可用链接数", "b",
-         "http://4401000001.gov.cn/b.html", None, "HTTP 404", "修复或删除不可用链接", None],
+         "http://4401000001.gov.cn/b.html", None, "HTTP 404", "修复或删除不可用链接", None, None],
         # a problem no rule charged is listed apart (提示), under the rules that read it
         ["4401000001", "甲市人民政府", "附件下载（提示：未达扣分线，建议整改）", "无法下载的附件数", None,
-         "http://4401000001.gov.cn/f.doc", None, "HTTP 404", None, None],
+         "http://4401000001.gov.cn/f.doc", None, "HTTP 404", None, None, None],
         ["4401000002", "乙县人民政府", "栏目不更新", "超期未更新的动态要闻类栏目数", "工作动态",
          "http://4401000002.gov.cn/gzdt/", None, "最近更新 2026-10-01，超过 2 周未更新", "及时更新栏目内容",
-         None],
+         None, "无截图"],
         ["4401000002", "乙县人民政府", "首页不更新", "首页近 2 周更新信息条数", None,
-         "http://4401000002.gov.cn/", None, "首页两周内无新发布信息", None, None],
+         "http://4401000002.gov.cn/", None, "首页两周内无新发布信息", None, None, None],
         ["4401000002", "乙县人民政府", "链接可用性（提示：未达扣分线，建议整改）", "首页不可用链接数", None,
          "http://4401000002.gov.cn/dead.html", "http://4401000002.gov.cn/", "HTTP 404",
-         "修复或删除不可用链接", None]]
+         "修复或删除不可用链接", None, "无截图"]]
     evil = rows[0]
     for h in ("栏目/链接名称", "证据"):        # crawled text: literal string, quote-prefixed, no link
         assert evil[h].data_type == "s" and evil[h].quotePrefix and evil[h].hyperlink is None

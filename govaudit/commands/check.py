@@ -6,7 +6,7 @@ import click
 import store
 from govaudit import selfcheck
 from govaudit.cliopts import allow_net_option, parse_date, ranged
-from govaudit.commands.terminal import console, crawl_sites, exit_if_crawl_errors
+from govaudit.commands.terminal import console, crawl_sites, exit_if_crawl_errors, notice
 
 
 @click.command()

@@ -163,7 +163,7 @@ def print_probe_tally(tally):
 
 def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrides,
               recheck=False, notices=True, settings=None, scores=None, probe_step=None, terms=None,
-              before_report=None):
+              before_report=None, evidence=None):
     """pipeline.audit with the terminal's progress display and summary."""
     def imported(engine, path):
         result = import_register_file(engine, path)
@@ -178,7 +178,7 @@ def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrid
                                                  resume=False))[1],
         sites=sites, overrides=overrides, scores=scores, terms=terms, recheck=recheck,
         notices=notices, settings=settings, notify=notice, probe=probe_step,
-        before_report=before_report)
+        before_report=before_report, evidence=evidence)
     print_summary(engine, sid, settings)
     if rc is not None:
         print_recheck(rc)
