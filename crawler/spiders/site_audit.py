@@ -68,6 +68,10 @@ def _settles(callback):
                 self.logger.warning("error on %s (site %s): %s", url, st.code, st.first_error)
             self.logger.debug("error on %s", url, exc_info=exc)
         finally:
+            # The parsed page (lxml tree and all, ~1 MB for a 2,000-link page) is done with; the
+            # request stays in Scrapy's hands until the output below is consumed, and a trap's
+            # pages held that way were most of a crawler's memory.
+            meta.pop("_page", None)
             st.outstanding -= 1
             st.released -= 1
         requests += self._release(st)
