@@ -172,10 +172,10 @@ def caption_lines(t: Target, url: str, final_url: str, status: int | None, error
                   at: datetime, browser: str) -> list[str]:
     where = url if final_url in ("", url) else f"{url} → {final_url}"
     answer = f"HTTP {status}" if status is not None else f"未收到网页：{error or '无法访问'}"
-    return [f"网址：{where}",
+    return [f"网址：{where}　状态：{answer}",
             f"规则：{t.rule}　问题：{t.problem}",
-            f"截图时间：{at.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）　状态：{answer}　"
-            f"浏览器：{browser}　govaudit 截图取证"]
+            f"截图时间：{at.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）　浏览器：{browser}"
+            "　govaudit 截图取证"]
 
 
 # ---- the camera -------------------------------------------------------------------------------

@@ -205,12 +205,12 @@ def test_a_notice_shows_each_shot_under_its_finding_and_says_no_shot_otherwise(s
     assert len({id(c._tc) for c in picture_row.cells}) == 1
     assert picture_row.cells[0]._tc.xpath(".//*[local-name()='drawing']")
     assert len(doc.inline_shapes) == 1
-    # the dead link (a page known to hold it) had no shot taken: it says so
-    dead = [c.text for t in doc.tables for r in t.rows for c in r.cells if "dead.html" in c.text]
-    assert dead and all(True for _ in dead)
-    texts = [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    assert any(t.endswith("（无截图）") for t in texts)
-
+    # the dead link (a page known to hold it) had no shot taken: it says so; the homepage's
+    # update count is no finding a screenshot proves, and says nothing
+    rows = {r.cells[2].text: r.cells[3].text for t in doc.tables for r in t.rows}
+    assert rows["http://4401000002.gov.cn/dead.html"] == "HTTP 404（所在页面：http://4401000002.gov.cn/）（无截图）"
+    assert not rows["http://4401000002.gov.cn/"].endswith("（无截图）")
+    assert not rows[stale.url].endswith("（无截图）")
 
 def test_without_a_browser_an_audit_says_why_and_takes_none(monkeypatch, tmp_path):
     from browser.capture import capture_score_run
