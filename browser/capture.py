@@ -31,7 +31,6 @@ from store.evidence import finding_key
 
 MARK_JS = (Path(__file__).with_name("mark.js")).read_text(encoding="utf-8")
 BEIJING = timezone(timedelta(hours=8))
-BLANK_WORDS = ["暂无信息", "暂无内容", "栏目建设中", "暂无数据", "没有记录"]
 ERROR_PAGE = """<html><body style="font-family:'Noto Sans CJK SC',sans-serif;margin:80px;color:#333">
 <h1 style="font-size:30px">无法访问此网页</h1><p style="font-size:20px">浏览器打开 {url} 时未收到网页。</p>
 <p style="font-size:20px;color:#c00000">错误：{error}</p></body></html>"""
@@ -72,7 +71,7 @@ def _mark(f: dict) -> tuple[str, dict] | None:
     if kind in ("stale_column", "blank_column"):
         m = _NEWEST.search(f.get("evidence", ""))
         dates = date_forms(date.fromisoformat(m.group(1))) if m else []
-        return url, {"dates": dates, "blank": BLANK_WORDS}
+        return url, {"dates": dates, "blank": list(config.lexicon("blank_column"))}
     if kind == "misspelt_term" and f.get("term"):
         return url, {"term": f["term"]}
     if kind == "hacked_page" and f.get("term"):
