@@ -47,7 +47,7 @@ def decide(target: int, active: int, waiting: int, cpu_share: float, rss_mb: flo
     otherwise holds. Never below `start` nor above `most`."""
     if rss_mb > cfg.rss_cap_mb or cpu_share > cfg.cpu_high:
         return max(cfg.start, target - cfg.step)
-    if (waiting > 0 and active >= target and cpu_share < cfg.cpu_target and lag_s <= cfg.max_lag_s):
+    if waiting > 0 and active >= target and cpu_share < cfg.cpu_target and lag_s <= cfg.max_lag_s:
         return min(cfg.most, target + cfg.step)
     return target
 

@@ -51,13 +51,16 @@ class _Handler(BaseHTTPRequestHandler):
             # Done before the answer leaves: once the crawler has it, it may send the next
             # request before this thread runs again, which is no overshoot.
             counter.leave(site.host, site.url)
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-        self.wfile.flush()
+        try:
+            self.send_response(status)
+            for k, v in headers:
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # an image's check reads the headers only and hangs up
 
 
 class Site:
