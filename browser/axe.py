@@ -11,6 +11,9 @@ texts match once those are removed too is dropped.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
+
+from browser.guard import GuardedRoutes
 
 VENDOR = Path(__file__).with_name("vendor")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -42,14 +45,18 @@ def axe_version() -> str:
     return (VENDOR / "VERSION").read_text(encoding="utf-8").strip()
 
 
-def check_pages(browser, urls: list[str], timeout_ms: int = 15000) -> dict[str, dict]:
+def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
+                allow_net: Iterable[str] = ()) -> dict[str, dict]:
     """{url: {"violations": [{id, impact, help, nodes, targets}], "dialogs": n, "error": ""}}:
     axe's WCAG 2.1 AA violations on each page, and how many alert/confirm
-    pop-ups the page opened while loading. A page that cannot be loaded has an error instead."""
+    pop-ups the page opened while loading. A page that cannot be loaded has an error instead.
+    Every request of the pages passes the network guard (browser/guard.py)."""
     script = (VENDOR / "axe.min.js").read_text(encoding="utf-8")
+    routes = GuardedRoutes(allow_net)
     out = {}
     for url in urls:
         context = browser.new_context(locale="zh-CN")
+        routes.attach(context)
         page = context.new_page()
         dialogs = []
 

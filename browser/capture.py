@@ -13,20 +13,17 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-import ipaddress
 import re
-import socket
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
 
 import config
+from browser.guard import GuardedRoutes
 from browser.launch import version
-from crawler.netguard import Guard
 from store.evidence import finding_key
 
 MARK_JS = (Path(__file__).with_name("mark.js")).read_text(encoding="utf-8")
@@ -187,38 +184,16 @@ class Camera:
         self.conf = settings()
         self.folder = Path(folder)
         self.browser_name = version(browser)
-        self.guard = Guard.from_config(allow_net)
-        self._resolved: dict[str, bool] = {}
+        self.routes = GuardedRoutes(allow_net)
         vp = self.conf["viewport"]
         self.context = browser.new_context(viewport=vp, locale="zh-CN", timezone_id="Asia/Shanghai",
                                            ignore_https_errors=True, service_workers="block")
-        self.context.route("**/*", self._route)
+        self.routes.attach(self.context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(self.conf["page_timeout"] * 1000)
 
     def close(self) -> None:
         self.context.close()
-
-    def _blocked(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
-        if host not in self._resolved:
-            try:
-                ipaddress.ip_address(host)
-                addresses = [host]
-            except ValueError:
-                try:
-                    addresses = [a[4][0] for a in socket.getaddrinfo(host, None)]
-                except (OSError, UnicodeError):
-                    addresses = []
-            self._resolved[host] = not addresses or any(map(self.guard.blocks, addresses))
-        return self._resolved[host]
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith(("data:", "blob:", "about:")) or not self._blocked(url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
 
     def _error_page(self, url: str, error: str) -> None:
         """Headless Chromium shows no error page of its own: say what the browser met. (Its own

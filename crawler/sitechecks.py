@@ -38,10 +38,12 @@ def run_checks(engine: Engine, run_id: int, cfg: dict) -> None:
         for sc_id, result in pool.map(one, todo):
             save_check(engine, sc_id, "https", result)
     enabled = cfg.get("a11y", True) and os.environ.get(A11Y_ENV, "1") != "0"
-    a11y_checks(engine, run_id, crawls, checks.get("a11y") or {}, enabled)
+    a11y_checks(engine, run_id, crawls, checks.get("a11y") or {}, enabled,
+                cfg.get("allow_net") or ())
 
 
-def a11y_checks(engine: Engine, run_id: int, crawls, cfg: dict, enabled: bool = True) -> None:
+def a11y_checks(engine: Engine, run_id: int, crawls, cfg: dict, enabled: bool = True,
+                allow_net=()) -> None:
     """axe-core in the distribution's Chromium on each site's homepage, its 关怀版 and a sample of
     column and article pages; without the browser each site's row says why (未检测)."""
     from browser import axe, launch
@@ -59,7 +61,8 @@ def a11y_checks(engine: Engine, run_id: int, crawls, cfg: dict, enabled: bool = 
             pages = crawl_pages_by_role(engine, sc.id, sc.home_url, int(cfg.get("sample", 2)))
             pages["elderly"] = _elderly_url(engine, sc)
             urls = list(dict.fromkeys(u for role in pages.values() for u in role))
-            result = axe.check_pages(browser, urls, int(float(cfg.get("timeout", 15)) * 1000))
+            result = axe.check_pages(browser, urls, int(float(cfg.get("timeout", 15)) * 1000),
+                                     allow_net)
             save_check(engine, sc.id, "a11y", {"axe": axe.axe_version(), "pages": result,
                                                "roles": pages})
 
