@@ -14,7 +14,11 @@ ROLES = {"office": "全部网站", "county": "本地区网站"}
 
 @click.group()
 def users():
-    """网页账号（govaudit serve）。"""
+    """网页账号（govaudit serve）。
+
+    \b
+    例：govaudit users list
+    """
 
 
 @users.command("add")
@@ -53,7 +57,11 @@ def users_add(name, role, regions, sites, display, password_stdin, db):
 @users.command("list")
 @db_option
 def users_list(db):
-    """列出网页账号和各自可查看的地区。"""
+    """列出网页账号和各自可查看的地区。
+
+    \b
+    例：govaudit users list --db govaudit.sqlite
+    """
     from store.users import list_users
     for u in list_users(store.connect(db)):
         scope = "全部网站" if u.role == "office" else "、".join([*u.regions, *u.site_codes])
