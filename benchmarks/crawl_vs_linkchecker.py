@@ -172,7 +172,7 @@ def run_govaudit(work: Path, timeout: float) -> ToolResult:
         register = farm.write_register(out / "register.csv")
         argv = [sys.executable, "-m", "govaudit.cli", "audit", str(register), "--allow-net", "127.0.0.0/8",
                 "--as-of", str(samplefarm.AS_OF), "--out", str(out), "--db", f"sqlite:///{db}",
-                "--timeout", f"{timeout:g}", "--jobdir-root", str(out / "jobs")]
+                "--timeout", f"{timeout:g}"]
         res.measured = run_measured([("govaudit", argv, out / "stdout.txt")], cap=1800,
                                     cwd=str(ROOT))
         res.port, res.farm = farm.port, farm

@@ -133,7 +133,7 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
     db = out / "x.sqlite"
     argv = [python, "-m", "govaudit.cli", "audit", str(register), "--as-of", AS_OF,
             "--out", str(out), "--db", str(db), "--timeout", f"{timeout:g}",
-            "--workers", str(workers), "--jobdir-root", str(out / "jobs")]
+            "--workers", str(workers)]
     if page_budget:
         argv += ["--page-budget", str(page_budget)]
     load = loadavg()

@@ -5,8 +5,7 @@ after fixing compares the two runs, and the second report shows what was fixed.
 """
 from __future__ import annotations
 
-import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -17,14 +16,8 @@ import store
 from store import runs
 from store.sites import get_sites, save_site
 from store.verdicts import verdict_rows
+from scoring.sections import NotJudged, RuleSection, rule_sections
 from govaudit.register import code_problem, fix_url, normalize_site_type
-
-# What an officer must do to judge a rule one run cannot: measurement → how to get it.
-_MONITOR = ("首页可用性需要连续 7 天、每天 20 次以上的监测：用 govaudit monitor --days 7 --per-day 24{db}"
-            "（或每小时由 cron 运行 govaudit probe --count 1{db}）采集后再评分")
-HOW_TO_MEASURE = {"availability_probes": _MONITOR, "availability_failures": _MONITOR}
-DEFAULT_HOW = "本次抓取未能测得该项所需数据"
-
 
 class CheckError(UserError, ValueError):
     """The self-check cannot start; Chinese message."""
@@ -51,24 +44,6 @@ def register_site(engine, url: str, name: str | None, site_type: str | None,
 
 
 @dataclass
-class RuleSection:
-    rule: str
-    title: str
-    veto: bool
-    points: float | None
-    hint: str
-    findings: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class NotJudged:
-    rule: str
-    title: str
-    missing: list[str]
-    how: str
-
-
-@dataclass
 class CheckResult:
     """A self-check's outcome (check()): the verdict (qualified, score, note), its problems by rule,
     the rules one run could not judge, the crawl's errors, the comparison with the folder's previous
@@ -90,26 +65,13 @@ def sections(engine, score_run: int, db: str | None = None
     """The site's verdict, its problems grouped by rule (vetoes first), and the rules one run could
     not judge with what to do about each; the commands name `db`, the self-check's own store (run
     without it they would read ./govaudit.sqlite, where this site is not registered)."""
-    from scoring.engine import assess
     from scoring.rulefile import load_ruleset
     sr = runs.score_run(engine, score_run)
     row, = verdict_rows(engine, sr.id)
     site, = get_sites(engine, [row.site_code])
-    ruleset = load_ruleset(sr.ruleset)
-    points = {d["rule"]: d["points"] for d in row.deductions if d["points"] > 0}
-    out = []
-    for rid in [*row.vetoes, *points]:
-        rule = ruleset.rule(rid)
-        found = [f for f in row.findings if rid in ruleset.rules_reading(f["measure"])]
-        out.append(RuleSection(rid, rule.title, rid in row.vetoes, points.get(rid), rule.hint, found))
-    skipped = assess(row.measurements, ruleset, is_portal=bool(site and site.is_portal)).skipped
-    not_judged = []
-    for rid in skipped:
-        missing = [m for m in ruleset.rule(rid).measures() if row.measurements.get(m) is None]
-        how = next((HOW_TO_MEASURE[m] for m in missing if m in HOW_TO_MEASURE), DEFAULT_HOW)
-        how = how.format(db=f" --db {shlex.quote(db)}" if db else "")
-        not_judged.append(NotJudged(rid, ruleset.title_of(rid), missing, how))
-    return row, out, not_judged
+    problems, not_judged = rule_sections(row, load_ruleset(sr.ruleset),
+                                         bool(site and site.is_portal), db)
+    return row, problems, not_judged
 
 
 def check(url: str, out_dir: str | Path, *, crawl: Callable, name: str | None = None,

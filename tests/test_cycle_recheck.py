@@ -43,7 +43,7 @@ def write_register(farm, path: Path) -> Path:
 def cycle(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cycle")
     db = str(tmp / "store.sqlite")
-    common = ("--allow-net", "127.0.0.0/8", "--as-of", AS_OF, "--db", db, "--timeout", "3", "--jobdir-root", str(tmp / "jobs"))
+    common = ("--allow-net", "127.0.0.0/8", "--as-of", AS_OF, "--db", db, "--timeout", "3")
     with samplefarm.start() as farm:
         port = farm.port
         reg = write_register(farm, tmp / "register.csv")

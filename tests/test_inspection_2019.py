@@ -30,8 +30,7 @@ def farm_store(tmp_path_factory):
         def audit(dest: str):
             govaudit("audit", str(out / "register.csv"), "--allow-net", "127.0.0.0/8",
                      "--as-of", str(samplefarm.AS_OF),
-                     "--out", str(out / dest), "--db", db, "--timeout", "3", "--site", SITE,
-                     "--jobdir-root", str(out / "jobs"), "--ruleset", "inspection-2019",
+                     "--out", str(out / dest), "--db", db, "--timeout", "3", "--site", SITE, "--ruleset", "inspection-2019",
                      "--scores", str(out / "评分表.csv"), "--no-notices")
             return results(out / dest)[SITE]
         yield out, db, audit

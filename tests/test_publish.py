@@ -63,8 +63,7 @@ def audited(tmp_path_factory):
         farm.write_register(tmp / "register.csv")
         proc = govaudit("audit", str(tmp / "register.csv"), "--allow-net", "127.0.0.0/8",
                         "--as-of", AS_OF, "--out",
-                        str(tmp / "out"), "--db", db, "--timeout", "3", "--jobdir-root",
-                        str(tmp / "jobs"), *sites)
+                        str(tmp / "out"), "--db", db, "--timeout", "3", *sites)
         # then a week of probes (the quick version): the down site is vetoed on them
         engine = store.connect(db)
         from govaudit import pipeline
@@ -179,8 +178,7 @@ def test_trend_marks_a_recheck_as_a_recheck(audited):
     with samplefarm.start() as farm:          # a 复查 of two of the four sites
         farm.write_register(tmp / "register2.csv")
         govaudit("audit", str(tmp / "register2.csv"), "--allow-net", "127.0.0.0/8", "--as-of", AS_OF,
-                 "--out", str(tmp / "recheck"), "--db", db, "--timeout", "3", "--jobdir-root",
-                 str(tmp / "jobs"), "--site", BLANKS, "--site", DOWN, "--no-notices")
+                 "--out", str(tmp / "recheck"), "--db", db, "--timeout", "3", "--site", BLANKS, "--site", DOWN, "--no-notices")
     proc = govaudit("trend", "--db", db, "--out", str(tmp / "trend.xlsx"))
     assert "（复查）" in proc.flat and "已评估" in proc.flat
     ws = openpyxl.load_workbook(tmp / "trend.xlsx")["检查趋势"]

@@ -52,8 +52,7 @@ def audited(tmp_path_factory):
 
         def audit(dest: str):
             govaudit("audit", str(out / "register.csv"), "--allow-net", "127.0.0.0/8", "--as-of", str(samplefarm.AS_OF),
-                     "--out", str(out / dest), "--db", db, "--timeout", "3",
-                     "--jobdir-root", str(out / "jobs"), *SITES)
+                     "--out", str(out / dest), "--db", db, "--timeout", "3", *SITES)
         audit("first")
         yield out, db, audit
 

@@ -36,8 +36,7 @@ def test_three_workers_audit_equals_the_truth_and_stay_polite(tmp_path):
         probe_first(register, str(db))
         govaudit("audit", str(register), "--allow-net", "127.0.0.0/8", "--as-of", str(samplefarm.AS_OF),
                  "--out", str(tmp_path),
-                 "--db", str(db), "--timeout", TIMEOUT, "--workers", "3",
-                 "--jobdir-root", str(tmp_path / "jobs"))
+                 "--db", str(db), "--timeout", TIMEOUT, "--workers", "3")
         traffic = farm.traffic()
     results = {s["site_code"]: s for s in
                json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["sites"]}

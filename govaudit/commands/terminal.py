@@ -87,8 +87,6 @@ def crawl_options(f):
         click.option("--workers", type=ranged("workers"),
                      help="抓取进程数（默认为 CPU 核数）；每个网站只由一个进程抓取"),
         allow_net_option,
-        # Kept so older scripts still run: resume state now lives in the store, per site.
-        click.option("--jobdir-root", hidden=True, expose_value=False),
     ]):
         f = opt(f)
     return f
