@@ -8,11 +8,14 @@ import hashlib
 import io
 import socket
 import threading
+import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+import config
 from docx import Document
 
 from browser.capture import Camera, capturable, date_forms, targets
@@ -114,7 +117,7 @@ def shots(chromium, site, tmp_path_factory):
     home = _refused_url()
     plan = targets("A", _findings(site, home), rule_of=lambda f: "链接可用性")
     camera = Camera(chromium, folder, allow_net=["127.0.0.0/8"])
-    import time
+
     start = time.monotonic()
     rows = {t.kind + ("@img" if t.mark.get("link", "").endswith(".jpg") else ""): camera.shoot(t)
             for t in plan}
@@ -224,3 +227,45 @@ def test_without_a_browser_an_audit_says_why_and_takes_none(monkeypatch, tmp_pat
     with pytest.raises(BrowserMissing):
         capture_score_run(None, 1, tmp_path, True, str, said.append)
     assert not any(tmp_path.iterdir())
+
+
+def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
+    """A page with 16 slow images: Chromium alone opens six connections to the host; through the
+    guard it never has more than config/crawl.yaml's concurrent_requests_per_host at once, and
+    every image still arrives."""
+    from browser.guard import GuardedRoutes
+    limit = config.load_yaml("crawl.yaml")["concurrent_requests_per_host"]
+    state = {"active": 0, "most": 0, "images": 0}
+    lock = threading.Lock()
+    page_html = "<html><body>" + "".join(f'<img src="/i{n}.png">' for n in range(16)) + "</body></html>"
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            with lock:
+                state["active"] += 1
+                state["most"] = max(state["most"], state["active"])
+            time.sleep(0.2 if self.path != "/" else 0)
+            body = page_html.encode() if self.path == "/" else b"\x89PNG"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            with lock:
+                state["active"] -= 1
+                state["images"] += self.path != "/"
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.1.77", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = chromium.new_context()
+    try:
+        GuardedRoutes(["127.0.0.0/8"]).attach(context)
+        context.new_page().goto(f"http://127.0.1.77:{server.server_port}/", wait_until="load")
+    finally:
+        context.close()
+        server.shutdown()
+    assert state["images"] == 16
+    assert 2 <= state["most"] <= limit, state
