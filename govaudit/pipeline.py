@@ -155,6 +155,7 @@ def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: 
         failed = store.errors.explain(exc, db)
     if failed is not None:
         _fail_run(engine, run, failed)   # the single-machine crawl's line: AuditError
+    run_checks(engine, run.id, run.settings)   # HTTPS and accessibility, from here as from one machine
     return _end_run(engine, run, 0, "done")
 
 
