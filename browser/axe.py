@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from browser.guard import GuardedRoutes
+from browser.guard import GuardedRoutes, user_agent
 
 VENDOR = Path(__file__).with_name("vendor")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -55,7 +55,7 @@ def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
     routes = GuardedRoutes(allow_net)
     out = {}
     for url in urls:
-        context = browser.new_context(locale="zh-CN")
+        context = browser.new_context(locale="zh-CN", user_agent=user_agent())
         routes.attach(context)
         page = context.new_page()
         dialogs = []

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import config
-from browser.guard import GuardedRoutes
+from browser.guard import GuardedRoutes, user_agent
 from browser.launch import version
 from store.evidence import finding_key
 
@@ -187,6 +187,7 @@ class Camera:
         self.routes = GuardedRoutes(allow_net)
         vp = self.conf["viewport"]
         self.context = browser.new_context(viewport=vp, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                           user_agent=user_agent(),
                                            ignore_https_errors=True, service_workers="block")
         self.routes.attach(self.context)
         self.page = self.context.new_page()

@@ -233,9 +233,9 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
     """A page with 16 slow images: Chromium alone opens six connections to the host; through the
     guard it never has more than config/crawl.yaml's concurrent_requests_per_host at once, and
     every image still arrives."""
-    from browser.guard import GuardedRoutes
+    from browser.guard import GuardedRoutes, user_agent
     limit = config.load_yaml("crawl.yaml")["concurrent_requests_per_host"]
-    state = {"active": 0, "most": 0, "images": 0}
+    state = {"active": 0, "most": 0, "images": 0, "agents": set()}
     lock = threading.Lock()
     page_html = "<html><body>" + "".join(f'<img src="/i{n}.png">' for n in range(16)) + "</body></html>"
 
@@ -244,6 +244,7 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
             with lock:
                 state["active"] += 1
                 state["most"] = max(state["most"], state["active"])
+                state["agents"].add(self.headers["User-Agent"])
             time.sleep(0.2 if self.path != "/" else 0)
             body = page_html.encode() if self.path == "/" else b"\x89PNG"
             self.send_response(200)
@@ -260,7 +261,7 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
 
     server = ThreadingHTTPServer(("127.0.1.77", 0), Slow)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = chromium.new_context()
+    context = chromium.new_context(user_agent=user_agent())
     try:
         GuardedRoutes(["127.0.0.0/8"]).attach(context)
         context.new_page().goto(f"http://127.0.1.77:{server.server_port}/", wait_until="load")
@@ -269,3 +270,4 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
         server.shutdown()
     assert state["images"] == 16
     assert 2 <= state["most"] <= limit, state
+    assert state["agents"] == {config.load_yaml("crawl.yaml")["user_agent"]}
