@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from browser.guard import GuardedRoutes, user_agent
+from browser.guard import GuardedRoutes
+from browser.launch import user_agent
 
 VENDOR = Path(__file__).with_name("vendor")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import config
-from browser.guard import GuardedRoutes, user_agent
-from browser.launch import version
+from browser.guard import GuardedRoutes
+from browser.launch import user_agent, version
 from store.evidence import finding_key
 
 MARK_JS = (Path(__file__).with_name("mark.js")).read_text(encoding="utf-8")

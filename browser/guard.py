@@ -18,11 +18,6 @@ from crawler.netguard import Guard
 LOCAL = ("data:", "blob:", "about:")
 
 
-def user_agent() -> str:
-    """The browser names itself as the crawler does (config/crawl.yaml), so a site's log shows who came."""
-    return config.load_yaml("crawl.yaml")["user_agent"]
-
-
 class GuardedRoutes:
     """`GuardedRoutes(allow_net).attach(context)`: the context's requests pass the guard and the
     per-host limit. A request over the limit waits (its route is held) until one of its host's

@@ -46,6 +46,11 @@ def missing() -> str | None:
     return None
 
 
+def user_agent() -> str:
+    """The browser names itself as the crawler does (config/crawl.yaml), so a site's log shows who came."""
+    return config.load_yaml("crawl.yaml")["user_agent"]
+
+
 def available() -> bool:
     return missing() is None
 
@@ -80,7 +85,9 @@ def launch(**options) -> Iterator:
     from playwright.sync_api import Error
 
     conf = settings()
-    args = list(conf["args"]) + list(options.pop("args", []))
+    # on the command line as well as per context: requests the browser starts on its own (not a
+    # page's) would otherwise say HeadlessChrome; seen once in CI on a host whose homepage failed
+    args = list(conf["args"]) + [f"--user-agent={user_agent()}"] + list(options.pop("args", []))
     with _playwright() as pw:
         try:
             browser = pw.chromium.launch(executable_path=executable(), args=args,

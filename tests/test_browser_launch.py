@@ -41,3 +41,34 @@ def test_a_browser_that_cannot_start_is_a_chinese_error(tmp_path, monkeypatch):
     with pytest.raises(launch.BrowserMissing, match=f"浏览器 {fake} 无法启动"):
         with launch.launch():
             pass
+
+
+def test_every_request_of_the_browser_names_the_crawler(chromium):
+    """The User-Agent is on the browser's command line, not only set per context: a context that
+    sets none (and requests the browser starts itself) still say govaudit, never HeadlessChrome."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import config
+    agents = set()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            agents.add(self.headers["User-Agent"])
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.1.78", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = chromium.new_context()
+    try:
+        context.new_page().goto(f"http://127.0.1.78:{server.server_port}/")
+    finally:
+        context.close()
+        server.shutdown()
+    assert agents == {config.load_yaml("crawl.yaml")["user_agent"]}

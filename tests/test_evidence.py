@@ -233,7 +233,8 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
     """A page with 16 slow images: Chromium alone opens six connections to the host; through the
     guard it never has more than config/crawl.yaml's concurrent_requests_per_host at once, and
     every image still arrives."""
-    from browser.guard import GuardedRoutes, user_agent
+    from browser.guard import GuardedRoutes
+    from browser.launch import user_agent
     limit = config.load_yaml("crawl.yaml")["concurrent_requests_per_host"]
     state = {"active": 0, "most": 0, "images": 0, "agents": set()}
     lock = threading.Lock()
