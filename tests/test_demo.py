@@ -52,7 +52,9 @@ def test_no_output_republishes_a_planted_personal_number(demo_out, tmp_path):
     import subprocess
     import sys
     from samplefarm import personal
-    db = demo_out / "govaudit.sqlite"
+    import shutil
+    # a copy: a score run added to the demo's own store would be the newest verdict test_serve reads
+    db = shutil.copy(demo_out / "govaudit.sqlite", tmp_path / "govaudit.sqlite")
     out = tmp_path / "province"
 
     def cli(*args):
