@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ from store.evidence import finding_key
 
 MARK_JS = (Path(__file__).with_name("mark.js")).read_text(encoding="utf-8")
 BEIJING = timezone(timedelta(hours=8))
+# 0: no screenshots unless asked for (--evidence); the test suite's default, where only the evidence
+# tests and the demo take them (each audit's shots cost tens of seconds on the farm)
+EVIDENCE_ENV = "GOVAUDIT_EVIDENCE"
 ERROR_PAGE = """<html><body style="font-family:'Noto Sans CJK SC',sans-serif;margin:80px;color:#333">
 <h1 style="font-size:30px">无法访问此网页</h1><p style="font-size:20px">浏览器打开 {url} 时未收到网页。</p>
 <p style="font-size:20px;color:#c00000">错误：{error}</p></body></html>"""
@@ -294,8 +298,8 @@ def capture(plans: list[Target], folder: str | Path, allow_net: Iterable[str] = 
 def capture_score_run(engine, score_run_id: int, folder: str | Path, wanted: bool | None,
                       rule_title: Callable[[str], str], notify: Callable[[str], None]) -> int | None:
     """The shots of a score run's findings into folder, recorded in the store; how many, or None
-    when none were taken. wanted None: when the evidence extra and the browser are there, else
-    say why not (the findings say 无截图); True: a missing browser is an error; False: skip.
+    when none were taken. wanted None: when the evidence extra and the browser are there (and
+    $GOVAUDIT_EVIDENCE is not 0), else say why not (the findings say 无截图); True: a missing browser is an error; False: skip.
     rule_title(measurement) names the rule for the captions. Afterwards every site's captures of
     findings it no longer has are marked fixed, and those fixed longer ago than the retention are
     forgotten and their files deleted."""
@@ -305,6 +309,8 @@ def capture_score_run(engine, score_run_id: int, folder: str | Path, wanted: boo
     if wanted is False:
         return None
     why = launch.missing()
+    if wanted is None and os.environ.get(EVIDENCE_ENV) == "0":
+        why = f"环境变量 {EVIDENCE_ENV}=0"
     if why:
         if wanted:
             raise launch.BrowserMissing(why)

@@ -13,6 +13,10 @@ os.environ.setdefault("GOVAUDIT_HOME_RETRY_DELAYS", "0.2,0.2,0.2,0.2,0.2")
 # The browser check after each crawl (axe-core, crawler/sitechecks.py) takes seconds a site: off
 # in the suite but where a test asks for it (tests/test_a11y.py runs axe itself).
 os.environ.setdefault("GOVAUDIT_A11Y", "0")
+# Screenshots after each audit (browser/capture.py) cost tens of seconds on the farm: off where a
+# test does not ask for them (--evidence); the session's demo (tests/golden.run_demo, which
+# test_demo and test_serve read) and tests/test_evidence take them.
+os.environ.setdefault("GOVAUDIT_EVIDENCE", "0")
 
 PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

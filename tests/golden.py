@@ -19,6 +19,7 @@ A change that means to alter the demo's output regenerates the files in the same
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -37,7 +38,7 @@ _CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(\+08:00)
 def run_demo(out: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "govaudit.cli", *DEMO_ARGS, "--out", str(out)],
                           capture_output=True, text=True, encoding="utf-8", timeout=900,
-                          cwd=out.parent)
+                          cwd=out.parent, env=dict(os.environ, GOVAUDIT_EVIDENCE="1"))
 
 
 # A dead link is shown on the first page the crawl saw linking to it, and which page came first is

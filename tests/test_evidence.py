@@ -219,11 +219,15 @@ def test_without_a_browser_an_audit_says_why_and_takes_none(monkeypatch, tmp_pat
     from browser.capture import capture_score_run
     from browser.launch import BrowserMissing
     monkeypatch.setenv("GOVAUDIT_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("GOVAUDIT_EVIDENCE", "1")
     said: list[str] = []
     assert capture_score_run(None, 1, tmp_path, False, str, said.append) is None and said == []
     assert capture_score_run(None, 1, tmp_path, None, str, said.append) is None
-    assert len(said) == 1 and said[0].startswith("未截图取证：")
-    assert said[0].endswith("；问题清单和整改通知中相应问题注明“无截图”")
+    assert said == ["未截图取证：未找到浏览器 /nonexistent/chromium（安装浏览器：apt-get install -y "
+                    "chromium fonts-noto-cjk）；问题清单和整改通知中相应问题注明“无截图”"]
+    monkeypatch.setenv("GOVAUDIT_EVIDENCE", "0")         # switched off: said so, whatever is installed
+    assert capture_score_run(None, 1, tmp_path, None, str, said.append) is None
+    assert said[1] == "未截图取证：环境变量 GOVAUDIT_EVIDENCE=0；问题清单和整改通知中相应问题注明“无截图”"
     with pytest.raises(BrowserMissing):
         capture_score_run(None, 1, tmp_path, True, str, said.append)
     assert not any(tmp_path.iterdir())
