@@ -1,10 +1,12 @@
 """Real government pages of several CMS families: the list items, next pages and attachments the
-extractors find are exactly those a person sees (tests/fixtures/real/*.yaml, written by hand)."""
+extractors find are exactly those a person sees (tests/fixtures/real/*.yaml, written by hand), and
+a list page's breadcrumb where its truth writes one down (articles': tests/test_real_articles.py)."""
 from __future__ import annotations
 
 import pytest
 
-from tests.real_pages import extracted, fixtures, truth
+from crawler.extract import columns as xcol
+from tests.real_pages import crumbs, extracted, fixtures, parsed, truth
 
 NAMES = fixtures()
 
@@ -29,3 +31,9 @@ def test_every_pager_followed(name):
 def test_attachments_found(name):
     url, seen = truth(name)
     assert extracted(name, url).attachments == seen.attachments
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if not n.startswith("page_") and crumbs(n)])
+def test_list_breadcrumb_as_read(name):
+    url, _ = truth(name)
+    assert xcol.breadcrumb(parsed(name, url)) == crumbs(name)

@@ -22,7 +22,7 @@ import config
 from . import settings
 from .page import text_of
 
-_NUMBERED = re.compile(r"^(.+?)_(\d+)\.(\w+)$")
+_NUMBERED = re.compile(r"^(.+?)([_-])(\d+)\.(\w+)$")
 _PLAIN = re.compile(r"^(.+)\.(\w+)$")
 _PAGE_PARAMS = frozenset({"page", "pageno", "pagenum", "pageindex", "curpage", "currentpage", "pn",
                           "page_no", "pagenumber", "p", "pg", "cpage"})
@@ -57,28 +57,30 @@ class NextPage:
 
 @dataclass(frozen=True)
 class _Pattern:
-    """page n's address: <dir><stem>_<n>.<ext>, or the list's address with <param>=<n>."""
+    """page n's address: <dir><stem>_<n>.<ext> (or stem-n), or the list's address with <param>=<n>."""
     head: tuple        # (scheme, netloc, directory path) or the URL's parts without the param
     stem: str
     ext: str           # '' for a query pattern; stem is then the parameter's name
+    sep: str = "_"     # between stem and number: index_2.html, news-list-yw-2.html
 
     def url(self, n: int) -> str:
         scheme, netloc, path, query = self.head
         if self.ext:
-            return urlunsplit((scheme, netloc, f"{path}/{self.stem}_{n}.{self.ext}", query, ""))
+            return urlunsplit((scheme, netloc, f"{path}/{self.stem}{self.sep}{n}.{self.ext}", query, ""))
         pairs = parse_qsl(query, keep_blank_values=True) + [(self.stem, str(n))]
         return urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
 
 
 def _keys(url: str):
-    """(pattern, number) readings of a URL: file name stem_N.ext, and each page parameter."""
+    """(pattern, number) readings of a URL: file name stem_N.ext (stem-N.ext), and each page
+    parameter."""
     parts = urlsplit(url)
     directory, _, name = parts.path.rpartition("/")
     out = []
     m = _NUMBERED.match(name)
     if m:
         out.append((_Pattern((parts.scheme, parts.netloc.lower(), directory, parts.query),
-                             m.group(1), m.group(3).lower()), int(m.group(2))))
+                             m.group(1), m.group(4).lower(), m.group(2)), int(m.group(3))))
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     for i, (k, v) in enumerate(pairs):
         if k.lower() in _PAGE_PARAMS and v.strip().isdigit():
@@ -95,6 +97,15 @@ def _plain_stem(url: str) -> tuple | None:
     m = _PLAIN.match(name)
     return (parts.scheme, parts.netloc.lower(), directory, parts.query, m.group(1),
             m.group(2).lower()) if m else None
+
+
+def _unnumbered_page_of(url: str, pattern: _Pattern) -> bool:
+    """Whether url is the pattern's list at its address without a number (list.html beside
+    list-2.html, list.jsp?id=5 beside list.jsp?id=5&page=2): its first page."""
+    if pattern.ext:
+        return _plain_stem(url) == (*pattern.head, pattern.stem, pattern.ext)
+    parts = urlsplit(url)
+    return (parts.scheme, parts.netloc.lower(), parts.path, parts.query) == pattern.head
 
 
 def _label(a) -> str:
@@ -160,7 +171,6 @@ def next_pages(page) -> list[NextPage]:
     """The list's other pages by the evidence above (never the page itself), in page order."""
     words = _words()
     here = urlsplit(page.url)
-    here_plain = _plain_stem(page.url)
     here_keys = {p: n for p, n in _keys(page.url) if n <= settings.get("max_list_pages")}
     # Every numbered address the page links (anchors and <select> options), with what it says.
     links: dict[_Pattern, dict[int, str]] = {}
@@ -175,8 +185,7 @@ def next_pages(page) -> list[NextPage]:
                 links.setdefault(pattern, {})[n] = _label(el)
     groups = []
     for pattern, numbered in links.items():
-        own = pattern in here_keys or (here_plain is not None and pattern.ext and
-                                       here_plain == (*pattern.head, pattern.stem, pattern.ext))
+        own = pattern in here_keys or _unnumbered_page_of(page.url, pattern)
         pager_words = sum(1 for t in numbered.values()
                           if _DIGITS.match(t) or t in words["last"] or t in words["next"])
         # Numbers that run 1, 2, 3 … (links hidden without text beside a script pager) are pages
@@ -203,6 +212,8 @@ def next_pages(page) -> list[NextPage]:
     count = max([n - offset for n in numbered] + [stated or 0])
     count = min(count, settings.get("max_list_pages"))
     current = here_keys.get(pattern)
+    if current is None and _unnumbered_page_of(page.url, pattern):
+        current = 1 + offset   # this page is page 1: its 首页 link (list-1.html) is no other page
     out, seen = [], set()
     for n in sorted(numbered):
         if n != current and n - offset >= 1:
