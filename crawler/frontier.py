@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 SAMPLE_SIZE = 10          # skipped URLs kept per site, to show what was left out
 _SEEN_BITS = 1 << 23      # 1 MB a site: tells a skipped URL seen before (about) without keeping it
+_SEEN_SET_MAX = 8192      # ... once this many were skipped; before, their bit numbers in a set (most
+                          # sites skip nothing, and 64 sites in progress held 64 MB of empty bitmaps)
 
 
 @dataclass
@@ -44,7 +46,7 @@ class SiteState:
     skipped: int = 0                    # pages left out: trap limits or the page budget
     unchecked: int = 0                  # targets left unchecked because a budget was spent
     unchecked_sample: list[str] = field(default_factory=list)
-    seen_skips: bytearray = field(default_factory=lambda: bytearray(_SEEN_BITS // 8))
+    seen_skips: set[int] | bytearray = field(default_factory=set)
     outstanding: int = 0                # requests not yet answered (waiting ones included)
     released: int = 0                   # of those, handed to Scrapy
     pending: deque = field(default_factory=deque)   # (url, callback name, meta) waiting their turn
@@ -113,12 +115,22 @@ class SiteState:
         return True
 
     def left_out(self, url: str, why: str) -> None:
-        """Count a target not fetched, once per URL (about: a 1 MB bitmap, not a set of URLs). why:
+        """Count a target not fetched, once per URL (about: its hash's bit, not the URL itself). why:
         'trap' (calendars, long URLs), 'page_budget', or 'check_budget' (a file or off-site link)."""
         bit = zlib.crc32(url.encode("utf-8", "surrogatepass")) % _SEEN_BITS
-        if self.seen_skips[bit >> 3] & (1 << (bit & 7)):
+        seen = self.seen_skips
+        if isinstance(seen, set):
+            if bit in seen:
+                return
+            seen.add(bit)
+            if len(seen) > _SEEN_SET_MAX:
+                self.seen_skips = bytearray(_SEEN_BITS // 8)
+                for b in seen:
+                    self.seen_skips[b >> 3] |= 1 << (b & 7)
+        elif seen[bit >> 3] & (1 << (bit & 7)):
             return
-        self.seen_skips[bit >> 3] |= 1 << (bit & 7)
+        else:
+            seen[bit >> 3] |= 1 << (bit & 7)
         if why != "check_budget":
             self.skipped += 1
         if why != "trap":
@@ -132,7 +144,7 @@ class SiteState:
         self.shallower.clear()
         self.query_variants.clear()
         self.columns.clear()
-        self.seen_skips = bytearray()
+        self.seen_skips = set()
 
 
 def host_of(url: str) -> str:

@@ -45,6 +45,26 @@ def test_frontier_budget_depth_and_query_variants():
     assert st.admit_page("http://127.0.1.1:8080/more.html", 1, LIMITS) == "budget"
 
 
+def test_left_out_targets_are_counted_once_each_before_and_after_the_bitmap():
+    """A site that skips nothing holds no bitmap (64 sites in progress held 64 MB of empty ones);
+    past _SEEN_SET_MAX skipped URLs the set becomes the bitmap, and counting goes on the same."""
+    from crawler import frontier
+    st = SiteState("1", "http://127.0.1.1:8080/")
+    assert st.seen_skips == set()
+    urls = [f"http://127.0.1.1:8080/cal?d={i}" for i in range(frontier._SEEN_SET_MAX + 100)]
+    for url in urls[:10]:
+        st.left_out(url, "trap")
+        st.left_out(url, "trap")
+    assert (st.skipped, st.unchecked, isinstance(st.seen_skips, set)) == (10, 0, True)
+    for url in urls:
+        st.left_out(url, "page_budget")
+    assert isinstance(st.seen_skips, bytearray)
+    for url in urls[:50] + urls[-50:]:
+        st.left_out(url, "page_budget")
+    assert st.skipped == len(urls) and st.unchecked == len(urls) - 10
+    assert st.unchecked_sample == urls[10:20]
+
+
 def test_a_homepage_is_retried_on_the_configured_backoff(monkeypatch):
     """The real schedule (config/crawl.yaml, 93 s in all) reaches every homepage retry; the tests'
     GOVAUDIT_HOME_RETRY_DELAYS (tests/conftest.py) shortens only the waits, never the attempts."""
