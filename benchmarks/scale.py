@@ -47,6 +47,7 @@ AS_OF = "2026-11-22"
 # The benchmark farm is on loopback, which the network guard blocks unless allowed; the environment
 # (not --allow-net) so that a --baseline checkout older than the guard runs the same command line.
 os.environ.setdefault("GOVAUDIT_ALLOW_NET", "127.0.0.0/8")
+A11Y_ENV = "GOVAUDIT_A11Y"   # crawler/sitechecks.py: 0 = no browser check after the crawl
 
 
 @dataclass
@@ -118,9 +119,12 @@ def loadavg() -> str:
 # ---------------------------------------------------------------- tools
 
 def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: float,
-             page_budget: int | None = None, checkout: Path | None = None) -> Row:
+             page_budget: int | None = None, checkout: Path | None = None,
+             browser: bool = False) -> Row:
     """The full audit; checkout: another checkout of govaudit (with its own .venv) to run instead,
-    e.g. an earlier revision, so before and after are measured in the same run."""
+    e.g. an earlier revision, so before and after are measured in the same run. browser: with the
+    screenshots and the accessibility check (Chromium), which the peers have no counterpart of;
+    without, the audit is what it is where Chromium is not installed."""
     label = "govaudit"
     python, cwd = sys.executable, ROOT
     if checkout:
@@ -136,6 +140,9 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
             "--workers", str(workers)]
     if page_budget:
         argv += ["--page-budget", str(page_budget)]
+    if not browser:
+        argv.append("--no-evidence")
+    os.environ[A11Y_ENV] = "1" if browser else "0"
     load = loadavg()
     wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=cwd)
     con = sqlite3.connect(db)
@@ -147,6 +154,8 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
     note = f"crawl stage {crawl_s:.1f} s"
     if page_budget:
         note += f"; --page-budget {page_budget}: pages reached are capped"
+    if browser:
+        note += "; screenshots and accessibility check"
     return _row(f"{label} --workers {workers}", wall, fetched, pages, peak, cpu,
                 f"{load} → {loadavg()}", note)
 
@@ -276,6 +285,9 @@ def main() -> None:
                     "for one table each, e.g. 0,0.3,1 (default 0)")
     ap.add_argument("--baseline", type=Path, help="another checkout of govaudit with its own .venv "
                     "(e.g. `git worktree add ../old REV`): its audit runs too, first worker count")
+    ap.add_argument("--browser", action="store_true", help="govaudit with its screenshots and "
+                    "accessibility check (Chromium; default: --no-evidence and GOVAUDIT_A11Y=0, "
+                    "the audit as it runs without the browser, like for like with the peers)")
     ap.add_argument("--out", help="append the table to this file too")
     ap.add_argument("--keep", help="keep every tool's output in this directory")
     args = ap.parse_args()
@@ -302,11 +314,12 @@ def run_at(args, work: Path) -> str:
         print(row, flush=True)
     try:
         for w in dict.fromkeys(int(x) for x in args.workers.split(",")):
-            record(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget))
+            record(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget,
+                            browser=args.browser))
         if args.baseline:
             w = int(args.workers.split(",")[0])
             record(govaudit(work, register, farm.pages, w, args.timeout, args.page_budget,
-                            args.baseline.resolve()))
+                            args.baseline.resolve(), args.browser))
         if not args.no_peers:
             peers = [lambda: linkinator(work, register, farm.pages, args.parallel, args.timeout)]
             if not args.no_linkchecker:
