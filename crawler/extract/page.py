@@ -181,12 +181,17 @@ def _menu_row(tr: etree._Element) -> bool:
             if text:
                 return False
             continue
-        label = "".join(text_of(anchors[0]).split())
-        if len(anchors) > 1 or text != label or not 2 <= len(label) <= max_label \
-                or _HAS_DATE.search(label):
+        if not _lone_short_link(anchors, text, max_label):
             return False
         linked += 1
     return linked >= min_cells
+
+
+def _lone_short_link(anchors: list, text: str, max_label: int) -> bool:
+    """A menu entry (a table cell, a list item): one short undated link and nothing else."""
+    label = "".join(text_of(anchors[0]).split())
+    return len(anchors) == 1 and text == label and 2 <= len(label) <= max_label \
+        and not _HAS_DATE.search(label)
 
 
 def _menu_list(el: etree._Element) -> bool:
@@ -207,9 +212,7 @@ def _menu_list(el: etree._Element) -> bool:
             if text and not CRUMB_SEPARATOR.fullmatch(text):
                 return False
             continue
-        label = "".join(text_of(anchors[0]).split())
-        if len(anchors) > 1 or text != label or not 2 <= len(label) <= max_label \
-                or _HAS_DATE.search(label):
+        if not _lone_short_link(anchors, text, max_label):
             return False
         entries += 1
     return entries >= min_cells
