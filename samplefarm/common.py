@@ -85,10 +85,10 @@ def page_key(col: Col, k: int) -> str:
         return f"{col.dir}list_{k + 1}.html"
     if col.paging == "page":
         return f"{col.path}?page={k + 1}"
-    if col.paging == "next":
+    if col.paging in ("next", "hyphen"):
         name = col.path[len(col.dir):]
         base, _, ext = name.rpartition(".")
-        return f"{col.dir}{base}_{k + 1}.{ext}"
+        return f"{col.dir}{base}{'-' if col.paging == 'hyphen' else '_'}{k + 1}.{ext}"
     raise ValueError(col.paging)
 
 

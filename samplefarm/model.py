@@ -61,7 +61,7 @@ class Col:
     category: str | None           # expected category (truth); None = uncategorised
     kind: str = "list"             # list | hub | static | blank
     paging: str = "single"         # trs | trs_inline | hanweb | jpage | page | next | single
-                                   # | maxpage | last | select (render_div's pagers)
+                                   # | maxpage | last | hyphen | select (render_div's pagers)
     per_page: int = 15
     items: list[Item] = field(default_factory=list)
     text: str = ""                 # static text, or the blank column's placeholder ('' = nothing)

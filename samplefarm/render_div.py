@@ -1,7 +1,8 @@
 """County sites of a CMS family drawn with <div>s (issue 24): list rows are <div>, <p> or <span>
 blocks (<div class="r"><a>…</a><p>2026-11-20</p></div>), never li/tr/dd; pagers are a script
 page count beside hidden index_<id>_N.html links, a 末页 link after a script 下一页 with
-共N条记录 1/M页, or a page-number <select>; breadcrumbs come after an icon with <span>></span>
+共N条记录 1/M页 (list_N.html, or list-N.html with a 首页 link to list-1.html), or a page-number
+<select>; breadcrumbs come after an icon with <span>></span>
 separators, as <dd><strong>当前位置：</strong>首页 &gt;&gt; …, or as adjacent <li><a> crumbs whose
 separators CSS draws; menu entries owning a drop-down are <li class="has-sub">; a login greeting
 sits in a display:none block; the logo links /default.html with the site's name; article pages
@@ -129,7 +130,7 @@ def sidebar(site: Site, col: Col) -> str:
 
 
 def pager(site: Site, col: Col, k: int, total: int) -> str:
-    """The three pagers of this family; none of them a plain 下一页 link or createPageHTML."""
+    """The pagers of this family; none of them a plain 下一页 link or createPageHTML."""
     if total <= 1:
         return ""
     if col.paging == "maxpage":     # a script count beside a few hidden numbered links
@@ -138,12 +139,13 @@ def pager(site: Site, col: Col, k: int, total: int) -> str:
         return (f'<div class="fy"><script>var maxPageNum = {total}; var currentPage = {k + 1};'
                 f' var pageSize = {col.per_page}; showPager(currentPage, maxPageNum);</script>'
                 f'<div style="display:none">{hidden}</div></div>')
-    if col.paging == "last":        # 下一页 by script; the 末页 link gives the count
-        n = len(col.items)
-        last = page_href(col, total - 1)
-        return (f'<div class="fy">共{n}条记录 {k + 1}/{total}页 '
+    if col.paging in ("last", "hyphen"):   # 下一页 by script; the 末页 link gives the count
+        # hyphen: list-2.html … and a 首页 link naming page 1 list-1.html
+        first = (f'<a href="{esc(_page_one(col)[len(col.dir):])}">首页</a> '
+                 if col.paging == "hyphen" else "")
+        return (f'<div class="fy">共{len(col.items)}条记录 {k + 1}/{total}页 {first}'
                 f'<a href="javascript:void(0)" onclick="goPage({k + 2})">下一页</a> '
-                f'<a href="{esc(last)}">末页</a></div>')
+                f'<a href="{esc(page_href(col, total - 1))}">末页</a></div>')
     if col.paging == "select":      # a page-number <select>, TRS numbering
         opts = "".join(f'<option value="{esc(page_href(col, i))}"{" selected" if i == k else ""}>{i + 1}</option>'
                        for i in range(total))
@@ -179,6 +181,14 @@ def column_pages(site: Site, col: Col, port: int, out: Rendered) -> None:
         out.pages[key] = html
         if k == 0 and key.endswith("/"):
             out.pages[key + "index.html"] = html
+        if k == 0 and col.paging == "hyphen":    # its 首页 link: list-1.html, page 1 again
+            out.pages[_page_one(col)] = html
+
+
+def _page_one(col: Col) -> str:
+    """Page 1 of a list paged list-2.html …, as its 首页 link names it: list-1.html."""
+    base, _, ext = col.path.rpartition(".")
+    return f"{base}-1.{ext}"
 
 
 def article(site: Site, col: Col, i: int, port: int) -> str:

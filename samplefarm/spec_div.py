@@ -8,7 +8,9 @@ Truth: truth_div.yaml (hand-written). Hosts 127.0.1.60-62.
        <span>></span> separators.
   (61) 清河县教育局: <p> rows; 教育动态 shows no dates anywhere but on its articles, which were
        republished on 2026-11-18 (their PubDate meta) and say they were published in October:
-       the homepage has no update in 14 days (网站不更新) and 教育动态 is stale; breadcrumbs are
+       the homepage has no update in 14 days (网站不更新) and 教育动态 is stale; 通知公告 is paged
+       list-2.html, list-3.html by 共15条记录 1/3页, a 首页 link to list-1.html, a script 下一页 and
+       a 末页 link (a removed article linked from page 2 only); breadcrumbs are
        <dd><strong>当前位置：</strong>首页 &gt;&gt; ….
   (62) 清河县财政局: <span> rows; 财政动态 paged by maxPageNum (6 pages); breadcrumbs are adjacent
        <li><a> crumbs whose separators CSS draws.
@@ -56,8 +58,11 @@ def _education() -> Site:
         it.republished = D("2026-11-18")    # the PubDate meta: the day the CMS copied them over
     cols = [
         Col("jydt", "教育动态", "/jydt/", "news", items=jydt, nav=True),
-        Col("tzgg", "通知公告", "/tzgg/", "notice", paging="select", per_page=5,
-            items=m.run("notice", "2026-11-02", 15, 10), nav=True),
+        # 15 items, 5 a page: list.html, list-2.html, list-3.html; page 2 is linked nowhere (a
+        # script 下一页) and alone links a removed article.
+        Col("tzgg", "通知公告", "/tzgg/list.html", "notice", paging="hyphen", per_page=5,
+            items=m.run("notice", "2026-11-02", 15, 10), nav=True,
+            page_links={2: [Link("/tzgg/201806/t20180601_1.html", "关于2018年暑期学生安全教育的通知")]}),
     ]
     return Site(
         code="9908000002", name="清河县教育局", place="清河县", org="清河县教育局",

@@ -339,6 +339,7 @@ def test_unreachable_site_the_crawl_reached_is_told_everything_to_fix(audited, f
     ("9908000001", "/zwgk/gzdt/"),    # var maxPageNum = 8 beside hidden index_958_2..4.html
     ("9908000001", "/zwgk/tzgg/"),    # a 末页 link to list_4.html, 共20条记录 1/4页, a script 下一页
     ("9908000001", "/zwgk/zcwj/"),    # a page-number <select>
+    ("9908000002", "/tzgg/list.html"),  # list-2.html … linked nowhere: 共15条记录 1/3页, 首页 list-1.html, 末页
     ("9908000003", "/czdt/"),         # <span> rows, maxPageNum = 6
 ])
 def test_every_page_of_a_list_paged_by_evidence(audited, farm, code, path):

@@ -1,7 +1,9 @@
 """A pager as evidence: whatever draws it, a list with more pages shows it somehow.
 
-Numbered links in the list's own directory (index_958_2.html, list_2.html, ?page=2) give the
-address pattern; the page count comes from whichever of these the page shows: the highest
+Numbered links in the list's own directory (index_958_2.html, list_2.html, list-2.html, ?page=2)
+give the address pattern, and which number is page 1 (links whose text is their page number, the
+首页 link, the 末页 link beside a stated count); the page count comes from whichever of these the
+page shows: the highest
 numbered link, a 末页/尾页 link (or the number it passes to a script), a page-number <select>, a
 text (共30页, 1/30页, 页次：1/30) or a script variable (maxPageNum = 199, var pageCount, totalPage).
 Where no link shows the pattern, a script that writes the address does ("list.jsp?page=" + n).
@@ -44,6 +46,7 @@ def _words() -> dict:
     return {
         "var": re.compile(r"""(?<!\w)(?:%s)\s*[=:]\s*["']?(\d{1,6})\b""" % names, re.I),
         "texts": [re.compile(t) for t in data["count_texts"]],
+        "first": frozenset(w.lower() for w in data["first_texts"]),
         "last": frozenset(w.lower() for w in data["last_texts"]),
         "next": frozenset(w.lower() for w in data["next_texts"]),
     }
@@ -186,8 +189,8 @@ def next_pages(page) -> list[NextPage]:
     groups = []
     for pattern, numbered in links.items():
         own = pattern in here_keys or _unnumbered_page_of(page.url, pattern)
-        pager_words = sum(1 for t in numbered.values()
-                          if _DIGITS.match(t) or t in words["last"] or t in words["next"])
+        pager_words = sum(1 for t in numbered.values() if _DIGITS.match(t) or t in words["first"]
+                          or t in words["last"] or t in words["next"])
         # Numbers that run 1, 2, 3 … (links hidden without text beside a script pager) are pages
         # too; an article's t20200802_1352104.html next to _1352105 is no pager.
         run = len(set(range(1, len(numbered) + 2)) & set(numbered))
@@ -202,8 +205,12 @@ def next_pages(page) -> list[NextPage]:
         if pattern is None:
             return []
         numbered = {}
-    # page number k is address number k + offset: read from links whose text is their number
+    # page number k is address number k + offset: read from links whose text is their number,
+    # the 首页 link (page 1) and the 末页 link (the stated count)
     pairs = Counter(n - int(m.group(1)) for n, t in numbered.items() if (m := _DIGITS.match(t)))
+    pairs.update(n - 1 for n, t in numbered.items() if t in words["first"])
+    if stated:
+        pairs.update(n - stated for n, t in numbered.items() if t in words["last"])
     if pairs:
         offset = pairs.most_common(1)[0][0]
     else:   # TRS numbers its second page index_1.html; most others number it _2
