@@ -3,9 +3,9 @@
 Numbered links in the list's own directory (index_958_2.html, list_2.html, list-2.html, ?page=2)
 give the address pattern, and which number is page 1 (links whose text is their page number, the
 首页 link, the 末页 link beside a stated count); the page count comes from whichever of these the
-page shows: the highest
-numbered link, a 末页/尾页 link (or the number it passes to a script), a page-number <select>, a
-text (共30页, 1/30页, 页次：1/30) or a script variable (maxPageNum = 199, var pageCount, totalPage).
+page shows: the highest numbered link, a 末页/尾页 link (or the number it passes to a script), a
+page-number <select>, a text (共30页, 1/30页, 页次：1/30) or a script variable (maxPageNum = 199,
+var pageCount, totalPage).
 Where no link shows the pattern, a script that writes the address does ("list.jsp?page=" + n).
 The later pages are built from the pattern up to the count; those not linked on the page are
 guesses the crawler confirms by fetching (a guess that fails is no dead link). Words and variable
