@@ -258,9 +258,9 @@ def extract(url: str, html: str) -> tuple[list[tuple[str, str]], list[str]]:
     hidden = re.search(r'href="(index_\d+)_\d+\.html"', html)   # … beside hidden numbered links
     if m and hidden:
         pages = [urljoin(url, f"{hidden.group(1)}_{i}.html") for i in range(2, int(m.group(1)) + 1)]
-    m = re.search(r'\d+/(\d+)页.*?href="list_\d+\.html">末页', html)   # render_div: 末页 and 1/M页
+    m = re.search(r'\d+/(\d+)页.*?href="(list[_-])\d+\.html">末页', html)   # render_div: 末页 and 1/M页
     if m:
-        pages = [urljoin(url, f"list_{i}.html") for i in range(2, int(m.group(1)) + 1)]
+        pages = [urljoin(url, f"{m.group(2)}{i}.html") for i in range(2, int(m.group(1)) + 1)]
     for select in doc.iter("select"):                   # render_div: a page-number <select>
         if "location" in (select.get("onchange") or ""):
             out += [(o.get("value"), "a") for o in select.iter("option")]
