@@ -45,7 +45,8 @@ def _scripts(page) -> list[str]:
 
 
 def _trs_pages(page, scripts: list[str]) -> list[str]:
-    """index.html, index_1.html … from createPageHTML(total, current, "index", "html")."""
+    """index.html, index_1.html … from createPageHTML(total, current, "index", "html"), but the
+    current one."""
     out: list[str] = []
     alltext = "\n".join(scripts)
     for script in scripts:
@@ -63,13 +64,14 @@ def _trs_pages(page, scripts: list[str]) -> list[str]:
             ints = [i for i, a in enumerate(args) if a.strip().isdigit()]
             if len(ints) < 2:
                 continue
-            total = int(args[ints[0]])
+            total, current = int(args[ints[0]]), int(args[ints[1]])
             strs = [a for a in args[ints[1] + 1:] if not a.strip().isdigit()]
             base, ext = (strs + ["index", "html"])[:2] if len(strs) < 2 else strs[:2]
             base, ext = base.strip() or "index", ext.strip().lstrip(".") or "html"
             for n in range(min(total, 10000)):
-                name = f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"
-                out.append(urljoin(page.url, name))
+                if n != current:    # the page itself, whatever its address (…/zwyw/ is index.html)
+                    name = f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"
+                    out.append(urljoin(page.url, name))
     return out
 
 
