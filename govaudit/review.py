@@ -13,7 +13,6 @@ from typing import Callable, Iterable
 
 from sqlalchemy.engine import Engine
 
-from reports.review_file import ReviewError, export_file, import_decisions, read_file
 from scoring.review import DECISIONS, ReviewItem, items_of
 from store.reviews import earlier_findings, record_decisions
 from store.sites import all_sites
@@ -60,6 +59,7 @@ def interactive(items: list[ReviewItem], ask: Callable[[ReviewItem, int, int], s
 def pending_items(engine: Engine, sites: Iterable[str] = (), include_confirmed: bool = False,
                   score_run_id: int | None = None) -> list[ReviewItem]:
     """The judgement findings of the latest (or given) score run."""
+    from reports.review_file import ReviewError
     from scoring.rulefile import load_ruleset
     from store.runs import score_run
     sr = score_run(engine, score_run_id)
@@ -87,6 +87,8 @@ def session(engine: Engine, sites: Iterable[str], reviewer: str | None, export_p
             ask: Callable[[str, list[str] | None], str], say: Callable[[str], None]) -> list:
     """govaudit review: export, import, or ask one finding at a time. Returns what was recorded
     as (item, decision) pairs; ask(prompt, choices) reads the user's answer (choices None: free)."""
+    # the review file's reader and writer load openpyxl: only here, not in every command's start
+    from reports.review_file import export_file, import_decisions, read_file
     items = pending_items(engine, sites, include_confirmed)
     if export_path:
         export_file(items, export_path)
