@@ -65,6 +65,11 @@ class SiteState:
     errors: int = 0                     # exceptions while handling this site's pages (a bug, not the site)
     first_error: str = ""
     first_error_url: str = ""
+    # An incremental crawl (crawler/revisit.py): the site's memos, (url, context) → (memo id, etag,
+    # last_modified, body_hash), and how many answers they gave back instead of a reading.
+    crawl_mode: str = "full"
+    memos: dict = field(default_factory=dict)
+    reused: int = 0
 
     def __post_init__(self) -> None:
         if not self.hosts:
@@ -144,6 +149,7 @@ class SiteState:
         self.shallower.clear()
         self.query_variants.clear()
         self.columns.clear()
+        self.memos = {}
         self.seen_skips = set()
 
 

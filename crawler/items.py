@@ -38,10 +38,10 @@ class Page(Record):
 
 @dataclass(slots=True)
 class Text(Record):
-    """What a page says (crawler.extract.pagetext.PageText as a dict), for the serious-error scans
-    at score time; the pipeline stores it compressed."""
+    """What a page says (crawler.extract.pagetext.PageText as a dict, or already packed with
+    store.pack_text), for the serious-error scans at score time; the pipeline stores it compressed."""
     url: str
-    data: dict
+    data: dict | bytes
 
 
 @dataclass(slots=True)
@@ -140,6 +140,21 @@ class Link(Record):
 
 
 @dataclass(slots=True)
+class Memo(Record):
+    """What one answer to a page or link check told the spider (crawler.revisit.Answer, packed),
+    with the answer's validators and body hash: for the site's next crawl, kept per site in
+    page_memos, not among this crawl's observations."""
+    url: str
+    context: str
+    reader: str
+    status: int
+    etag: str
+    last_modified: str
+    body_hash: str
+    facts: bytes
+
+
+@dataclass(slots=True)
 class SiteReached(Record):
     """A site answered: the rows an interrupted earlier attempt stored for it are dropped."""
 
@@ -158,6 +173,8 @@ class SiteDone(Record):
     errors: int = 0
     first_error: str = ""
     first_error_url: str = ""
+    crawl_mode: str = "full"   # full | incremental (crawler/revisit.py)
+    reused: int = 0            # answers given back by the site's memos instead of a reading
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ class StorePipeline:
         self.db_url, self.run_id, self.site_list = db_url, run_id, sites
         self.buffers: dict[type, list[dict]] = {kind: [] for kind in TABLES}
         self.replace: list[dict] = []   # pages fetched again, overwriting their rows
+        self.memos: list[dict] = []     # what reading a page found, for the site's next crawl
         self.last_flush = time.monotonic()
         self.errors: dict[str, tuple[int, str, str]] = {}   # site → (count, first error, its URL)
 
@@ -81,13 +82,17 @@ class StorePipeline:
                 record = self._keep_earlier(sc, record)
             self._finish_site(sc, record)
             return
+        if isinstance(record, items.Memo):
+            self.memos.append({"site_code": record.site, **record.rows()[0]})
+            return
         rows = record.rows()
         if isinstance(record, items.Text):
-            rows = [dict(row, data=store.pack_text(row["data"])) for row in rows]
+            rows = [dict(row, data=row["data"] if isinstance(row["data"], bytes)
+                         else store.pack_text(row["data"])) for row in rows]
         buffer = self.replace if isinstance(record, items.Page) and record.replace \
             else self.buffers[type(record)]
         buffer.extend({"site_crawl_id": sc, **row} for row in rows)
-        if sum(map(len, self.buffers.values())) + len(self.replace) >= FLUSH_ROWS \
+        if sum(map(len, self.buffers.values())) + len(self.replace) + len(self.memos) >= FLUSH_ROWS \
                 or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
 
@@ -95,25 +100,35 @@ class StorePipeline:
         batches = [(TABLES[kind][0].__table__, [_text_safe(row) for row in _dedupe(kind, rows)])
                    for kind, rows in self.buffers.items()]
         replace = [_text_safe(row) for row in _dedupe(items.Page, self.replace)]
+        # The last memo of a page and context (one statement must not hold a key twice).
+        memos = list({(m["site_code"], m["url"], m["context"]): _text_safe(m)
+                      for m in self.memos}.values())
         for rows in self.buffers.values():
             rows.clear()
         self.replace.clear()
+        self.memos.clear()
         self.last_flush = time.monotonic()
         with self._writing():
             try:
-                self._write(batches, replace)
+                self._write(batches, replace, memos)
             except (DataError, IntegrityError):
                 # A row the store refuses fails its whole batch: write row by row, count the refused.
                 for table, rows in batches:
                     for row in rows:
                         self._write_row(lambda: store.insert_ignore(self.engine, table, [row]), row)
                 for row in replace:
-                    self._write_row(lambda: self._write([], [row]), row)
+                    self._write_row(lambda: self._write([], [row], []), row)
+                for row in memos:   # a memo the store refuses only costs the next crawl a reading
+                    try:
+                        store.memos.save(self.engine, [row])
+                    except (DataError, IntegrityError):
+                        pass
 
-    def _write(self, batches: list, replace: list[dict]) -> None:
+    def _write(self, batches: list, replace: list[dict], memos: list[dict]) -> None:
         store.insert_ignore_many(self.engine, batches)
         # After the plain inserts, so a row of this same flush is replaced too.
         store.upsert(self.engine, store.Page.__table__, replace, key=["site_crawl_id", "url"])
+        store.memos.save(self.engine, memos)
 
     def _write_row(self, write, row: dict) -> None:
         try:
@@ -159,7 +174,8 @@ class StorePipeline:
                 links=done.links, skipped=done.skipped, cut_short=done.cut_short,
                 errors=done.errors, first_error=done.first_error,
                 first_error_url=done.first_error_url, unchecked=done.unchecked,
-                unchecked_sample="\n".join(done.unchecked_sample))
+                unchecked_sample="\n".join(done.unchecked_sample), crawl_mode=done.crawl_mode,
+                reused=done.reused)
         progress.emit(asdict(done))
 
     def close_spider(self, spider=None):

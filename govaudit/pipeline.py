@@ -577,7 +577,11 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                                        crawl_errors=errors.get(row.site_code),
                                        unchecked=unchecked.get(row.site_code, 0),
                                        evidence=shots.get(row.site_code, {})))
-    summary = {"抓取站点数": len(crawls),
+    incremental = [c for c in crawls if c.crawl_mode == "incremental"]
+    summary = {"抓取方式": (f"增量抓取：{len(incremental)} 个网站只重读有变化的页面，"
+                        f"{sum(c.reused for c in incremental)} 个未变化的页面沿用上次读取的结果"
+                        if incremental else "完整抓取"),
+               "抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
                "抓取页面数": sum(c.pages for c in crawls),
                "检查链接数": sum(c.links for c in crawls),
@@ -592,6 +596,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                        rule_hints={rid: ruleset.hint_of(rid) for rid in ids},
                        rules_reading={m: ruleset.rules_reading(m) for m in ruleset.measures()},
                        sites=site_reports, crawl_summary=summary, recheck=recheck,
+                       crawl_mode="incremental" if incremental else "full",
                        sample_note=sample_note(engine, [r.site_code for r in rows]),
                        ruleset_title=ruleset.title,
                        pass_text=(f"无单项否决项且得分{'高于' if above else '不低于'} {ruleset.pass_line:g} 分"

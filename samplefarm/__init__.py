@@ -90,6 +90,29 @@ class Farm:
                                               "user_agents": set(h.user_agents)}
         return out
 
+    def request_log(self) -> dict[str, list[tuple[str, str, bool, int]]]:
+        """Per served address: every answer (method, path, conditional request, status)."""
+        out = {}
+        for srv in self._servers:
+            with srv.host.lock:
+                out[srv.server_address[0]] = list(srv.host.log)
+        return out
+
+    def switch(self, phase: str) -> None:
+        """Serve every site as it is in `phase` ("audit", "recheck") from now on, at the same
+        addresses and port: a re-audit of sites that changed in place. A site down in that phase
+        keeps answering as it did."""
+        by_ip = {s.ip: s for s in _phase_sites(phase) if not s.down}
+        for srv in self._servers:
+            s = by_ip.get(srv.server_address[0])
+            if s is None:
+                continue
+            out = RENDERERS.get(s.style, render_trs).render(s, self.port)
+            with srv.host.lock:
+                srv.host.site, srv.host.pages = s, out.pages
+                srv.host.files, srv.host.dynamic = out.files, out.dynamic
+            self.sites[s.code] = s
+
     def stop(self) -> None:
         self._stop.set()                 # releases requests sleeping on the slow path
         stoppers = [threading.Thread(target=srv.shutdown) for srv in self._servers]
@@ -133,13 +156,18 @@ def _bind(addresses: list[str], port: int) -> tuple[int, list[server.FarmHTTPSer
         raise
 
 
-def start(port: int = 0, phase: str = "audit") -> Farm:
-    """Start every live site and the external host on one port; returns the running Farm.
-    phase="recheck" serves the sites as they are after rectification (spec_recheck.py)."""
+def _phase_sites(phase: str) -> list[Site]:
     site_list = sites()
     if phase == "recheck":
         from samplefarm.spec_recheck import rectify
         site_list = rectify(site_list)
+    return site_list
+
+
+def start(port: int = 0, phase: str = "audit") -> Farm:
+    """Start every live site and the external host on one port; returns the running Farm.
+    phase="recheck" serves the sites as they are after rectification (spec_recheck.py)."""
+    site_list = _phase_sites(phase)
     live = [s for s in site_list if not s.down]
     addresses = [s.ip for s in live] + [EXT_HOST]
     for attempt in range(20):

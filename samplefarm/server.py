@@ -49,6 +49,8 @@ class Host:
     max_active: int = 0
     requests: int = 0
     user_agents: set[str] = field(default_factory=set)
+    # Every answer: (method, path, conditional (If-None-Match/If-Modified-Since sent), status).
+    log: list[tuple[str, str, bool, int]] = field(default_factory=list)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -189,6 +191,8 @@ class Handler(BaseHTTPRequestHandler):
             headers["ETag"] = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
             if self.headers.get("If-None-Match") == headers["ETag"]:
                 status, data = 304, b""
+        self.server.host.log.append((self.command, self.path, bool(
+            self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")), status))
         self.send_response(status)
         self.send_header("Content-Type", ctype or "text/html")
         self.send_header("Content-Length", str(len(data)))

@@ -6,7 +6,7 @@ from store.engine import (DEFAULT_DB, connect, db_url, insert_ignore, insert_ign
                           insert_ignore_statement, upsert)
 from store.errors import StoreError
 from store.observations import delete_observations, observation_counts, observation_tables
-from store import evidence, users, watch      # noqa: F401 - their tables are created with the others
+from store import evidence, memos, users, watch      # noqa: F401 - their tables are created with the others
 from store.schema import (Base, Column, ColumnFind, CrawlLock, CrawlObservation, CrawlRun,
                           GatedPage, HomePage, InteractionStats, Item, Link, Message, OnlineLink,
                           Page, PageContent, Probe, Review, SampleDraw, ScoreGroup, ScoreRun,

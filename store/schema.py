@@ -101,6 +101,10 @@ class SiteCrawl(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     first_error_url: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # full | incremental (an earlier complete crawl of the site existed: pages that answered 304
+    # or an unchanged body were not read again, `reused` of them; crawler/revisit.py)
+    crawl_mode: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
+    reused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Page(CrawlObservation, Base):

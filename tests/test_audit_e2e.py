@@ -250,7 +250,8 @@ def test_one_stored_crawl_scored_under_three_rulesets(audited, tmp_path):
     assert json.loads((out / "results.json").read_text(encoding="utf-8")) == census
     for name in ("inspection-2019", "evaluation-example"):
         results = json.loads((out / f"results-{name}.json").read_text(encoding="utf-8"))
-        assert results["ruleset"] == name and set(results) == {"as_of", "ruleset", "sites"}
+        assert results["ruleset"] == name and set(results) == {"as_of", "ruleset", "crawl_mode",
+                                                                "sites"}
         sites = {s["site_code"]: s for s in results["sites"]}
         for code, (score, qualified, vetoes, points) in FARM_EXPECTED[name].items():
             s = sites[code]

@@ -103,7 +103,7 @@ def make_report() -> AuditReport:
 
 
 EXPECTED = {
-    "as_of": "2026-11-22", "ruleset": "census-2015",
+    "as_of": "2026-11-22", "ruleset": "census-2015", "crawl_mode": "full",
     "sites": [
         {"site_code": "4401000001", "site_name": "甲市人民政府", "qualified": True, "score": 90.6, "rank": 1,
          "vetoes": [],
@@ -129,7 +129,7 @@ EXPECTED = {
 def test_results_dict_exact():
     d = results_dict(make_report())
     assert d == EXPECTED
-    assert list(d) == ["as_of", "ruleset", "sites"]
+    assert list(d) == ["as_of", "ruleset", "crawl_mode", "sites"]
     assert [list(s["measurements"]) for s in d["sites"]][1] == [
         "availability_probes", "availability_failures", "homepage_updates_14d", "stale_columns_total",
         "x_extra"]

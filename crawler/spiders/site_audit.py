@@ -16,10 +16,11 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 
 import config
+import store
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 
-from crawler import checks, pace, progress
+from crawler import checks, pace, progress, revisit
 from crawler import items as rec
 from crawler.extract import columns as xcol
 from crawler.extract import dates as xdates
@@ -40,6 +41,9 @@ from crawler.offsite import OffsiteChecks
 
 HTML_TYPES = ("text/html", "application/xhtml")
 RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once more later in the crawl"
+# What one download leaves in a request's meta, dropped before the request is sent again.
+_SCRAPY_META = ("download_slot", "download_latency", "redirect_urls", "redirect_times",
+                "redirect_ttl", "redirect_reasons", "_page", "_oversize", "_bytes")
 
 
 def _settles(callback):
@@ -105,10 +109,15 @@ class SiteAuditSpider(scrapy.Spider):
         self.offsite = OffsiteChecks(max(1, per_host), int(crawl_cfg["offsite_results_kept"]))
         # The site's own attachments are read (within these limits) for the personal-data scan.
         self.reading = crawl_cfg.get("attachment_text") or {}
+        # --full: every page read afresh, no conditional request (crawler/revisit.py)
+        self.full = bool(crawl_cfg.get("full"))
+        self.db_url, self.run_id, self._memo_store = None, 0, None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.db_url = crawler.settings.get("GOVAUDIT_DB")
+        spider.run_id = crawler.settings.getint("GOVAUDIT_RUN_ID")
         crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
         crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
         crawler.signals.connect(spider._start_pace, signal=signals.spider_opened)
@@ -151,17 +160,31 @@ class SiteAuditSpider(scrapy.Spider):
             st.pending.append((url, callback.__name__, meta))
             return None
         st.released += 1
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
-                              dont_filter=True)
+        return self._request(st, url, callback, meta)
 
     def _release(self, st: SiteState) -> list[scrapy.Request]:
         out = []
         while st.pending and st.released < self.requests_per_site:
             url, callback, meta = st.pending.popleft()
             st.released += 1
-            out.append(scrapy.Request(url, callback=getattr(self, callback), errback=self.on_error,
-                                      meta=meta, dont_filter=True))
+            out.append(self._request(st, url, getattr(self, callback), meta))
         return out
+
+    def _request(self, st: SiteState, url: str, callback, meta: dict) -> scrapy.Request:
+        """A page or a link check asks conditionally for what the site's memo holds (see
+        crawler/revisit.py); every other request (the probe, search, list records) plainly."""
+        headers, method = None, "GET"
+        if callback.__name__ in ("on_page", "on_check"):
+            meta["_key"] = key = (url, revisit.context(meta))
+            memo = st.memos.get(key)
+            if memo is not None:
+                meta["_memo"] = memo
+                if memo[4] >= 400:   # dead last time: does it still answer that (no body)?
+                    method = "HEAD"
+                else:
+                    headers = revisit.conditional_headers(memo[1], memo[2])
+        return scrapy.Request(url, callback=callback, method=method, errback=self.on_error,
+                              meta=meta, headers=headers, dont_filter=True)
 
     async def start(self):
         for out in self._start_sites():
@@ -179,6 +202,7 @@ class SiteAuditSpider(scrapy.Spider):
             site = self._waiting.pop()
             st = SiteState(site["code"], site["home_url"])
             self.sites[st.code] = st
+            self._recall_site(st)
             if checks.host_is_malformed(st.home_url):
                 st.error = "首页网址的域名无效"
                 yield self._finish(st, down=True)
@@ -186,6 +210,21 @@ class SiteAuditSpider(scrapy.Spider):
             self._active += 1
             probe = urljoin(st.home_url, f"/govaudit-check-{secrets.token_hex(6)}.html")
             yield self._req(st, probe, self.on_probe, "probe")
+
+    def _recall_site(self, st: SiteState) -> None:
+        """Incremental when an earlier crawl read the whole site (and not --full): its memos are
+        asked for conditionally (crawler/revisit.py)."""
+        if self.full or not self.db_url:
+            return
+        engine = self._memo_engine()
+        if store.memos.had_complete_crawl(engine, st.code, self.run_id):
+            st.crawl_mode = "incremental"
+            st.memos = store.memos.validators(engine, st.code, revisit.reader())
+
+    def _memo_engine(self):
+        if self._memo_store is None:
+            self._memo_store = store.connect(self.db_url)
+        return self._memo_store
 
     def _close(self, st: SiteState, down: bool):
         """Finish an active site and start the next waiting one in its place."""
@@ -212,7 +251,11 @@ class SiteAuditSpider(scrapy.Spider):
         meta = response.meta
         st = self.sites[meta["site"]]
         role = meta["role"]
-        outcome = self._outcome(st, response)
+        answer = self._recall(st, response)
+        if answer is revisit.STALE:
+            yield self._refetch(st, response.request)
+            return
+        outcome = self._outcome(st, response, answer)
         if self._should_retry(outcome, meta):
             yield self._retry(st, response.request)
             return
@@ -235,27 +278,38 @@ class SiteAuditSpider(scrapy.Spider):
             # All at once: Scrapy consumes a callback's output item by item and runs other
             # callbacks in between, and the homepage must have marked all its link targets
             # on_home before any of them is checked and stored.
-            yield from list(self._process(st, response))
+            yield from list(self._process(st, response, answer))
+        yield from self._remember(st, response, outcome)
         yield from self._maybe_finish(st)
 
     @_settles
     def on_check(self, response):
         """Images, attachments and external links: does it answer, and with a real page?"""
         st = self.sites[response.meta["site"]]
-        outcome = self._outcome(st, response)
+        answer = self._recall(st, response)
+        if answer is revisit.STALE:
+            yield self._refetch(st, response.request)
+            return
+        outcome = self._outcome(st, response, answer)
         if self._should_retry(outcome, response.meta):
             yield self._retry(st, response.request)
             return
         yield self._link_item(st, response.meta["target"], outcome,
                               response.meta.get("attempt", 1))
         ext = response.meta.get("read_text")
-        if ext and outcome.ok and "download_stopped" not in response.flags:
+        if answer is not None:
+            text = answer.attachment
+        elif ext and outcome.ok and "download_stopped" not in response.flags:
             text = attachment_text(response.body, ext, int(self.reading.get("max_chars", 200_000)),
                                    int(self.reading.get("max_pdf_pages", 50)))
-            if text:   # stored like a page's text, marked as an attachment's
-                yield rec.Text(st.code, response.meta["target"],
-                               {"title": st.links.get(response.meta["target"], {}).get("text", ""),
-                                "text": text, "attachment": True})
+            self._answer(st, response).attachment = text
+        else:
+            text = None
+        if text:   # stored like a page's text, marked as an attachment's
+            yield rec.Text(st.code, response.meta["target"],
+                           {"title": st.links.get(response.meta["target"], {}).get("text", ""),
+                            "text": text, "attachment": True})
+        yield from self._remember(st, response, outcome)
         yield from self._checked_for_others(response.meta, outcome)
         yield from self._maybe_finish(st)
 
@@ -343,16 +397,18 @@ class SiteAuditSpider(scrapy.Spider):
             yield from self._maybe_finish(other)
 
     # ---- page processing ---------------------------------------------------------------
-    def _process(self, st: SiteState, response):
+    def _read(self, response) -> revisit.Read | None:
+        """What an internal page says, as far as its role asks (pure: the page and its request's
+        context, crawler.revisit.context; the crawl's state plays no part)."""
         page = self._parse(response)
         if page is None:
-            return
+            return None
         meta = response.meta
-        role, depth = meta["role"], meta.get("depth", 0)
+        role = meta["role"]
         is_home = role == "home"
         # A navigation-entry homepage's second-level pages stand in for it (role 'home2').
         home_like = is_home or role == "home2"
-        list_url = meta.get("list_url") or (response.url if role == "column" else None)
+        is_list = bool(meta.get("list_url")) or role == "column"
         columns = xcol.page_columns(page, "home" if home_like else role)
         items = kind = None
         if role == "column":
@@ -362,97 +418,134 @@ class SiteAuditSpider(scrapy.Spider):
             # An article is no column; nor is an online system's empty application page.
             if kind == "article" or (kind == "page" and meta.get("column_app")
                                      and xlist.is_blank_column(page, items)):
-                list_url = None
-        dated = xdates.ArticleDate(None, "", None) if (home_like or list_url or role == "sitemap") \
+                is_list = False
+        dated = None if (home_like or is_list or role == "sitemap") \
             else xdates.article_dates(page, use_htmldate=xdates.date_from_url(response.url) is None)
+        read = revisit.Read(
+            title=page.title or "", dated=dated,
+            # Stored, not scanned here: the serious-error scan runs at score time with the user's
+            # terms.
+            text=store.pack_text(page_text(page).to_dict()),
+            letter=None if (is_home or is_list) else xmsg.message_detail(page),
+            columns=columns, kind=kind, is_list=is_list, items=items, entry=[], search=None,
+            query="", board=[], gate=None, column_name="",
+            meta_type=page.meta.get("ColumnType", ""), meta_name=page.meta.get("ColumnName", ""),
+            blank=False, dataproxy=[], later=[], shapes=frozenset(),
+            sitemap=xcol.sitemap_url(page) if is_home else None,
+            sitemap_columns=xcol.sitemap_columns(page) if role == "sitemap" else [],
+            links=xlinks.extract_links(page))
+        if home_like:
+            read.items = xhome.home_items(page, xlist.list_items(page), columns)
+            read.entry = xhome.entry_targets(page, read.items) if is_home else []
+            if is_home and (box := xsearch.search_box(page)):
+                # The site search tried once with a word the homepage itself uses (站内搜索).
+                read.search, read.query = box, xsearch.query_word(page.body_text())
+        elif is_list:
+            # A later page of a list reads its rows in page 1's shape (its last page may hold one).
+            read.shapes = meta.get("row_shapes") or frozenset()
+            if items is None:
+                read.items = xlist.list_items(page, read.shapes)
+            read.board = xmsg.board_rows(page)
+            if role == "column":
+                read.gate = None if read.items else xmsg.gate(page)
+                read.column_name = xcol.column_name(page) or ""
+                read.blank = xlist.is_blank_column(page, read.items)
+                read.dataproxy = xpaging.hanweb_dataproxy(page)
+            read.later = xpaging.pages(page)
+            if read.later and not read.shapes:
+                read.shapes = xlist.row_shapes(page)
+        return read
+
+    def _process(self, st: SiteState, response, answer: revisit.Answer | None):
+        """Yield what the page says (read now, or given back by its memo) and schedule what it
+        links to."""
+        if answer is None:
+            answer = self._answer(st, response)
+            answer.read = self._read(response)
+        read = answer.read
+        if read is None:
+            return
+        meta = response.meta
+        role, depth = meta["role"], meta.get("depth", 0)
+        is_home = role == "home"
+        home_like = is_home or role == "home2"
+        list_url = (meta.get("list_url") or (response.url if role == "column" else None)) \
+            if read.is_list else None
+        columns = read.columns
+        dated = read.dated or xdates.ArticleDate(None, "", None)
         # A page fetched again in its own role (column, list …) after an ordinary fetch: what this
         # fetch says of it replaces the ordinary one's row, so the stored row never depends on
         # which of the two came first.
-        yield rec.Page(st.code, response.url, response.status, page.title or "", dated.date, depth,
+        yield rec.Page(st.code, response.url, answer.status, read.title, dated.date, depth,
                        dated.source, dated.meta, replace=bool(meta.get("recheck")))
-        # Stored, not scanned here: the serious-error scan runs at score time with the user's terms.
-        yield rec.Text(st.code, response.url, page_text(page).to_dict())
-        if not (is_home or list_url):
-            letter = xmsg.message_detail(page)
-            if letter is not None:
-                yield self._messages(st, "detail", "", [letter])
+        yield rec.Text(st.code, response.url, read.text)
+        if read.letter is not None:
+            yield self._messages(st, "detail", "", [read.letter])
 
-        if kind == "article" and meta.get("column_home"):
+        if read.kind == "article" and meta.get("column_home"):
             # A headline (a heading linking one article) is a homepage item, dated by its page.
             yield self._items(st, st.home_url, [xlist.ListItem(
-                meta.get("column_name") or page.title or "", response.url, None, None, "", False)],
+                meta.get("column_name") or read.title, response.url, None, None, "", False)],
                 on_home=True)
         if home_like:
-            items = xhome.home_items(page, xlist.list_items(page), columns)
             # A second-level page's items are homepage items: filed under the homepage, apart
             # from the same page's items as a column.
-            yield self._items(st, response.url if is_home else st.home_url, items, on_home=True)
-            entry = xhome.entry_targets(page, items) if is_home else []
+            yield self._items(st, response.url if is_home else st.home_url, read.items,
+                              on_home=True)
+            entry = read.entry
             yield rec.HomePage(st.code, response.url,
                                ("entry" if entry else "home") if is_home else "second_level")
             # The entry page's big links are the stand-in homepages, not columns.
             columns = [c for c in columns if self._canonical(c.url) not in entry]
             for url in entry:
                 yield from self._schedule_page(st, url, "home2", response.url, True, depth + 1, "")
-            if is_home and (box := xsearch.search_box(page)):
-                # The site search tried once with a word the homepage itself uses (站内搜索).
-                query = xsearch.query_word(page.body_text())
-                yield self._req(st, box.url_for(query), self.on_search, "search", query=query,
-                                how=box.how)
+            if read.search is not None:
+                yield self._req(st, read.search.url_for(read.query), self.on_search, "search",
+                                query=read.query, how=read.search.how)
         elif list_url:
-            # A later page of a list reads its rows in page 1's shape (its last page may hold one).
-            shapes = meta.get("row_shapes") or frozenset()
-            items = xlist.list_items(page, shapes) if items is None else items
+            items = read.items
             yield self._items(st, list_url, items, on_home=False)
-            board = xmsg.board_rows(page)
-            if board:
-                yield self._messages(st, "list", list_url, board)
+            if read.board:
+                yield self._messages(st, "list", list_url, read.board)
             # 已回复 with no reply date: only the letter's own page says whether it came months late.
-            for row in board:
+            for row in read.board:
                 if row.status == "answered" and row.replied is None:
                     yield from self._schedule_letter(st, row.url, response.url, depth + 1)
-            if role == "column" and not items and (reason := xmsg.gate(page)):
-                yield rec.Gated(st.code, list_url, reason)
+            if role == "column" and read.gate:
+                yield rec.Gated(st.code, list_url, read.gate)
             if role == "column":
-                name = xcol.column_name(page) or ""
+                name = read.column_name
                 yield rec.Column(st.code, list_url, name=meta.get("column_name", ""), meta_name=name,
-                                 meta_type=page.meta.get("ColumnType", ""),
-                                 source=meta.get("column_source", ""), kind=kind,
-                                 blank=xlist.is_blank_column(page, items))
+                                 meta_type=read.meta_type, source=meta.get("column_source", ""),
+                                 kind=read.kind, blank=read.blank)
                 # The breadcrumb names the column; a ColumnName meta tag that says otherwise is
                 # kept too (sites copy meta tags between templates).
-                meta_name = page.meta.get("ColumnName", "")
-                if meta_name and meta_name != name:
-                    yield self._find(st, list_url, "meta_tag", meta_name, response.url)
+                if read.meta_name and read.meta_name != name:
+                    yield self._find(st, list_url, "meta_tag", read.meta_name, response.url)
                 # GET, not the pager's POST: JCMS reads the same parameters from the query string,
                 # and Twisted silently retries an idempotent request whose pooled connection the
                 # server had closed (a POST failed that way under load, twice in a row).
-                for dp in xpaging.hanweb_dataproxy(page):
+                for dp in read.dataproxy:
                     yield self._req(st, dp.url, self.on_dataproxy, "dataproxy",
                                     list_url=list_url, depth=depth)
             # In a role of its own: a list's later page is often linked first as an ordinary page
             # (尾页, then that page's 上一页), and fetched only as that its items would be lost.
             # A page built from the pager's pattern and count (not linked) is confirmed by
             # fetching it: when it fails it was a wrong guess, not a dead link.
-            later = xpaging.pages(page)
-            if later and not shapes:
-                shapes = xlist.row_shapes(page)
-            for np in later:
+            for np in read.later:
                 if st.is_internal(np.url):
                     yield from self._schedule_page(st, np.url, "list", response.url, False, depth,
                                                    "", list_url=list_url, guessed=not np.linked,
-                                                   row_shapes=shapes)
-        if is_home:
-            sitemap = xcol.sitemap_url(page)
-            if sitemap and st.is_internal(sitemap):
-                yield from self._schedule_page(st, sitemap, "sitemap", response.url, True, depth + 1,
-                                               "网站地图")
+                                                   row_shapes=read.shapes)
+        if read.sitemap and st.is_internal(read.sitemap):
+            yield from self._schedule_page(st, read.sitemap, "sitemap", response.url, True,
+                                           depth + 1, "网站地图")
         if role == "sitemap":
-            columns += xcol.sitemap_columns(page)
+            columns = columns + read.sitemap_columns
 
         for col in columns:
             yield from self._schedule_column(st, col, response.url, is_home, depth)
-        for link in xlinks.extract_links(page):
+        for link in read.links:
             yield from self._schedule(st, link.url, link.kind, response.url, is_home, depth + 1,
                                       link.text)
 
@@ -627,34 +720,133 @@ class SiteAuditSpider(scrapy.Spider):
                              for r in rows])
 
     # ---- outcomes -----------------------------------------------------------------------
-    def _outcome(self, st: SiteState, response) -> checks.Outcome:
-        if 300 <= response.status < 400:
+    def _outcome(self, st: SiteState, response, answer: revisit.Answer | None = None
+                 ) -> checks.Outcome:
+        """What the answer means; `answer` is its memo's when the page has not changed."""
+        status = response.status if answer is None else answer.status
+        if 300 <= status < 400:
             # A redirect Scrapy did not follow: to file:, mailto: … or nowhere. Not a page.
-            return checks.unfollowed_redirect(response.status,
+            return checks.unfollowed_redirect(status,
                                               response.headers.get("Location", b"").decode("latin-1"))
-        outcome = checks.from_status(response.status)
+        outcome = checks.from_status(status)
         if not outcome.ok:
             return outcome
         redirects = response.meta.get("redirect_urls")
         if redirects and (xnf.is_error_url(response.url) or response.url == st.error_target):
             return checks.error_redirect(urlsplit(response.url).path or response.url)
-        page = self._parse(response)
-        if page is None:
-            return checks.Outcome(True, response.status)
-        phrase = xnf.not_found_phrase(page)
-        if phrase:
-            return checks.soft_not_found(phrase)
-        if st.links.get(response.meta.get("target"), {}).get("online") \
-                and (phrase := xnf.system_error_phrase(page)):
-            return checks.system_error(phrase)
-        if st.fingerprint and response.meta["role"] not in ("probe", "home") \
-                and st.is_internal(response.url) \
-                and xnf.same_page(st.fingerprint, xnf.fingerprint(page)):
+        if answer is None:
+            answer = self._answer(st, response)
+        if not answer.html:
+            return checks.Outcome(True, status)
+        if answer.not_found:
+            return checks.soft_not_found(answer.not_found)
+        if self._online(st, response.meta) and answer.system_error:
+            return checks.system_error(answer.system_error)
+        if self._fingerprinted(st, response) and xnf.same_page(st.fingerprint, answer.fingerprint):
             return checks.soft_not_found()
-        if response.meta.get("_oversize"):
-            return checks.oversize(response.status, response.meta["_oversize"],
-                                   xsettings.get("max_page_chars"))
-        return checks.Outcome(True, response.status)
+        if answer.oversize:
+            return checks.oversize(status, answer.oversize, xsettings.get("max_page_chars"))
+        return checks.Outcome(True, status)
+
+    @staticmethod
+    def _online(st: SiteState, meta: dict) -> bool:
+        return bool(st.links.get(meta.get("target"), {}).get("online"))
+
+    @staticmethod
+    def _fingerprinted(st: SiteState, response) -> bool:
+        """Whether the answer is compared with the site's answer to a non-existent path."""
+        return bool(st.fingerprint) and response.meta["role"] not in ("probe", "home") \
+            and st.is_internal(response.url)
+
+    def _answer(self, st: SiteState, response) -> revisit.Answer:
+        """This (2xx) response's Answer, read from it once, with what judging it needs."""
+        meta = response.meta
+        if "_answer" not in meta:
+            page = self._parse(response)
+            answer = revisit.Answer(response.status, page is not None)
+            if page is not None:
+                answer.not_found = xnf.not_found_phrase(page)
+                answer.oversize = meta.get("_oversize")
+                if self._online(st, meta):
+                    answer.system_error = xnf.system_error_phrase(page)
+                    answer.system_checked = True
+                if self._fingerprinted(st, response):
+                    answer.fingerprint = xnf.fingerprint(page)
+            meta["_answer"] = answer
+        return meta["_answer"]
+
+    def _recall(self, st: SiteState, response):
+        """The Answer the request's memo holds when the page has not changed since (a 304, or a
+        200 with the same body), None when it must be read; revisit.STALE when the memo cannot
+        answer for it now (the page is then asked for again, plainly: see _refetch)."""
+        meta = response.meta
+        memo = meta.get("_memo")
+        if memo is None or meta.get("_recalled"):
+            return None
+        if response.request.method == "HEAD":
+            # Dead as before (same status): judged on that, as a GET would be; anything else is
+            # asked again with a GET (a server that refuses HEAD, a page that is back).
+            return None if response.status == memo[4] else revisit.STALE
+        if response.status != 304:
+            if response.status != 200 or not memo[3] or "download_stopped" in response.flags:
+                return None
+            meta["_hash"] = revisit.body_hash(response.body)
+            if meta["_hash"] != memo[3]:
+                return None
+        try:
+            answer = revisit.unpack(store.memos.facts(self._memo_engine(), memo[0]))
+        except Exception as exc:   # noqa: BLE001 - a memo gone or unreadable: read the page instead
+            self.logger.debug("memo %s of %s unusable: %s", memo[0], response.url, exc)
+            return revisit.STALE
+        if answer.html and (
+                (answer.read is None and meta["role"] != "check" and meta.get("parse", True))
+                or (self._online(st, meta) and not answer.system_checked)
+                or (self._fingerprinted(st, response) and answer.fingerprint is None)):
+            return revisit.STALE
+        meta["_recalled"] = True
+        st.reused += 1
+        return answer
+
+    def _refetch(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
+        """The page asked for again without its memo (see _recall), from the URL first asked."""
+        meta = {k: v for k, v in request.meta.items() if k not in _SCRAPY_META
+                and k not in ("_memo", "_answer", "_hash", "_recalled")}
+        headers = request.headers.copy()
+        for name in ("If-None-Match", "If-Modified-Since"):
+            headers.pop(name, None)
+        st.outstanding += 1
+        st.released += 1
+        return request.replace(url=meta["_key"][0], method="GET", meta=meta, headers=headers,
+                               dont_filter=True)
+
+    def _remember(self, st: SiteState, response, outcome: checks.Outcome):
+        """A page or link check read now leaves its memo for the site's next crawl; a dead link
+        its HTTP error, to be asked with HEAD next time."""
+        meta = response.meta
+        answer = meta.pop("_answer", None)
+        if "_key" not in meta or meta.get("_recalled"):
+            return
+        url, ctx = meta["_key"]
+        if answer is None:
+            memo = meta.get("_memo")
+            if (outcome.failure == "http" and response.status >= 400
+                    and not (memo and memo[4] == response.status)):
+                yield rec.Memo(st.code, url, ctx, revisit.reader(), response.status, "", "", "",
+                               revisit.pack(revisit.Answer(response.status, False)))
+            return
+        if answer.html and answer.read is None and meta["role"] != "check" \
+                and meta.get("parse", True):
+            # Not read because judged dead (a soft 404): read anyway, so that the memo can
+            # answer for the page in any later crawl, whatever it is judged there.
+            answer.read = self._read(response)
+        stopped = "download_stopped" in response.flags
+        etag = response.headers.get("ETag", b"").decode("latin-1")
+        modified = response.headers.get("Last-Modified", b"").decode("latin-1")
+        if stopped and not (etag or modified):
+            return   # nothing to ask conditionally, no body to compare: a memo would not help
+        body_hash = "" if stopped else meta.get("_hash") or revisit.body_hash(response.body)
+        yield rec.Memo(st.code, url, ctx, revisit.reader(), answer.status, etag, modified,
+                       body_hash, revisit.pack(answer))
 
     def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome,
                    attempts: int) -> rec.Link:
@@ -678,8 +870,7 @@ class SiteAuditSpider(scrapy.Spider):
         meta["attempt"] = meta.get("attempt", 1) + 1
         if meta.get("role") == "home":
             meta["delay"] = self.cfg["home_retry_delays"][meta["attempt"] - 2]
-        for key in ("download_slot", "download_latency", "redirect_urls", "redirect_times",
-                    "redirect_ttl", "redirect_reasons", "_page", "_oversize", "_bytes"):
+        for key in (*_SCRAPY_META, "_answer", "_hash"):
             meta.pop(key, None)
         st.outstanding += 1
         st.released += 1
@@ -697,7 +888,8 @@ class SiteAuditSpider(scrapy.Spider):
                             links=checked, skipped=st.skipped, unchecked=st.unchecked,
                             unchecked_sample=st.unchecked_sample,
                             cut_short="page_budget" if st.budget_hit else "", errors=st.errors,
-                            first_error=st.first_error, first_error_url=st.first_error_url)
+                            first_error=st.first_error, first_error_url=st.first_error_url,
+                            crawl_mode=st.crawl_mode, reused=st.reused)
 
     # ---- helpers ------------------------------------------------------------------------
     def _canonical(self, url: str) -> str:
@@ -739,6 +931,8 @@ class SiteAuditSpider(scrapy.Spider):
             raise StopDownload(fail=False)
 
     def closed(self, reason):
+        if self._memo_store is not None:
+            self._memo_store.dispose()
         if getattr(self, "_pace_loop", None) is not None and self._pace_loop.running:
             self._pace_loop.stop()
         progress.closed(reason)

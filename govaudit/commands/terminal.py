@@ -87,6 +87,9 @@ def crawl_options(f):
         click.option("--workers", type=ranged("workers"),
                      help="抓取进程数（默认为 CPU 核数）；每个网站只由一个进程抓取"),
         allow_net_option,
+        click.option("--full", is_flag=True,
+                     help="完整重新抓取：每个页面都重新读取，不发条件请求（默认：库中已有某网站的完整抓取时，"
+                          "未变化的页面沿用上次读取的结果）"),
     ]):
         f = opt(f)
     return f

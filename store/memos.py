@@ -1,0 +1,65 @@
+"""What the crawler remembers of each page it read, for the next crawl of the site (issue 20 part 2):
+the answer's validators (ETag, Last-Modified), a hash of its body and what the spider read from it
+(crawler/revisit.py packs it). Kept per site, not per crawl: a memo is valid for as long as the page
+answers 304 or the same body, whichever crawl made it, so an unchanged page costs no write."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (DateTime, Integer, LargeBinary, String, Text, UniqueConstraint, and_,
+                        exists, select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.engine import upsert
+from store.schema import Base, SiteCrawl, now
+
+
+class PageMemo(Base):
+    """One page (or link check) as last read in one context (crawler.revisit.context)."""
+    __tablename__ = "page_memos"
+    __table_args__ = (UniqueConstraint("site_code", "url", "context"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_code: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(String(32))
+    reader: Mapped[str] = mapped_column(String(32))     # the code and config that read it
+    # the answer's status: 2xx, or the HTTP error of a dead link (re-checked with HEAD)
+    status: Mapped[int] = mapped_column(Integer, default=200)
+    etag: Mapped[str] = mapped_column(Text, default="")
+    last_modified: Mapped[str] = mapped_column(Text, default="")
+    body_hash: Mapped[str] = mapped_column(String(64), default="")
+    facts: Mapped[bytes] = mapped_column(LargeBinary)
+    read_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+def had_complete_crawl(engine: Engine, site_code: str, before_run: int) -> bool:
+    """Whether a crawl before run `before_run` read the whole site (answered, not cut short, no
+    errors): then this crawl of it is incremental."""
+    done = select(SiteCrawl.id).where(
+        SiteCrawl.site_code == site_code, SiteCrawl.run_id < before_run, SiteCrawl.status == "ok",
+        SiteCrawl.cut_short == "", SiteCrawl.errors == 0, SiteCrawl.finished_at.is_not(None))
+    with engine.connect() as conn:
+        return bool(conn.execute(select(exists(done))).scalar())
+
+
+def validators(engine: Engine, site_code: str, reader: str) -> dict[tuple[str, str], tuple]:
+    """(url, context) → (memo id, etag, last_modified, body_hash, status) of the site's memos
+    that this reader can use."""
+    q = select(PageMemo.url, PageMemo.context, PageMemo.id, PageMemo.etag, PageMemo.last_modified,
+               PageMemo.body_hash, PageMemo.status).where(and_(PageMemo.site_code == site_code,
+                                              PageMemo.reader == reader))
+    with engine.connect() as conn:
+        return {(url, ctx): rest for url, ctx, *rest in conn.execute(q)}
+
+
+def facts(engine: Engine, memo_id: int) -> bytes | None:
+    with engine.connect() as conn:
+        return conn.execute(select(PageMemo.facts).where(PageMemo.id == memo_id)).scalar()
+
+
+def save(engine: Engine, rows: list[dict]) -> None:
+    """Store memos (site_code, url, context, reader, status, etag, last_modified, body_hash, facts),
+    replacing the site's earlier memo of the same page in the same context."""
+    upsert(engine, PageMemo.__table__, [dict(row, read_at=now()) for row in rows],
+           key=["site_code", "url", "context"])
