@@ -183,6 +183,8 @@ _OPEN_BRACKET = re.compile(r"[（(]\s*$")
 _WEEKDAY_AFTER = re.compile(r"^\s*(星期|周|礼拜)[一二三四五六日天]")   # a header's today-widget
 _FOLLOWING_TEXTS = etree.XPath("following::text()[position() <= $n]")
 _TEXTS_HOLDING = etree.XPath("//body//text()[contains(., $s)]")
+# What an XPath string may not hold (lxml refuses it): control characters, lone surrogates.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NO_TITLE_ROLES = frozenset({"script", "breadcrumb", "nav", "footer", "friend"})
 
 
@@ -214,6 +216,8 @@ def title_element(page):
         return cached
     found = None
     for cand in _title_candidates(page):
+        if _NOT_XML.search(cand[:4]):
+            continue   # no page text holds it: lxml's parser drops these characters
         for text in _TEXTS_HOLDING(page.tree, s=cand[:4]):
             el = text.getparent()
             if el is None:
