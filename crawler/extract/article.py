@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from . import settings
 from .dates import heading_date, label_date
-from .rows import main_link, rows
+from .rows import main_link, page_rows
 
 
 _HOME_PATH = re.compile(r"/?((index|default|main|home)\.\w+)?", re.I)
@@ -31,7 +31,7 @@ def _offsite(page, row) -> bool:
 def _prose_and_rows(page) -> tuple[int, int]:
     """(characters of content text outside links and list rows, characters inside list rows
     that lead to this site's own pages)."""
-    found = set(rows(page.iter_elements(), page.in_content))
+    found = set(page_rows(page, page.in_content))
     prose = in_rows = 0
     for el in page.body.iter():
         if not isinstance(el.tag, str) or not page.in_content(el) or page.hidden(el):

@@ -14,7 +14,7 @@ from .columns import is_more_text
 from .dates import find_date_match
 from .links import link_kind, link_text, resolve
 from .page import parse_fragment, text_of
-from .rows import MAX_LINKS_PER_ROW, date_child, rows, shape, trailing_date
+from .rows import MAX_LINKS_PER_ROW, date_child, page_rows, rows, shape, trailing_date
 
 _CUT = ("…", "...", "..", "……")
 _PIN_CLASS = re.compile(r"^(top|is[-_]?top|zd|zhiding|sticky|pinned|ding|settop)$")
@@ -111,17 +111,13 @@ def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
             len(title) < settings.get("undated_item_min_title"))
 
 
-def _entries(elements, page=None, shapes: frozenset = frozenset()):
-    return rows(elements, page.in_content if page is not None else None, shapes)
-
-
 def list_items(page, shapes: frozenset = frozenset()) -> list[ListItem]:
     """Entries of content lists (homepage blocks, column lists, Hanweb records) in document order;
     none on an article page, whose sidebars and 关联稿件 are no list it publishes. `shapes`: the
     row shapes of the list's first page (row_shapes), when this is one of its later pages."""
     if is_article(page):
         return []
-    return _select(_found(_entries(page.iter_elements(), page, shapes), page.resolve), page.url)
+    return _select(_found(page_rows(page, page.in_content, shapes), page.resolve), page.url)
 
 
 def row_shapes(page) -> frozenset:
@@ -129,7 +125,7 @@ def row_shapes(page) -> frozenset:
     known even when the last page holds a single one."""
     if is_article(page):
         return frozenset()
-    return frozenset(s for entry in _entries(page.iter_elements(), page)
+    return frozenset(s for entry in page_rows(page, page.in_content)
                      if (found := _item_from_entry(entry, page.resolve)) is not None
                      and _is_dated(found[0]) and (s := shape(entry)) is not None)
 
@@ -203,7 +199,7 @@ def items_from_records(records: list[str], base_url: str) -> list[ListItem]:
     if not records:
         return []
     fragment = parse_fragment("".join(records))
-    return _select(_found(_entries(fragment.iter()), lambda href: resolve(href, base_url)), base_url)
+    return _select(_found(rows(fragment.iter()), lambda href: resolve(href, base_url)), base_url)
 
 
 def _label(a) -> str:
@@ -217,7 +213,7 @@ def _label(a) -> str:
 def _without_link_menus(page, text: str) -> str:
     """The text less the rows made of nothing but links: a 栏目 menu whose class names nothing
     (<div class="dhlm"><ul><li><a>…) is no content of the column it sits on."""
-    for entry in _entries(page.iter_elements(), page):
+    for entry in page_rows(page, page.in_content):
         own = _MENU_SEPARATORS.sub("", text_of(entry))
         if own and own == _MENU_SEPARATORS.sub("", "".join(text_of(a) for a in entry.iter("a"))):
             text = text.replace("".join(text_of(entry).split()), "", 1)

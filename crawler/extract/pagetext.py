@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -258,7 +259,7 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
 
 def _tab_label(el) -> str | None:
     """A tab's caption: a short text without digits or colon, in a block with no link to follow."""
-    if sum(1 for _ in el.iter()) > 4:
+    if next(islice(el.iter(), 4, None), None) is not None:   # more than 4 elements
         return None
     label = _collapse(text_of(el))
     if not 2 <= len(label) <= MAX_LABEL // 2 or any(c.isdigit() or c in "：:" for c in label):
@@ -277,9 +278,12 @@ def _tab_pairs(el) -> list[tuple[str, str]]:
     tabs = [c for c in el if isinstance(c.tag, str)]
     if len(tabs) < 3:
         return []
-    labels = [_tab_label(c) for c in tabs]
-    if None in labels:
-        return []
+    labels = []
+    for c in tabs:   # a menu's first linked entry ends it
+        label = _tab_label(c)
+        if label is None:
+            return []
+        labels.append(label)
     following = [s for s in el.itersiblings() if isinstance(s.tag, str)]
     if not following:
         return []

@@ -93,13 +93,32 @@ def _repeated(el) -> list:
             if sig is not None:
                 groups.setdefault(sig, []).append(child)
     out = []
+    min_repeats = settings.get("list_min_repeats")
     for members in groups.values():
-        dated = sum(1 for m in members if is_dated(m))
         # three or more, most of them dated; or two, both dated (a list's last page)
-        if (len(members) >= settings.get("list_min_repeats") and 2 * dated >= len(members)) \
-                or dated == len(members) == 2:
+        if len(members) >= min_repeats:
+            if _dated_at_least(members, (len(members) + 1) // 2):
+                out += members
+        elif len(members) == 2 and _dated_at_least(members, 2):
             out += members
     return out
+
+
+def _dated_at_least(members: list, wanted: int) -> bool:
+    """Whether at least `wanted` of the members are dated (is_dated is the costly part of finding
+    rows: it stops as soon as the answer is known, and a lone block never asks)."""
+    if wanted <= 0:
+        return True
+    dated, left = 0, len(members)
+    for m in members:
+        left -= 1
+        if is_dated(m):
+            dated += 1
+            if dated >= wanted:
+                return True
+        elif dated + left < wanted:
+            return False
+    return False
 
 
 def shape(el) -> tuple | None:
@@ -133,9 +152,20 @@ def rows(elements, keep=None, shapes: frozenset = frozenset()) -> list:
     return [el for el in candidates if el not in holders and (keep is None or keep(el))]
 
 
+def page_rows(page, keep=None, shapes: frozenset = frozenset()) -> list:
+    """rows(page.iter_elements(), keep, shapes), the rows found once per page and shapes: the
+    article test, the list items, the row shapes and row_of all ask for them (keep only filters
+    the result, so it is applied to the one found)."""
+    cache = page.__dict__.setdefault("_rows", {})
+    found = cache.get(shapes)
+    if found is None:
+        found = cache[shapes] = rows(page.iter_elements(), None, shapes)
+    return found if keep is None else [el for el in found if keep(el)]
+
+
 def row_of(page, a):
     """The list row holding the link a (content or furniture), or None."""
     found = getattr(page, "_list_row_set", None)
     if found is None:
-        found = page._list_row_set = set(rows(page.iter_elements()))
+        found = page._list_row_set = set(page_rows(page))
     return next((p for p in a.iterancestors() if p in found or p.tag in ROW_TAGS), None)
