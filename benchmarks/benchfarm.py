@@ -195,7 +195,10 @@ class FarmProtocol(asyncio.Protocol):
     def _answer(self, method, target, version, headers, body) -> None:
         FarmProtocol.stats["requests"] += 1
         h = _Capture(self.host)
-        h.path, h.headers = target, {"User-Agent": headers.get("user-agent", "")}
+        h.command, h.path = method, target
+        h.headers = {"User-Agent": headers.get("user-agent", ""),
+                     "If-None-Match": headers.get("if-none-match"),
+                     "If-Modified-Since": headers.get("if-modified-since")}
         form = parse_qs(body.decode("utf-8", "replace")) if method == "POST" and body else {}
         h._serve(form, body=method != "HEAD")
         keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
