@@ -3,10 +3,16 @@
 A transport adapter whose connections resolve the host themselves, check every answer with the
 Guard (crawler/netguard.py) and connect to the checked address itself, so neither the register URL,
 a redirect nor a DNS answer can make a probe reach a blocked network.
+
+Certificates are not verified, as the crawl does not verify them (Scrapy's default): a homepage
+behind an expired or wrong-host certificate still opens for a visitor who clicks through, and the
+certificate is judged once, by the HTTPS check after the crawl (crawler/tls.py), not again as a
+homepage that cannot be reached.
 """
 from __future__ import annotations
 
 import socket
+import warnings
 from urllib.parse import urlsplit
 
 import requests
@@ -14,9 +20,12 @@ from requests.adapters import HTTPAdapter
 from requests.utils import select_proxy
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import InsecureRequestWarning, NewConnectionError
 
 from crawler.netguard import BlockedAddress, Guard, resolved_blocked
+
+
+warnings.simplefilter("ignore", InsecureRequestWarning)   # said once, above, not per request
 
 
 class BlockedConnection(NewConnectionError):
@@ -51,7 +60,9 @@ class GuardedAdapter(HTTPAdapter):
         super().__init__(**kwargs)
 
     def send(self, request, **kwargs):
-        """Through a proxy the connection goes to the proxy only: its target is checked here."""
+        """Through a proxy the connection goes to the proxy only: its target is checked here.
+        Never a certificate check (see above), whatever $REQUESTS_CA_BUNDLE says."""
+        kwargs["verify"] = False
         if select_proxy(request.url, kwargs.get("proxies") or {}):
             blocked = resolved_blocked(urlsplit(request.url).hostname or "", self.guard)
             if blocked is not None:

@@ -32,6 +32,9 @@ def run(job: dict) -> None:
     # The Referer spider middleware is off on purpose (settings.py); the redirect middlewares warn
     # about that once per crawler process, which an office user would read as a fault.
     logging.getLogger("scrapy.downloadermiddlewares.redirect").setLevel(logging.ERROR)
+    # A certificate for another host is warned about on every request to that site; the HTTPS check
+    # after the crawl (crawler/tls.py) reports it once, as a finding.
+    logging.getLogger("scrapy.core.downloader.tls").setLevel(logging.ERROR)
     process.crawl(SiteAuditSpider, sites=job["sites"], crawl_cfg=cfg)
     _stop_when_orphaned(process)
     process.start()

@@ -32,7 +32,7 @@ def run_checks(engine: Engine, run_id: int, cfg: dict) -> None:
     def one(sc):
         return sc.id, check_https(sc.home_url, https_port=int(https_cfg.get("port", 443)),
                                   http_port=int(https_cfg.get("http_port", 80)),
-                                  cafile=https_cfg.get("cafile") or None,
+                                  cafile=cfg.get("trust_ca") or None,
                                   timeout=float(https_cfg.get("timeout", 10)), guard=guard)
     with ThreadPoolExecutor(max_workers=int(https_cfg.get("parallel", 8))) as pool:
         for sc_id, result in pool.map(one, todo):

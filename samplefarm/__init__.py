@@ -9,6 +9,8 @@ Site 127.0.1.7 is registered but nothing listens there (a site that is down).
 from __future__ import annotations
 
 import csv
+import shutil
+import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +21,7 @@ from reports.cells import csv_safe
 from samplefarm import render_div, render_hanweb, render_table, render_trs, server
 from samplefarm.model import EXT_HOST, Site
 from samplefarm.spec import AS_OF, EXT_PAGES, PROBE_HOUR, PROBES, sites
+from samplefarm.tlsfarm import TestCA, server_context
 
 __all__ = ["ALLOW_NET", "AS_OF", "EXT_HOST", "Farm", "start", "load_truth", "probe_sites", "REGISTER_HEADERS"]
 
@@ -49,14 +52,20 @@ class Farm:
     """The running farm. A context manager; stop() shuts every server down."""
 
     def __init__(self, port: int, site_list: list[Site], servers: list[server.FarmHTTPServer],
-                 stop: threading.Event):
+                 stop: threading.Event, tls_folder: str):
         self.port = port
         self.sites = {s.code: s for s in site_list}
         self._servers = servers
         self._stop = stop
+        self._tls_folder = tls_folder
+        # The test CA that signed the HTTPS sites' certificates: no crawl trusts it unless given
+        # it (--trust-ca, as the demo and the tests do), so an expired certificate is said to be
+        # expired, not merely untrusted.
+        self.cafile = str(Path(tls_folder) / "ca.pem")
 
     def base_url(self, code: str) -> str:
-        return f"http://{self.sites[code].ip}:{self.port}/"
+        site = self.sites[code]
+        return f"{'https' if site.tls else 'http'}://{site.ip}:{self.port}/"
 
     def ext_url(self, path: str = "/") -> str:
         return f"http://{EXT_HOST}:{self.port}{path}"
@@ -123,6 +132,7 @@ class Farm:
         for srv in self._servers:
             srv.server_close()
         self._servers = []
+        shutil.rmtree(self._tls_folder, ignore_errors=True)
 
     def __enter__(self) -> "Farm":
         return self
@@ -178,11 +188,18 @@ def start(port: int = 0, phase: str = "audit") -> Farm:
             if port or attempt == 19:   # an explicit port that is taken is the caller's problem
                 raise
     stop = threading.Event()
+    tls_folder = tempfile.mkdtemp(prefix="govaudit-farm-tls-")
+    ca = TestCA(Path(tls_folder))
     for s, srv in zip(live, servers):
         out = RENDERERS.get(s.style, render_trs).render(s, port_used)
         srv.host = server.Host(site=s, pages=out.pages, files=out.files, dynamic=out.dynamic, stop=stop)
+        if s.tls:
+            # expired: a certificate for the site's address, past its end; wrong_host: a valid
+            # one for the domain the site pretends to have, while it is reached by its address
+            names = [s.domain] if s.tls == "wrong_host" else [s.ip]
+            srv.serve_tls(server_context(ca.issue(s.ip, names, s.tls_days)))
     servers[-1].host = server.external_host(EXT_PAGES)
     servers[-1].host.stop = stop
     for srv in servers:
         threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    return Farm(port_used, site_list, servers, stop)
+    return Farm(port_used, site_list, servers, stop, tls_folder)

@@ -62,8 +62,7 @@ def demo(out, as_of, timeout, db, recheck, monitor, serve_port):
             def warn_step(engine):
                 demo_warnings(engine, as_of, out_dir)
         runs = [run_audit(register, as_of, out_dir, "census-2015", None, db, (),
-                          dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, a11y=False),
-                          probe_step=probe_step, before_report=warn_step,
+                          crawl_settings(farm, timeout), probe_step=probe_step, before_report=warn_step,
                           settings=demo_settings(as_of))]
         port = farm.port
     if recheck:
@@ -90,9 +89,9 @@ def demo_serve(db, out_dir: Path, port: int, as_of, timeout, serve_port: int) ->
         password = secrets.token_urlsafe(9)
         save_user(engine, name, hash_password(password), role, display, regions)
         console.print(f"  {name}  密码 {password}", highlight=False)
-    with samplefarm.start(port, phase="recheck"):
+    with samplefarm.start(port, phase="recheck") as farm:
         run_server(db, "127.0.0.1", serve_port, out_dir / "网页数据", as_of, None,
-                   dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, a11y=False))
+                   crawl_settings(farm, timeout))
 
 
 def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
@@ -107,10 +106,16 @@ def _demo_recheck(out_dir: Path, port: int, as_of, db, timeout):
                                          drawn_on=demo_settings(as_of).notice_date)
     console.print(f"\n[bold]整改复查[/]：样例网站已按整改通知整改（samplefarm/spec_recheck.py）。"
                   f"\n复查抽样：{drawn.describe()}，名录：{sample_file}")
-    with samplefarm.start(port, phase="recheck"):
+    with samplefarm.start(port, phase="recheck") as farm:
         return run_audit(sample_file, as_of, out_dir / "复查", "census-2015", None, db, (),
-                         dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, a11y=False), recheck=True,
-                         settings=demo_settings(as_of))
+                         crawl_settings(farm, timeout), recheck=True, settings=demo_settings(as_of))
+
+
+def crawl_settings(farm, timeout) -> dict:
+    """The demo's crawl: the farm's loopback addresses allowed, its test CA trusted (so its HTTPS
+    sites' certificates are judged expired or for another host, not merely untrusted), and no
+    browser check (the suite's and the golden files' machines may lack Chromium)."""
+    return dict(timeout=timeout, allow_net=samplefarm.ALLOW_NET, trust_ca=farm.cafile, a11y=False)
 
 
 def demo_settings(as_of):

@@ -164,6 +164,12 @@ class Site:
     # the 网站标识码 it shows when not its own (a copied template).
     marks_left_out: list[str] = field(default_factory=list)
     footer_code: str = ""
+    # HTTPS (samplefarm/tlsfarm.py): '' plain HTTP only, else served over HTTPS on the farm's port
+    # with a test-CA certificate that is 'expired' or for a 'wrong_host'; tls_days: its days left.
+    tls: str = ""
+    tls_days: int = 0
+    # Markup added to the homepage as is (planted accessibility defects).
+    home_html: str = ""
 
     @property
     def ip(self) -> str:

@@ -195,6 +195,8 @@ def home(site: Site, port: int) -> str:
     if site.home_links:
         links = " ".join(link_html(lk, port) for lk in site.home_links)
         parts.append(f'<div class="kslj"><h3>快速链接</h3>{links}</div>')
+    if site.home_html:
+        parts.append(site.home_html)
     if site.calendar:
         parts.append(f'<div class="rili"><h3>活动日历</h3>{month_nav(AS_OF.year, AS_OF.month)}</div>')
     return page(site, port, site.name, "\n".join(parts))

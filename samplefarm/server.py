@@ -211,6 +211,16 @@ class FarmHTTPServer(ThreadingHTTPServer):
     def handle_error(self, request, client_address):   # clients that give up are normal here
         pass
 
+    def serve_tls(self, context) -> None:
+        """Answer over TLS: each connection's handshake in its own request thread, so a slow
+        client never holds up the next one's accept."""
+        self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def finish_request(self, request, client_address):
+        if hasattr(request, "do_handshake"):
+            request.do_handshake()        # a failed handshake ends here, as a client giving up
+        super().finish_request(request, client_address)
+
 
 def external_host(pages: dict[str, str]) -> Host:
     html = {p: (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{common.esc(t)}</title></head>'

@@ -395,7 +395,7 @@ def _s7() -> Site:
 # Sites added for later features live in their own modules (spec_<topic>.py, each with a
 # SITES list of builder functions and a truth_<topic>.yaml beside it), so they grow independently.
 EXTRA_SPEC_MODULES: list[str] = ["spec_fidelity", "spec_lists", "spec_interaction", "spec_services", "spec_robust",
-                                  "spec_columns", "spec_div"]
+                                  "spec_columns", "spec_div", "spec_https"]
 
 
 def sites() -> list[Site]:

@@ -3,14 +3,12 @@ violations — exact counts by rule, axe's CJK-punctuation false positive filter
 measurements indicators/a11y.py makes of them, with and without the browser."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 import config
 from indicators.a11y import accessibility
 from indicators.observations import PageText, SiteObservations
+from tests.loopback import page_server
 
 HOST = "127.0.1.76"
 BAD_HOME = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>测试县人民政府</title></head>
@@ -27,26 +25,10 @@ ELDERLY = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><titl
 PAGES = {"/": BAD_HOME, "/ghb/": ELDERLY}
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self):   # noqa: N802
-        body = PAGES.get(self.path, "").encode()
-        self.send_response(200 if self.path in PAGES else 404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site():
-    srv = ThreadingHTTPServer((HOST, 0), _Pages)
-    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    yield f"http://{HOST}:{srv.server_address[1]}/"
-    srv.shutdown()
-    srv.server_close()
+    with page_server(HOST, PAGES) as srv:
+        yield srv.url
 
 
 def _obs(home: str) -> SiteObservations:
@@ -100,3 +82,46 @@ def test_without_the_browser_measurements_are_null_never_zero():
     values, findings = accessibility(no_entry, None, cfg)
     assert values["elderly_version"] == 0 and values["elderly_version_problems"] is None
     assert {f.kind for f in findings} == {"elderly_version_missing", "a11y_unchecked"}
+
+
+def test_farm_sites_with_the_browser_check_equal_their_truth(tmp_path):
+    """The farm's HTTPS sites (samplefarm/spec_https.py) crawled with the browser check on: every
+    measurement the crawl makes is truth_https.yaml's, the accessibility ones those of its
+    a11y_check (the planted images without alt, fields without label, pages without a language),
+    through the real crawl's page sample and the farm's certificates (expired, for another host),
+    which do not stop the browser."""
+    import os
+    import subprocess
+    import sys
+
+    import samplefarm
+    import store
+    from browser import launch
+    from indicators.assemble import load_observations
+    from indicators.measure import measure
+    from store import runs
+    if launch.missing():
+        pytest.skip(launch.missing())
+    truth = samplefarm.load_truth()["sites"]
+    codes = ["9910000080", "9910000081"]
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    with samplefarm.start() as farm:
+        register = farm.write_register(tmp_path / "register.csv")
+        govaudit = [sys.executable, "-m", "govaudit.cli"]
+        subprocess.run([*govaudit, "sites", "import", str(register), "--db", db], check=True,
+                       capture_output=True, timeout=60)
+        proc = subprocess.run(
+            [*govaudit, "crawl", *(a for c in codes for a in ("--site", c)), "--allow-net", "127.0.0.0/8",
+             "--trust-ca", farm.cafile, "--db", db, "--timeout", "3"],
+            capture_output=True, text=True, encoding="utf-8", timeout=300,
+            env={**os.environ, "GOVAUDIT_A11Y": "1"})
+    assert proc.returncode == 0, proc.stderr
+    engine = store.connect(db)
+    taxonomy = config.load_yaml("taxonomy.yaml")
+    for sc in runs.site_crawls(engine, 1):
+        values, _ = measure(load_observations(engine, sc, taxonomy=taxonomy), samplefarm.AS_OF, taxonomy)
+        want = {**truth[sc.site_code]["measurements"], **truth[sc.site_code]["a11y_check"]}
+        availability = ("availability_probes", "availability_failures")   # no probes here
+        assert {k: v for k, v in values.items() if k not in availability} == \
+            {k: v for k, v in want.items() if k not in availability}, sc.site_code
+    engine.dispose()

@@ -68,8 +68,8 @@ def run_audit(farm, out: Path, db: str) -> dict:
     register = out / "register.csv"
     farm.write_register(register)
     probe_first(register, db)
-    proc = govaudit("audit", str(register), "--allow-net", "127.0.0.0/8", "--as-of", str(samplefarm.AS_OF), "--out", str(out),
-                    "--db", db, "--timeout", TIMEOUT)
+    proc = govaudit("audit", str(register), "--allow-net", "127.0.0.0/8", "--trust-ca", farm.cafile,
+                    "--as-of", str(samplefarm.AS_OF), "--out", str(out), "--db", db, "--timeout", TIMEOUT)
     (out / "audit-stdout.txt").write_text(proc.stdout, encoding="utf-8")
     return json.loads((out / "results.json").read_text(encoding="utf-8"))
 

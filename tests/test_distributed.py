@@ -81,7 +81,8 @@ def test_two_workers_one_killed_mid_site_audit_equals_truth(broker, pg_store, tm
             crawl = subprocess.Popen(
                 [sys.executable, "-m", "govaudit.cli", "crawl", "--db", pg_store, "--broker", url,
                  "--queue", queue, "--batch", "1", "--timeout", TIMEOUT,
-                 "--requeue-after", REQUEUE_AFTER],
+                 "--requeue-after", REQUEUE_AFTER, "--allow-net", "127.0.0.0/8",
+                 "--trust-ca", farm.cafile],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
             victim, held = _kill_one_mid_site(workers, pg_store)
             out, err = crawl.communicate(timeout=480)

@@ -1,101 +1,42 @@
-"""HTTPS checks (crawler/tls.py) against loopback HTTPS sites signed by a test CA made here: a good
-certificate (and HTTP redirecting to HTTPS), an expired one, one for another host, a self-signed
-one, no HTTPS at all; then the measurements indicators/https.py makes of them."""
+"""HTTPS checks (crawler/tls.py) against loopback HTTPS sites signed by samplefarm/tlsfarm.py's
+test CA: a good certificate (and HTTP redirecting to HTTPS), an expired one, one for another host,
+a self-signed one, no HTTPS at all; then the measurements indicators/https.py makes of them."""
 from __future__ import annotations
 
-import ssl
-import threading
-from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from ipaddress import ip_address
+from contextlib import ExitStack
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 import config
 from crawler.netguard import Guard
 from crawler.tls import check_https
+from samplefarm.tlsfarm import TestCA, server_context
+from tests.loopback import Answer, page_server
 
-NOW = datetime.now(timezone.utc)
 GOOD, EXPIRED, WRONG_HOST, SELF_SIGNED, PLAIN = (f"127.0.1.{n}" for n in (71, 72, 73, 74, 75))
 
 
-def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-
-
-def _cert(subject: str, issuer_key, issuer: str, key, ips: list[str], days: tuple[int, int],
-          ca: bool = False) -> x509.Certificate:
-    b = (x509.CertificateBuilder().subject_name(_name(subject)).issuer_name(_name(issuer))
-         .public_key(key.public_key()).serial_number(x509.random_serial_number())
-         .not_valid_before(NOW + timedelta(days=days[0])).not_valid_after(NOW + timedelta(days=days[1]))
-         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if ips:
-        b = b.add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address(i)) for i in ips]),
-                            critical=False)
-    if ca:
-        b = b.add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False, False),
-                            critical=True)
-    return b.sign(issuer_key, hashes.SHA256())
-
-
-class _Home(BaseHTTPRequestHandler):
-    def do_GET(self):   # noqa: N802
-        if self.server.redirect_to:
-            self.send_response(301)
-            self.send_header("Location", self.server.redirect_to)
-            self.end_headers()
-            return
-        body = "<html><body>首页</body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+HOME = "<html><body>首页</body></html>"
 
 
 @pytest.fixture(scope="module")
 def tls_sites(tmp_path_factory):
-    """{name: (host, https_port, http_port)} and the CA file: the loopback HTTPS sites."""
-    tmp = tmp_path_factory.mktemp("tls")
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _cert("govaudit 测试根证书", ca_key, "govaudit 测试根证书", ca_key, [], (-30, 3650), ca=True)
-    cafile = tmp / "ca.pem"
-    cafile.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    plans = {GOOD: (ca_key, [GOOD], (-10, 200)), EXPIRED: (ca_key, [EXPIRED], (-400, -35)),
-             WRONG_HOST: (ca_key, ["127.0.1.99"], (-10, 200)), SELF_SIGNED: (None, [SELF_SIGNED], (-10, 60))}
-    servers, out = [], {}
-    for host, (issuer_key, ips, days) in plans.items():
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = _cert(host, issuer_key or key, "govaudit 测试根证书" if issuer_key else host, key, ips, days)
-        pem = tmp / f"{host}.pem"
-        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(pem)
-        https = ThreadingHTTPServer((host, 0), _Home)
-        https.redirect_to = ""
-        https.socket = ctx.wrap_socket(https.socket, server_side=True)
-        plain = ThreadingHTTPServer((host, 0), _Home)   # the same host's plain HTTP
-        plain.redirect_to = f"https://{host}:{https.server_address[1]}/" if host == GOOD else ""
-        servers += [https, plain]
-        out[host] = (https.server_address[1], plain.server_address[1])
-    nothing = ThreadingHTTPServer((PLAIN, 0), _Home)   # plain HTTP only
-    nothing.redirect_to = ""
-    servers.append(nothing)
-    out[PLAIN] = (nothing.server_address[1] + 0, nothing.server_address[1])
-    for srv in servers:
-        threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
-    yield out, str(cafile)
-    for srv in servers:
-        srv.shutdown()
-        srv.server_close()
+    """{host: (https_port, http_port)} and the CA file: the loopback HTTPS sites, each with its
+    plain HTTP beside it (the good one redirecting to HTTPS), and a plain-HTTP-only site."""
+    ca = TestCA(tmp_path_factory.mktemp("tls"))
+    plans = {GOOD: ([GOOD], 200, False), EXPIRED: ([EXPIRED], -35, False),
+             WRONG_HOST: (["127.0.1.99"], 200, False), SELF_SIGNED: ([SELF_SIGNED], 60, True)}
+    out = {}
+    with ExitStack() as stack:
+        for host, (names, days, self_signed) in plans.items():
+            ctx = server_context(ca.issue(host, names, days, self_signed=self_signed))
+            https = stack.enter_context(page_server(host, {"/": HOME}, ctx))
+            home = Answer(301, headers={"Location": https.url}) if host == GOOD else HOME
+            plain = stack.enter_context(page_server(host, {"/": home}))
+            out[host] = (https.server_address[1], plain.server_address[1])
+        nothing = stack.enter_context(page_server(PLAIN, {"/": HOME}))   # plain HTTP only
+        out[PLAIN] = (None, nothing.server_address[1])
+        yield out, str(ca.cafile)
 
 
 def _check(tls_sites, host):
@@ -156,8 +97,8 @@ def test_site_checks_after_a_crawl_are_stored_and_measured(tls_sites, tmp_path):
     run = runs.new_crawl_run(engine, ["9999000001"], {})
     ids, _ = runs.start_site_crawls(engine, run.id, [{"code": "9999000001", "home_url": home}])
     runs.finish_site_crawl(engine, ids["9999000001"], status="ok")
-    cfg = {"a11y": False, "allow_net": ["127.0.0.0/8"],
-           "site_checks": {"https": {"cafile": cafile, "http_port": ports[EXPIRED][1], "timeout": 3}}}
+    cfg = {"a11y": False, "allow_net": ["127.0.0.0/8"], "trust_ca": cafile,
+           "site_checks": {"https": {"http_port": ports[EXPIRED][1], "timeout": 3}}}
     run_checks(engine, run.id, cfg)
     from store.observations import save_check
     save_check(engine, ids["9999000001"], "https", dict(first := _stored(engine), marker=1))
@@ -179,3 +120,19 @@ def _stored(engine) -> dict:
     from store.schema import SiteCheck
     with engine.connect() as conn:
         return conn.execute(select(SiteCheck.data).where(SiteCheck.kind == "https")).scalar_one()
+
+
+def test_the_farm_test_ca_is_trusted_only_when_given():
+    """The farm's expired certificate is 证书已过期 with its test CA given (as the demo and the
+    tests give it, --trust-ca), and merely untrusted without: no default trusts it."""
+    import samplefarm
+    with samplefarm.start() as farm:
+        home = farm.base_url("9910000080")
+        guard = Guard([], ["127.0.0.0/8"])
+        trusted = check_https(home, cafile=farm.cafile, timeout=3, guard=guard)
+        default = check_https(home, timeout=3, guard=guard)
+        wrong_host = check_https(farm.base_url("9910000081"), cafile=farm.cafile, timeout=3, guard=guard)
+    assert (trusted["error"], trusted["days_left"], trusted["host_match"]) == ("证书已过期", -30, True)
+    assert (default["error"], default["days_left"]) == ("证书不受信任（自签名或签发机构不受信任）", -30)
+    assert (wrong_host["error"], wrong_host["days_left"], wrong_host["host_match"]) == (
+        "证书与网站域名不符", 20, False)

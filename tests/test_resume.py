@@ -24,7 +24,8 @@ def test_interrupted_crawl_resumes_to_the_same_results(tmp_path):
         assert cli("sites", "import", str(tmp_path / "register.csv"), "--db", db).returncode == 0
         probe_first(tmp_path / "register.csv", db)
         crawl = subprocess.Popen(
-            [sys.executable, "-m", "govaudit.cli", "crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--timeout", "3"],
+            [sys.executable, "-m", "govaudit.cli", "crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--timeout", "3",
+             "--trust-ca", farm.cafile],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
             start_new_session=True)
         finished_before = 0

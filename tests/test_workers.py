@@ -34,7 +34,8 @@ def test_three_workers_audit_equals_the_truth_and_stay_polite(tmp_path):
     with samplefarm.start() as farm:
         register = farm.write_register(tmp_path / "register.csv")
         probe_first(register, str(db))
-        govaudit("audit", str(register), "--allow-net", "127.0.0.0/8", "--as-of", str(samplefarm.AS_OF),
+        govaudit("audit", str(register), "--allow-net", "127.0.0.0/8", "--trust-ca", farm.cafile,
+                 "--as-of", str(samplefarm.AS_OF),
                  "--out", str(tmp_path),
                  "--db", str(db), "--timeout", TIMEOUT, "--workers", "3")
         traffic = farm.traffic()

@@ -24,7 +24,7 @@ from govaudit.commands.terminal import (crawl_options, exit_if_crawl_errors, rep
 @click.option("--evidence/--no-evidence", default=None, help="截图取证（默认：装有 govaudit[evidence] 和浏览器时截图）")
 @db_option
 def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeout, per_host,
-          page_budget, workers, allow_net, full, notices, group_by, report_config, final, evidence, db):
+          page_budget, workers, allow_net, full, trust_ca, notices, group_by, report_config, final, evidence, db):
     """一次完成：导入名录 → 抓取 → 评分 → 报告（含整改通知）。
 
     \b
@@ -34,6 +34,7 @@ def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeo
     settings = report_settings(report_config, group_by, final)   # stops before the crawl
     run = run_audit(register, as_of, out, rulesets, overrides, db, sites,
                     dict(timeout=timeout, per_host=per_host, page_budget=page_budget,
-                         workers=workers, allow_net=allow_net, full=full or None),
+                         workers=workers, allow_net=allow_net, full=full or None,
+                         trust_ca=trust_ca),
                     notices=notices, settings=settings, scores=scores, terms=terms, evidence=evidence)
     exit_if_crawl_errors(store.connect(db), [run.id])

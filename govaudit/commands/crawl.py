@@ -19,7 +19,7 @@ from govaudit.commands.terminal import (broker_option, crawl_options, crawl_site
 @requeue_option
 @queue_option
 @db_option
-def crawl(sites, timeout, per_host, page_budget, workers, allow_net, full, resume, wait,
+def crawl(sites, timeout, per_host, page_budget, workers, allow_net, full, trust_ca, resume, wait,
           broker, batch, requeue_after, queue, db):
     """抓取名录中的网站（或 --site 指定的网站）。
 
@@ -30,7 +30,8 @@ def crawl(sites, timeout, per_host, page_budget, workers, allow_net, full, resum
     engine = store.connect(db)
     run = crawl_sites(engine, db, sites, dict(timeout=timeout, per_host=per_host,
                                               page_budget=page_budget, workers=workers,
-                                              allow_net=allow_net, full=full or None), resume, wait,
+                                              allow_net=allow_net, full=full or None,
+                                              trust_ca=trust_ca), resume, wait,
                       distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after,
                                        queue=queue) if broker else None)
     exit_if_crawl_errors(engine, [run.id])

@@ -90,6 +90,9 @@ def crawl_options(f):
         click.option("--full", is_flag=True,
                      help="完整重新抓取：每个页面都重新读取，不发条件请求（默认：库中已有某网站的完整抓取时，"
                           "未变化的页面沿用上次读取的结果）"),
+        click.option("--trust-ca", type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+                     metavar="证书文件",
+                     help="检查 HTTPS 证书时另外信任的根证书（PEM），如本单位内部 CA；默认只信任系统根证书"),
     ]):
         f = opt(f)
     return f
