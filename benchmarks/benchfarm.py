@@ -155,8 +155,8 @@ class _Capture(server.Handler):
         pass
 
 
-REASONS = {200: "OK", 302: "Found", 404: "Not Found", 410: "Gone", 500: "Internal Server Error",
-           503: "Service Unavailable"}
+REASONS = {200: "OK", 302: "Found", 304: "Not Modified", 404: "Not Found", 410: "Gone",
+           500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class FarmProtocol(asyncio.Protocol):
@@ -201,6 +201,8 @@ class FarmProtocol(asyncio.Protocol):
                      "If-Modified-Since": headers.get("if-modified-since")}
         form = parse_qs(body.decode("utf-8", "replace")) if method == "POST" and body else {}
         h._serve(form, body=method != "HEAD")
+        if h.status == 304:
+            FarmProtocol.stats["not_modified"] = FarmProtocol.stats.get("not_modified", 0) + 1
         keep = version == "HTTP/1.1" and headers.get("connection", "").lower() != "close"
         lines = [f"HTTP/1.1 {h.status} {REASONS.get(h.status, 'OK')}"]
         lines += [f"{k}: {v}" for k, v in h.out_headers]
@@ -285,7 +287,9 @@ async def _serve(args) -> None:
     for s in servers:
         s.close()
     (state / "stats.json").write_text(json.dumps({
-        "requests": FarmProtocol.stats["requests"], "cpu_s": time.process_time() - cpu0,
+        "requests": FarmProtocol.stats["requests"],
+        "not_modified": FarmProtocol.stats.get("not_modified", 0),
+        "cpu_s": time.process_time() - cpu0,
         "wall_s": time.monotonic() - t0}))
 
 

@@ -20,9 +20,11 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from crawler.extract.dates import ArticleDate
-from crawler.extract.messages import MessageRow
+if TYPE_CHECKING:   # the watch imports this module and needs no extractor to be loaded
+    from crawler.extract.dates import ArticleDate
+    from crawler.extract.messages import MessageRow
 
 _ROOT = Path(__file__).resolve().parent.parent
 

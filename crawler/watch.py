@@ -12,6 +12,7 @@ from datetime import date, datetime
 import requests
 
 import config
+from crawler import revisit
 from indicators.beijing import beijing
 from store import watch as rows
 
@@ -45,11 +46,7 @@ def read_page(body: bytes, content_type: str, url: str, role: str, today: date) 
 
 def fetch(session: requests.Session, url: str, role: str, before: dict | None, today: date,
           timeout: float) -> Seen:
-    headers = {}
-    if before and before["etag"]:
-        headers["If-None-Match"] = before["etag"]
-    if before and before["last_modified"]:
-        headers["If-Modified-Since"] = before["last_modified"]
+    headers = revisit.conditional_headers(before["etag"], before["last_modified"]) if before else {}
     try:
         resp = session.get(url, headers=headers, timeout=(timeout, timeout))
     except requests.RequestException as exc:

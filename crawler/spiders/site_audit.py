@@ -42,7 +42,7 @@ from crawler.offsite import OffsiteChecks
 HTML_TYPES = ("text/html", "application/xhtml")
 RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once more later in the crawl"
 # What one download leaves in a request's meta, dropped before the request is sent again.
-_SCRAPY_META = ("download_slot", "download_latency", "redirect_urls", "redirect_times",
+_DOWNLOAD_META = ("download_slot", "download_latency", "redirect_urls", "redirect_times",
                 "redirect_ttl", "redirect_reasons", "_page", "_oversize", "_bytes")
 
 
@@ -809,7 +809,7 @@ class SiteAuditSpider(scrapy.Spider):
 
     def _refetch(self, st: SiteState, request: scrapy.Request) -> scrapy.Request:
         """The page asked for again without its memo (see _recall), from the URL first asked."""
-        meta = {k: v for k, v in request.meta.items() if k not in _SCRAPY_META
+        meta = {k: v for k, v in request.meta.items() if k not in _DOWNLOAD_META
                 and k not in ("_memo", "_answer", "_hash", "_recalled")}
         headers = request.headers.copy()
         for name in ("If-None-Match", "If-Modified-Since"):
@@ -870,7 +870,7 @@ class SiteAuditSpider(scrapy.Spider):
         meta["attempt"] = meta.get("attempt", 1) + 1
         if meta.get("role") == "home":
             meta["delay"] = self.cfg["home_retry_delays"][meta["attempt"] - 2]
-        for key in (*_SCRAPY_META, "_answer", "_hash"):
+        for key in (*_DOWNLOAD_META, "_answer", "_hash"):
             meta.pop(key, None)
         st.outstanding += 1
         st.released += 1
