@@ -24,8 +24,6 @@ class PaceConfig:
     rss_cap_mb: float    # grow only below this resident memory; shrink above it
     max_lag_s: float     # grow only while the reactor ran the measurement at most this late
     every_s: float       # seconds between decisions
-    shrink_lag_s: float = 1.0   # shrink when the reactor ran it this late (answers wait unread
-                                # and time out: a process starved by a busy machine)
 
     @classmethod
     def from_config(cls, cfg: dict) -> "PaceConfig":
@@ -34,7 +32,7 @@ class PaceConfig:
         return cls(start, max(start, int(a.get("most", start))), max(1, int(a.get("step", 4))),
                    float(a.get("cpu_target", 0.6)), float(a.get("cpu_high", 0.85)),
                    float(a.get("rss_cap_mb", 200)), float(a.get("max_lag_s", 0.5)),
-                   float(a.get("every_s", 2.0)), float(a.get("shrink_lag_s", 1.0)))
+                   float(a.get("every_s", 2.0)))
 
 
 def decide(target: int, active: int, waiting: int, cpu_share: float, rss_mb: float, lag_s: float,
@@ -45,14 +43,9 @@ def decide(target: int, active: int, waiting: int, cpu_share: float, rss_mb: flo
     cpu_share: the process's CPU seconds per wall second since the last decision; rss_mb: resident
     memory now; lag_s: how late the reactor ran this decision.
     Grows by `step` only when the current target is in use (nothing waits to be started otherwise)
-    and CPU, memory and lag all leave room; shrinks by `step` when CPU, memory or lag is over its
-    line; otherwise holds. Never below `start` nor above `most`.
-
-    Lag matters most on a machine shared with other work: the process then gets a small share of
-    a core (so its own CPU share looks low) and the answers of the sites in progress queue up
-    unread: on the 100-site farm at 1 s an answer, 3 s timeout, load average ≈ 15, answers read
-    too late counted as 2,187 timeouts and a fifth of the pages were lost."""
-    if rss_mb > cfg.rss_cap_mb or cpu_share > cfg.cpu_high or lag_s > cfg.shrink_lag_s:
+    and CPU, memory and lag all leave room; shrinks by `step` when CPU or memory is over its line;
+    otherwise holds. Never below `start` nor above `most`."""
+    if rss_mb > cfg.rss_cap_mb or cpu_share > cfg.cpu_high:
         return max(cfg.start, target - cfg.step)
     if waiting > 0 and active >= target and cpu_share < cfg.cpu_target and lag_s <= cfg.max_lag_s:
         return min(cfg.most, target + cfg.step)

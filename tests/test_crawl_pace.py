@@ -74,7 +74,7 @@ def test_more_sites_in_progress_when_answers_are_late(tmp_path):
 
 # ---- the controller's decisions, on measured inputs ------------------------------------------------
 P = pace.PaceConfig(start=8, most=20, step=4, cpu_target=0.6, cpu_high=0.85, rss_cap_mb=200,
-                    max_lag_s=0.5, every_s=1.0, shrink_lag_s=1.0)
+                    max_lag_s=0.5, every_s=1.0)
 
 
 @pytest.mark.parametrize("target, active, waiting, cpu, rss, lag, expected", [
@@ -87,7 +87,6 @@ P = pace.PaceConfig(start=8, most=20, step=4, cpu_target=0.6, cpu_high=0.85, rss
     (16, 16, 50, 0.30, 260, 0.01, 12),    # memory over the cap: give sites back
     (8, 8, 50, 0.95, 260, 0.01, 8),       # ... never below max_active_sites
     (8, 8, 50, 0.30, 120, 0.90, 8),       # the reactor runs late (a starved process): hold
-    (16, 16, 50, 0.30, 120, 1.50, 12),    # ... later still (answers would time out): give back
 ])
 def test_pace_decisions(target, active, waiting, cpu, rss, lag, expected):
     assert pace.decide(target, active, waiting, cpu, rss, lag, P) == expected
