@@ -73,6 +73,12 @@ def unfollowed_redirect(status: int, location: str) -> Outcome:
     return Outcome(False, status, "redirect", f"HTTP {status} 跳转缺少目标地址，链接无法打开")
 
 
+def unread_attachment(status: int, size: int | None, limit: int) -> Outcome:
+    """An attachment over the reading limit: it answered (no broken attachment), its text unread."""
+    how_big = f"{size:,} 字节，超过读取上限 {limit:,} 字节" if size else f"超过读取上限 {limit:,} 字节"
+    return Outcome(True, status, "unread", f"附件过大（{how_big}），未读取其中文字")
+
+
 def oversize(status: int, chars: int, limit: int) -> Outcome:
     """A page that answered but is too big to read whole: read up to the limit, and said so."""
     return Outcome(True, status, "oversize", f"页面过大（{chars} 字符），仅检查前 {limit} 字符")

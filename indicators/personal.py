@@ -173,6 +173,12 @@ def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None) -> tu
                                      [url, page.title, where, hit, masked_snippet(text, hit, around, hits),
                                       set()])
             entry[5].add(url)
+    # An attachment over the reading limit (crawl.yaml attachment_text.max_bytes) was not read:
+    # said, never taken for clean.
+    unread = [Finding(kind="unread_attachment", measure=MEASURE, url=check.url,
+                      evidence=f"{check.detail}，未检查是否含有未脱敏的个人信息",
+                      source_url=check.sources[0] if check.sources else "")
+              for check in obs.links if check.ok and check.failure == "unread"]
     findings = []
     for (kind, _), (url, title, where, hit, snippet, urls) in first.items():
         evidence = f"{where}中未脱敏公开{LABELS[kind]}（此处已脱敏显示）：{snippet}"
@@ -180,7 +186,7 @@ def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None) -> tu
             evidence += f"（同一号码另见 {len(urls) - 1} 个页面或附件）"
         findings.append(Finding(kind=KIND, measure=MEASURE, url=url, title=_masked_title(title),
                                 evidence=evidence, term=f"{LABELS[kind]} {hit.masked}"))
-    return {MEASURE: len(findings), MASKED: len(masked)}, findings
+    return {MEASURE: len(findings), MASKED: len(masked)}, findings + unread
 
 
 def _masked_title(title: str) -> str:

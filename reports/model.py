@@ -148,7 +148,8 @@ def fired_rules(verdict: Verdict) -> set[str]:
 
 # Findings about what could not be judged: listed whether or not a rule fired.
 ALWAYS_SHOWN = frozenset({"insufficient_data", "unreadable_board", "unchecked_links",
-                          "oversize_page", "unread_letter", "a11y_unchecked"})
+                          "oversize_page", "unread_letter", "a11y_unchecked",
+                          "unread_attachment"})
 
 
 def not_checked(finding: Finding) -> dict | None:

@@ -114,3 +114,67 @@ def test_farm_planted_leaks_are_found(number):
     assert number in {n for _, n in kinds(text)}
     assert personal.NOT_LEAKS[0] not in {n for _, n in kinds(text)}
     assert sorted(masked_numbers(text)) == sorted(personal.MASKED)
+
+
+def _docx(lines: list[str], pad: int = 0) -> bytes:
+    """A .docx saying `lines`, made `pad` bytes bigger by an incompressible picture inside."""
+    import os
+    import zipfile
+
+    import docx
+    doc = docx.Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    if pad:
+        with zipfile.ZipFile(buf, "a", zipfile.ZIP_STORED) as z:
+            z.writestr("word/media/image1.bin", os.urandom(pad))
+    return buf.getvalue()
+
+
+def test_attachments_over_the_size_limit_are_said_unread(tmp_path):
+    """crawl.yaml attachment_text.max_bytes: an attachment over it — its size announced, or not
+    (then counted as it arrives) — is fetched only as far as its answer, its text is never read
+    (the number in it is not found), and a finding says so: not checked, never charged. One under
+    the limit is read in the same crawl."""
+    import store
+    from govaudit import pipeline
+    from indicators.assemble import load_observations
+    from indicators.measure import measure
+    from store import runs
+    from tests.loopback import Answer, page_server
+
+    limit = 50_000
+    ctype = {"Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    small, big = _docx(["联系电话：13959112345"]), _docx(["联系电话：15880012345"], pad=2 * limit)
+    home = ('<html><head><meta charset="utf-8"><title>测试县人民政府</title></head><body><h1>测试县人民政府</h1>'
+            '<p><a href="/files/small.docx">附件1：名单.docx</a> <a href="/files/big.docx">附件2：汇总表.docx</a> '
+            '<a href="/files/stream.docx">附件3：明细表.docx</a></p></body></html>')
+    pages = {"/": home, "/files/small.docx": Answer(body=small, headers=ctype),
+             "/files/big.docx": Answer(body=big, headers=ctype),
+             "/files/stream.docx": Answer(body=big, headers=ctype, length=False)}
+    db = str(tmp_path / "store.sqlite")
+    with page_server("127.0.1.78", pages) as srv:
+        register = tmp_path / "register.csv"
+        register.write_text("网站名称,网站标识码,首页网址,主办单位,行政级别,所属地区,网站类型\n"
+                            f"测试县人民政府,9999000078,{srv.url},测试县人民政府办公室,县级,华阳省,门户网站\n",
+                            encoding="utf-8")
+        engine = store.connect(db)
+        pipeline.import_register(engine, register)
+        run = pipeline.start_crawl_run(engine, pipeline.registered_sites(engine), dict(
+            allow_net=["127.0.0.0/8"], a11y=False, workers=1, timeout=5,
+            attachment_text={**config.load_yaml("crawl.yaml")["attachment_text"], "max_bytes": limit}))
+        assert pipeline.run_crawl(engine, run, db) == 0
+    sc = runs.site_crawls(engine, run.id)[0]
+    values, findings = measure(load_observations(engine, sc, taxonomy=config.load_yaml("taxonomy.yaml")),
+                               AS_OF)
+    assert (values["personal_data_leaks"], values["broken_attachments"]) == (1, 0)
+    assert [f.term for f in findings if f.kind == "personal_data_leak"] == ["手机号码 139****2345"]
+    unread = sorted((f.url, f.evidence) for f in findings if f.kind == "unread_attachment")
+    assert unread == [
+        (srv.url + "files/big.docx", f"附件过大（{len(big):,} 字节，超过读取上限 {limit:,} 字节），"
+                                     "未读取其中文字，未检查是否含有未脱敏的个人信息"),
+        (srv.url + "files/stream.docx", f"附件过大（超过读取上限 {limit:,} 字节），"
+                                        "未读取其中文字，未检查是否含有未脱敏的个人信息")]
+    engine.dispose()

@@ -294,12 +294,17 @@ class SiteAuditSpider(scrapy.Spider):
         if self._should_retry(outcome, response.meta):
             yield self._retry(st, response.request)
             return
+        ext = response.meta.get("read_text")
+        if answer is None and ext and outcome.ok and "download_stopped" in response.flags:
+            # over attachment_text.max_bytes: fetched as far as its answer, its text unread, said
+            announced = int((response.headers.get(b"Content-Length") or b"0").strip() or 0)
+            outcome = checks.unread_attachment(response.status, announced or None,
+                                               int(self.reading.get("max_bytes", 0)))
         yield self._link_item(st, response.meta["target"], outcome,
                               response.meta.get("attempt", 1))
-        ext = response.meta.get("read_text")
         if answer is not None:
             text = answer.attachment
-        elif ext and outcome.ok and "download_stopped" not in response.flags:
+        elif ext and outcome.ok and outcome.failure != "unread":
             text = attachment_text(response.body, ext, int(self.reading.get("max_chars", 200_000)),
                                    int(self.reading.get("max_pdf_pages", 50)))
             self._answer(st, response).attachment = text
