@@ -19,6 +19,7 @@ from browser.launch import user_agent
 VENDOR = Path(__file__).with_name("vendor")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 MAX_TARGETS = 3
+SKIPPED = ("image", "media", "font")
 
 # Runs in the page: axe on the document, then the CJK-punctuation filter on the label-in-name rule.
 _RUN = """async (tags) => {
@@ -53,12 +54,14 @@ def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
     pop-ups the page opened while loading. A page that cannot be loaded has an error instead.
     Every request of the pages passes the network guard (browser/guard.py)."""
     script = (VENDOR / "axe.min.js").read_text(encoding="utf-8")
-    routes = GuardedRoutes(allow_net)
+    # Images, media and fonts are never fetched: axe reads the markup (alt text, labels, language)
+    # and the styles, not the pictures. One context for the pages (one site's): its styles and
+    # scripts are fetched once. A certificate problem is the HTTPS check's (crawler/tls.py).
+    routes = GuardedRoutes(allow_net, skip_types=SKIPPED)
+    context = browser.new_context(locale="zh-CN", user_agent=user_agent(), ignore_https_errors=True)
+    routes.attach(context)
     out = {}
     for url in urls:
-        # a certificate problem is the HTTPS check's (crawler/tls.py): the page is still checked
-        context = browser.new_context(locale="zh-CN", user_agent=user_agent(), ignore_https_errors=True)
-        routes.attach(context)
         page = context.new_page()
         dialogs = []
 
@@ -75,5 +78,6 @@ def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
             out[url] = {"violations": [], "dialogs": len(dialogs),
                         "error": f"页面无法在浏览器中打开：{str(exc).splitlines()[0][:200]}"}
         finally:
-            context.close()
+            page.close()
+    context.close()
     return out

@@ -24,8 +24,10 @@ class GuardedRoutes:
     requests finishes or fails; the counts are the context's own, so a context closed with requests
     under way leaves nothing behind for the next."""
 
-    def __init__(self, allow_net: Iterable[str] = (), per_host: int | None = None):
+    def __init__(self, allow_net: Iterable[str] = (), per_host: int | None = None,
+                 skip_types: Iterable[str] = ()):
         self.guard = Guard.from_config(allow_net)
+        self.skip = frozenset(skip_types)   # resource types never fetched (the axe check's images)
         self.per_host = per_host or int(config.load_yaml("crawl.yaml")["concurrent_requests_per_host"])
         self._blocked_hosts: dict[str, bool] = {}
 
@@ -55,6 +57,8 @@ class GuardedRoutes:
             url = route.request.url
             if url.startswith(LOCAL):
                 route.continue_()
+            elif route.request.resource_type in self.skip:
+                route.abort("blockedbyclient")
             elif self.blocked(url):
                 route.abort("blockedbyclient")
             elif len(active[urlsplit(url).hostname or ""]) < self.per_host:

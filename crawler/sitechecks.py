@@ -39,11 +39,11 @@ def run_checks(engine: Engine, run_id: int, cfg: dict) -> None:
             save_check(engine, sc_id, "https", result)
     enabled = cfg.get("a11y", True) and os.environ.get(A11Y_ENV, "1") != "0"
     a11y_checks(engine, run_id, crawls, checks.get("a11y") or {}, enabled,
-                cfg.get("allow_net") or ())
+                cfg.get("allow_net") or (), cfg.get("a11y_skip") or "")
 
 
 def a11y_checks(engine: Engine, run_id: int, crawls, cfg: dict, enabled: bool = True,
-                allow_net=()) -> None:
+                allow_net=(), skip: str = "") -> None:
     """axe-core in the distribution's Chromium on each site's homepage, its 关怀版 and a sample of
     column and article pages; without the browser each site's row says why (未检测)."""
     from browser import axe, launch
@@ -51,12 +51,12 @@ def a11y_checks(engine: Engine, run_id: int, crawls, cfg: dict, enabled: bool = 
     todo = [sc for sc in crawls if sc.id not in done]
     if not todo:
         return
-    why = "本次抓取未启用无障碍检测（config/crawl.yaml a11y）" if not enabled else launch.missing()
+    why = skip or ("本次抓取未启用无障碍检测（config/crawl.yaml a11y）" if not enabled else launch.missing())
     if why:
         for sc in todo:
             save_check(engine, sc.id, "a11y", {"skipped": why, "hint": _hint(why, launch)})
         return
-    with launch.launch() as browser:
+    with launch.launch() as browser:   # one browser for the whole run, one context a site
         for sc in todo:
             pages = crawl_pages_by_role(engine, sc.id, sc.home_url, int(cfg.get("sample", 2)))
             pages["elderly"] = _elderly_url(engine, sc)
@@ -70,6 +70,9 @@ def a11y_checks(engine: Engine, run_id: int, crawls, cfg: dict, enabled: bool = 
 def _hint(why: str, launch) -> str:
     if "Playwright" in why:
         return launch.INSTALL_HINT
+    if "规则集" in why:
+        return ("按读取无障碍指标的规则集（如 province-2026-example）检查时自动检测；"
+                "或在 config/crawl.yaml 中设 a11y: true 后重新抓取")
     if "浏览器" in why:
         return launch.BROWSER_HINT
     return f"在 config/crawl.yaml 中设 a11y: true 并去掉环境变量 {A11Y_ENV}=0 后重新抓取"

@@ -77,6 +77,18 @@ def registered_sites(engine: Engine, codes: Iterable[str] | None = None) -> list
 
 
 # ---- crawl ---------------------------------------------------------------------------------
+def a11y_for(ruleset_names: str | Sequence[str], overrides: dict) -> dict:
+    """The browser check after an audit's crawl costs a browser and several pages a site: with
+    crawl.yaml `a11y: auto` it runs only when one of the audit's rulesets reads an accessibility
+    measurement ({} then); otherwise the crawl overrides that switch it off and say why (未检测)."""
+    if "a11y" in overrides or crawl_settings.crawl_config(overrides).get("a11y") != "auto":
+        return {}
+    names = [ruleset_names] if isinstance(ruleset_names, str) else list(ruleset_names)
+    if any(m.startswith("a11y_") for name in names for m in load_ruleset(name).measures()):
+        return {}
+    return {"a11y": False, "a11y_skip": f"规则集 {'、'.join(names)} 不读取无障碍指标，本次未做浏览器检测"}
+
+
 def start_crawl_run(engine: Engine, sites: list[store.Site], overrides: dict) -> store.CrawlRun:
     """A new crawl run of these sites (resume state lives in the store, per site: see run_crawl)."""
     if not sites:

@@ -125,3 +125,13 @@ def test_farm_sites_with_the_browser_check_equal_their_truth(tmp_path):
         assert {k: v for k, v in values.items() if k not in availability} == \
             {k: v for k, v in want.items() if k not in availability}, sc.site_code
     engine.dispose()
+
+
+def test_the_browser_check_runs_where_a_ruleset_reads_it():
+    """crawl.yaml a11y: auto — an audit runs the browser check only when one of its rulesets reads
+    an accessibility measurement; otherwise every site says 未检测 and why. An explicit setting wins."""
+    from govaudit.pipeline import a11y_for
+    assert a11y_for("census-2015", {}) == {
+        "a11y": False, "a11y_skip": "规则集 census-2015 不读取无障碍指标，本次未做浏览器检测"}
+    assert a11y_for(["census-2015", "province-2026-example"], {}) == {}
+    assert a11y_for("census-2015", {"a11y": True}) == {}

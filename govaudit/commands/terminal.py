@@ -175,6 +175,7 @@ def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrid
         return result
 
     engine = store.connect(db)
+    crawl_overrides = {**pipeline.a11y_for(ruleset, crawl_overrides), **crawl_overrides}
     run, sid, rc, path = pipeline.audit(
         engine, register, as_of, ruleset, out, import_register=imported,
         crawl=lambda engine, codes: (warn_unprobed(engine, as_of, ruleset, codes),
