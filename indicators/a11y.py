@@ -71,7 +71,10 @@ def accessibility(obs: SiteObservations, check: dict | None, cfg: dict) -> tuple
             if kind:
                 values[f"a11y_{kind}"] += v["nodes"]
             if v["impact"] in impacts or kind:
-                findings.append(Finding(kind="a11y_violation", measure=f"a11y_{kind}" if kind else VIOLATIONS,
+                # a counted violation is shown under the rule reading the total (无障碍), the
+                # others (heading-order is moderate) under their kind's measurement
+                measure = VIOLATIONS if v["impact"] in impacts else f"a11y_{kind}"
+                findings.append(Finding(kind="a11y_violation", measure=measure,
                                         url=url, title=v["help"], term=v["id"],
                                         evidence=f"axe-core 规则 {v['id']}（{v['impact']}）：{v['nodes']} 处，"
                                                  f"例如 {'；'.join(v['targets'])}"))

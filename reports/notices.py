@@ -43,6 +43,12 @@ DEFAULT_FONTS = {"title": ["方正小标宋简体", "宋体"], "heading": ["黑�
                  "body": ["仿宋_GB2312", "仿宋"]}
 TITLE_PT, BODY_PT, TABLE_PT = 22, 16, 10.5       # 二号, 三号, 五号
 NUMERALS = "一二三四五六七八九十"
+
+
+def cn_number(k: int) -> str:
+    """A section number as a notice writes it: 1 → 一, 10 → 十, 11 → 十一, 23 → 二十三."""
+    tens, ones = divmod(k, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + ("十" if tens else "") + (NUMERALS[ones - 1] if ones else "")
 TABLE_HEADERS = ("序号", "栏目/链接名称", "问题网址", "问题说明")
 COLUMN_WIDTHS = (Cm(1.2), Cm(3.4), Cm(6.8), Cm(4.2))    # 15.6 cm: the type area between margins
 PICTURE_WIDTH = Cm(14)        # a screenshot under its finding: 9 cm high, two findings to a page
@@ -277,7 +283,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
             kind = f"{rule_title(report, v.vetoes[0])}，本项未计分"
         else:
             kind = next(f"扣 {format_points(d.points)} 分" for d in charged if d.rule == rule)
-        w.para(f"（{NUMERALS[n % 10]}）{rule_title(report, rule)}（{kind}）", bold=True)
+        w.para(f"（{cn_number(n + 1)}）{rule_title(report, rule)}（{kind}）", bold=True)
         facts = _measured(report, sr, rule)
         if facts:
             w.para(f"监测数据：{facts}。")
@@ -301,7 +307,7 @@ def build_notice(report: AuditReport, sr: SiteReport, issued: date, due: date) -
     n = len(fired)
     for head, rows in parts:
         if rows:
-            w.para(f"（{NUMERALS[n % 10]}）{head}", bold=True)
+            w.para(f"（{cn_number(n + 1)}）{head}", bold=True)
             _findings_table(w, sr, rows)
             for hint in dict.fromkeys(own["hint"] for f in rows if (own := not_checked(f))):
                 w.para(f"说明：{hint}")
