@@ -1,17 +1,19 @@
 """HTTPS (crawler/tls.py's check of the homepage host) as measurements and findings. Pure.
 
+- https_served: 1 when the host answers over HTTPS, else 0 (a site on plain HTTP has no certificate
+  to judge: rules of its days left do not apply to it, they are not 未评估);
 - https_problems: not served over HTTPS (then nothing else is judged), certificate expired,
   certificate for another host, certificate not trusted, TLS older than 1.2, plain HTTP not
   redirected to HTTPS — one each;
 - https_cert_days_left: days until the certificate expires (negative: expired); None without one.
-Both None when no check was made (a crawl from before this check).
+All None when no check was made (a crawl from before this check).
 """
 from __future__ import annotations
 
 from indicators.findings import Finding
 
-PROBLEMS, DAYS = "https_problems", "https_cert_days_left"
-KEYS = [PROBLEMS, DAYS]
+SERVED, PROBLEMS, DAYS = "https_served", "https_problems", "https_cert_days_left"
+KEYS = [SERVED, PROBLEMS, DAYS]
 MODERN = ("TLSv1.2", "TLSv1.3")
 
 
@@ -37,4 +39,4 @@ def https(check: dict | None) -> tuple[dict, list[Finding]]:
             problems.append(("HTTP 未跳转到 HTTPS", "以 http:// 访问首页时未跳转到 https://"))
     findings = [Finding(kind="https_problem", measure=PROBLEMS, url=url, title=title, evidence=why)
                 for title, why in problems]
-    return {PROBLEMS: len(findings), DAYS: check["days_left"]}, findings
+    return {SERVED: int(check["https"]), PROBLEMS: len(findings), DAYS: check["days_left"]}, findings

@@ -79,6 +79,8 @@ class Col:
                                    # | 'status' (<li> with 已回复 but no reply date: the letter says)
                                    # | 'divs' (<div> rows, the status an image's alt text)
     gate: str = ""                 # 'login': the column shows a login form and no messages
+    article_meta: bool = False     # its articles carry 发展指引's ArticleTitle, PubDate and
+                                   # ContentSource meta tags (render_trs)
 
     @property
     def dir(self) -> str:

@@ -400,8 +400,11 @@ def article(site: Site, col: Col, it: Item, port: int) -> str:
     body = (f'<div class="article"><h1 class="title">{esc(it.title)}</h1>'
             f'<div class="info">{info}<span>来源：{esc(site.org)}</span><span>【字体：大 中 小】</span></div>'
             f'<div class="TRS_Editor">{article_paragraphs(site, col, it, port)}</div>{print_bar()}</div>')
-    return page(site, port, f"{it.title}_{site.name}", crumb(site, col, " &gt; 正文") + body, col,
-                pubdate_meta(it))
+    metas = pubdate_meta(it)
+    if col.article_meta:
+        metas += (f'\n<meta name="ArticleTitle" content="{esc(it.title)}">'
+                  f'\n<meta name="ContentSource" content="{esc(site.org)}">')
+    return page(site, port, f"{it.title}_{site.name}", crumb(site, col, " &gt; 正文") + body, col, metas)
 
 
 # ---- the endless activity calendar (a crawler trap) -------------------------------------------

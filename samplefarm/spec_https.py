@@ -2,7 +2,8 @@
 known accessibility defects (issue 19). Truth: truth_https.yaml (hand-written). Hosts 127.0.1.80–81.
 
   (80) 江北市审计局: HTTPS with a certificate for its address, expired 30 days before the crawl,
-       signed by the farm's test CA (samplefarm/tlsfarm.py).
+       signed by the farm's test CA (samplefarm/tlsfarm.py). Its 工作动态 articles (12 of its 18)
+       carry the article meta tags of 发展指引 (ArticleTitle, PubDate, ContentSource).
   (81) 江北市医疗保障局: HTTPS with a valid certificate (20 days left) for the domain it pretends to
        have, ybj.jiangbei.gov.cn, while it is reached by its address: 证书与网站域名不符, and
        expiring within 30 days. Its homepage carries planted axe-core violations (A11Y_HOME):
@@ -23,10 +24,12 @@ A11Y_HOME = ('<div class="tjsj"><h3>统计数据</h3>'
                '<p>联系电话 <input type="text" name="lxdh"></p></div>')
 
 
-def _site(code: str, name: str, host: int, domain: str, tls: str, days: int, **kw) -> Site:
+def _site(code: str, name: str, host: int, domain: str, tls: str, days: int,
+          article_meta: bool = False, **kw) -> Site:
     m = Maker(name, name)
     cols = [
-        Col("gzdt", "工作动态", "/gzdt/", "news", items=m.run("news", "2026-11-20", 12, 2), nav=True),
+        Col("gzdt", "工作动态", "/gzdt/", "news", items=m.run("news", "2026-11-20", 12, 2), nav=True,
+            article_meta=article_meta),
         Col("tzgg", "通知公告", "/tzgg/", "notice", items=m.run("notice", "2026-10-30", 6, 10),
             nav=True),
     ]
@@ -38,7 +41,8 @@ def _site(code: str, name: str, host: int, domain: str, tls: str, days: int, **k
 
 
 def _expired() -> Site:
-    return _site("9910000080", "江北市审计局", 80, "sjj.jiangbei.gov.cn", "expired", -30)
+    return _site("9910000080", "江北市审计局", 80, "sjj.jiangbei.gov.cn", "expired", -30,
+                 article_meta=True)
 
 
 def _wrong_host() -> Site:

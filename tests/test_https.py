@@ -136,3 +136,23 @@ def test_the_farm_test_ca_is_trusted_only_when_given():
     assert (default["error"], default["days_left"]) == ("证书不受信任（自签名或签发机构不受信任）", -30)
     assert (wrong_host["error"], wrong_host["days_left"], wrong_host["host_match"]) == (
         "证书与网站域名不符", 20, False)
+
+
+def test_certificate_expiry_does_not_apply_to_a_site_without_https():
+    """province-2026-example's 证书即将过期 reads a certificate's days left. A site on plain HTTP has
+    no certificate (https_served 0): the rule does not apply — no 未评估, as if the tool had failed;
+    its problem is HTTPS 安全访问's 未提供 HTTPS 访问. A site never checked stays unjudged, with
+    why; 20 days left costs the point."""
+    from govaudit.pipeline import _missing
+    from scoring.engine import assess
+    from scoring.rulefile import load_ruleset
+    rs = load_ruleset("province-2026-example")
+    plain = {"https_served": 0, "https_problems": 1, "https_cert_days_left": None}
+    assert _missing(rs, "certificate_expiring", plain) == ""
+    assert _missing(rs, "certificate_expiring", dict.fromkeys(plain)) == "缺少数据：HTTPS 证书剩余有效天数"
+    import samplefarm
+    farm = samplefarm.load_truth()["sites"]["9910000081"]["measurements"]
+    assert farm["https_served"] == 1 and farm["https_cert_days_left"] == 20
+    deductions = {d.rule: d.points for d in assess(farm, rs).verdict.deductions}
+    assert (deductions["certificate_expiring"], deductions["https"]) == (1, 2)
+

@@ -75,7 +75,7 @@ def test_https_results_as_measurements():
             "error": "证书已过期", "host_match": True, "days_left": -35, "not_after": "2026-10-18",
             "tls_version": "TLSv1.2", "redirects": False}
     values, findings = https(base)
-    assert values == {"https_problems": 2, "https_cert_days_left": -35}
+    assert values == {"https_served": 1, "https_problems": 2, "https_cert_days_left": -35}
     assert [(f.title, f.evidence) for f in findings] == [
         ("证书已过期", "证书有效期至 2026-10-18，已过期 35 天"),
         ("HTTP 未跳转到 HTTPS", "以 http:// 访问首页时未跳转到 https://")]
@@ -84,5 +84,5 @@ def test_https_results_as_measurements():
     assert values["https_problems"] == 2 and [f.title for f in findings] == ["证书与网站域名不符", "TLS 版本过低"]
     values, findings = https(dict(base, https=False, error="未提供 HTTPS 服务（443 端口无法连接）",
                                   days_left=None, redirects=None))
-    assert values == {"https_problems": 1, "https_cert_days_left": None}
-    assert https(None) == ({"https_problems": None, "https_cert_days_left": None}, [])
+    assert values == {"https_served": 0, "https_problems": 1, "https_cert_days_left": None}
+    assert https(None) == ({"https_served": None, "https_problems": None, "https_cert_days_left": None}, [])

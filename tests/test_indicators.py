@@ -208,7 +208,7 @@ def test_keys_exact_and_order():
     "data_columns", "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
     "site_search", "site_search_working", "site_search_categorised", "personal_data_leaks",
     "personal_data_masked",
-    "identity_marks_missing", "meta_tags_home", "meta_tags_columns_pct", "meta_tags_articles_pct", "https_problems",
+    "identity_marks_missing", "meta_tags_home", "meta_tags_columns_pct", "meta_tags_articles_pct", "https_served", "https_problems",
     "https_cert_days_left", "elderly_version", "elderly_version_problems", "a11y_pages_checked", "a11y_violations",
     "a11y_image_alt", "a11y_contrast", "a11y_form_labels", "a11y_page_lang", "a11y_heading_order"]
     assert list(m) == measurement_keys()
@@ -223,7 +223,7 @@ def test_keys_exact_and_order():
     assert {k: m.pop(k) for k in [k for k in m if k.startswith(("identity", "meta_tags", "https",
                                                                 "elderly", "a11y"))]} == {
         "identity_marks_missing": 5, "meta_tags_home": None, "meta_tags_columns_pct": None,
-        "meta_tags_articles_pct": None, "https_problems": None, "https_cert_days_left": None,
+        "meta_tags_articles_pct": None, "https_served": None, "https_problems": None, "https_cert_days_left": None,
         "elderly_version": 0, "elderly_version_problems": None, "a11y_pages_checked": None,
         "a11y_violations": None, "a11y_image_alt": None, "a11y_contrast": None,
         "a11y_form_labels": None, "a11y_page_lang": None, "a11y_heading_order": None}

@@ -27,7 +27,7 @@ ALL_NONE = dict.fromkeys([
     "data_columns", "overview_columns_stale", "functions_columns_stale", "data_columns_stale",
     "site_search", "site_search_working", "site_search_categorised",
     "personal_data_leaks", "personal_data_masked", "identity_marks_missing", "meta_tags_home",
-    "meta_tags_columns_pct", "meta_tags_articles_pct", "https_problems", "https_cert_days_left",
+    "meta_tags_columns_pct", "meta_tags_articles_pct", "https_served", "https_problems", "https_cert_days_left",
     "elderly_version", "elderly_version_problems", "a11y_pages_checked", "a11y_violations",
     "a11y_image_alt", "a11y_contrast", "a11y_form_labels", "a11y_page_lang", "a11y_heading_order"])
 EVIL_EVIDENCE = '=HYPERLINK("http://x")'

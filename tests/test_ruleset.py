@@ -66,7 +66,7 @@ def test_census_loads_with_domain_ids_in_order():
 
 
 SITE_CHECKS = ["identity_marks_missing", "meta_tags_home", "meta_tags_columns_pct",
-               "meta_tags_articles_pct", "https_problems", "https_cert_days_left", "elderly_version",
+               "meta_tags_articles_pct", "https_served", "https_problems", "https_cert_days_left", "elderly_version",
                "elderly_version_problems", "a11y_pages_checked", "a11y_violations", "a11y_image_alt",
                "a11y_contrast", "a11y_form_labels", "a11y_page_lang", "a11y_heading_order"]
 

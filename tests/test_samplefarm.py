@@ -792,16 +792,26 @@ def test_truth_file_shape(truth):
 
 # ---- issue 19: identity marks, meta tags, HTTPS, accessibility ---------------------------------
 SITE_CHECK_KEYS = ["identity_marks_missing", "meta_tags_home", "meta_tags_columns_pct",
-                   "meta_tags_articles_pct", "https_problems", "https_cert_days_left",
+                   "meta_tags_articles_pct", "https_served", "https_problems", "https_cert_days_left",
                    "elderly_version", "elderly_version_problems", "a11y_pages_checked",
                    "a11y_violations", "a11y_image_alt", "a11y_contrast", "a11y_form_labels",
                    "a11y_page_lang", "a11y_heading_order"]
 
 
+def _articles_with_meta(cols) -> float:
+    """The share (%) of article pages with ArticleTitle, PubDate and ContentSource: the dated items
+    of columns drawn with article_meta, among every article (0.0 where no column has them, as no
+    other farm template writes all three)."""
+    articles = [it for c in cols for it in c.items if not it.href]
+    full = [it for c in cols if c.article_meta for it in c.items if not it.href and it.date]
+    return round(100 * len(full) / len(articles), 1) if full else 0.0
+
+
 def recount_site_checks(site) -> dict:
     """Every farm footer carries the marks but what the site leaves out (and a copied 网站标识码),
     and no site is on a .gov.cn name (loopback addresses); ColumnName comes with the site's meta
-    tags, ColumnType only where a column sets one; no article carries ContentSource. Every site has
+    tags, ColumnType only where a column sets one; ContentSource only where a column draws its
+    articles with article_meta. Every site has
     one HTTPS problem: plain HTTP only (未提供 HTTPS 访问), or its one planted certificate fault
     (site.tls), whose days left it states. The demo runs no browser check (null, 未检测) and no
     site has a 关怀版 entry (the TRS sites' 无障碍浏览 link goes nowhere: href="#")."""
@@ -810,9 +820,9 @@ def recount_site_checks(site) -> dict:
     return {"identity_marks_missing": 1 + len(site.marks_left_out) + bool(site.footer_code),
             "meta_tags_home": int(site.site_meta),
             "meta_tags_columns_pct": round(100 * complete / len(cols), 1) if cols else None,
-            "meta_tags_articles_pct": 0.0, "https_problems": 1,
+            "meta_tags_articles_pct": _articles_with_meta(cols), "https_served": int(bool(site.tls)), "https_problems": 1,
             "https_cert_days_left": site.tls_days if site.tls else None,
-            "elderly_version": 0, **dict.fromkeys(SITE_CHECK_KEYS[7:])}
+            "elderly_version": 0, **dict.fromkeys(SITE_CHECK_KEYS[SITE_CHECK_KEYS.index("elderly_version_problems"):])}
 
 
 def test_a11y_check_truth_recounted_from_the_planted_markup(truth):
