@@ -1,7 +1,9 @@
 """Accessibility (无障碍) of a few pages with axe-core, in the distribution's Chromium.
 
 axe-core is vendored (browser/vendor/axe.min.js, MPL-2.0, its licence beside it; the version in
-browser/vendor/VERSION) and injected into each page: nothing is fetched from a CDN. Only serious
+browser/vendor/VERSION) and injected into each page: nothing is fetched from a CDN. Its own Chinese
+locale (browser/vendor/axe-locale-zh_CN.json, from the same release) gives each rule's description
+in Chinese, as the notices print it. Only serious
 and critical violations count (indicators/a11y.py; config/a11y.yaml), but every violation of
 WCAG 2.0/2.1 A and AA is returned, counted by rule, each with a few of its elements. label-content-name-mismatch is filtered for axe's known false positive on Chinese pages
 (dequelabs/axe-core#5308): it compares the visible text and the accessible name with ASCII
@@ -10,6 +12,7 @@ texts match once those are removed too is dropped.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable
 
@@ -22,7 +25,8 @@ MAX_TARGETS = 3
 SKIPPED = ("image", "media", "font")
 
 # Runs in the page: axe on the document, then the CJK-punctuation filter on the label-in-name rule.
-_RUN = """async (tags) => {
+_RUN = """async ({tags, locale}) => {
+  axe.configure({locale});
   const result = await axe.run(document, {
     runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
     rules: {'label-content-name-mismatch': {enabled: true}, 'heading-order': {enabled: true}}});
@@ -54,6 +58,7 @@ def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
     pop-ups the page opened while loading. A page that cannot be loaded has an error instead.
     Every request of the pages passes the network guard (browser/guard.py)."""
     script = (VENDOR / "axe.min.js").read_text(encoding="utf-8")
+    locale = json.loads((VENDOR / "axe-locale-zh_CN.json").read_text(encoding="utf-8"))
     # Images, media and fonts are never fetched: axe reads the markup (alt text, labels, language)
     # and the styles, not the pictures. One context for the pages (one site's): its styles and
     # scripts are fetched once. A certificate problem is the HTTPS check's (crawler/tls.py).
@@ -72,7 +77,7 @@ def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
         try:
             page.goto(url, wait_until="load", timeout=timeout_ms)
             page.add_script_tag(content=script)
-            violations = page.evaluate(_RUN, TAGS)
+            violations = page.evaluate(_RUN, {"tags": TAGS, "locale": locale})
             out[url] = {"violations": violations, "dialogs": len(dialogs), "error": ""}
         except Exception as exc:   # noqa: BLE001 - one page that fails is said, the others go on
             out[url] = {"violations": [], "dialogs": len(dialogs),

@@ -55,6 +55,9 @@ def test_axe_counts_known_violations_and_filters_cjk_punctuation(site):
                       "a11y_violations": 2 + 1 + 1 + 1 + 1, "a11y_image_alt": 2, "a11y_contrast": 1,
                       "a11y_form_labels": 2, "a11y_page_lang": 1, "a11y_heading_order": 1}
     assert {f.term for f in findings if f.kind == "a11y_violation"} == set(home)
+    # what a notice prints for a violation is axe's own Chinese (its zh_CN locale), never English
+    titles = {f.term: f.title for f in findings if f.kind == "a11y_violation"}
+    assert titles["image-alt"] == "图像必须有替代文本" and titles["label"] == "表单元素必须有标签"
 
 
 def test_axe_pages_pass_the_network_guard(site):
