@@ -56,8 +56,13 @@ EVIDENCE_HEADER = "截图"
 _NO_SHOT = "（无截图）"
 
 
+# The day a sample was drawn (抽查方式 “2026-12-07 按 30% 比例随机抽取…”) is the day the demo ran.
+_DRAWN = re.compile(r"\d{4}-\d{2}-\d{2}(?= (?:按 |随机抽取))")
+
+
 def _text(s: str) -> str:
-    return _SOURCE.sub("（所在页面：<page>）", _CLOCK.sub("<time>", _PORT.sub(r"\1:<port>", s)))
+    s = _DRAWN.sub("<date>", _CLOCK.sub("<time>", _PORT.sub(r"\1:<port>", s)))
+    return _SOURCE.sub("（所在页面：<page>）", s)
 
 
 def _value(v):
