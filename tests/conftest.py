@@ -18,6 +18,19 @@ os.environ.setdefault("GOVAUDIT_A11Y", "0")
 # test_demo and test_serve read) and tests/test_evidence take them.
 os.environ.setdefault("GOVAUDIT_EVIDENCE", "0")
 
+# With pytest-xdist (the README's `-n 2`) a module's tests stay together on one worker, so each
+# module starts its farm and runs its audit once; the two readers of the session's demo share one
+# worker, so the demo runs once.
+SHARED_WORKER = {"test_demo": "demo", "test_serve": "demo"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        item.add_marker(pytest.mark.xdist_group(SHARED_WORKER.get(module, module)))
+
+
 PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
