@@ -1,6 +1,7 @@
 """Shared fixtures: a real SQLite file and a real PostgreSQL database per test session."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import uuid
 
@@ -20,15 +21,18 @@ os.environ.setdefault("GOVAUDIT_EVIDENCE", "0")
 
 # With pytest-xdist (the README's `-n 2`) a module's tests stay together on one worker, so each
 # module starts its farm and runs its audit once; the two readers of the session's demo share one
-# worker, so the demo runs once.
-SHARED_WORKER = {"test_demo": "demo", "test_serve": "demo"}
+# worker, so the demo runs once. (xdist's own --dist loadgroup ignores its marks under pytest 9.)
+SHARED_WORKER = {"tests/test_serve.py": "tests/test_demo.py"}
 
+if importlib.util.find_spec("xdist"):
+    def pytest_xdist_make_scheduler(config, log):
+        from xdist.scheduler import LoadScopeScheduling
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
-        item.add_marker(pytest.mark.xdist_group(SHARED_WORKER.get(module, module)))
+        class ByModule(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                module = nodeid.split("::", 1)[0]
+                return SHARED_WORKER.get(module, module)
+        return ByModule(config, log)
 
 
 PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -62,7 +62,7 @@ def served(demo_out, tmp_path_factory):
                                         "华阳省人民政府办公厅", "--password-stdin", "--db", str(db)],
                              input=PASSWORDS[OFFICE] + "\n")
     assert add.exit_code == 0, add.output
-    assert "可查看 30 个网站" in add.output
+    assert "可查看 32 个网站" in add.output
     cli = [sys.executable, "-m", "govaudit.cli"]
     engine = store.connect(str(db))
     for name, region in ((COUNTY, COUNTY_REGION), (OTHER, OTHER_REGION), (THROTTLED, OTHER_REGION)):
