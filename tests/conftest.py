@@ -1,7 +1,6 @@
 """Shared fixtures: a real SQLite file and a real PostgreSQL database per test session."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import uuid
 
@@ -24,7 +23,10 @@ os.environ.setdefault("GOVAUDIT_EVIDENCE", "0")
 # worker, so the demo runs once. (xdist's own --dist loadgroup ignores its marks under pytest 9.)
 SHARED_WORKER = {"tests/test_serve.py": "tests/test_demo.py"}
 
-if importlib.util.find_spec("xdist"):
+class _WholeModules:
+    """xdist's scheduler with a module (or its shared worker) as the unit of work."""
+
+    @staticmethod
     def pytest_xdist_make_scheduler(config, log):
         from xdist.scheduler import LoadScopeScheduling
 
@@ -33,6 +35,11 @@ if importlib.util.find_spec("xdist"):
                 module = nodeid.split("::", 1)[0]
                 return SHARED_WORKER.get(module, module)
         return ByModule(config, log)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):      # not with -p no:xdist or without the plugin
+        config.pluginmanager.register(_WholeModules())
 
 
 PG_ADMIN = os.environ.get("GOVAUDIT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
