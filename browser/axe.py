@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Iterable
 
 from browser.guard import GuardedRoutes
-from browser.launch import user_agent
 
 VENDOR = Path(__file__).with_name("vendor")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -63,7 +62,7 @@ def check_pages(browser, urls: list[str], timeout_ms: int = 15000,
     # and the styles, not the pictures. One context for the pages (one site's): its styles and
     # scripts are fetched once. A certificate problem is the HTTPS check's (crawler/tls.py).
     routes = GuardedRoutes(allow_net, skip_types=SKIPPED)
-    context = browser.new_context(locale="zh-CN", user_agent=user_agent(), ignore_https_errors=True)
+    context = browser.new_context(locale="zh-CN", ignore_https_errors=True)
     routes.attach(context)
     out = {}
     for url in urls:

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 
 import config
 from browser.guard import GuardedRoutes
-from browser.launch import user_agent, version
+from browser.launch import version
 from store.evidence import finding_key
 
 MARK_JS = (Path(__file__).with_name("mark.js")).read_text(encoding="utf-8")
@@ -191,7 +191,6 @@ class Camera:
         self.routes = GuardedRoutes(allow_net)
         vp = self.conf["viewport"]
         self.context = browser.new_context(viewport=vp, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                           user_agent=user_agent(),
                                            ignore_https_errors=True, service_workers="block")
         self.routes.attach(self.context)
         self.page = self.context.new_page()

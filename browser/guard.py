@@ -57,9 +57,7 @@ class GuardedRoutes:
             url = route.request.url
             if url.startswith(LOCAL):
                 route.continue_()
-            elif route.request.resource_type in self.skip:
-                route.abort("blockedbyclient")
-            elif self.blocked(url):
+            elif route.request.resource_type in self.skip or self.blocked(url):
                 route.abort("blockedbyclient")
             elif len(active[urlsplit(url).hostname or ""]) < self.per_host:
                 start(route)

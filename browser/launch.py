@@ -85,8 +85,8 @@ def launch(**options) -> Iterator:
     from playwright.sync_api import Error
 
     conf = settings()
-    # on the command line as well as per context: requests the browser starts on its own (not a
-    # page's) would otherwise say HeadlessChrome; seen once in CI on a host whose homepage failed
+    # on the command line, so every context and the requests the browser starts on its own (not a
+    # page's) carry it; set per context only, one said HeadlessChrome in CI
     args = list(conf["args"]) + [f"--user-agent={user_agent()}"] + list(options.pop("args", []))
     with _playwright() as pw:
         try:

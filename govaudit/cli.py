@@ -14,15 +14,11 @@ from govaudit import cliopts
 # Every command by path, imported only when run (or listed by --help): a command's start then
 # costs its own imports only, not the crawler's, the reports' and the web server's together.
 # The demo lives a floor above govaudit (it serves the sample farm, which imports govaudit).
-COMMANDS = {name: f"govaudit.commands.{module}:{attr}" for name, module, attr in (
-    ("alerts", "alerts", "alerts"), ("audit", "audit", "audit"), ("check", "check", "check"),
-    ("compare", "compare", "compare"), ("crawl", "crawl", "crawl"), ("digest", "alerts", "digest"),
-    ("monitor", "monitor", "monitor"), ("probe", "probe", "probe"), ("report", "report", "report"),
-    ("review", "review", "review"), ("rules", "rules", "rules"), ("sample", "sample", "sample"),
-    ("score", "score", "score"), ("serve", "serve", "serve"), ("sites", "sites", "sites"),
-    ("trend", "trend", "trend"), ("users", "users", "users"), ("watch", "alerts", "watch"),
-    ("worker", "worker", "worker"))}
-COMMANDS["demo"] = "samplefarm.demo:demo"
+COMMANDS = {name: f"govaudit.commands.{name}:{name}" for name in (
+    "alerts", "audit", "check", "compare", "crawl", "monitor", "probe", "report", "review",
+    "rules", "sample", "score", "serve", "sites", "trend", "users", "worker")}
+COMMANDS.update(digest="govaudit.commands.alerts:digest", watch="govaudit.commands.alerts:watch",
+                demo="samplefarm.demo:demo")
 
 
 class Group(click.Group):

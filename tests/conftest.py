@@ -23,6 +23,7 @@ os.environ.setdefault("GOVAUDIT_EVIDENCE", "0")
 # worker, so the demo runs once. (xdist's own --dist loadgroup ignores its marks under pytest 9.)
 SHARED_WORKER = {"tests/test_serve.py": "tests/test_demo.py"}
 
+
 class _WholeModules:
     """xdist's scheduler with a module (or its shared worker) as the unit of work."""
 

@@ -238,7 +238,6 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
     guard it never has more than config/crawl.yaml's concurrent_requests_per_host at once, and
     every image still arrives."""
     from browser.guard import GuardedRoutes
-    from browser.launch import user_agent
     limit = config.load_yaml("crawl.yaml")["concurrent_requests_per_host"]
     state = {"active": 0, "most": 0, "images": 0, "agents": set()}
     lock = threading.Lock()
@@ -268,7 +267,7 @@ def test_the_browser_keeps_the_crawlers_limit_per_host(chromium):
 
     server = ThreadingHTTPServer(("127.0.1.77", 0), Slow)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = chromium.new_context(user_agent=user_agent())
+    context = chromium.new_context()
     try:
         GuardedRoutes(["127.0.0.0/8"]).attach(context)
         context.new_page().goto(f"http://127.0.1.77:{server.server_port}/", wait_until="load")
