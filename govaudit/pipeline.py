@@ -121,8 +121,10 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     sites = [x for x in registered_sites(engine, run.site_codes) if x.code not in done]
     parts = shards.shard([{"code": x.code, "home_url": x.home_url} for x in sites],
                          shards.worker_count(run.settings.get("workers"))) if sites else []
-    jobs = [{"db": db, "run_id": run.id, "crawl_config": run.settings, "sites": part}
-            for part in parts]
+    # processes: how many crawl at once, so each takes its share of a host they may all ask
+    # (crawler/downloader.py)
+    jobs = [{"db": db, "run_id": run.id, "crawl_config": dict(run.settings, processes=len(parts)),
+             "sites": part} for part in parts]
 
     store_failed: list[str] = []
 

@@ -45,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         counter = site.farm.counter
         counter.enter(site.host, site.url)
         try:
-            time.sleep(site.farm.latency)
+            time.sleep(site.slow.get(self.path, site.farm.latency))
             status, headers, body = site.answer(self.path)
         finally:
             # Done before the answer leaves: once the crawler has it, it may send the next
@@ -65,11 +65,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 class Site:
     """A homepage listing `pages` dated articles and `images` pictures; `redirects` maps a path
-    of this site to an address (another site's page) it answers 302 with."""
+    of this site to an address (another site's page) it answers 302 with; `links` are addresses
+    (another host's pages) the homepage links to; `slow` maps a path to the seconds its answer
+    takes instead of the farm's latency."""
 
-    def __init__(self, farm: "Farm", host: str, pages: int, images: int, redirects: dict):
+    def __init__(self, farm: "Farm", host: str, pages: int, images: int, redirects: dict,
+                 links: list | None = None, slow: dict | None = None):
         self.farm, self.host, self.pages, self.images = farm, host, pages, images
-        self.redirects = redirects
+        self.redirects, self.links, self.slow = redirects, list(links or ()), dict(slow or {})
         self.server = ThreadingHTTPServer((host, 0), _Handler)
         self.server.daemon_threads = True
         self.server.site = self
@@ -85,6 +88,8 @@ class Site:
                             for i in range(1, self.pages + 1))
             links += "".join(f'<li><a href="{p}">转到第{n}条相关信息</a> 2026-11-02</li>'
                              for n, p in enumerate(self.redirects, 1))
+            links += "".join(f'<li><a href="{u}">外部第{n}条相关信息</a> 2026-11-03</li>'
+                             for n, u in enumerate(self.links, 1))
             imgs = "".join(f'<img src="/i{i}.png">' for i in range(self.images))
             body = f"<html><head><title>首页</title></head><body><ul>{links}</ul>{imgs}</body></html>"
             return 200, html, body.encode()
@@ -105,8 +110,9 @@ class Farm:
         self.counter = Counter()
         self.sites: list[Site] = []
 
-    def add(self, host: str, pages: int = 6, images: int = 0, redirects: dict | None = None) -> Site:
-        site = Site(self, host, pages, images, redirects or {})
+    def add(self, host: str, pages: int = 6, images: int = 0, redirects: dict | None = None,
+            links: list | None = None, slow: dict | None = None) -> Site:
+        site = Site(self, host, pages, images, redirects or {}, links, slow)
         self.sites.append(site)
         return site
 

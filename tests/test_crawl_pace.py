@@ -57,6 +57,44 @@ def test_no_host_gets_more_than_its_limit(tmp_path):
                      "9920000004": 20}, pages
 
 
+def test_a_host_every_process_links_to_gets_its_limit_from_all_together(tmp_path):
+    """Four sites in two crawler processes all link to one other host (a national portal, a news
+    site): each process checks its links there, and together they never have more than 4 requests
+    on it at once (each process takes its share, 4 // 2). Before, each process kept its own 4:
+    8 at once on the shared host (7 seen by the benchmark farm)."""
+    with latency_farm(0.3) as farm:
+        portal = farm.add("127.0.1.114", pages=1)
+        sites = [farm.add(f"127.0.1.{115 + i}", pages=2,
+                          links=[f"{portal.url}p{i * 100 + k}.html" for k in range(16)])
+                 for i in range(4)]
+        farm.sites[:] = sites
+        codes = [f"99220000{i:02d}" for i in range(4)]
+        con = crawl(tmp_path, farm, codes, "--workers", "2")
+        most = dict(farm.counter.most_per_host)
+    print(f"most requests at once per host: {most}")
+    assert most["127.0.1.114"] <= PER_HOST, most
+    assert max(most.values()) <= PER_HOST, most
+    checked = con.execute("SELECT count(*) FROM links WHERE url LIKE ? AND ok",
+                          (f"{portal.url}%",)).fetchone()[0]
+    assert checked == 4 * 16
+
+
+def test_a_request_given_up_on_keeps_its_place(tmp_path):
+    """A site whose 12 linked pages take 1.5 s to answer, crawled with a 1 s timeout: the crawler
+    gives up on them, but the server is still answering each for half a second more. The next
+    request waits for that (timeout_hold_s): the site never has more than 4 requests at once.
+    Before, a timeout freed its place at once and the site saw 5-8 at once."""
+    slow = {f"/p{i}.html": 1.5 for i in range(1, 13)}
+    with latency_farm(0.1) as farm:
+        farm.add("127.0.1.119", pages=24, slow=slow)
+        con = crawl(tmp_path, farm, ["9923000001"], "--workers", "1", "--timeout", "1")
+        most = dict(farm.counter.most_per_host)
+    print(f"most requests at once per host: {most}")
+    assert most["127.0.1.119"] <= PER_HOST, most
+    failures = dict(con.execute("SELECT failure, count(*) FROM links GROUP BY failure"))
+    assert failures.get("timeout") == 12, failures
+
+
 def test_more_sites_in_progress_when_answers_are_late(tmp_path):
     """Every answer 0.3 s late on 20 small sites: the process, waiting on the network, takes more
     sites at once than max_active_sites (8), and still at most 4 requests on any one of them."""
