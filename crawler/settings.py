@@ -13,6 +13,9 @@ _cfg = load_yaml("crawl.yaml")
 # The homepage backoff (home_retry_delays, 93 s in all) for scripts and tests that cannot wait that
 # long on a homepage that never answers: comma-separated seconds, e.g. 0.2,0.2,0.2,0.2,0.2.
 RETRY_DELAYS_ENV = "GOVAUDIT_HOME_RETRY_DELAYS"
+# The pace controller's thresholds (crawl.yaml active_sites) for scripts and tests that must not
+# depend on how busy the machine is: comma-separated key=value, e.g. idle_min=0.
+ACTIVE_SITES_ENV = "GOVAUDIT_ACTIVE_SITES"
 
 BOT_NAME = "govaudit"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -102,6 +105,14 @@ def crawl_config(overrides: dict | None = None) -> dict:
             cfg["home_retry_delays"] = [float(d) for d in delays.split(",")]
         except ValueError:
             raise ValueError(f"环境变量 {RETRY_DELAYS_ENV} 应为逗号分隔的秒数（如 1,2,4），实际为 {delays!r}")
+    pace = os.environ.get(ACTIVE_SITES_ENV, "").strip()
+    if pace:
+        try:
+            cfg["active_sites"] = dict(cfg.get("active_sites") or {}, **{
+                k.strip(): float(v) for k, _, v in (p.partition("=") for p in pace.split(","))})
+        except ValueError:
+            raise ValueError(f"环境变量 {ACTIVE_SITES_ENV} 应为逗号分隔的 名称=数值（如 idle_min=0），"
+                             f"实际为 {pace!r}")
     return cfg
 
 

@@ -4,6 +4,7 @@ processes), and more sites in progress than max_active_sites when answers are la
 process has room (crawler/pace.py). Real crawls over loopback against sites that answer late."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -20,13 +21,13 @@ CFG = config.load_yaml("crawl.yaml")
 PER_HOST = CFG["concurrent_requests_per_host"]
 
 
-def crawl(tmp_path, farm, codes, *options) -> sqlite3.Connection:
+def crawl(tmp_path, farm, codes, *options, env=None) -> sqlite3.Connection:
     db = str(tmp_path / "store.sqlite")
     reg = farm.register(tmp_path / "register.csv", codes)
     for args in (("sites", "import", reg, "--db", db),
                  ("crawl", "--allow-net", "127.0.0.0/8", "--db", db, "--timeout", "20", *options)):
         done = subprocess.run([*GOVAUDIT, *args], capture_output=True, text=True,
-                              encoding="utf-8", timeout=240)
+                              encoding="utf-8", timeout=240, env=dict(os.environ, **(env or {})))
         assert done.returncode == 0, done.stderr
     return sqlite3.connect(db)
 
@@ -97,12 +98,14 @@ def test_a_request_given_up_on_keeps_its_place(tmp_path):
 
 def test_more_sites_in_progress_when_answers_are_late(tmp_path):
     """Every answer 0.3 s late on 20 small sites: the process, waiting on the network, takes more
-    sites at once than max_active_sites (8), and still at most 4 requests on any one of them."""
+    sites at once than max_active_sites (8), and still at most 4 requests on any one of them.
+    The machine's idle CPU is taken as room whatever it is (idle_min=0): the test suite's other
+    process, or anyone else's work, must not decide this test."""
     with latency_farm(0.3) as farm:
         for i in range(20):
             farm.add(f"127.0.1.{120 + i}", pages=16)
         codes = [f"99210000{i:02d}" for i in range(20)]
-        con = crawl(tmp_path, farm, codes, "--workers", "1")
+        con = crawl(tmp_path, farm, codes, "--workers", "1", env={"GOVAUDIT_ACTIVE_SITES": "idle_min=0"})
         most_sites, most = farm.counter.most_sites, max(farm.counter.most_per_host.values())
     print(f"most sites in flight at once: {most_sites}")
     assert most_sites > CFG["max_active_sites"], most_sites
@@ -111,8 +114,8 @@ def test_more_sites_in_progress_when_answers_are_late(tmp_path):
 
 
 # ---- the controller's decisions, on measured inputs ------------------------------------------------
-P = pace.PaceConfig(start=8, most=20, step=4, cpu_target=0.6, cpu_high=0.85, rss_cap_mb=200,
-                    max_lag_s=0.5, every_s=1.0)
+P = pace.PaceConfig(start=8, most=20, step=4, cpu_target=0.6, cpu_high=0.95, rss_cap_mb=200,
+                    max_lag_s=0.5, every_s=1.0, idle_min=0.15, cpu_own=0.85)
 
 
 @pytest.mark.parametrize("target, active, waiting, cpu, rss, lag, expected", [
@@ -121,16 +124,51 @@ P = pace.PaceConfig(start=8, most=20, step=4, cpu_target=0.6, cpu_high=0.85, rss
     (8, 8, 0, 0.30, 120, 0.01, 8),        # nothing waits to be started
     (12, 9, 50, 0.30, 120, 0.01, 12),     # the current target is not in use yet: hold
     (8, 8, 50, 0.70, 120, 0.01, 8),       # CPU between target and high: hold
-    (16, 16, 50, 0.95, 120, 0.01, 12),    # CPU over its line: give sites back
+    (16, 16, 50, 0.97, 120, 0.01, 12),    # CPU over its line: give sites back
     (16, 16, 50, 0.30, 260, 0.01, 12),    # memory over the cap: give sites back
-    (8, 8, 50, 0.95, 260, 0.01, 8),       # ... never below max_active_sites
+    (8, 8, 50, 0.97, 260, 0.01, 8),       # ... never below max_active_sites
     (8, 8, 50, 0.30, 120, 0.90, 8),       # the reactor runs late (a starved process): hold
 ])
 def test_pace_decisions(target, active, waiting, cpu, rss, lag, expected):
+    """Where the machine's idle CPU is unknown (no /proc/stat): the process's own share decides."""
     assert pace.decide(target, active, waiting, cpu, rss, lag, P) == expected
+
+
+@pytest.mark.parametrize("target, active, waiting, cpu, idle, rss, lag, expected", [
+    (8, 8, 50, 0.73, 0.30, 120, 0.01, 12),   # the process past cpu_target, the machine 30% idle: grow
+    (8, 8, 50, 0.30, 0.05, 120, 0.01, 8),    # a machine busy with other work: its own share looks
+                                              # low (starved), but there is no room: hold
+    (8, 8, 50, 0.88, 0.40, 120, 0.01, 8),    # the process near its one core's end: hold
+    (16, 16, 50, 0.97, 0.40, 120, 0.01, 12), # over it: give sites back
+    (16, 16, 50, 0.50, 0.40, 260, 0.01, 12), # memory over the cap: give sites back
+    (8, 8, 50, 0.50, 0.40, 120, 0.90, 8),    # the reactor runs late: hold
+    (8, 8, 0, 0.50, 0.40, 120, 0.01, 8),     # nothing waits to be started
+])
+def test_pace_grows_on_the_machines_idle_cpu(target, active, waiting, cpu, idle, rss, lag,
+                                             expected):
+    assert pace.decide(target, active, waiting, cpu, rss, lag, P, idle) == expected
+
+
+def test_idle_share_from_proc_stat():
+    assert pace.idle_share((100, 1000), (160, 1100)) == 0.6
+    assert pace.idle_share(None, (160, 1100)) is None
+    assert pace.idle_share((100, 1000), (100, 1000)) is None   # no tick between two readings
+    ticks = pace.cpu_ticks()
+    if ticks is not None:   # Linux
+        assert 0 <= ticks[0] <= ticks[1]
+
+
+def test_pace_thresholds_from_the_environment(monkeypatch):
+    from crawler import settings
+    monkeypatch.setenv(settings.ACTIVE_SITES_ENV, "idle_min=0, every_s=0.5")
+    p = pace.PaceConfig.from_config(settings.crawl_config())
+    assert (p.idle_min, p.every_s, p.most) == (0.0, 0.5, CFG["active_sites"]["most"])
+    monkeypatch.setenv(settings.ACTIVE_SITES_ENV, "idle_min")
+    with pytest.raises(ValueError):
+        settings.crawl_config()
 
 
 def test_pace_config_reads_crawl_yaml():
     p = pace.PaceConfig.from_config(CFG)
     assert p.start == CFG["max_active_sites"] and p.most == CFG["active_sites"]["most"] > p.start
-    assert 0 < p.cpu_target < p.cpu_high and p.rss_cap_mb > 0
+    assert 0 < p.cpu_target < p.cpu_own < p.cpu_high and p.rss_cap_mb > 0 and 0 < p.idle_min < 1

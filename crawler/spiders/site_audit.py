@@ -135,7 +135,7 @@ class SiteAuditSpider(scrapy.Spider):
         share, rss, lag = self._meter.read(self.pace.every_s)
         waiting = len(getattr(self, "_waiting", ()))
         self.max_active = pace.decide(self.max_active, getattr(self, "_active", 0), waiting,
-                                      share, rss, lag, self.pace)
+                                      share, rss, lag, self.pace, self._meter.idle)
         # Scrapy's total limit must not be what holds the added sites back: each may have
         # concurrent_requests_per_host requests in flight (plus off-site checks).
         downloader = self.crawler.engine.downloader
