@@ -17,7 +17,6 @@ import store
 from crawler import settings as crawl_settings
 from crawler import progress, shards
 from crawler.interrupts import CrawlerGroup
-from crawler.sitechecks import run_checks
 from govaudit.review import earlier_sightings
 from govaudit.errors import AuditError
 from govaudit.register import read_register
@@ -145,6 +144,7 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     if group.stopped_by is not None:
         return _end_run(engine, run, code or 130, "interrupted")
     if code == 0:
+        from crawler.sitechecks import run_checks   # after the crawl: cryptography is 9 MB
         run_checks(engine, run.id, run.settings)
     return _end_run(engine, run, code, "done" if code == 0 else
                     "interrupted" if code == 130 else "failed")
@@ -169,6 +169,7 @@ def run_crawl_distributed(engine: Engine, run: store.CrawlRun, db: str, broker: 
         failed = store.errors.explain(exc, db)
     if failed is not None:
         _fail_run(engine, run, failed)   # the single-machine crawl's line: AuditError
+    from crawler.sitechecks import run_checks
     run_checks(engine, run.id, run.settings)   # HTTPS and accessibility, from here as from one machine
     return _end_run(engine, run, 0, "done")
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:   # openpyxl (and the numpy and Pillow it loads, 20 MB) only when a sheet is written:
+    from openpyxl.worksheet.worksheet import Worksheet   # the register reader imports csv_unquote
+
+# openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE: the control characters XML cannot hold
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 MAX_CELL_CHARS = 32767                       # Excel's limit for one cell's text
 # What Excel or a CSV import would evaluate; a leading tab or CR is how CSV injections hide it.
@@ -76,6 +78,7 @@ def display_width(value: Any) -> int:
 
 def fit_columns(ws: Worksheet, min_width: int = 6, max_width: int = 60, first_row: int = 1) -> None:
     """Set each column's width from its longest value (rows from first_row), within bounds."""
+    from openpyxl.utils import get_column_letter
     widths: dict[int, int] = {}
     for row in ws.iter_rows(min_row=first_row):
         for cell in row:
