@@ -147,6 +147,7 @@ class _Capture(server.Handler):
 
     def send_response(self, code, message=None):
         self.status = code
+        self.out_headers.append(("Date", self.date_time_string()))   # as http.server sends it
 
     def send_header(self, keyword, value):
         self.out_headers.append((keyword, value))

@@ -70,6 +70,9 @@ class SiteState:
     crawl_mode: str = "full"
     memos: dict = field(default_factory=dict)
     reused: int = 0
+    asked: int = 0       # pages and link checks sent to the site
+    replayed: int = 0    # memos used without asking (fresh: crawler/revisit.py)
+    dead: set = field(default_factory=set)    # targets the last crawl found at fault
 
     def __post_init__(self) -> None:
         if not self.hosts:
@@ -150,6 +153,7 @@ class SiteState:
         self.query_variants.clear()
         self.columns.clear()
         self.memos = {}
+        self.dead = set()
         self.seen_skips = set()
 
 

@@ -152,6 +152,17 @@ class Memo(Record):
     last_modified: str
     body_hash: str
     facts: bytes
+    date: str = ""             # the answer's Date, Cache-Control, Expires (its freshness)
+    cache_control: str = ""
+    expires: str = ""
+    always_ask: str = ""       # why it is asked however fresh (crawler/revisit.py), or ""
+
+
+@dataclass(slots=True)
+class Revalidated(Record):
+    """A memo a 304 (or the same body) confirmed: its freshness counts again from now."""
+    memo_id: int
+    date: str
 
 
 @dataclass(slots=True)
@@ -175,6 +186,8 @@ class SiteDone(Record):
     first_error_url: str = ""
     crawl_mode: str = "full"   # full | incremental (crawler/revisit.py)
     reused: int = 0            # answers given back by the site's memos instead of a reading
+    asked: int = 0             # pages and link checks asked of the site (conditionally or not)
+    replayed: int = 0          # of `reused`, those given back without asking (fresh memos)
 
 
 @dataclass(slots=True)

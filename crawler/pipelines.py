@@ -34,6 +34,7 @@ class StorePipeline:
         self.buffers: dict[type, list[dict]] = {kind: [] for kind in TABLES}
         self.replace: list[dict] = []   # pages fetched again, overwriting their rows
         self.memos: list[dict] = []     # what reading a page found, for the site's next crawl
+        self.revalidated: list[dict] = []   # memos confirmed by a 304 / the same body
         self.last_flush = time.monotonic()
         self.errors: dict[str, tuple[int, str, str]] = {}   # site → (count, first error, its URL)
 
@@ -85,6 +86,9 @@ class StorePipeline:
         if isinstance(record, items.Memo):
             self.memos.append({"site_code": record.site, **record.rows()[0]})
             return
+        if isinstance(record, items.Revalidated):
+            self.revalidated.append({"id": record.memo_id, "date": record.date})
+            return
         rows = record.rows()
         if isinstance(record, items.Text):
             rows = [dict(row, data=row["data"] if isinstance(row["data"], bytes)
@@ -92,7 +96,8 @@ class StorePipeline:
         buffer = self.replace if isinstance(record, items.Page) and record.replace \
             else self.buffers[type(record)]
         buffer.extend({"site_crawl_id": sc, **row} for row in rows)
-        if sum(map(len, self.buffers.values())) + len(self.replace) + len(self.memos) >= FLUSH_ROWS \
+        if sum(map(len, self.buffers.values())) + len(self.replace) + len(self.memos) \
+                + len(self.revalidated) >= FLUSH_ROWS \
                 or time.monotonic() - self.last_flush > FLUSH_SECONDS:
             self.flush()
 
@@ -107,8 +112,13 @@ class StorePipeline:
             rows.clear()
         self.replace.clear()
         self.memos.clear()
+        revalidated, self.revalidated = self.revalidated, []
         self.last_flush = time.monotonic()
         with self._writing():
+            try:
+                store.memos.revalidated(self.engine, revalidated)
+            except DataError:
+                pass   # it only costs the next crawl a conditional request
             try:
                 self._write(batches, replace, memos)
             except (DataError, IntegrityError):
@@ -175,7 +185,7 @@ class StorePipeline:
                 errors=done.errors, first_error=done.first_error,
                 first_error_url=done.first_error_url, unchecked=done.unchecked,
                 unchecked_sample="\n".join(done.unchecked_sample), crawl_mode=done.crawl_mode,
-                reused=done.reused)
+                reused=done.reused, asked=done.asked, replayed=done.replayed)
         progress.emit(asdict(done))
 
     def close_spider(self, spider=None):

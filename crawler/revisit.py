@@ -6,6 +6,14 @@ body hash is unchanged, gives back the stored Answer, and the spider yields from
 reading the page would have yielded (its links, items, dates, text), so the new crawl's
 observations are complete and dates are judged at the new --as-of as always.
 
+Freshness (RFC 9111 §4.2, as Scrapy's RFC2616Policy and every HTTP cache): a memo whose answer is
+still fresh — its explicit lifetime (Cache-Control max-age/s-maxage, Expires − Date) or, without
+one, a fraction of the time since its Last-Modified (crawl.yaml `revisit`) — is used without asking
+the site at all: the spider replays its Answer inline (site_audit._replay), as it would a 304. The
+homepage, column, list and entry pages, anything last found at fault or linking to a fault, and
+answers without validators are always asked (`always_ask`): a fix there is always seen. What the
+policy cannot see: a page edited within its freshness window whose list did not change.
+
 A memo is keyed by (url, context): the context holds everything besides the page that decides what
 reading it finds (its role, the list it belongs to, the row shapes of that list's first page …), so
 a page reached in another role is read afresh. `READER` fingerprints the code and configuration
@@ -16,8 +24,11 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import re
 import zlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +95,78 @@ def context(meta: dict) -> str:
         key = (meta["role"], bool(meta.get("list_url")), sorted(map(repr, meta.get("row_shapes") or ())),
                bool(meta.get("column_app")), meta.get("parse", True))
     return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
+
+
+@dataclass(slots=True, frozen=True)
+class Policy:
+    """crawl.yaml `revisit`: heuristic freshness = fraction × (Date − Last-Modified), capped."""
+    fraction: float = 0.1
+    max_s: float = 30 * 86400
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> "Policy":
+        block = cfg.get("revisit") or {}
+        return cls(max(0.0, float(block.get("heuristic_fraction", 0.1))),
+                   max(0.0, float(block.get("heuristic_max_days", 30))) * 86400)
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.I)
+_NEVER = re.compile(r"(?:^|,)\s*(no-store|no-cache|must-revalidate)\b", re.I)
+
+
+def _http_date(value: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when
+
+
+def lifetime(date: str, cache_control: str, expires: str, last_modified: str,
+             fetched_at: datetime, policy: Policy) -> float:
+    """Seconds an answer stays fresh after it was received (RFC 9111 §4.2.1–4.2.2); 0: ask."""
+    if _NEVER.search(cache_control or ""):
+        return 0.0
+    ages = {k.lower(): int(v) for k, v in _MAX_AGE.findall(cache_control or "")}
+    if ages:
+        return float(ages.get("s-maxage", ages.get("max-age", 0)))
+    sent = _http_date(date) or fetched_at
+    if expires:
+        until = _http_date(expires)
+        return max(0.0, (until - sent).total_seconds()) if until else 0.0   # invalid: expired
+    modified = _http_date(last_modified)
+    if modified is None or policy.fraction <= 0:
+        return 0.0
+    return min(policy.max_s, max(0.0, policy.fraction * (sent - modified).total_seconds()))
+
+
+def is_fresh(memo: "MemoRow", now: datetime, policy: Policy) -> bool:
+    """Whether the memo answers for its page now without asking (see the module's docstring)."""
+    if memo.always_ask or memo.status != 200 or not (memo.etag or memo.last_modified):
+        return False
+    fetched = memo.read_at if memo.read_at.tzinfo else memo.read_at.replace(tzinfo=timezone.utc)
+    life = lifetime(memo.date, memo.cache_control, memo.expires, memo.last_modified, fetched, policy)
+    return (now - fetched).total_seconds() < life
+
+
+@dataclass(slots=True)
+class MemoRow:
+    """A memo as the spider holds it while crawling its site (store.memos.validators)."""
+    id: int
+    etag: str
+    last_modified: str
+    body_hash: str
+    status: int
+    date: str = ""
+    cache_control: str = ""
+    expires: str = ""
+    always_ask: str = ""
+    read_at: datetime | None = None
+
+    def __getitem__(self, i):   # (id, etag, last_modified, body_hash, status), as before
+        return (self.id, self.etag, self.last_modified, self.body_hash, self.status)[i]
 
 
 def conditional_headers(etag: str, last_modified: str) -> dict[str, str]:

@@ -16,6 +16,9 @@ RETRY_DELAYS_ENV = "GOVAUDIT_HOME_RETRY_DELAYS"
 # The pace controller's thresholds (crawl.yaml active_sites) for scripts and tests that must not
 # depend on how busy the machine is: comma-separated key=value, e.g. idle_min=0.
 ACTIVE_SITES_ENV = "GOVAUDIT_ACTIVE_SITES"
+# crawl.yaml revisit.heuristic_fraction for one run (0: ask every page again), without editing the
+# file (which would also retire every memo: crawler.revisit.reader fingerprints config/).
+FRACTION_ENV = "GOVAUDIT_HEURISTIC_FRACTION"
 
 BOT_NAME = "govaudit"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -113,6 +116,12 @@ def crawl_config(overrides: dict | None = None) -> dict:
         except ValueError:
             raise ValueError(f"环境变量 {ACTIVE_SITES_ENV} 应为逗号分隔的 名称=数值（如 idle_min=0），"
                              f"实际为 {pace!r}")
+    fraction = os.environ.get(FRACTION_ENV, "").strip()
+    if fraction:
+        try:
+            cfg["revisit"] = dict(cfg.get("revisit") or {}, heuristic_fraction=float(fraction))
+        except ValueError:
+            raise ValueError(f"环境变量 {FRACTION_ENV} 应为 0 到 1 之间的小数，实际为 {fraction!r}")
     return cfg
 
 

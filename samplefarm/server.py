@@ -10,6 +10,8 @@ import hashlib
 import re
 import secrets
 import threading
+from datetime import date, datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
@@ -31,6 +33,46 @@ _FILES: dict[str, tuple[str, bytes]] = {
     "css": ("text/css", b"body{margin:0;font-family:SimSun,serif}.w1200{width:1200px;margin:0 auto}\n"),
     "js": ("application/javascript", b"/* site script */\n"),
 }
+
+
+# When the farm's static files (images, attachments, styles) were published, and its pages that show
+# no date (a navigation homepage, a guide) were last built: a fixed day, as a static CMS leaves them.
+BUILT = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+_DATE = re.compile(r"(20\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_MODIFIED: dict[str, str] = {}     # a page's text → its Last-Modified (pages are served many times)
+
+
+def last_modified(content: str | None) -> str:
+    """Last-Modified as a static CMS sends it: a page's newest date it shows (an article's
+    publication date, a list's or homepage's newest item), else the day the site was built;
+    a file's, the day it was published (BUILT). Never later than now."""
+    if content is None:
+        return format_datetime(BUILT, usegmt=True)
+    found = _MODIFIED.get(content)
+    if found is None:
+        today, newest = date.today(), BUILT.date()
+        for y, m, d in _DATE.findall(content):
+            try:
+                day = date(int(y), int(m), int(d))
+            except ValueError:
+                continue
+            if newest < day <= today:
+                newest = day
+        when = datetime(newest.year, newest.month, newest.day, 8, 0, tzinfo=timezone.utc)
+        found = _MODIFIED[content] = format_datetime(when, usegmt=True)
+        if len(_MODIFIED) > 200_000:   # the endless calendar must not grow it for ever
+            _MODIFIED.clear()
+    return found
+
+
+def not_modified_since(modified: str, since: str | None) -> bool:
+    """If-Modified-Since (RFC 9110 §13.1.3): the page has not changed since that date."""
+    if not since:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass
@@ -148,18 +190,18 @@ class Handler(BaseHTTPRequestHandler):
                 if host.stop.wait(SLOW_SECONDS):
                     return
                 return self._send(200, common.soft404_html(site, "统计报告"), body=body)
-        if path in host.dynamic:
-            return self._send(200, host.dynamic[path](query), body=body)
+        if path in host.dynamic:   # made per request: no Last-Modified, as a CMS's dynamic pages
+            return self._send(200, host.dynamic[path](query), body=body, modified=False)
         q = urlencode(sorted((k, v[0]) for k, v in query.items()))
         page = host.pages.get(f"{path}?{q}") if q else None
         if page is None:
             page = host.pages.get(path)
         if page is not None:
-            return self._send(200, page, body=body)
+            return self._send(200, page, body=body, modified=last_modified(page))
         if path in host.files:
             kind = host.files[path]
             ctype, data = _FILES[kind] if kind in _FILES else personal.blob(kind)
-            return self._send(200, data, ctype=ctype, body=body)
+            return self._send(200, data, ctype=ctype, body=body, modified=last_modified(None))
         if site is not None and path == "/404.html":
             return self._send(200, common.error_page_html(site), body=body)
         if site is not None and site.unknown == "custom200":
@@ -167,8 +209,12 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(404, common.plain_status_html(404, "Not Found"), body=body)
 
     def _send(self, status: int, content: str | bytes, ctype: str | None = None,
-              headers: dict | None = None, body: bool = True) -> None:
+              headers: dict | None = None, body: bool = True, modified: str | bool = True) -> None:
+        """`modified`: the answer's Last-Modified; True: worked out from the content (a static
+        page's planted answers: soft 404s, error pages); False: none (a dynamic page)."""
         site = self.server.host.site
+        if modified is True:
+            modified = last_modified(content if isinstance(content, str) else None)
         if isinstance(content, str):
             content = content.replace(common.JSID, secrets.token_hex(8).upper())
             content = content.replace(common.SID, secrets.token_hex(6))
@@ -189,7 +235,12 @@ class Handler(BaseHTTPRequestHandler):
             # validators as real web servers send them, so govaudit watch's conditional requests
             # get a 304 for a page that has not changed since it last read it
             headers["ETag"] = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == headers["ETag"]:
+            if modified:
+                headers["Last-Modified"] = modified
+            # If-None-Match decides when sent; If-Modified-Since only without it (RFC 9110 §13.2.2)
+            asked = self.headers.get("If-None-Match")
+            if (asked == headers["ETag"]) if asked else \
+                    (modified and not_modified_since(modified, self.headers.get("If-Modified-Since"))):
                 status, data = 304, b""
         self.server.host.log.append((self.command, self.path, bool(
             self.headers.get("If-None-Match") or self.headers.get("If-Modified-Since")), status))

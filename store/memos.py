@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (DateTime, Integer, LargeBinary, String, Text, UniqueConstraint, and_,
-                        exists, select)
+                        bindparam, exists, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.engine import upsert
-from store.schema import Base, SiteCrawl, now
+from store.schema import Base, Link, SiteCrawl, now
 
 
 class PageMemo(Base):
@@ -30,7 +30,14 @@ class PageMemo(Base):
     last_modified: Mapped[str] = mapped_column(Text, default="")
     body_hash: Mapped[str] = mapped_column(String(64), default="")
     facts: Mapped[bytes] = mapped_column(LargeBinary)
-    read_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    read_at: Mapped[datetime] = mapped_column(DateTime, default=now)   # or last revalidated (304)
+    # What its freshness is reckoned from (crawler/revisit.py: RFC 9111 §4.2): the answer's Date,
+    # Cache-Control and Expires; and why it is asked whatever its freshness (a column or list
+    # page, an entry page, a finding), "" when it need not be.
+    date: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cache_control: Mapped[str] = mapped_column(Text, default="", server_default="")
+    expires: Mapped[str] = mapped_column(Text, default="", server_default="")
+    always_ask: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 def had_complete_crawl(engine: Engine, site_code: str, before_run: int) -> bool:
@@ -43,14 +50,39 @@ def had_complete_crawl(engine: Engine, site_code: str, before_run: int) -> bool:
         return bool(conn.execute(select(exists(done))).scalar())
 
 
-def validators(engine: Engine, site_code: str, reader: str) -> dict[tuple[str, str], tuple]:
-    """(url, context) → (memo id, etag, last_modified, body_hash, status) of the site's memos
-    that this reader can use."""
+def validators(engine: Engine, site_code: str, reader: str) -> dict:
+    """(url, context) → crawler.revisit.MemoRow of the site's memos that this reader can use."""
+    from crawler.revisit import MemoRow
     q = select(PageMemo.url, PageMemo.context, PageMemo.id, PageMemo.etag, PageMemo.last_modified,
-               PageMemo.body_hash, PageMemo.status).where(and_(PageMemo.site_code == site_code,
-                                              PageMemo.reader == reader))
+               PageMemo.body_hash, PageMemo.status, PageMemo.date, PageMemo.cache_control,
+               PageMemo.expires, PageMemo.always_ask, PageMemo.read_at).where(
+        and_(PageMemo.site_code == site_code, PageMemo.reader == reader))
     with engine.connect() as conn:
-        return {(url, ctx): rest for url, ctx, *rest in conn.execute(q)}
+        return {(url, ctx): MemoRow(*rest) for url, ctx, *rest in conn.execute(q)}
+
+
+def failed_links(engine: Engine, site_code: str, before_run: int) -> set[str]:
+    """The link targets the site's last complete crawl before `before_run` found at fault (dead,
+    soft 404, error redirect, timeout …): asked again, with every page that links to them."""
+    last = select(SiteCrawl.id).where(
+        SiteCrawl.site_code == site_code, SiteCrawl.run_id < before_run, SiteCrawl.status == "ok",
+        SiteCrawl.cut_short == "", SiteCrawl.errors == 0, SiteCrawl.finished_at.is_not(None)
+    ).order_by(SiteCrawl.run_id.desc()).limit(1).scalar_subquery()
+    with engine.connect() as conn:
+        return set(conn.execute(select(Link.url).where(Link.site_crawl_id == last,
+                                                       (Link.ok.is_(False)) | (Link.failure != ""))
+                        ).scalars())
+
+
+def revalidated(engine: Engine, rows: list[dict]) -> None:
+    """Memos a 304 (or the same body) confirmed: their freshness counts from now, with the new
+    answer's Date (RFC 9111 §4.3.4). rows: {id, date}."""
+    if rows:
+        stmt = update(PageMemo).where(PageMemo.id == bindparam("memo_id")).values(
+            date=bindparam("new_date"), read_at=bindparam("at"))
+        at = now()
+        with engine.begin() as conn:
+            conn.execute(stmt, [{"memo_id": r["id"], "new_date": r["date"], "at": at} for r in rows])
 
 
 def facts(engine: Engine, memo_id: int) -> bytes | None:
@@ -59,7 +91,8 @@ def facts(engine: Engine, memo_id: int) -> bytes | None:
 
 
 def save(engine: Engine, rows: list[dict]) -> None:
-    """Store memos (site_code, url, context, reader, status, etag, last_modified, body_hash, facts),
+    """Store memos (site_code, url, context, reader, status, etag, last_modified, body_hash, facts,
+    date, cache_control, expires, always_ask),
     replacing the site's earlier memo of the same page in the same context."""
     upsert(engine, PageMemo.__table__, [dict(row, read_at=now()) for row in rows],
            key=["site_code", "url", "context"])

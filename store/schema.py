@@ -105,6 +105,9 @@ class SiteCrawl(Base):
     # or an unchanged body were not read again, `reused` of them; crawler/revisit.py)
     crawl_mode: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
     reused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # pages and link checks asked of the site; of `reused`, those used without asking (fresh)
+    asked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    replayed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Page(CrawlObservation, Base):

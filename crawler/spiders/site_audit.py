@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import secrets
+from collections import deque
+from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -83,6 +85,22 @@ def _settles(callback):
             (requests if isinstance(out, scrapy.Request) else items).append(out)
         for out in self._start_sites():   # room made by the pace controller (see _pace)
             (requests if isinstance(out, scrapy.Request) else items).append(out)
+        if self._replay and not self._replaying:
+            # Fresh memos of the pages this answer linked to, replayed here and now (see _replay_
+            # later): each through its callback as if it had answered 304, their own links too.
+            self._replaying = True
+            try:
+                while self._replay:
+                    replay, replayed = self._replay.popleft()
+                    for out in replay(replayed):
+                        if isinstance(out, scrapy.Request):
+                            requests.append(out)
+                        elif isinstance(out, rec.Batch):
+                            items.extend(out.records)
+                        else:
+                            items.append(out)
+            finally:
+                self._replaying = False
         if items:
             yield rec.Batch(items)
         yield from requests
@@ -111,6 +129,10 @@ class SiteAuditSpider(scrapy.Spider):
         self.reading = crawl_cfg.get("attachment_text") or {}
         # --full: every page read afresh, no conditional request (crawler/revisit.py)
         self.full = bool(crawl_cfg.get("full"))
+        # Fresh memos are used without asking (crawl.yaml revisit): replayed inline (_settles).
+        self.policy = revisit.Policy.from_config(crawl_cfg)
+        self._replay: deque = deque()
+        self._replaying = False
         self.db_url, self.run_id, self._memo_store = None, 0, None
 
     @classmethod
@@ -156,11 +178,50 @@ class SiteAuditSpider(scrapy.Spider):
         and leaves as the site's earlier requests are answered (_release)."""
         st.outstanding += 1
         meta.update(site=st.code, role=role)
+        if st.memos and callback.__name__ in ("on_page", "on_check") \
+                and self._replay_later(st, url, callback, meta):
+            return None
         if st.released >= self.requests_per_site:
             st.pending.append((url, callback.__name__, meta))
             return None
         st.released += 1
         return self._request(st, url, callback, meta)
+
+    def _replay_later(self, st: SiteState, url: str, callback, meta: dict) -> bool:
+        """A page or link check whose memo is fresh (crawler/revisit.py) is not asked for: its
+        stored Answer is queued to be replayed through its callback as a 304 would be, once the
+        current callback is done (_settles). Never the kinds that are always asked: the homepage,
+        column, list, entry and site-map pages, off-site links, anything the last crawl found at
+        fault or that links to such a target, answers without validators or whose answer came
+        from elsewhere (a redirect)."""
+        role = meta["role"]
+        if role not in ("page", "check", "letter") or meta.get("list_url") or meta.get("shared") \
+                or url in st.dead or not st.is_internal(url):
+            return False
+        key = (url, revisit.context(meta))
+        memo = st.memos.get(key)
+        if memo is None or not revisit.is_fresh(memo, self._now, self.policy):
+            return False
+        try:
+            answer = revisit.unpack(store.memos.facts(self._memo_engine(), memo.id))
+        except Exception:   # noqa: BLE001 - a memo gone or unreadable: asked as usual
+            return False
+        read = answer.read
+        if answer.html and ((read is None and role != "check" and meta.get("parse", True))
+                            or (self._online(st, meta) and not answer.system_checked)
+                            or (bool(st.fingerprint) and answer.fingerprint is None)):
+            return False
+        if read is not None and st.dead and any(
+                self._canonical(x.url) in st.dead for x in (*read.links, *read.columns)):
+            return False
+        meta.update(_key=key, _memo=memo, _replay=answer)
+        st.released += 1        # as if sent: its callback's _settles takes it back
+        self._replay.append((callback, _Replayed(url, meta)))
+        return True
+
+    @property
+    def _now(self) -> datetime:
+        return datetime.now(timezone.utc)
 
     def _release(self, st: SiteState) -> list[scrapy.Request]:
         out = []
@@ -175,6 +236,7 @@ class SiteAuditSpider(scrapy.Spider):
         crawler/revisit.py); every other request (the probe, search, list records) plainly."""
         headers, method = None, "GET"
         if callback.__name__ in ("on_page", "on_check"):
+            st.asked += 1
             meta["_key"] = key = (url, revisit.context(meta))
             memo = st.memos.get(key)
             if memo is not None:
@@ -220,6 +282,7 @@ class SiteAuditSpider(scrapy.Spider):
         if store.memos.had_complete_crawl(engine, st.code, self.run_id):
             st.crawl_mode = "incremental"
             st.memos = store.memos.validators(engine, st.code, revisit.reader())
+            st.dead = store.memos.failed_links(engine, st.code, self.run_id)
 
     def _memo_engine(self):
         if self._memo_store is None:
@@ -788,6 +851,11 @@ class SiteAuditSpider(scrapy.Spider):
         memo = meta.get("_memo")
         if memo is None or meta.get("_recalled"):
             return None
+        if "_replay" in meta:   # a fresh memo, not asked for (_replay_later)
+            meta["_recalled"] = meta["_replayed"] = True
+            st.reused += 1
+            st.replayed += 1
+            return meta.pop("_replay")
         if response.request.method == "HEAD":
             # Dead as before (same status): judged on that, as a GET would be; anything else is
             # asked again with a GET (a server that refuses HEAD, a page that is back).
@@ -829,7 +897,14 @@ class SiteAuditSpider(scrapy.Spider):
         its HTTP error, to be asked with HEAD next time."""
         meta = response.meta
         answer = meta.pop("_answer", None)
-        if "_key" not in meta or meta.get("_recalled"):
+        if "_key" not in meta:
+            return
+        if meta.get("_recalled"):
+            memo = meta["_memo"]
+            if not meta.get("_replayed") and not memo.always_ask:
+                # Confirmed by the site (304, or the same body): fresh again from now.
+                yield rec.Revalidated(st.code, memo.id,
+                                      response.headers.get("Date", b"").decode("latin-1"))
             return
         url, ctx = meta["_key"]
         if answer is None:
@@ -850,8 +925,22 @@ class SiteAuditSpider(scrapy.Spider):
         if stopped and not (etag or modified):
             return   # nothing to ask conditionally, no body to compare: a memo would not help
         body_hash = "" if stopped else meta.get("_hash") or revisit.body_hash(response.body)
+        read = answer.read
+        role = meta["role"]
+        if role in ("home", "home2", "column", "list", "sitemap") or meta.get("list_url") \
+                or (read is not None and (read.is_list or read.entry)):
+            ask = "list"            # they date the columns: always asked
+        elif not outcome.ok or outcome.failure:
+            ask = "finding"         # a fix must be seen
+        elif response.url != url:
+            ask = "redirect"        # a replay would stand at the URL asked, not the one answered
+        else:
+            ask = ""
+        header = response.headers.get
         yield rec.Memo(st.code, url, ctx, revisit.reader(), answer.status, etag, modified,
-                       body_hash, revisit.pack(answer))
+                       body_hash, revisit.pack(answer), header("Date", b"").decode("latin-1"),
+                       header("Cache-Control", b"").decode("latin-1"),
+                       header("Expires", b"").decode("latin-1"), ask)
 
     def _link_item(self, st: SiteState, target: str, outcome: checks.Outcome,
                    attempts: int) -> rec.Link:
@@ -894,7 +983,8 @@ class SiteAuditSpider(scrapy.Spider):
                             unchecked_sample=st.unchecked_sample,
                             cut_short="page_budget" if st.budget_hit else "", errors=st.errors,
                             first_error=st.first_error, first_error_url=st.first_error_url,
-                            crawl_mode=st.crawl_mode, reused=st.reused)
+                            crawl_mode=st.crawl_mode, reused=st.reused, asked=st.asked,
+                            replayed=st.replayed)
 
     # ---- helpers ------------------------------------------------------------------------
     def _canonical(self, url: str) -> str:
@@ -941,6 +1031,23 @@ class SiteAuditSpider(scrapy.Spider):
         if getattr(self, "_pace_loop", None) is not None and self._pace_loop.running:
             self._pace_loop.stop()
         progress.closed(reason)
+
+
+class _Replayed:
+    """What a fresh memo's page 'answers' when replayed without a request (_replay_later): the
+    little of a Response the callbacks read once `_recall` gives them the stored Answer."""
+    __slots__ = ("url", "meta")
+    status = 304
+    flags = ()
+    headers: dict = {}
+    method = "GET"
+
+    def __init__(self, url: str, meta: dict):
+        self.url, self.meta = url, meta
+
+    @property
+    def request(self):
+        return self
 
 
 def _same_url(a: str, b: str) -> bool:
