@@ -4,8 +4,8 @@ unchanged (issue 20 part 2: goal ≤ 20% of the first audit's CPU and wall time)
 
 One farm (benchmarks/benchfarm.py through scale.py's BenchFarm, every answer `--latency` s late),
 one SQLite store: `govaudit audit` (what scale.py measures), then the same command again, which
-asks for every page conditionally (crawler/revisit.py); with --full-too a third, `audit --full`,
-for what a re-audit cost before. Per run: wall s, CPU s of the whole process tree, the crawl
+uses fresh memos without asking and asks the rest conditionally (crawler/revisit.py); with
+--full-too a third, `audit --full`, for what a re-audit cost before. Per run: wall s, CPU s of the whole process tree, the crawl
 stage's wall s, the farm's requests and how many it answered 304, and the results.json equality.
 
     .venv/bin/python benchmarks/reaudit.py [--sites 100] [--latency 0.3] [--full-too] [--out FILE]
@@ -34,12 +34,18 @@ def audit(work: Path, register: Path, timeout: float, workers: int, *extra: str)
     con = sqlite3.connect(db)
     run, crawl_s = con.execute("SELECT id, (julianday(finished_at) - julianday(started_at)) * 86400 "
                                "FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-    pages, reused = con.execute("SELECT sum(pages), sum(reused) FROM site_crawls WHERE run_id = ?",
-                                (run,)).fetchone()
+    pages, reused, asked, replayed = con.execute(
+        "SELECT sum(pages), sum(reused), sum(asked), sum(replayed) FROM site_crawls WHERE run_id = ?",
+        (run,)).fetchone()
     con.close()
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     return {"wall": wall, "cpu": cpu, "peak": peak, "crawl_s": crawl_s or 0, "pages": pages,
-            "reused": reused, "results": results, "load": f"{load} → {loadavg()}"}
+            "reused": reused, "asked": asked, "replayed": replayed, "results": results, "load": f"{load} → {loadavg()}"}
+
+
+def mode(run: dict) -> str:
+    said = run["results"]["crawl_mode"]
+    return said if isinstance(said, str) else said["mode"]
 
 
 def main() -> None:
@@ -72,14 +78,15 @@ def main() -> None:
     lines = [f"### First audit vs incremental re-audit: {farm.info['sites']} sites, "
              f"{farm.info['pages']} pages ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"every answer {args.latency * 1000:g} ms late, --workers {args.workers})", "",
-             "| run | wall s | vs first | CPU s | vs first | crawl stage s | pages | answered from "
-             "memos | peak RSS MB | loadavg before → after |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| run | wall s | vs first | CPU s | vs first | crawl stage s | pages | asked | answered "
+             "from memos | of them without asking | peak RSS MB | loadavg before → after |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in runs:
-        lines.append(f"| {r['label']} ({r['results']['crawl_mode']}) | {r['wall']:.1f} | "
+        lines.append(f"| {r['label']} ({mode(r)}) | {r['wall']:.1f} | "
                      f"{100 * r['wall'] / first['wall']:.0f}% | {r['cpu']:.1f} | "
                      f"{100 * r['cpu'] / first['cpu']:.0f}% | {r['crawl_s']:.1f} | {r['pages']} | "
-                     f"{r['reused']} | {r['peak']:.0f} | {r['load']} |")
+                     f"{r['asked'] if mode(r) != 'full' else '—'} | "
+                     f"{r['reused']} | {r['replayed']} | {r['peak']:.0f} | {r['load']} |")
     lines += ["", f"results.json equal in every run (but crawl_mode): {'yes' if same else 'NO'}; "
                   f"the farm answered {stats['requests']} requests in all, "
                   f"{stats.get('not_modified', 0)} of them 304.", ""]

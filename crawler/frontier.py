@@ -73,6 +73,7 @@ class SiteState:
     asked: int = 0       # pages and link checks sent to the site
     replayed: int = 0    # memos used without asking (fresh: crawler/revisit.py)
     dead: set = field(default_factory=set)    # targets the last crawl found at fault
+    facts: dict = field(default_factory=dict)  # fresh memos' packed Answers, by memo id, until used
 
     def __post_init__(self) -> None:
         if not self.hosts:
@@ -154,6 +155,7 @@ class SiteState:
         self.columns.clear()
         self.memos = {}
         self.dead = set()
+        self.facts = {}
         self.seen_skips = set()
 
 

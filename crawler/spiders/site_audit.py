@@ -200,10 +200,10 @@ class SiteAuditSpider(scrapy.Spider):
             return False
         key = (url, revisit.context(meta))
         memo = st.memos.get(key)
-        if memo is None or not revisit.is_fresh(memo, self._now, self.policy):
+        if memo is None or memo.id not in st.facts:   # none, or not fresh (_recall_site)
             return False
         try:
-            answer = revisit.unpack(store.memos.facts(self._memo_engine(), memo.id))
+            answer = revisit.unpack(st.facts.pop(memo.id))
         except Exception:   # noqa: BLE001 - a memo gone or unreadable: asked as usual
             return False
         read = answer.read
@@ -218,10 +218,6 @@ class SiteAuditSpider(scrapy.Spider):
         st.released += 1        # as if sent: its callback's _settles takes it back
         self._replay.append((callback, _Replayed(url, meta)))
         return True
-
-    @property
-    def _now(self) -> datetime:
-        return datetime.now(timezone.utc)
 
     def _release(self, st: SiteState) -> list[scrapy.Request]:
         out = []
@@ -283,6 +279,11 @@ class SiteAuditSpider(scrapy.Spider):
             st.crawl_mode = "incremental"
             st.memos = store.memos.validators(engine, st.code, revisit.reader())
             st.dead = store.memos.failed_links(engine, st.code, self.run_id)
+            # The memos fresh now (reckoned once, as the site starts: a site's crawl is minutes,
+            # their lifetimes hours to days) and their Answers, fetched at once.
+            now = datetime.now(timezone.utc)
+            st.facts = store.memos.facts_of(engine, st.code, revisit.reader(), {
+                m.id for m in st.memos.values() if revisit.is_fresh(m, now, self.policy)})
 
     def _memo_engine(self):
         if self._memo_store is None:
