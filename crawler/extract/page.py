@@ -53,6 +53,7 @@ _TAG_ROLES = {"header": "header", "nav": "nav", "footer": "footer", "aside": "si
 # Entries keep their own class names (<li class="top"> is a pinned item, not a page header).
 _NO_TOKEN_ROLE_TAGS = {"li", "tr", "dd", "dt", "a", "img", "em", "b", "i", "font", "strong",
                        "option", "input", "html", "body"}
+_MENU_LIST_TAGS = frozenset({"ul", "ol", "div", "p", "td", "span"})   # what _menu_list reads
 _INLINE = {"span", "strong", "b", "em", "font", "label", "i"}
 # Elements that never hold a breadcrumb of their own (the label inside them belongs to their parent).
 _NO_LABEL_TAGS = (_INLINE - {"span"}) | {"a", "img", "option", "select", "input", "html", "body",
@@ -145,9 +146,19 @@ def _token_matches(role: str, token: str) -> bool:
     return bool(_ROLE_PATTERNS[role].search(token))
 
 
+# text_of's answers for the page parsed last: several extractors (and role assignment) ask for the
+# text of the same anchors and blocks. Trees are never changed after parsing, so an answer holds as
+# long as its element lives (the cache keeps it alive); Page() empties the cache, bounding it to
+# one page's elements (a miss for an older page's element only recomputes).
+_TEXTS: dict[etree._Element, str] = {}
+
+
 def text_of(el: etree._Element) -> str:
     """The element's text with its descendants' (comments left out), like lxml.html's text_content."""
-    return "".join(el.itertext())
+    text = _TEXTS.get(el)
+    if text is None:
+        text = _TEXTS[el] = "".join(el.itertext())
+    return text
 
 
 def _collapse(text: str) -> str:
@@ -198,7 +209,7 @@ def _menu_list(el: etree._Element) -> bool:
     """A menu drawn in the page's header with no class naming it (<ul><li><a>政务公开</a></li>…,
     or links side by side with | between them): enough entries that are each one short undated
     link and nothing else (thresholds: config/crawl.yaml extract)."""
-    if el.tag not in ("ul", "ol", "div", "p", "td", "span"):
+    if el.tag not in _MENU_LIST_TAGS:
         return False
     from . import settings
     min_cells, max_label = settings.get("menu_row_min_cells"), settings.get("menu_label_max_chars")
@@ -289,11 +300,39 @@ def _first_text(el: etree._Element) -> str | None:
     return None
 
 
+_TEXTS_WITH_LABEL = etree.XPath('.//text()[contains(., "置")]')
+_LINKS_TO_HOME = etree.XPath('.//a[contains(., "首页")]')
+
+
+def _crumb_candidates(root: etree._Element) -> set:
+    """The elements under root that can be an unnamed breadcrumb at all, found from the few text
+    nodes and links that make one, so that _role_of tests only these (exactly the same answers):
+    a 当前位置 label (BREADCRUMB_LABEL needs 位置; _first_text is el's own text, a child's tail or
+    an inline child's text, so one text node inside el holds its 置), or a 首页 link inside el
+    (_unlabelled_crumb starts with one as el's child, _nested_trail with el's first link; a link's
+    XPath string value is its text_of)."""
+    found: set = set()
+
+    def climb(el) -> None:
+        while el is not None and el not in found:
+            found.add(el)
+            el = el.getparent()
+
+    for text in _TEXTS_WITH_LABEL(root):
+        owner = text.getparent()
+        climb(owner.getparent() if text.is_tail and owner is not None else owner)
+    for a in _LINKS_TO_HOME(root):
+        if _HOME_LINK_TEXT.match(text_of(a)):
+            climb(a.getparent())
+    return found
+
+
 class Page:
     """A parsed page. Build it with parse_page()."""
 
     def __init__(self, html: str, url: str):
         self.url = url
+        _TEXTS.clear()
         data = html.encode("utf-8", "surrogatepass") if html and html.strip() else _EMPTY_DOC
         # A browser reads on past a </html> or </body> in mid-page (an included header's own,
         # 国务院公报's); libxml2 would drop all that follows, the article's body with it.
@@ -304,7 +343,7 @@ class Page:
             tree = None
         self.tree = tree if tree is not None else etree.fromstring(_EMPTY_DOC, _PARSER)
         self._raw = html or ""
-        self._resolved: dict[str, str | None] = {}
+        self._resolved: dict[str | None, str | None] = {None: None}
         self._roles: dict[etree._Element, frozenset[str]] = {}
         self._own: dict[etree._Element, str] = {}    # element → the role it has itself
         body = self.tree.find("body")
@@ -367,24 +406,35 @@ class Page:
 
     def _assign_roles(self, root: etree._Element, inherited: frozenset[str]) -> None:
         total = max(1, sum(1 for _ in root.iter()))
+        crumbs = _crumb_candidates(root)
         cache: dict[frozenset[str], frozenset[str]] = {}
-        stack = [(root, inherited)]
-        while stack:
-            el, roles = stack.pop()
-            if not isinstance(el.tag, str):
+        own, all_roles = self._own, self._roles
+        get = all_roles.get
+        for el in root.iter():   # document order: a parent's roles are known before its children's
+            tag = el.tag
+            if not isinstance(tag, str):
                 continue
-            role = self._role_of(el, total, roles)
-            if role:
-                self._own[el] = role
-            if role and role not in roles:
-                key = roles | {role}
-                roles = cache.setdefault(key, key)
+            roles = inherited if el is root else get(el.getparent(), EMPTY)
+            low = tag.lower()
+            # Most elements can have no role at all (_role_of's tests, cheapest first): no tag
+            # role, no class or id to read one from, no breadcrumb inside, no menu row or list.
+            if low in _TAG_ROLES or low == "tr" \
+                    or low not in _NO_TOKEN_ROLE_TAGS and (el.get("class") or el.get("id")) \
+                    or low not in _NO_LABEL_TAGS and el in crumbs \
+                    or tag in _MENU_LIST_TAGS and "header" in roles:
+                role = self._role_of(el, total, roles, crumbs)
+                if role:
+                    own[el] = role
+                    if role not in roles:
+                        key = roles | {role}
+                        roles = cache.setdefault(key, key)
             if roles:
-                self._roles[el] = roles
-            for child in reversed(el):
-                stack.append((child, roles))
+                all_roles[el] = roles
 
-    def _role_of(self, el: etree._Element, total: int, inherited: frozenset[str] = EMPTY) -> str | None:
+    def _role_of(self, el: etree._Element, total: int, inherited: frozenset[str],
+                 crumbs: set) -> str | None:
+        """el's own role; crumbs: the elements that may be an unnamed breadcrumb
+        (_crumb_candidates)."""
         tag = el.tag.lower()
         role = _TAG_ROLES.get(tag)
         if role == "script":
@@ -395,7 +445,7 @@ class Page:
                 role = self._token_role(el, tokens)
         if role == "breadcrumb" and len(_collapse(text_of(el))) >= _CRUMB_MAX_CHARS:
             role = None   # <div class="wz-con"> holding the article: named like a crumb, not one
-        if role is None and tag not in _NO_LABEL_TAGS:
+        if role is None and tag not in _NO_LABEL_TAGS and el in crumbs:
             first = _first_text(el)
             if (first and BREADCRUMB_LABEL.match(first)
                     or _unlabelled_crumb(el) or _nested_trail(el, self.resolve, self.url)) \
@@ -438,8 +488,6 @@ class Page:
     # ---- URLs ---------------------------------------------------------------------------
     def resolve(self, href: str | None) -> str | None:
         """urls.resolve against the page's base, memoised: several extractors ask for the same hrefs."""
-        if href is None:
-            return None
         try:
             return self._resolved[href]
         except KeyError:
@@ -502,31 +550,46 @@ class Page:
     def main_text(self) -> str:
         """Visible text outside page furniture, whitespace-collapsed."""
         if self._main is None:
-            self._main = _collapse(" ".join(self._text_parts(content_only=True)))
+            self._read_texts()
         return self._main
 
     def body_text(self) -> str:
         """All visible body text (furniture included, scripts and styles not), collapsed."""
         if self._body is None:
-            self._body = _collapse(" ".join(self._text_parts(content_only=False)))
+            self._read_texts()
         return self._body
 
     _main: str | None = None
     _body: str | None = None
 
-    def _text_parts(self, content_only: bool):
-        def hidden(el) -> bool:
-            roles = self._roles.get(el, EMPTY)
-            return bool(roles) if content_only else "script" in roles
-
-        for el in self.body.iter():
-            is_elem = isinstance(el.tag, str)
-            if is_elem and el.text and not hidden(el):
-                yield el.text
-            if el is not self.body and el.tail:
+    def _read_texts(self) -> None:
+        """main_text and body_text in one walk (most pages ask for both): the text of an element
+        and the tails of its children count in the body outside scripts, in the main text outside
+        any furniture."""
+        body, get = self.body, self._roles.get
+        main: list[str] = []
+        whole: list[str] = []
+        for el in body.iter():
+            text = el.text
+            if text and isinstance(el.tag, str):
+                roles = get(el)
+                if roles is None:
+                    main.append(text)
+                    whole.append(text)
+                elif "script" not in roles:
+                    whole.append(text)
+            text = el.tail
+            if text and el is not body:
                 parent = el.getparent()
-                if parent is not None and not hidden(parent):
-                    yield el.tail
+                if parent is not None:
+                    roles = get(parent)
+                    if roles is None:
+                        main.append(text)
+                        whole.append(text)
+                    elif "script" not in roles:
+                        whole.append(text)
+        self._main = _collapse(" ".join(main))
+        self._body = _collapse(" ".join(whole))
 
 
 def parse_page(html: str, url: str) -> Page:
