@@ -98,21 +98,33 @@ def is_more_text(text: str) -> bool:
     return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
 
 
+_HOME_PATH = re.compile(r"/?((index|default|main|home)\.(s?html?|jsp|php|aspx?|do))?", re.I)
+
+
 def is_home_link(page, url: str, text: str) -> bool:
     """A link back to the homepage (by its text, the site's own name as the logo shows it, or
-    its address), or to the page itself."""
-    if _norm(text).lower() in HOME_TEXTS or (text and _norm(text) in _site_names(page)):
+    its address), or to the page itself. Answered once per (url, text) and page: the menu's links
+    come back in every column extractor."""
+    memo = page.__dict__.setdefault("_home_links", {})
+    key = (url, text)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _is_home_link(page, url, text)
+    return found
+
+
+def _is_home_link(page, url: str, text: str) -> bool:
+    norm = _norm(text)
+    if norm.lower() in HOME_TEXTS or (text and norm in _site_names(page)):
         return True
     parts = urlsplit(url)
     home = urlsplit(page.url)
     same_host = parts.netloc.lower() == home.netloc.lower()
     # The logo: a link named like a site (…人民政府, …政务网) to this host's top level (/portal/)
-    if same_host and len(_norm(text)) >= 5 and SITE_NAME_TAIL.search(_norm(text)) \
+    if same_host and len(norm) >= 5 and SITE_NAME_TAIL.search(norm) \
             and "/" not in parts.path.strip("/"):
         return True
-    if same_host and \
-            re.fullmatch(r"/?((index|default|main|home)\.(s?html?|jsp|php|aspx?|do))?", parts.path or "/",
-                         re.I):
+    if same_host and _HOME_PATH.fullmatch(parts.path or "/"):
         return True
     return canonical_url(url) == canonical_url(page.url)
 

@@ -47,6 +47,7 @@ def extension(url: str) -> str:
     return last[dot:].lower() if dot >= 0 else ""
 
 
+@lru_cache(maxsize=8192)   # asked again for the same URLs by several extractors, and page to page
 def link_kind(url: str, tag: str = "a") -> str:
     ext = extension(url)
     if tag == "img" or ext in IMAGE_EXT:

@@ -37,6 +37,13 @@ def resolve(href: str | None, base: str) -> str | None:
     if (href[0] == "/" and not href.startswith("//")) \
             or href[:8].lower().startswith(("http://", "https://")):
         return _resolve_shared(href, _origin(base))
+    # A relative path (./a.html, ../list/) resolves the same from every page of one directory
+    # (urljoin drops the base's last segment): remembered by that directory when the base has no
+    # query or parameters and the href no scheme or query-only form.
+    if href[0] != "?" and ":" not in href and not ("?" in base or ";" in base or "#" in base):
+        cut = base.rfind("/")
+        if cut > base.find("//") + 1 >= 2:
+            return _resolve_shared(href, base[:cut], "/")
     return _resolve(href, base)
 
 
@@ -45,9 +52,9 @@ def _origin(base: str) -> str:
     return base if end < 0 else base[:end]
 
 
-@lru_cache(maxsize=4096)
-def _resolve_shared(href: str, origin: str) -> str | None:
-    return _resolve(href, origin + "/")
+@lru_cache(maxsize=8192)
+def _resolve_shared(href: str, origin: str, tail: str = "/") -> str | None:
+    return _resolve(href, origin + tail)
 
 
 def _resolve(href: str, base: str) -> str | None:
