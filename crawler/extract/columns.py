@@ -212,6 +212,7 @@ def _visible_label(a) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)   # the same menu and block texts on every page of a site
 def _heading_ok(text: str, max_len: int = 20) -> bool:
     return 2 <= len(text) <= max_len and not is_more_text(text) and not _has_date(text) \
         and _norm(text).lower() not in HOME_TEXTS

@@ -5,6 +5,7 @@ Pure functions; nothing here reads the clock, so the same page always gives the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -117,6 +118,7 @@ _URL_PATTERNS = [
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})(\d{2})/")
 
 
+@lru_cache(maxsize=8192)   # asked for every link by several column extractors
 def date_from_url(url: str | None) -> date | None:
     """The publication date a CMS wrote into the article URL, or None."""
     if not url:

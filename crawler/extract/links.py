@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from .page import text_of
+from .page import page_cache, text_of
 from .urls import clean_href, resolve
 
 ATTACHMENT_EXT = frozenset(".doc .docx .xls .xlsx .pdf .zip .rar .wps .et .ppt .pptx .txt .7z .ofd "
@@ -63,7 +63,19 @@ def _named_file(text: str) -> bool:
     return m is not None and "." + m.group(1).lower() in ATTACHMENT_EXT
 
 
+_LINK_TEXTS = page_cache()
+
+
 def link_text(el) -> str:
+    """What a link says: its text, else its title or alt, else its image's (whitespace-collapsed;
+    answered once per element of the page parsed last)."""
+    text = _LINK_TEXTS.get(el)
+    if text is None:
+        text = _LINK_TEXTS[el] = _link_text(el)
+    return text
+
+
+def _link_text(el) -> str:
     text = " ".join(text_of(el).split()) if el.tag in ("a", "area") else ""
     if not text:
         text = (el.get("title") or el.get("alt") or "").strip()
@@ -78,7 +90,7 @@ def extract_links(page) -> list[Link]:
     """Every link to check on the page, in document order, each URL once (Hanweb records included)."""
     seen: set[str] = set()
     out: list[Link] = []
-    for el in page.iter_elements():
+    for el in page.iter_elements("script", *_LINK_ATTRS):
         if el.tag == "script" and el.text and "href" in el.text:
             for href, text in _SCRIPT_HREF.findall(el.text):
                 url = page.resolve(href)

@@ -151,6 +151,14 @@ def _token_matches(role: str, token: str) -> bool:
 # long as its element lives (the cache keeps it alive); Page() empties the cache, bounding it to
 # one page's elements (a miss for an older page's element only recomputes).
 _TEXTS: dict[etree._Element, str] = {}
+_PAGE_CACHES: list[dict] = [_TEXTS]
+
+
+def page_cache() -> dict:
+    """A dict of answers about the last parsed page's elements (like text_of's), emptied by Page()."""
+    cache: dict = {}
+    _PAGE_CACHES.append(cache)
+    return cache
 
 
 def text_of(el: etree._Element) -> str:
@@ -332,7 +340,8 @@ class Page:
 
     def __init__(self, html: str, url: str):
         self.url = url
-        _TEXTS.clear()
+        for cache in _PAGE_CACHES:
+            cache.clear()
         data = html.encode("utf-8", "surrogatepass") if html and html.strip() else _EMPTY_DOC
         # A browser reads on past a </html> or </body> in mid-page (an included header's own,
         # 国务院公报's); libxml2 would drop all that follows, the article's body with it.
@@ -529,22 +538,29 @@ class Page:
                 self._assign_roles(ds.fragment, base)
         return found
 
-    def iter_elements(self):
-        """Body elements in document order, with Hanweb datastore records in place of their script."""
+    def iter_elements(self, *tags: str):
+        """Body elements in document order, with Hanweb datastore records in place of their script;
+        tags: only elements of these tags (a script standing for records still gives its records)."""
         by_script = {ds.script: ds for ds in self.datastores if ds.script is not None}
         orphans = [ds for ds in self.datastores if ds.script is None]
-        for el in self.body.iter():
+        if tags and by_script:
+            walk = self.body.iter(*tags, "script")
+        else:
+            walk = self.body.iter(*tags)
+        for el in walk:
             if not isinstance(el.tag, str):
                 continue
             ds = by_script.get(el) if el.tag == "script" else None
             if ds is not None:
                 if ds.fragment is not None:
-                    yield from (e for e in ds.fragment.iter() if isinstance(e.tag, str))
+                    yield from (e for e in ds.fragment.iter(*tags) if isinstance(e.tag, str))
                 continue
+            if tags and el.tag not in tags:
+                continue   # a script asked for only to find records
             yield el
         for ds in orphans:
             if ds.fragment is not None:
-                yield from (e for e in ds.fragment.iter() if isinstance(e.tag, str))
+                yield from (e for e in ds.fragment.iter(*tags) if isinstance(e.tag, str))
 
     # ---- text ---------------------------------------------------------------------------
     def main_text(self) -> str:
