@@ -181,10 +181,18 @@ def identity_marks(page: Page) -> list[list[str]]:
     """Links and images that may be identity marks (党政机关网站标识, 找错 entry, 关怀版 …): [text or
     alt, href or src], a few per page, matched by config/identity.yaml's mark_candidates."""
     wanted = _mark_candidates()
+    literal = _literal_marks()
     out = []
     for el in page.body.iter("a", "img"):
-        if el.tag == "img" and any(a.tag == "a" for a in el.iterancestors()):
-            continue   # counted with its link
+        if el.tag == "img":
+            if any(a.tag == "a" for a in el.iterancestors()):
+                continue   # counted with its link
+        elif literal and len(el) == 0:
+            # A bare link (most are): its text is el.text alone, no image inside. The candidates
+            # hold no whitespace, so they match the text + target below only if they match one of
+            # the two: a link that matches neither is passed without building its text.
+            if not (wanted.search(el.text or "") or wanted.search(page.resolve(el.get("href")) or "")):
+                continue
         alts = " ".join(i.get("alt") or "" for i in el.iter("img"))
         text = _collapse(f"{text_of(el) if el.tag == 'a' else ''} {alts}")[:MAX_VALUE]
         target = page.resolve(el.get("href") if el.tag == "a" else el.get("src")) or ""
@@ -194,6 +202,14 @@ def identity_marks(page: Page) -> list[list[str]]:
             if len(out) >= MAX_MARKS:
                 break
     return out
+
+
+@lru_cache(maxsize=1)
+def _literal_marks() -> bool:
+    """Whether mark_candidates is an alternation of plain words without whitespace (it is), which
+    can only match inside one of the parts identity_marks joins with spaces."""
+    return bool(re.fullmatch(r"[^\\\s.^$*+?{}\[\]()|]+(?:\|[^\\\s.^$*+?{}\[\]()|]+)*",
+                             _mark_candidates().pattern))
 
 
 @lru_cache(maxsize=1)
@@ -233,7 +249,7 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
                 label = _collapse(text_of(cells[i]))
                 if len(label) <= MAX_LABEL + 2:
                     add(label, text_of(cells[i + 1]))
-        elif tag in _HEADINGS or _is_bold_line(el):
+        elif tag in _HEADINGS or (el.tag in ("p", "div") and _is_bold_line(el)):
             if el.getparent() is not None and el.getparent().tag == "tr":
                 continue
             label = _collapse(text_of(el))
@@ -249,8 +265,9 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
             if m:
                 # "三、实施依据：" alone on its line: the value is in the paragraphs below it.
                 add(m.group(1), m.group(2) if m.group(2).strip() else _following_text(_block_of(el)))
-        elif _is_label_block(el):
-            add(text_of(el), text_of(el.getparent()[1]))
+        elif (parent := el.getparent()) is not None and len(parent) == 2 and parent[0] is el \
+                and _is_label_block(el):
+            add(text_of(el), text_of(parent[1]))
         if len(el) >= 3:
             for label, value in _tab_pairs(el):
                 add(label, value)
@@ -278,13 +295,9 @@ def _tab_pairs(el) -> list[tuple[str, str]]:
     tabs = [c for c in el if isinstance(c.tag, str)]
     if len(tabs) < 3:
         return []
-    labels = []
-    for c in tabs:   # a menu's first linked entry ends it
-        label = _tab_label(c)
-        if label is None:
-            return []
-        labels.append(label)
-    following = [s for s in el.itersiblings() if isinstance(s.tag, str)]
+    # Where the panels would be first (cheap), the captions only then: most blocks of three or
+    # more children (menus, lists, tables) have no panels after them.
+    following = list(islice((s for s in el.itersiblings() if isinstance(s.tag, str)), len(tabs)))
     if not following:
         return []
     inside = [c for c in following[0] if isinstance(c.tag, str)]
@@ -294,6 +307,12 @@ def _tab_pairs(el) -> list[tuple[str, str]]:
         panels = following[:len(tabs)]
     else:
         return []
+    labels = []
+    for c in tabs:   # a menu's first linked entry ends it
+        label = _tab_label(c)
+        if label is None:
+            return []
+        labels.append(label)
     return [(label, text_of(panel)) for label, panel in zip(labels, panels)]
 
 
