@@ -53,8 +53,9 @@ SKIP = re.compile(r"^(id|.*_id|.*_at)$")
 # the same code, even at one request per site): the first page a link or column was found on, the
 # depth a page was first reached at, the site whose crawl checked a shared external link first.
 # Left out of the digest; --strict keeps them.
+# (site_crawls.asked: pages asked again nearer the homepage depend on that order too.)
 ORDER = {"pages": {"depth"}, "links": {"source_url"}, "column_finds": {"found_on"},
-         "page_memos": {"site_code"}}
+         "page_memos": {"site_code"}, "site_crawls": {"asked"}}
 
 
 # ---------------------------------------------------------------- digest (run with a checkout's python)
@@ -112,7 +113,7 @@ def table_rows(db: Path, strict: bool = False) -> dict[str, list[str]]:
         for row in cur:
             rec = {}
             for f, v in zip(fields, row):
-                if SKIP.match(f) or (name == "page_memos" and f == "reader") or (
+                if SKIP.match(f) or (name == "page_memos" and f in ("reader", "date")) or (
                         not strict and f in ORDER.get(name, ())):
                     continue
                 rec[f] = _memo_facts(v) if (name == "page_memos" and f == "facts") else _canon(v)
