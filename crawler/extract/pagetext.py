@@ -237,9 +237,9 @@ def labelled_fields(page: Page, skip: set = frozenset()) -> list[list[str]]:
             pairs.append(pair)
 
     with_colon = _holding_colon(page.body)
-    for el in page.body.iter():
-        if not isinstance(el.tag, str) or len(pairs) >= MAX_PAIRS:
-            continue
+    for el in page.body.iter(etree.Element):   # elements only: no comment, no processing instruction
+        if len(pairs) >= MAX_PAIRS:
+            break
         if skip and (el in skip or any(a in skip for a in el.iterancestors())):
             continue
         tag = el.tag.lower()
