@@ -44,8 +44,12 @@ def audit(work: Path, register: Path, timeout: float, workers: int, *extra: str)
 
 
 def mode(run: dict) -> str:
-    said = run["results"]["crawl_mode"]
-    return said if isinstance(said, str) else said["mode"]
+    return run["results"]["crawl_mode"]
+
+
+def _judged(results: dict) -> dict:
+    """results.json without what says how the crawl was made."""
+    return {k: v for k, v in results.items() if k not in ("crawl_mode", "crawl_counts")}
 
 
 def main() -> None:
@@ -73,8 +77,7 @@ def main() -> None:
         finally:
             stats = farm.stop()
     first = runs[0]
-    same = all({k: v for k, v in r["results"].items() if k != "crawl_mode"}
-               == {k: v for k, v in first["results"].items() if k != "crawl_mode"} for r in runs)
+    same = all(_judged(r["results"]) == _judged(first["results"]) for r in runs)
     lines = [f"### First audit vs incremental re-audit: {farm.info['sites']} sites, "
              f"{farm.info['pages']} pages ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"every answer {args.latency * 1000:g} ms late, --workers {args.workers})", "",

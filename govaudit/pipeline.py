@@ -593,16 +593,15 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                                        unchecked=unchecked.get(row.site_code, 0),
                                        evidence=shots.get(row.site_code, {})))
     incremental = [c for c in crawls if c.crawl_mode == "incremental"]
-    mode = "full"
+    counts = None
     if incremental:   # how many were asked, how many of them unchanged, how many not asked at all
         replayed = sum(c.replayed or 0 for c in incremental)
-        mode = {"mode": "incremental", "sites": len(incremental),
-                "asked": sum(c.asked or 0 for c in incremental),
-                "unchanged": sum(c.reused for c in incremental) - replayed,
-                "reused_without_asking": replayed}
-    summary = {"抓取方式": (f"增量抓取：{len(incremental)} 个网站只重读有变化的页面；询问 {mode['asked']} 个"
-                        f"页面和链接，其中 {mode['unchanged']} 个未变化（304 或内容相同），沿用上次读取的结果；"
-                        f"{mode['reused_without_asking']} 个仍在有效期内，未询问网站，直接沿用上次读取的结果"
+        counts = {"sites": len(incremental), "asked": sum(c.asked or 0 for c in incremental),
+                  "unchanged": sum(c.reused for c in incremental) - replayed,
+                  "reused_without_asking": replayed}
+    summary = {"抓取方式": (f"增量抓取：{len(incremental)} 个网站只重读有变化的页面；询问 {counts['asked']} 个"
+                        f"页面和链接，其中 {counts['unchanged']} 个未变化（304 或内容相同），沿用上次读取的结果；"
+                        f"{counts['reused_without_asking']} 个仍在有效期内，未询问网站，直接沿用上次读取的结果"
                         if incremental else "完整抓取"),
                "抓取站点数": len(crawls),
                "无法访问站点数": sum(c.status != "ok" for c in crawls),
@@ -619,7 +618,7 @@ def build_report(engine: Engine, score_run_id: int | None = None, recheck=None, 
                        rule_hints={rid: ruleset.hint_of(rid) for rid in ids},
                        rules_reading={m: ruleset.rules_reading(m) for m in ruleset.measures()},
                        sites=site_reports, crawl_summary=summary, recheck=recheck,
-                       crawl_mode=mode,
+                       crawl_mode="incremental" if incremental else "full", crawl_counts=counts,
                        sample_note=sample_note(engine, [r.site_code for r in rows]),
                        ruleset_title=ruleset.title,
                        pass_text=(f"无单项否决项且得分{'高于' if above else '不低于'} {ruleset.pass_line:g} 分"

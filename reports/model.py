@@ -77,9 +77,10 @@ class AuditReport:
     rules_reading: dict[str, list[str]]    # measurement key → ids of the rules that read it
     sites: list[SiteReport]
     crawl_summary: dict[str, Any] | None = None   # Chinese label → value, shown on sheet 说明
-    # full | incremental: whether the crawl re-read only the pages that changed (issue 20)
-    # "full", or the incremental crawl's counts: {mode, sites, asked, unchanged, reused_without_asking}
-    crawl_mode: str | dict = "full"
+    # full | incremental: whether the crawl re-read only the pages that changed (issue 20), and for
+    # an incremental one its counts {sites, asked, unchanged, reused_without_asking}
+    crawl_mode: str = "full"
+    crawl_counts: dict | None = None
     rule_hints: dict[str, str] = field(default_factory=dict)  # rule id → 整改建议 (optional)
     sample_note: str | None = None       # how the sites were drawn (抽查), when they were
     recheck: Any = None                  # scoring.recheck.Recheck when this audit re-checks one

@@ -14,8 +14,10 @@ def results_dict(report: AuditReport) -> dict:
     """The results file as a dict, exactly the DOMAIN.md schema."""
     out = {"as_of": report.as_of.isoformat(), "ruleset": report.ruleset_id,
            # full | incremental (pages unchanged since an earlier complete crawl were not re-read)
-           "crawl_mode": report.crawl_mode,
-           "sites": [_site(report, sr) for sr in ranked(report)]}
+           "crawl_mode": report.crawl_mode}
+    if report.crawl_counts is not None:   # asked, of them unchanged, and used without asking
+        out["crawl_counts"] = report.crawl_counts
+    out["sites"] = [_site(report, sr) for sr in ranked(report)]
     if report.recheck is not None:
         out["recheck"] = report.recheck.to_dict()
     return out
