@@ -6,6 +6,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 import config
+from lxml import etree
 
 from . import settings
 
@@ -64,7 +65,7 @@ def fingerprint(page) -> str:
     as a second part for pages without any text.
     """
     text = _normalized_text((page.title or "") + "\n" + page.body_text())
-    tags = ",".join(el.tag for el in page.body.iter() if isinstance(el.tag, str))
+    tags = ",".join([el.tag for el in page.body.iter(etree.Element)])   # elements, no comments
     th = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
     sh = hashlib.sha1(tags.encode("utf-8")).hexdigest()[:16]
     return f"{th}:{sh}:{len(text)}"

@@ -77,6 +77,7 @@ _NEXTGROUP = re.compile(r"<nextgroup\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s
                         re.S | re.I)
 _TOTAL = re.compile(r"<totalrecord\b[^>]*>\s*(\d+)\s*</totalrecord>", re.I)
 _HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.I)
+_DATASTORE_TAG = re.compile(r"<[dD][aA][tT][aA][sS][tT][oO][rR][eE]")   # no lower() copy of the page
 _DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.S | re.I)
 # The oldest JCMS lists keep their records in a JS array: InitData49468=['<a …>…</a>', …];
 _INIT_DATA = re.compile(r"\bInitData(\w*)\s*=\s*\[(.*?)\]\s*;", re.S)
@@ -419,10 +420,8 @@ class Page:
         cache: dict[frozenset[str], frozenset[str]] = {}
         own, all_roles = self._own, self._roles
         get = all_roles.get
-        for el in root.iter():   # document order: a parent's roles are known before its children's
+        for el in root.iter(etree.Element):   # document order: a parent's roles come first
             tag = el.tag
-            if not isinstance(tag, str):
-                continue
             roles = inherited if el is root else get(el.getparent(), EMPTY)
             low = tag.lower()
             # Most elements can have no role at all (_role_of's tests, cheapest first): no tag
@@ -522,7 +521,7 @@ class Page:
                     cid = anc.get("id")
                     break
             found.append(Datastore(records, nextgroup, total, cid, script))
-        if not found and "<datastore" in self._raw.lower():
+        if not found and _DATASTORE_TAG.search(self._raw):   # "<datastore" in raw.lower()
             # The datastore outside a script element: the HTML parser has eaten its CDATA.
             for m in _DATASTORE.finditer(self._raw):
                 records, nextgroup, total = parse_datastore_text(m.group(0))

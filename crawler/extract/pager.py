@@ -74,9 +74,14 @@ class _Pattern:
         return urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
 
 
-def _keys(url: str):
+@lru_cache(maxsize=8192)   # every link of every list page is read: menus repeat page to page
+def _keys(url: str) -> tuple:
     """(pattern, number) readings of a URL: file name stem_N.ext (stem-N.ext), and each page
     parameter."""
+    return tuple(_read_keys(url))
+
+
+def _read_keys(url: str) -> list:
     parts = urlsplit(url)
     directory, _, name = parts.path.rpartition("/")
     out = []

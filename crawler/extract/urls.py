@@ -10,6 +10,7 @@ _SKIP_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "about:", "sms:", "v
 _BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*|\t")
 
 
+@lru_cache(maxsize=16384)   # the same raw hrefs on every page of a site
 def clean_href(raw: str | None) -> str | None:
     """An href as a browser reads it: whitespace trimmed, tabs/newlines dropped; None when it is
     not a link to check (mailto:, tel:, javascript:, data:, bare '#' or '#anchor', empty)."""
