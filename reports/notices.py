@@ -95,20 +95,32 @@ def write_notices(report: AuditReport, out_dir: Path) -> list[NoticeFile]:
 def write_letters(out_dir: Path, folder_name: str, due: date, letters) -> list[NoticeFile]:
     """letters: (site code, needed?, build → Document, findings listed) each. One document in
     memory at a time; a site's stale letter is removed when it no longer needs one."""
+    global _TEMPLATES
     folder = out_dir / folder_name
     written = []
     with one_at_a_time() as free:
-        for code, needed, build, count in letters:
-            path = folder / file_name(code)
-            if not needed:
-                path.unlink(missing_ok=True)
-                continue
-            buf = io.BytesIO()
-            build().save(buf)
-            free()
-            write_atomically(path, buf.getvalue())
-            written.append(NoticeFile(code, f"{folder_name}/{path.name}", count, due))
+        _TEMPLATES = {}
+        try:
+            for code, needed, build, count in letters:
+                path = folder / file_name(code)
+                if not needed:
+                    path.unlink(missing_ok=True)
+                    continue
+                buf = io.BytesIO()
+                build().save(buf)
+                free()
+                write_atomically(path, buf.getvalue())
+                written.append(NoticeFile(code, f"{folder_name}/{path.name}", count, due))
+        finally:
+            _TEMPLATES = None
+            free()                   # the templates too: a document is a reference cycle
     return written
+
+
+# While write_letters runs: fonts → (the letter page, built once: python-docx's default template with
+# the page, Normal style and footer set; the run and paragraph properties made for it), every letter
+# starting from a copy. None outside it: a template kept would hold its XML tree for good.
+_TEMPLATES: dict[tuple, tuple] | None = None
 
 
 class _Writer:
@@ -116,9 +128,26 @@ class _Writer:
 
     def __init__(self, fonts: dict[str, list[str]]):
         self.fonts = {**DEFAULT_FONTS, **(fonts or {})}
-        self._made: dict[tuple, object] = {}
         self._table_style: str | None = None
-        self.doc = Document()
+        key = tuple(sorted((kind, tuple(names)) for kind, names in self.fonts.items()))
+        made = None if _TEMPLATES is None else _TEMPLATES.get(key)
+        if made is None:
+            self._made: dict[tuple, object] = {}
+            self.doc = Document()
+            self._letter_page()
+            if _TEMPLATES is None:
+                return
+            made = _TEMPLATES[key] = (self.doc, self._made)
+        template, self._made = made
+        # Every part but the body's is only read while a notice is built: the copy shares them
+        # with the template and copies the document part (its XML, its relationships) alone.
+        # Parsing python-docx's default template and setting the page up was a third of a
+        # notice's CPU; a full deepcopy of the Document saves little of it.
+        main = template.part
+        shared = {id(part): part for part in main.package.iter_parts() if part is not main}
+        self.doc = copy.deepcopy(template, shared)
+
+    def _letter_page(self) -> None:
         sec = self.doc.sections[0]
         sec.orientation = WD_ORIENT.PORTRAIT
         sec.page_width, sec.page_height = Cm(21), Cm(29.7)          # A4
