@@ -179,7 +179,12 @@ class _Writer:
             scratch = Run(OxmlElement("w:r"), paragraph)
             self._font(scratch.font, scratch._element.get_or_add_rPr(), kind, size, bold)
             return scratch._element.rPr
-        r = paragraph.add_run(clean_text(text))
+        text = clean_text(text)
+        r = paragraph.add_run()
+        if text and "\t" not in text and "\n" not in text and "\r" not in text:
+            r._r.add_t(text)     # what Run.text makes of it, without its character-by-character loop
+        elif text:
+            r.text = text        # tabs and line breaks become w:tab and w:br
         r._element.insert(0, self._props(("r", kind, size, bold), build))  # rPr comes first
         return r
 
