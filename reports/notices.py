@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -242,13 +243,25 @@ class _Writer:
         for cell, head in zip(t.rows[0].cells, headers):
             self._cell(cell, head, "heading")
         self._repeat_header(t.rows[0])
+        blank = []
+
+        def add_row():
+            """t.add_row(): the first one made by python-docx, every later one a copy of it as it
+            was made (parsing each new cell and setting its width was most of a row's CPU)."""
+            if not blank:
+                row = t.add_row()
+                blank.append(copy.deepcopy(row._tr))
+                return row
+            tr = copy.deepcopy(blank[0])
+            t._tbl.append(tr)            # where add_tr puts it: the rows are the table's last children
+            return _Row(tr, t)
         for values, picture in zip(rows, pictures or [None] * len(rows)):
-            for cell, v in zip(t.add_row().cells, values):
+            for cell, v in zip(add_row().cells, values):
                 self._cell(cell, v, "body")
                 if picture is not None:      # a finding and its picture on one page
                     cell.paragraphs[0].paragraph_format.keep_with_next = True
             if picture is not None:
-                self._picture(t.add_row(), picture)
+                self._picture(add_row(), picture)
 
     def _picture(self, row, picture: Path) -> None:
         cell = row.cells[0].merge(row.cells[-1])
