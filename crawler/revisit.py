@@ -33,6 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.memos import MemoRow  # noqa: F401  (the spider and tests name it revisit.MemoRow)
+
 if TYPE_CHECKING:   # the watch imports this module and needs no extractor to be loaded
     from crawler.extract.dates import ArticleDate
     from crawler.extract.messages import MessageRow
@@ -142,31 +144,13 @@ def lifetime(date: str, cache_control: str, expires: str, last_modified: str,
     return min(policy.max_s, max(0.0, policy.fraction * (sent - modified).total_seconds()))
 
 
-def is_fresh(memo: "MemoRow", now: datetime, policy: Policy) -> bool:
+def is_fresh(memo: MemoRow, now: datetime, policy: Policy) -> bool:
     """Whether the memo answers for its page now without asking (see the module's docstring)."""
     if memo.always_ask or memo.status != 200 or not (memo.etag or memo.last_modified):
         return False
     fetched = memo.read_at if memo.read_at.tzinfo else memo.read_at.replace(tzinfo=timezone.utc)
     life = lifetime(memo.date, memo.cache_control, memo.expires, memo.last_modified, fetched, policy)
     return (now - fetched).total_seconds() < life
-
-
-@dataclass(slots=True)
-class MemoRow:
-    """A memo as the spider holds it while crawling its site (store.memos.validators)."""
-    id: int
-    etag: str
-    last_modified: str
-    body_hash: str
-    status: int
-    date: str = ""
-    cache_control: str = ""
-    expires: str = ""
-    always_ask: str = ""
-    read_at: datetime | None = None
-
-    def __getitem__(self, i):   # (id, etag, last_modified, body_hash, status), as before
-        return (self.id, self.etag, self.last_modified, self.body_hash, self.status)[i]
 
 
 def conditional_headers(etag: str, last_modified: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ the answer's validators (ETag, Last-Modified), a hash of its body and what the s
 answers 304 or the same body, whichever crawl made it, so an unchanged page costs no write."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (DateTime, Integer, LargeBinary, String, Text, UniqueConstraint, and_,
@@ -40,6 +41,26 @@ class PageMemo(Base):
     always_ask: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
+
+@dataclass(slots=True)
+class MemoRow:
+    """A memo as the spider holds it while crawling its site (validators below); its freshness
+    is judged by crawler.revisit.is_fresh."""
+    id: int
+    etag: str
+    last_modified: str
+    body_hash: str
+    status: int
+    date: str = ""
+    cache_control: str = ""
+    expires: str = ""
+    always_ask: str = ""
+    read_at: datetime | None = None
+
+    def __getitem__(self, i):   # (id, etag, last_modified, body_hash, status), as before
+        return (self.id, self.etag, self.last_modified, self.body_hash, self.status)[i]
+
+
 def had_complete_crawl(engine: Engine, site_code: str, before_run: int) -> bool:
     """Whether a crawl before run `before_run` read the whole site (answered, not cut short, no
     errors): then this crawl of it is incremental."""
@@ -51,8 +72,7 @@ def had_complete_crawl(engine: Engine, site_code: str, before_run: int) -> bool:
 
 
 def validators(engine: Engine, site_code: str, reader: str) -> dict:
-    """(url, context) → crawler.revisit.MemoRow of the site's memos that this reader can use."""
-    from crawler.revisit import MemoRow
+    """(url, context) → MemoRow of the site's memos that this reader can use."""
     q = select(PageMemo.url, PageMemo.context, PageMemo.id, PageMemo.etag, PageMemo.last_modified,
                PageMemo.body_hash, PageMemo.status, PageMemo.date, PageMemo.cache_control,
                PageMemo.expires, PageMemo.always_ask, PageMemo.read_at).where(
