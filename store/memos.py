@@ -41,7 +41,6 @@ class PageMemo(Base):
     always_ask: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
-
 @dataclass(slots=True)
 class MemoRow:
     """A memo as the spider holds it while crawling its site (validators below); its freshness
@@ -57,18 +56,20 @@ class MemoRow:
     always_ask: str = ""
     read_at: datetime | None = None
 
-    def __getitem__(self, i):   # (id, etag, last_modified, body_hash, status), as before
-        return (self.id, self.etag, self.last_modified, self.body_hash, self.status)[i]
+
+def _complete_crawls(site_code: str, before_run: int):
+    """The site's crawls before run `before_run` that read the whole site (answered, not cut
+    short, no errors): what an incremental crawl may rest on."""
+    return select(SiteCrawl.id).where(
+        SiteCrawl.site_code == site_code, SiteCrawl.run_id < before_run, SiteCrawl.status == "ok",
+        SiteCrawl.cut_short == "", SiteCrawl.errors == 0, SiteCrawl.finished_at.is_not(None))
 
 
 def had_complete_crawl(engine: Engine, site_code: str, before_run: int) -> bool:
     """Whether a crawl before run `before_run` read the whole site (answered, not cut short, no
     errors): then this crawl of it is incremental."""
-    done = select(SiteCrawl.id).where(
-        SiteCrawl.site_code == site_code, SiteCrawl.run_id < before_run, SiteCrawl.status == "ok",
-        SiteCrawl.cut_short == "", SiteCrawl.errors == 0, SiteCrawl.finished_at.is_not(None))
     with engine.connect() as conn:
-        return bool(conn.execute(select(exists(done))).scalar())
+        return bool(conn.execute(select(exists(_complete_crawls(site_code, before_run)))).scalar())
 
 
 def validators(engine: Engine, site_code: str, reader: str) -> dict:
@@ -84,10 +85,8 @@ def validators(engine: Engine, site_code: str, reader: str) -> dict:
 def failed_links(engine: Engine, site_code: str, before_run: int) -> set[str]:
     """The link targets the site's last complete crawl before `before_run` found at fault (dead,
     soft 404, error redirect, timeout …): asked again, with every page that links to them."""
-    last = select(SiteCrawl.id).where(
-        SiteCrawl.site_code == site_code, SiteCrawl.run_id < before_run, SiteCrawl.status == "ok",
-        SiteCrawl.cut_short == "", SiteCrawl.errors == 0, SiteCrawl.finished_at.is_not(None)
-    ).order_by(SiteCrawl.run_id.desc()).limit(1).scalar_subquery()
+    last = _complete_crawls(site_code, before_run).order_by(
+        SiteCrawl.run_id.desc()).limit(1).scalar_subquery()
     with engine.connect() as conn:
         return set(conn.execute(select(Link.url).where(Link.site_crawl_id == last,
                                                        (Link.ok.is_(False)) | (Link.failure != ""))

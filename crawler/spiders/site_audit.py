@@ -237,10 +237,10 @@ class SiteAuditSpider(scrapy.Spider):
             memo = st.memos.get(key)
             if memo is not None:
                 meta["_memo"] = memo
-                if memo[4] >= 400:   # dead last time: does it still answer that (no body)?
+                if memo.status >= 400:   # dead last time: does it still answer that (no body)?
                     method = "HEAD"
                 else:
-                    headers = revisit.conditional_headers(memo[1], memo[2])
+                    headers = revisit.conditional_headers(memo.etag, memo.last_modified)
         return scrapy.Request(url, callback=callback, method=method, errback=self.on_error,
                               meta=meta, headers=headers, dont_filter=True)
 
@@ -860,17 +860,17 @@ class SiteAuditSpider(scrapy.Spider):
         if response.request.method == "HEAD":
             # Dead as before (same status): judged on that, as a GET would be; anything else is
             # asked again with a GET (a server that refuses HEAD, a page that is back).
-            return None if response.status == memo[4] else revisit.STALE
+            return None if response.status == memo.status else revisit.STALE
         if response.status != 304:
-            if response.status != 200 or not memo[3] or "download_stopped" in response.flags:
+            if response.status != 200 or not memo.body_hash or "download_stopped" in response.flags:
                 return None
             meta["_hash"] = revisit.body_hash(response.body)
-            if meta["_hash"] != memo[3]:
+            if meta["_hash"] != memo.body_hash:
                 return None
         try:
-            answer = revisit.unpack(store.memos.facts(self._memo_engine(), memo[0]))
+            answer = revisit.unpack(store.memos.facts(self._memo_engine(), memo.id))
         except Exception as exc:   # noqa: BLE001 - a memo gone or unreadable: read the page instead
-            self.logger.debug("memo %s of %s unusable: %s", memo[0], response.url, exc)
+            self.logger.debug("memo %s of %s unusable: %s", memo.id, response.url, exc)
             return revisit.STALE
         if answer.html and (
                 (answer.read is None and meta["role"] != "check" and meta.get("parse", True))
@@ -911,7 +911,7 @@ class SiteAuditSpider(scrapy.Spider):
         if answer is None:
             memo = meta.get("_memo")
             if (outcome.failure == "http" and response.status >= 400
-                    and not (memo and memo[4] == response.status)):
+                    and not (memo and memo.status == response.status)):
                 yield rec.Memo(st.code, url, ctx, revisit.reader(), response.status, "", "", "",
                                revisit.pack(revisit.Answer(response.status, False)))
             return
