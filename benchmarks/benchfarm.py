@@ -167,6 +167,9 @@ class FarmProtocol(asyncio.Protocol):
     # hard a tool presses one site. Only visible with --latency (otherwise answers are instant).
     in_flight: dict[int, int] = {}
     most_in_flight = {"site": 0, "external": 0}   # a registered site / the host every site links to
+    # Requests each registered site answered since the last reading: the busiest one bounds the
+    # wall time of any tool that keeps to N at once per site (requests × latency / N).
+    answered: dict[int, int] = {}
 
     def __init__(self, host: server.Host):
         self.host, self.buf = host, b""
@@ -212,6 +215,8 @@ class FarmProtocol(asyncio.Protocol):
         ip = id(self.host)   # one Host per site address
         now = FarmProtocol.in_flight[ip] = FarmProtocol.in_flight.get(ip, 0) + 1
         kind = "site" if self.host.site is not None else "external"
+        if kind == "site":
+            FarmProtocol.answered[ip] = FarmProtocol.answered.get(ip, 0) + 1
         FarmProtocol.most_in_flight[kind] = max(FarmProtocol.most_in_flight[kind], now)
         if self.latency:
             asyncio.get_running_loop().call_later(self.latency, self._send, answer, keep, ip)
@@ -281,8 +286,11 @@ async def _serve(args) -> None:
                                                  "pages": sum(map(len, pages.values()))}))
 
     def reading() -> None:   # SIGUSR1: the most requests one host answered at once since last time
-        (state / "in_flight.json").write_text(json.dumps(FarmProtocol.most_in_flight))
+        busiest = max(FarmProtocol.answered.values(), default=0)
+        (state / "in_flight.json").write_text(json.dumps({**FarmProtocol.most_in_flight,
+                                                           "busiest_site_requests": busiest}))
         FarmProtocol.most_in_flight = {"site": 0, "external": 0}
+        FarmProtocol.answered = {}
     loop.add_signal_handler(signal.SIGUSR1, reading)
     await done.wait()
     for s in servers:

@@ -258,6 +258,7 @@ def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -
         lines.append(f"| {r.tool}{' (' + r.note + ')' if r.note else ''} | {r.wall:.1f} | "
                      f"{r.reached}/{r.total} ({100 * r.reached / r.total:.1f}%) | "
                      f"{r.pages_s:.1f} | {r.peak_mb:.0f} | {r.cpu_per_1000:.1f} | {most} | {r.load} |")
+    lines += _floor(rows, args.latency)
     cap = stats["requests"] / stats["cpu_s"] if stats["cpu_s"] else float("inf")
     busiest = max((r.reached / r.wall for r in rows), default=0)
     lines += ["", f"Farm server: {stats['requests']} requests answered in {stats['cpu_s']:.1f} CPU s "
@@ -265,6 +266,27 @@ def render(rows: list[Row], skipped: list[str], farm: dict, stats: dict, args) -
               f"≈ {busiest:.0f} pages/s asked for (plus their link checks) — not the bottleneck."]
     lines += [f"- skipped: {s}" for s in skipped]
     return "\n".join(lines) + "\n"
+
+
+PER_SITE = 4   # config/crawl.yaml concurrent_requests_per_host, the limit issue 20 sets
+
+
+def _floor(rows: list[Row], latency: float) -> list[str]:
+    """The wall time no tool keeping PER_SITE requests at once per site can beat: the busiest
+    site's requests (what govaudit asked it for), each answered `latency` late, PER_SITE at a time.
+    Pages/s above total pages / that floor need more requests at once on that site."""
+    gov = next((r for r in rows if r.tool.startswith("govaudit") and r.most_per_host), None)
+    busiest = (gov.most_per_host or {}).get("busiest_site_requests") if gov else None
+    if not latency or not busiest:
+        return []
+    floor = busiest * latency / PER_SITE
+    best = gov.total / floor
+    peer = next((r for r in rows if r.tool.startswith("linkinator")), None)
+    vs = f" = {best / peer.pages_s:.2f}× linkinator's {peer.pages_s:.0f}" if peer else ""
+    return ["", f"Politeness floor: the busiest site answered {busiest} requests to govaudit; at "
+            f"{latency:g} s an answer and {PER_SITE} at once no tool finishes it in under "
+            f"{floor:.1f} s, so no tool keeping that limit exceeds {best:.0f} pages/s on this farm"
+            f"{vs} (govaudit: {gov.pages_s:.0f} pages/s, {gov.wall:.1f} s)."]
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import json
 import os
 import queue
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,16 +35,38 @@ def worker_count(requested: int | None) -> int:
     return requested if requested and requested > 0 else (os.cpu_count() or 1)
 
 
-def shard(sites: list[dict], n: int) -> list[list[dict]]:
-    """Deal sites round-robin (register order), so each process gets a like mix of site sizes;
-    sites sharing a host name go together (Scrapy's per-host limit is per process: two processes
-    would each send that host its 4 requests at once)."""
+def shard(sites: list[dict], n: int, sizes: dict[str, int] | None = None) -> list[list[dict]]:
+    """Split the sites over n processes; sites sharing a host name go together (each process
+    limits its own hosts: two processes would each send that host its requests at once).
+
+    Without sizes, dealt round-robin in register order, so each process gets a like mix. With
+    `sizes` (code → pages and links of its last crawl, store.runs.last_crawl_sizes) the longest
+    first (LPT): each host's sites to the process with the least work so far, biggest first, and
+    each process starts its sites in that order — a 2,000-page portal started last would keep the
+    whole audit waiting on it alone at its 4 requests at once. Sites never crawled go first, in
+    register order, counted as a typical (median) site: their size is unknown."""
     groups: dict[str, list[dict]] = {}
     for site in sites:
         groups.setdefault(_host_name(site["home_url"]), []).append(site)
     dealt = list(groups.values())
     n = max(1, min(n, len(dealt)))
-    return [[site for group in dealt[i::n] for site in group] for i in range(n)]
+    if not sizes:
+        return [[site for group in dealt[i::n] for site in group] for i in range(n)]
+    typical = statistics.median(sizes.values())
+
+    def known(group: list[dict]) -> bool:
+        return all(s["code"] in sizes for s in group)
+
+    def work(group: list[dict]) -> float:
+        return sum(sizes.get(s["code"], typical) for s in group)
+
+    parts: list[list[dict]] = [[] for _ in range(n)]
+    load = [0.0] * n
+    for group in sorted(dealt, key=lambda g: (known(g), -work(g) if known(g) else 0)):
+        i = load.index(min(load))
+        parts[i] += group
+        load[i] += work(group)
+    return parts
 
 
 def _host_name(url: str) -> str:

@@ -118,8 +118,9 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     is told when a signal stops the crawl (crawler.interrupts)."""
     done = runs.finished_site_codes(engine, run.id)
     sites = [x for x in registered_sites(engine, run.site_codes) if x.code not in done]
+    sizes = runs.last_crawl_sizes(engine, [x.code for x in sites]) if sites else {}
     parts = shards.shard([{"code": x.code, "home_url": x.home_url} for x in sites],
-                         shards.worker_count(run.settings.get("workers"))) if sites else []
+                         shards.worker_count(run.settings.get("workers")), sizes) if sites else []
     # processes: how many crawl at once, so each takes its share of a host they may all ask
     # (crawler/downloader.py)
     jobs = [{"db": db, "run_id": run.id, "crawl_config": dict(run.settings, processes=len(parts)),

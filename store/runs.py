@@ -1,7 +1,7 @@
 """Crawl runs and score runs: which one a command means when it names none, and what each holds."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -69,6 +69,17 @@ def finished_site_codes(engine: Engine, run_id: int) -> set[str]:
     with engine.connect() as conn:
         return set(conn.execute(select(SiteCrawl.site_code).where(
             SiteCrawl.run_id == run_id, SiteCrawl.status != "running")).scalars())
+
+
+def last_crawl_sizes(engine: Engine, site_codes: list[str]) -> dict[str, int]:
+    """Each site's pages and links in its latest crawl that reached it: about what the next crawl
+    of it asks for (sites never reached are absent)."""
+    latest = (select(func.max(SiteCrawl.id)).where(
+        SiteCrawl.site_code.in_(site_codes), SiteCrawl.status == "ok",
+        SiteCrawl.finished_at.is_not(None)).group_by(SiteCrawl.site_code))
+    with engine.connect() as conn:
+        return dict(conn.execute(select(SiteCrawl.site_code, SiteCrawl.pages + SiteCrawl.links)
+                                 .where(SiteCrawl.id.in_(latest))).all())
 
 
 def end_crawl_run(engine: Engine, run_id: int, status: str) -> None:

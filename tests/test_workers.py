@@ -28,6 +28,36 @@ def test_sites_on_one_host_go_to_one_process():
     assert [[s["code"] for s in p] for p in parts] == [["s0", "s1", "s2", "a1"], ["a0", "a2"]]
 
 
+def test_known_sizes_put_the_biggest_sites_first_and_balance_the_processes():
+    """A re-audit knows each site's size from its last crawl: the biggest start first and the
+    processes get like amounts of work (longest first); a site never crawled starts before them
+    all, counted as a median site; sites of one host stay together."""
+    sites = [{"code": c, "home_url": f"http://127.0.1.{i}/"} for i, c in enumerate("abcdef")]
+    sites.append({"code": "g", "home_url": "http://127.0.1.5:8080/"})      # f's host
+    sizes = {"b": 100, "c": 700, "d": 300, "e": 650, "f": 200, "g": 250}   # a: never crawled
+    parts = shards.shard(sites, 2, sizes)
+    # each to the process with less work so far: a (median 275) p0 · c 700 p1 · e 650 p0 (925)
+    # · f+g 450 p1 (1150) · d 300 p0 (1225) · b 100 p1 (1250)
+    assert [[s["code"] for s in p] for p in parts] == [["a", "e", "d"], ["c", "f", "g", "b"]]
+    assert shards.shard(sites, 2, {}) == shards.shard(sites, 2)   # nothing known: round-robin
+
+
+def test_last_crawl_sizes_are_the_latest_crawl_that_reached_the_site(tmp_path):
+    import store
+    from store import runs
+    engine = store.connect(str(tmp_path / "s.sqlite"))
+    sites = [{"code": "x", "home_url": "http://127.0.1.1/"},
+             {"code": "y", "home_url": "http://127.0.1.2/"}]
+    for pages, y_status in ((10, "ok"), (40, "down")):
+        run = runs.new_crawl_run(engine, ["x", "y"], {})
+        ids, _ = runs.start_site_crawls(engine, run.id, sites)
+        runs.finish_site_crawl(engine, ids["x"], status="ok", pages=pages, links=5)
+        runs.finish_site_crawl(engine, ids["y"], status=y_status, pages=3, links=1)
+    run = runs.new_crawl_run(engine, ["x"], {})
+    runs.start_site_crawls(engine, run.id, sites[:1])          # running: not counted
+    assert runs.last_crawl_sizes(engine, ["x", "y", "z"]) == {"x": 45, "y": 4}
+
+
 def test_three_workers_audit_equals_the_truth_and_stay_polite(tmp_path):
     truth = samplefarm.load_truth()
     db = tmp_path / "govaudit.sqlite"
