@@ -79,12 +79,25 @@ DOWNLOADER_STATS = False
 # to it (token-protected, on localhost) and leaves a job file in the user's home. Nobody drives a
 # govaudit crawl that way, and an office's shared server should not carry one.
 REMOTE_CONTROL_ENABLED = False
-# Statistics, periodic log lines and memory checks nobody reads (the CLI shows its own progress);
-# the statistics' signal handlers ran for every request, response and item.
-EXTENSIONS = {"scrapy.extensions.corestats.CoreStats": None,
-              "scrapy.extensions.logstats.LogStats": None,
-              "scrapy.extensions.memusage.MemoryUsage": None,
-              "scrapy.extensions.telnet.TelnetConsole": None}
+# Scrapy's extensions (its EXTENSIONS_BASE) less statistics, periodic log lines and memory checks
+# nobody reads (the CLI shows its own progress; the statistics' signal handlers ran for every
+# request, response and item), the telnet console and the remote control. Left out of the base
+# rather than set to None in EXTENSIONS: Scrapy 2.19 imports every key listed there, even one set
+# to None, and the remote control's module imports aiohttp, ~100 modules and 10 MB of each crawler
+# process (issue 20: the whole audit within 300 MB). The base is spelled out here, not filtered
+# from scrapy.settings.default_settings, because the CLI imports this module and must not import
+# Scrapy (tests/test_crawler_middlewares.py compares it with Scrapy's).
+EXTENSIONS_BASE = {
+    "scrapy.extensions.logcount.LogCount": 0,
+    "scrapy.extensions.memdebug.MemoryDebugger": 0,
+    "scrapy.extensions.closespider.CloseSpider": 0,
+    "scrapy.extensions.feedexport.FeedExporter": 0,
+    "scrapy.extensions.spiderstate.SpiderState": 0,
+    "scrapy.extensions.throttle.AutoThrottle": 0,
+}
+EXTENSIONS_OFF = ("scrapy.extensions.corestats.CoreStats", "scrapy.extensions.logstats.LogStats",
+                  "scrapy.extensions.memusage.MemoryUsage", "scrapy.extensions.telnet.TelnetConsole",
+                  "scrapy.extensions.remote_control.RemoteControl")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Scrapy looks for `return value` in every generator callback by reading and parsing its source
 # (inspect.getsource + ast.parse) on each response: its cache is weak, and never holds the spider's
@@ -131,7 +144,8 @@ def crawl_config(overrides: dict | None = None) -> dict:
 
 def build(cfg: dict) -> dict:
     """Scrapy settings for one crawl from a crawl config (see crawl_config)."""
-    settings = {k: v for k, v in globals().items() if k.isupper() and k != "CLI_KEYS"}
+    settings = {k: v for k, v in globals().items()
+                if k.isupper() and k not in ("CLI_KEYS", "EXTENSIONS_OFF")}
     settings.update(
         USER_AGENT=cfg["user_agent"],
         CONCURRENT_REQUESTS=cfg["concurrent_requests"],

@@ -51,3 +51,33 @@ def test_no_remote_control_server_in_the_crawler():
     crawler = get_crawler(settings_dict=crawl_settings.build(crawl_settings.crawl_config()))
     with pytest.raises(NotConfigured):
         RemoteControl(crawler)
+
+
+def test_the_crawler_loads_scrapys_extensions_less_those_it_turns_off():
+    """Scrapy imports every extension listed, even one set to None: the remote control's module
+    (aiohttp, 10 MB of each crawler process) must not be listed at all. An extension a Scrapy
+    upgrade adds shows up here to be decided on."""
+    from scrapy.settings import Settings, default_settings
+    from scrapy.utils.conf import build_component_list
+    settings = Settings(crawl_settings.build(crawl_settings.crawl_config()))
+    assert "scrapy.extensions.remote_control.RemoteControl" not in settings.getwithbase("EXTENSIONS")
+    loaded = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert set(loaded) == set(default_settings.EXTENSIONS_BASE) - set(crawl_settings.EXTENSIONS_OFF)
+    assert set(crawl_settings.EXTENSIONS_OFF) <= set(default_settings.EXTENSIONS_BASE)
+
+
+def test_loading_the_crawlers_extensions_does_not_import_aiohttp():
+    """As Scrapy's extension manager does: every extension listed is imported."""
+    import subprocess
+    import sys
+    code = ("import sys\n"
+            "from scrapy.settings import Settings\n"
+            "from crawler import settings as s\n"
+            "from scrapy.utils.conf import build_component_list\n"
+            "from scrapy.utils.misc import load_object\n"
+            "for path in build_component_list(Settings(s.build(s.crawl_config()))"
+            ".getwithbase('EXTENSIONS')):\n"
+            "    load_object(path)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'aiohttp'))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
