@@ -9,10 +9,12 @@ uses fresh memos without asking and asks the rest conditionally (crawler/revisit
 stage's wall s, the farm's requests and how many it answered 304, and the results.json equality.
 
     .venv/bin/python benchmarks/reaudit.py [--sites 100] [--latency 0.3] [--full-too] [--out FILE]
+                                           [--keep DIR]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -60,10 +62,14 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--full-too", action="store_true", help="then `audit --full` on the same store")
     ap.add_argument("--out", help="append the table to this file too")
+    ap.add_argument("--keep", help="work in this folder (new or empty) and keep it: the farm, the "
+                                   "store and the last run's reports, to profile the stages after")
     args = ap.parse_args()
     os.environ.setdefault("GOVAUDIT_A11Y", "0")   # like scale.py: no browser check
-    with tempfile.TemporaryDirectory(prefix="govaudit-reaudit-") as tmp:
+    with (contextlib.nullcontext(args.keep) if args.keep
+          else tempfile.TemporaryDirectory(prefix="govaudit-reaudit-")) as tmp:
         work = Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         farm = FarmServer(args.sites, work / "farm", args.latency)
         runs = []
         try:

@@ -22,12 +22,12 @@ from govaudit.errors import AuditError
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import serious
-from indicators.assemble import crawl_probe, load_observations, load_probes, probe_window
+from govaudit.measuring import Failed, Job, measure_sites
+from indicators.assemble import load_probes, probe_window
 from indicators.beijing import beijing
 from indicators.findings import Finding
-from indicators.measure import TextChecks, measure_site
+from indicators.measure import TextChecks, measurement_keys
 from indicators.termscan import read_terms_file
-from indicators.updates import column_judgements
 from scoring import rank
 from scoring.engine import NOT_ASSESSED, assess
 from scoring.review import PENDING, apply_reviews, without_pending
@@ -244,12 +244,16 @@ def score(engine: Engine, as_of: date, ruleset_name: str | Sequence[str] = "cens
 def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
                overrides_path: str | None = None, crawl_run_id: int | None = None,
                notify: Callable[[str], None] = lambda message: None,
-               scores_path: str | None = None, terms_path: str | None = None) -> list[int]:
+               scores_path: str | None = None, terms_path: str | None = None,
+               workers: int | None = None) -> list[int]:
     """Measure each site once and judge it under every ruleset; one score run per ruleset, grouped
     when there are several. notify() receives what the user should know (which run, unused
     overrides). scores_path: the office's score sheet (govaudit.scoresheet) for hand-filled inputs.
     terms_path: the user's protected terms (one a line), scanned with the shipped ones. Findings a
-    reviewer dismissed (govaudit review) are left out; the other judgement findings are marked."""
+    reviewer dismissed (govaudit review) are left out; the other judgement findings are marked.
+    workers: processes measuring the sites (govaudit.measuring; None: config/score.yaml). A site
+    whose measurement fails is told through notify() by code and name and left 未能评估 with the
+    error as its note; the other sites are scored as usual."""
     from govaudit.scoresheet import read_scores
     rulesets = [load_ruleset(n) for n in dict.fromkeys(ruleset_names or ["census-2015"])]
     inputs = list({i.id: i for rs in rulesets for i in rs.all_inputs()}.values())
@@ -273,16 +277,24 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     site_columns: dict[str, list[dict]] = {}
     known = decisions(engine, [sc.site_code for sc in crawls])
     seen_before = earlier_sightings(engine, [sc.site_code for sc in crawls], as_of, run.id)
-    for sc in crawls:
-        site = sites.get(sc.site_code)
-        portal = bool(site and site.is_portal)
-        obs = load_observations(engine, sc, taxonomy=taxonomy, overrides=overrides,
-                                is_portal=portal)
-        obs.probes = probes.get(sc.site_code, []) + crawl_probe(sc, window)
-        measurements, findings, reply_table = measure_site(obs, as_of, taxonomy, checks)
+    portals = [bool((site := sites.get(sc.site_code)) and site.is_portal) for sc in crawls]
+    job = Job(as_of, taxonomy, overrides, checks, probes, window)
+    keys = measurement_keys(taxonomy)
+    for sc, portal, measured in zip(crawls, portals,
+                                    measure_sites(engine, crawls, portals, job, workers)):
+        if isinstance(measured, Failed):   # a fault of ours on this site's data: the rest go on
+            notify(f"网站 {sc.site_code}（{getattr(sites.get(sc.site_code), 'name', '')}）评分时出错，"
+                   f"该网站未能评估，其余网站照常评分：{measured.error}。请把这条信息报告给维护者")
+            note = f"评分时出错，未能评估：{measured.error}"
+            results.append(([Verdict(site_code=sc.site_code, qualified=None, score=None, note=note)
+                             for _ in rulesets], dict.fromkeys(keys), [], [[] for _ in rulesets],
+                            None))
+            site_columns[sc.site_code] = []
+            continue
+        measurements, findings = measured.measurements, measured.findings
         findings = apply_reviews(sc.site_code, measurements, findings, review_measures, known)
-        earlier = seen_before.get(sc.site_code, {}) if obs.reachable else {}
-        if obs.reachable:
+        earlier = seen_before.get(sc.site_code, {}) if measured.reachable else {}
+        if measured.reachable:
             serious.mark_seen_before(findings, earlier)
             measurements.update(serious.recount(findings, set(earlier)))
         findings += _unchecked_findings(sc)
@@ -298,9 +310,9 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
                                              sheet.get(sc.site_code), observed=measurements)
             verdicts.append(verdict)
             extra.append(unmet_findings)
-        results.append((verdicts, measurements, findings, extra, reply_table))
-        used_overrides.update(_override_keys_used(overrides, obs.columns))
-        site_columns[sc.site_code] = column_judgements(obs.columns, as_of, taxonomy)
+        results.append((verdicts, measurements, findings, extra, measured.reply_table))
+        used_overrides.update(measured.override_keys)
+        site_columns[sc.site_code] = measured.columns
     if overrides:
         unused = [k for k in overrides if k not in used_overrides]
         if len(unused) == len(overrides):
@@ -439,13 +451,6 @@ def pick_crawl_run(engine: Engine, run_id: int | None) -> store.CrawlRun:
         raise AuditError(f"库中没有完整的抓取（{listing}）：请用 govaudit crawl --resume 把中断的抓取"
                          f"做完，或用 --run N 明确指定要评分的那一次")
     return done[-1]
-
-
-def _override_keys_used(overrides: dict | None, columns) -> set:
-    from indicators.classify import override_key
-    if not overrides:
-        return set()
-    return {override_key(overrides, c.name, c.url) for c in columns} - {None}
 
 
 def _judge(ruleset, measurements: dict, portal: bool, sc: store.SiteCrawl,

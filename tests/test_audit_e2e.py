@@ -373,3 +373,95 @@ def test_a_republished_article_keeps_both_dates(audited, farm):
         assert (row.pub_date, row.date_source, row.meta_date) == (
             date(2026, 10, 30), "page", date(2026, 11, 18))
     engine.dispose()
+
+
+# ---- the sites measured in child processes (govaudit.measuring) --------------------------------
+def _store_copy(db: str, path: Path) -> str:
+    """A copy of the audited store to score again without adding runs to the shared one."""
+    import sqlite3
+    src, dst = sqlite3.connect(db.removeprefix("sqlite:///")), sqlite3.connect(path)
+    src.backup(dst)
+    src.close(), dst.close()
+    return f"sqlite:///{path}"
+
+
+def _scored(engine, sid: int) -> dict:
+    from store.verdicts import score_run_rows
+    rows = score_run_rows(engine, sid)
+    return {"verdicts": {v.site_code: (v.qualified, v.score, v.rank, v.vetoes, v.deductions,
+                                       v.measurements, v.findings, v.note) for v in rows.verdicts},
+            "columns": rows.columns, "details": rows.details, "interaction": rows.interaction}
+
+
+def test_sites_measured_in_children_score_as_in_one_process(audited, tmp_path):
+    """Every stored result and every report of the sample farm is the same whether its sites are
+    measured one after another here or by two forked children."""
+    _, db, _ = audited
+    engine = store.connect(_store_copy(db, tmp_path / "copy.sqlite"))
+    got = {}
+    for workers in (1, 2):
+        sid = pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"], workers=workers)[0]
+        out = pipeline.write_reports(engine, tmp_path / f"out{workers}", sid)
+        got[workers] = (_scored(engine, sid), json.loads((out / "results.json").read_text("utf-8")),
+                        sorted(p.name for p in (out / "notices").iterdir()))
+    engine.dispose()
+    assert len(got[1][0]["verdicts"]) >= 10
+    assert got[2] == got[1]
+
+
+def test_a_site_whose_measurement_fails_is_named_and_the_others_scored(audited, tmp_path,
+                                                                       monkeypatch):
+    """A fault on one site's data (here measure_site raising) says which site, in Chinese, leaves
+    that site 未能评估 with the error, and scores every other site as without the fault."""
+    from govaudit import measuring
+    _, db, _ = audited
+    engine = store.connect(_store_copy(db, tmp_path / "copy.sqlite"))
+    before = _scored(engine, pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"],
+                                                 workers=1)[0])["verdicts"]
+    bad = sorted(before)[3]
+    name = {s.code: s.name for s in pipeline.registered_sites(engine)}[bad]
+    real = measuring.measure_site
+
+    def failing(obs, *args):
+        if obs.site_code == bad:
+            raise ValueError("坏数据")
+        return real(obs, *args)
+    monkeypatch.setattr(measuring, "measure_site", failing)
+    told: list[str] = []
+    sid = pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"], workers=2,
+                              notify=told.append)[0]
+    after = _scored(engine, sid)["verdicts"]
+    engine.dispose()
+    assert [m for m in told if bad in m] == [
+        f"网站 {bad}（{name}）评分时出错，该网站未能评估，其余网站照常评分：ValueError: 坏数据。"
+        f"请把这条信息报告给维护者"]
+    qualified, score, rank, vetoes, deductions, measurements, findings, note = after[bad]
+    assert (qualified, score, rank, vetoes, deductions, findings) == (None, None, None, [], [], [])
+    assert note == "评分时出错，未能评估：ValueError: 坏数据" and set(measurements.values()) == {None}
+    # the others as before, but the ranks: the failed site no longer takes a place
+    strip = lambda v: (*v[:2], *v[3:])   # noqa: E731
+    assert {c: strip(v) for c, v in after.items() if c != bad} == \
+        {c: strip(v) for c, v in before.items() if c != bad}
+
+
+def test_a_child_that_dies_loses_no_site(audited, tmp_path, monkeypatch):
+    """A measuring child killed mid-run (out of memory, kill -9): the sites it had not returned are
+    measured in the scoring process, and the results are the same."""
+    import os
+    from govaudit import measuring
+    _, db, _ = audited
+    engine = store.connect(_store_copy(db, tmp_path / "copy.sqlite"))
+    serial = _scored(engine, pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"],
+                                                 workers=1)[0])
+    parent, real = os.getpid(), measuring.measure_one
+    victim = sorted(serial["verdicts"])[2]
+
+    def dying(engine, sc, portal, job):
+        if sc.site_code == victim and os.getpid() != parent:
+            os._exit(9)
+        return real(engine, sc, portal, job)
+    monkeypatch.setattr(measuring, "measure_one", dying)
+    again = _scored(engine, pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"],
+                                                workers=2)[0])
+    engine.dispose()
+    assert again == serial
