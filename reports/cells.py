@@ -73,6 +73,8 @@ def display_width(value: Any) -> int:
     """Column width needed for a value: CJK and full-width characters take two units."""
     text = "" if value is None else str(value)
     longest = max(text.split("\n"), key=len) if text else ""
+    if longest.isascii():   # no ASCII character is wide (W) or full-width (F)
+        return len(longest)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 

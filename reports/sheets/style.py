@@ -10,6 +10,7 @@ from urllib.parse import quote, urlsplit
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -39,6 +40,7 @@ LINK_FONT = Font(color="0563C1", underline="single")
 THIN = Border(bottom=Side(style="thin", color="999999"))
 TOP = Alignment(wrap_text=True, vertical="top")
 TOP_ONLY = Alignment(vertical="top")
+CENTER_TOP = Alignment(horizontal="center", vertical="top")
 
 
 def title_rows(ws: Worksheet, title: str, ncols: int, note: str = "") -> int:
@@ -79,6 +81,18 @@ def table(ws: Worksheet, row: int, headers: Sequence[str], rows: Iterable[Sequen
     center = {i for i, h in enumerate(headers) if h in CENTER}
     link_cols = {i for i, h in enumerate(headers) if h in links}
     flags = iter(bad) if bad is not None else None
+    # What `cell.alignment = TOP` does, openpyxl's style list asked once per style and table instead
+    # of for every cell: it hashes the style's every field each time (≈ 50,000 cells on 100 sites).
+    # Asked when first used, as the assignment would, so the styles are numbered alike.
+    ids: dict[tuple[str, int], int] = {}
+
+    def style(cell: Cell, key: str, collection: str, value) -> None:
+        n = ids.get((key, id(value)))
+        if n is None:
+            n = ids[key, id(value)] = getattr(ws.parent, collection).add(value)
+        if not cell._style:
+            cell._style = StyleArray()
+        setattr(cell._style, key, n)
     for values in rows:
         row += 1
         cells = put_row(ws, row, list(values))
@@ -88,16 +102,17 @@ def table(ws: Worksheet, row: int, headers: Sequence[str], rows: Iterable[Sequen
             elif i in fmt and c.value is not None:
                 c.number_format = fmt[i]
             if i in wrap:
-                c.alignment = TOP
+                style(c, "alignmentId", "_alignments", TOP)
             elif i in center:
-                c.alignment = Alignment(horizontal="center", vertical="top")
+                style(c, "alignmentId", "_alignments", CENTER_TOP)
             else:             # a wrapped row: every cell starts at its top line, not some at the foot
-                c.alignment = TOP_ONLY
+                style(c, "alignmentId", "_alignments", TOP_ONLY)
             if i in link_cols and isinstance(c.value, str) and c.value:
                 link(c, c.value)
         if flags is not None and next(flags):
             for c in cells:
-                c.fill, c.font = BAD_FILL, BAD_FONT
+                style(c, "fillId", "_fills", BAD_FILL)
+                style(c, "fontId", "_fonts", BAD_FONT)
     return row
 
 
@@ -116,11 +131,15 @@ LINE_PT = 15     # one line of 11-point text
 
 def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     """Row heights for wrapped text: spreadsheets do not grow a row to fit when they open a file."""
+    alignments = ws.parent._alignments   # c.alignment, read by index without its proxy
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for c in row:
-            if c.value is None or not (c.alignment and c.alignment.wrap_text) \
-                    or c.coordinate in ws.merged_cells:
+            if c.value is None:
+                continue
+            if not c._style:                 # what reading c.alignment does to a bare cell
+                c._style = StyleArray()
+            if not alignments[c._style.alignmentId].wrap_text or c.coordinate in ws.merged_cells:
                 continue
             width = ws.column_dimensions[c.column_letter].width or 8.43
             text = str(c.value)
