@@ -77,8 +77,11 @@ class SpamScanner:
 
     def _hits(self, text: str, place: str, detail: str = "", negate: bool = False) -> list[SpamHit]:
         hits = []
+        found = self._find(self._terms, text)
+        if not found:   # most texts: no term, so no negation to look for either
+            return hits
         negations = [(s, e) for s, e, _ in self._find(self._neg, text)] if negate else []
-        for start, end, (word, category, weight) in self._find(self._terms, text):
+        for start, end, (word, category, weight) in found:
             if any(start < e + self.window and end > s - self.window for s, e in negations):
                 continue
             hits.append(SpamHit(place, word, category, weight * self.weights[place], detail))
