@@ -57,6 +57,11 @@ _MAYBE_HIDDEN = etree.XPath(f".//*[@hidden or @style or self::iframe]"
 # With hiding classes in the page's <style>, any element with a class or id may be hidden.
 _MAYBE_HIDDEN_CLASSED = etree.XPath(f".//*[@hidden or @style or self::iframe or @class or @id]"
                                     f"[not({_NOT_SHOWN})][not(ancestor::*[{_NOT_SHOWN}])]")
+# The same two as plain strings, for a page with nothing hidden (most): a "smart" string, which
+# can name its parent, costs a Python object more per text node and is only needed to leave
+# hidden subtrees out.
+_PLAIN_TEXTS = {False: etree.XPath(_TEXTS_OUTSIDE_SCRIPTS.path, smart_strings=False),
+                True: etree.XPath(_VISIBLE_TEXTS.path, smart_strings=False)}
 _COLON_TEXTS = etree.XPath(".//text()[contains(., '：') or contains(., ':')]")
 
 
@@ -153,8 +158,10 @@ def page_text(page: Page) -> PageText:
     # Text nodes in document order, scripts, styles and hidden subtrees left out (an element's
     # tail is outside it).
     nested = any(page.body.find(f".//{tag}") is not None for tag in ("noscript", "template", "head"))
-    parts = (_VISIBLE_TEXTS if nested else _TEXTS_OUTSIDE_SCRIPTS)(page.body)
-    if hidden_roots:
+    if not hidden_roots:
+        parts = _PLAIN_TEXTS[nested](page.body)
+    else:
+        parts = (_VISIBLE_TEXTS if nested else _TEXTS_OUTSIDE_SCRIPTS)(page.body)
         parts = [t for t in parts
                  if not _inside(t.getparent().getparent() if t.is_tail else t.getparent(),
                                 hidden_roots)]
