@@ -29,7 +29,7 @@ class PaceConfig:
     cpu_target: float    # without /proc/stat: grow only while the process used less than this
                          # share of one core
     cpu_high: float      # shrink when it used more (its reactor runs on one core)
-    rss_cap_mb: float    # grow only below this resident memory; shrink above it
+    rss_cap_mb: float    # grow only below this resident memory; shrink above it (process_cap)
     max_lag_s: float     # grow only while the reactor ran the measurement at most this late
     every_s: float       # seconds between decisions
     idle_min: float = 0.15   # grow only while at least this share of the machine's CPU (all
@@ -38,13 +38,26 @@ class PaceConfig:
 
     @classmethod
     def from_config(cls, cfg: dict) -> "PaceConfig":
+        """cfg: a crawl config; its `processes` (the run's crawler processes, set in the job by
+        govaudit.pipeline) shares the whole audit's memory budget out (process_cap)."""
         a = cfg.get("active_sites") or {}
         start = max(1, int(cfg.get("max_active_sites", 8)))
+        cap = process_cap(float(a.get("rss_cap_mb", 200)), a.get("tree_mb"),
+                          float(a.get("cli_mb", 0)), int(cfg.get("processes") or 1))
         return cls(start, max(start, int(a.get("most", start))), max(1, int(a.get("step", 4))),
                    float(a.get("cpu_target", 0.6)), float(a.get("cpu_high", 0.85)),
-                   float(a.get("rss_cap_mb", 200)), float(a.get("max_lag_s", 0.5)),
+                   cap, float(a.get("max_lag_s", 0.5)),
                    float(a.get("every_s", 2.0)), float(a.get("idle_min", 0.15)),
                    float(a.get("cpu_own", 0.85)))
+
+
+def process_cap(rss_cap_mb: float, tree_mb: float | None, cli_mb: float, processes: int) -> float:
+    """One crawler process's memory line: its own cap (rss_cap_mb), and no more than its share of
+    the whole audit's budget (tree_mb: the CLI and every crawler process together) once the CLI's
+    cli_mb is set aside. tree_mb None: the process's own cap alone."""
+    if tree_mb is None:
+        return rss_cap_mb
+    return min(rss_cap_mb, (float(tree_mb) - cli_mb) / max(1, processes))
 
 
 def decide(target: int, active: int, waiting: int, cpu_share: float, rss_mb: float, lag_s: float,

@@ -172,3 +172,27 @@ def test_pace_config_reads_crawl_yaml():
     p = pace.PaceConfig.from_config(CFG)
     assert p.start == CFG["max_active_sites"] and p.most == CFG["active_sites"]["most"] > p.start
     assert 0 < p.cpu_target < p.cpu_own < p.cpu_high and p.rss_cap_mb > 0 and 0 < p.idle_min < 1
+
+
+@pytest.mark.parametrize("rss_cap, tree, cli, processes, expected", [
+    (200, 290, 70, 2, 110.0),     # two crawlers share what the CLI leaves of the whole audit's budget
+    (200, 290, 70, 4, 55.0),
+    (200, 290, 70, 1, 200.0),     # one crawler alone: its own cap is the lower line
+    (200, None, 70, 2, 200.0),    # no budget for the whole audit: the process's own cap
+    (200, 290, 70, 0, 200.0),     # an unknown count is one process
+])
+def test_a_crawler_process_takes_its_share_of_the_audits_memory(rss_cap, tree, cli, processes,
+                                                                 expected):
+    assert pace.process_cap(rss_cap, tree, cli, processes) == expected
+
+
+def test_the_pace_cap_follows_the_number_of_crawler_processes():
+    """The job's crawl config names how many crawler processes the run has (govaudit.pipeline)."""
+    a = dict(CFG["active_sites"], rss_cap_mb=200, tree_mb=290, cli_mb=70)
+    assert pace.PaceConfig.from_config(dict(CFG, active_sites=a, processes=2)).rss_cap_mb == 110
+    assert pace.PaceConfig.from_config(dict(CFG, active_sites=a)).rss_cap_mb == 200
+    # crawl.yaml's own values: two workers leave each crawler its share, under 300 MB together
+    p = pace.PaceConfig.from_config(dict(CFG, processes=2))
+    assert 2 * p.rss_cap_mb + CFG["active_sites"]["cli_mb"] == CFG["active_sites"]["tree_mb"] < 300
+    # ... and an over-budget crawler gives sites back
+    assert pace.decide(16, 16, 50, 0.3, p.rss_cap_mb + 1, 0.01, p, 0.5) == 12
