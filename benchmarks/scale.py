@@ -11,9 +11,11 @@ One run, one farm (benchmarks/benchfarm.py, N sites on 127.0.2.x–127.0.5.x), e
 
 Per tool: wall s, pages reached (of the farm's HTML pages) and pages/s (reached / wall), peak RSS of
 the whole process tree (psutil, summed over every live process, 50 ms samples), CPU s per 1,000 pages
-(user+sys of every child process, from getrusage). The farm's own figures (requests answered, its
-CPU seconds, so its capacity in requests per CPU second) show it was not the bottleneck, and the load
-average before and after each tool states how busy the shared machine was.
+(user+sys of every child process, from getrusage); for govaudit also, in its note, each process's
+own peak RSS (the CLI's during the crawl and after it, each crawler's: less dependent on the
+machine's load) and the peak of the summed PSS, beside that sum. The farm's own figures (requests
+answered, its CPU seconds, so its capacity in requests per CPU second) show it was not the
+bottleneck, and the load average before and after each tool states how busy the shared machine was.
 
     .venv/bin/python benchmarks/scale.py --sites 100 [--workers 1,2,4] [--no-peers] [--latency 0,0.3,1]
         [--parallel 8] [--baseline ../old-checkout] [--out FILE]
@@ -77,8 +79,12 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _tree_rss(pids: list[int]) -> int:
-    total = 0
+def _tree_rss(pids: list[int], detail: dict | None = None) -> int:
+    """The summed RSS of the processes and all their descendants (the figure the tables show).
+    detail, when given, also gets each process's peak RSS so far (its label, from _role: the
+    CLI's while crawler processes run, and after) and the peak of the summed PSS (shared pages
+    divided among the processes sharing them; Linux) — extra information beside the sum of RSS."""
+    total, pss, crawling, sizes = 0, 0, False, []
     for pid in pids:
         try:
             root = psutil.Process(pid)
@@ -87,14 +93,52 @@ def _tree_rss(pids: list[int]) -> int:
             continue
         for p in procs:
             try:
-                total += p.memory_info().rss
+                rss = p.memory_info().rss
+                total += rss
+                if detail is not None:
+                    role = _role(p)
+                    crawling = crawling or role.startswith("crawler")
+                    sizes.append((role, rss))
+                    pss += _pss(p.pid, rss)
             except psutil.NoSuchProcess:
                 pass
+    if detail is not None:
+        peaks = detail.setdefault("peak_mb", {})
+        for role, rss in sizes:
+            if role == "gone":     # ended between two readings
+                continue
+            if role == "cli" and crawling:
+                role = "cli in the crawl"
+            peaks[role] = max(peaks.get(role, 0), rss / 2**20)
+        detail["pss_mb"] = max(detail.get("pss_mb", 0), pss / 2**20)
     return total
 
 
-def run_pool(jobs: list[tuple[list[str], Path]], parallel: int, cwd=None) -> tuple[float, float, float]:
-    """Run the (argv, stdout file) jobs, `parallel` at a time: (wall s, peak tree RSS MB, CPU s)."""
+def _role(p: psutil.Process) -> str:
+    try:
+        line = " ".join(p.cmdline())
+    except psutil.Error:
+        return "gone"
+    if "crawler.run" in line:
+        return f"crawler {p.pid}"
+    return "cli" if "govaudit.cli" in line else p.name()
+
+
+def _pss(pid: int, rss: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return rss
+
+
+def run_pool(jobs: list[tuple[list[str], Path]], parallel: int, cwd=None,
+             detail: dict | None = None) -> tuple[float, float, float]:
+    """Run the (argv, stdout file) jobs, `parallel` at a time: (wall s, peak tree RSS MB, CPU s);
+    detail: see _tree_rss."""
     cpu0, start, peak = _children_cpu(), time.monotonic(), 0
     waiting, running = list(reversed(jobs)), []
     while waiting or running:
@@ -103,7 +147,7 @@ def run_pool(jobs: list[tuple[list[str], Path]], parallel: int, cwd=None) -> tup
             fh = open(out, "wb")
             running.append((subprocess.Popen(argv, stdout=fh, stderr=subprocess.DEVNULL, cwd=cwd,
                                              start_new_session=True), fh))
-        peak = max(peak, _tree_rss([p.pid for p, _ in running]))
+        peak = max(peak, _tree_rss([p.pid for p, _ in running], detail))
         for p, fh in list(running):
             if p.poll() is not None:
                 fh.close()
@@ -144,7 +188,8 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
         argv.append("--no-evidence")
     os.environ[A11Y_ENV] = "1" if browser else "0"
     load = loadavg()
-    wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=cwd)
+    detail: dict = {}
+    wall, peak, cpu = run_pool([(argv, out / "stdout.txt")], 1, cwd=cwd, detail=detail)
     con = sqlite3.connect(db)
     fetched = {norm(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200")}
     # The crawl stage's own wall time (the rest is start-up, scoring and the reports).
@@ -152,6 +197,11 @@ def govaudit(work: Path, register: Path, pages: dict, workers: int, timeout: flo
                           "FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0] or 0
     con.close()
     note = f"crawl stage {crawl_s:.1f} s"
+    # Beside the sum of RSS (the table's figure): each process's own peak, which depends less on
+    # the machine's load, and the peak of the summed PSS (shared library pages counted once).
+    note += "; peak MB per process: " + ", ".join(
+        f"{role} {mb:.0f}" for role, mb in sorted(detail.get("peak_mb", {}).items()))
+    note += f"; peak PSS sum {detail.get('pss_mb', 0):.0f} MB"
     if page_budget:
         note += f"; --page-budget {page_budget}: pages reached are capped"
     if browser:
