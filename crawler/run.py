@@ -22,7 +22,9 @@ def run(job: dict) -> None:
     cfg = crawl_settings.crawl_config(job["crawl_config"])
     settings = crawl_settings.build(cfg)
     settings.update(GOVAUDIT_DB=job["db"], GOVAUDIT_RUN_ID=job["run_id"],
-                    GOVAUDIT_SITES=job["sites"])
+                    GOVAUDIT_SITES=job["sites"],
+                    # several crawler processes: the per-host limit they share (crawler/hostlimit.py)
+                    GOVAUDIT_HOST_TOKENS=job.get("host_tokens"))
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     # Scrapy's handler drops records below LOG_LEVEL only after they are built (it keeps the root

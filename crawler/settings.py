@@ -73,7 +73,9 @@ DOWNLOADER_MIDDLEWARES = {
 # Every connection's resolved address is checked against config/network.yaml (crawler/guarded.py).
 TWISTED_DNS_RESOLVER = "crawler.guarded.GuardedResolver"
 # Only the web: no request ever reads a local file or another kind of server.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None,
+                     # Scrapy's own, whose pool never keeps a connection being closed (see there)
+                     "http": "crawler.downloader.HTTPHandler", "https": "crawler.downloader.HTTPHandler"}
 DOWNLOADER_STATS = False
 # Scrapy 2.19's remote control: an HTTP server in every crawler process that runs Python code sent
 # to it (token-protected, on localhost) and leaves a job file in the user's home. Nobody drives a

@@ -2,8 +2,10 @@
 
 Twisted's reactor, and so one Scrapy process, uses one core; a register of many sites uses every core
 by giving each process its own share of the sites. A site belongs to exactly one process, and so do
-all the sites on one host, so the per-host politeness limit still holds. Every process writes to the same store (SQLite in WAL mode with
-a busy timeout, batched transactions; see benchmarks/sqlite_writers.py for why not one writer).
+all the sites on one host. The per-host politeness limit is one for all the processes: a table of
+tokens they share (crawler/hostlimit.py), made here before they start. Every process writes to the
+same store (SQLite in WAL mode with a busy timeout, batched transactions; see
+benchmarks/sqlite_writers.py for why not one writer).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import threading
 from typing import Callable
 from urllib.parse import urlsplit
 
-from crawler import progress
+from crawler import hostlimit, progress
 
 
 # `python -m crawler.run` would put the current folder first on sys.path: run from a checkout it would
@@ -36,8 +38,9 @@ def worker_count(requested: int | None) -> int:
 
 
 def shard(sites: list[dict], n: int, sizes: dict[str, int] | None = None) -> list[list[dict]]:
-    """Split the sites over n processes; sites sharing a host name go together (each process
-    limits its own hosts: two processes would each send that host its requests at once).
+    """Split the sites over n processes; sites sharing a host name go together (one process
+    asks for most of that host's pages, rather than two taking turns at its tokens,
+    crawler/hostlimit.py).
 
     Without sizes, dealt round-robin in register order, so each process gets a like mix. With
     `sizes` (code → pages and links of its last crawl, store.runs.last_crawl_sizes) the longest
@@ -86,6 +89,9 @@ def run_processes(jobs: list[dict], on_line: Callable[[str], None],
     files, procs = [], []
     lines: queue.Queue = queue.Queue()
     try:
+        if len(jobs) > 1:   # one limit per host for them all, not one each (crawler/hostlimit.py)
+            files.append(hostlimit.new_file())
+            jobs = [dict(job, host_tokens=files[-1]) for job in jobs]
         for job in jobs:
             procs.append(start_crawler(job, files, spawn=spawn))
         readers = [threading.Thread(target=_pump, args=(i, p.stdout, lines), daemon=True)

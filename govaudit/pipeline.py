@@ -121,8 +121,7 @@ def run_crawl(engine: Engine, run: store.CrawlRun, db: str,
     sizes = runs.last_crawl_sizes(engine, [x.code for x in sites]) if sites else {}
     parts = shards.shard([{"code": x.code, "home_url": x.home_url} for x in sites],
                          shards.worker_count(run.settings.get("workers")), sizes) if sites else []
-    # processes: how many crawl at once, so each takes its share of a host they may all ask
-    # (crawler/downloader.py)
+    # processes: how many crawl at once, so each keeps to its share of the memory (crawler/pace.py)
     jobs = [{"db": db, "run_id": run.id, "crawl_config": dict(run.settings, processes=len(parts)),
              "sites": part} for part in parts]
 

@@ -19,10 +19,12 @@ class Counter:
         self.sites: dict[str, int] = {}
         self.most_sites = 0
         self.requests = 0
+        self.asked: dict[str, int] = {}   # how often each address was asked
 
-    def enter(self, host: str, site: str) -> None:
+    def enter(self, host: str, site: str, path: str = "") -> None:
         with self.lock:
             self.requests += 1
+            self.asked[site + path] = self.asked.get(site + path, 0) + 1
             now = self.per_host[host] = self.per_host.get(host, 0) + 1
             self.most_per_host[host] = max(self.most_per_host.get(host, 0), now)
             self.sites[site] = self.sites.get(site, 0) + 1
@@ -43,7 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         site: Site = self.server.site
         counter = site.farm.counter
-        counter.enter(site.host, site.url)
+        counter.enter(site.host, site.url, self.path.lstrip("/"))
         try:
             time.sleep(site.slow.get(self.path, site.farm.latency))
             status, headers, body = site.answer(self.path)
@@ -52,13 +54,11 @@ class _Handler(BaseHTTPRequestHandler):
             # request before this thread runs again, which is no overshoot.
             counter.leave(site.host, site.url)
         try:
-            self.send_response(status)
-            for k, v in headers:
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            self.wfile.flush()
+            # Headers and body in one write, as a server's small answer arrives: the crawler may
+            # have the whole answer before it reads the headers (crawler/downloader.HTTPHandler).
+            head = [f"HTTP/1.1 {status} {self.responses[status][0]}",
+                    *(f"{k}: {v}" for k, v in headers), f"Content-Length: {len(body)}", "", ""]
+            self.wfile.write("\r\n".join(head).encode("latin-1") + body)
         except (BrokenPipeError, ConnectionResetError):
             pass   # an image's check reads the headers only and hangs up
 

@@ -61,8 +61,8 @@ def test_no_host_gets_more_than_its_limit(tmp_path):
 def test_a_host_every_process_links_to_gets_its_limit_from_all_together(tmp_path):
     """Four sites in two crawler processes all link to one other host (a national portal, a news
     site): each process checks its links there, and together they never have more than 4 requests
-    on it at once (each process takes its share, 4 // 2). Before, each process kept its own 4:
-    8 at once on the shared host (7 seen by the benchmark farm)."""
+    on it at once (the tokens they share, crawler/hostlimit.py). Before, each process kept its own
+    4: 8 at once on the shared host (7 seen by the benchmark farm)."""
     with latency_farm(0.3) as farm:
         portal = farm.add("127.0.1.114", pages=1)
         sites = [farm.add(f"127.0.1.{115 + i}", pages=2,
@@ -78,6 +78,53 @@ def test_a_host_every_process_links_to_gets_its_limit_from_all_together(tmp_path
     checked = con.execute("SELECT count(*) FROM links WHERE url LIKE ? AND ok",
                           (f"{portal.url}%",)).fetchone()[0]
     assert checked == 4 * 16
+
+
+def test_sites_of_two_processes_linking_to_each_other_get_exactly_the_limit(tmp_path):
+    """Four sites in two crawler processes, each linking to 16 pages of a site the other process
+    crawls and to 16 pages of a portal no process crawls, every answer 0.3 s late: while a site's
+    own process fetches its 20 pages 4 at a time, the other process checks the links into it. The
+    host sees exactly 4 at once, never more: both processes take their turns from one set of 4
+    tokens per host (crawler/hostlimit.py). Before, the other process had its own share, 4 // 2,
+    on top of the owner's 4: 6 at once (the benchmark farm saw 5)."""
+    with latency_farm(0.3) as farm:
+        portal = farm.add("127.0.1.150", pages=1)
+        hosts = [f"127.0.1.{151 + i}" for i in range(4)]
+        sites = [farm.add(host, pages=20) for host in hosts]
+        # Sites are dealt to the processes in register order: 0 and 2 to one, 1 and 3 to the other;
+        # each links to the next one, which the other process crawls.
+        for i, site in enumerate(sites):
+            site.links = ([f"{sites[(i + 1) % 4].url}p{100 + k}.html" for k in range(16)]
+                          + [f"{portal.url}p{i * 100 + k}.html" for k in range(16)])
+        farm.sites[:] = sites
+        codes = [f"99240000{i:02d}" for i in range(4)]
+        con = crawl(tmp_path, farm, codes, "--workers", "2")
+        most = dict(farm.counter.most_per_host)
+    print(f"most requests at once per host: {most}")
+    assert most == {host: PER_HOST for host in ["127.0.1.150", *hosts]}, most
+    pages = dict(con.execute("SELECT site_code, pages FROM site_crawls"))
+    assert pages == {code: 20 for code in codes}, pages
+    ok = "SELECT count(*) FROM links WHERE ok AND url LIKE ?"
+    into_portal = con.execute(ok, (f"{portal.url}%",)).fetchone()[0]
+    into_sites = sum(con.execute(ok, (f"{s.url}p1__.html",)).fetchone()[0] for s in sites)
+    assert (into_sites, into_portal) == (4 * 16, 4 * 16)
+
+
+def test_a_check_stopped_at_its_headers_sends_no_request_twice(tmp_path):
+    """A site of 40 small pictures: each check stops at the answer's headers and Scrapy closes its
+    connection, though the whole answer came with them. Twisted had already put that connection
+    back in its pool, so the next request went out on it, was cut off and sent again on a new one:
+    the site answered it twice, a 5th request at once (the benchmark farm's 5 on a site).
+    crawler.downloader.HTTPHandler keeps no closing connection: every request is asked once."""
+    with latency_farm(0.2) as farm:
+        farm.add("127.0.1.149", pages=8, images=40)
+        crawl(tmp_path, farm, ["9925000001"], "--workers", "1")
+        most, asked = dict(farm.counter.most_per_host), dict(farm.counter.asked)
+    print(f"most requests at once per host: {most}; asked twice: "
+          f"{ {p: n for p, n in asked.items() if n > 1} }")
+    assert most == {"127.0.1.149": PER_HOST}, most
+    # the homepage, robots.txt, 8 articles and 40 pictures, once each
+    assert sorted(asked.values()) == [1] * 50, asked
 
 
 def test_a_request_given_up_on_keeps_its_place(tmp_path):
