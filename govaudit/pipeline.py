@@ -39,7 +39,7 @@ from store.evidence import files_for_crawl_run
 from store.reviews import decisions
 from store.runs import score_run
 from store.sites import all_sites, find_sites, upsert_sites
-from store.verdicts import SiteScore, add_score_runs, qualified_by_site, score_run_rows
+from store.verdicts import SiteScore, add_score_runs, noted_sites, qualified_by_site, score_run_rows
 
 
 # ---- register ------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
         if isinstance(measured, Failed):   # a fault of ours on this site's data: the rest go on
             notify(f"网站 {sc.site_code}（{getattr(sites.get(sc.site_code), 'name', '')}）评分时出错，"
                    f"该网站未能评估，其余网站照常评分：{measured.error}。请把这条信息报告给维护者")
-            note = f"评分时出错，未能评估：{measured.error}"
+            note = SCORING_FAILED + measured.error
             results.append(([Verdict(site_code=sc.site_code, qualified=None, score=None, note=note)
                              for _ in rulesets], dict.fromkeys(keys), [], [[] for _ in rulesets],
                             None))
@@ -405,6 +405,16 @@ def cut_short_of(sc: store.SiteCrawl) -> str:
     if sc.errors:
         return "crawl_errors"
     return sc.cut_short or ("interrupted" if sc.status == "running" else "")
+
+
+SCORING_FAILED = "评分时出错，未能评估："   # a verdict's note when measuring its site raised
+
+
+def scoring_error_sites(engine: Engine, crawl_run_id: int) -> list[str]:
+    """The sites the latest scoring of a crawl run could not measure (a fault of ours on their
+    data: SCORING_FAILED), by code."""
+    ids = [r.id for r in runs.score_runs(engine) if r.crawl_run_id == crawl_run_id]
+    return noted_sites(engine, max(ids), SCORING_FAILED) if ids else []
 
 
 def crawl_error_sites(engine: Engine, run_id: int) -> list[store.SiteCrawl]:

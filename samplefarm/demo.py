@@ -14,7 +14,7 @@ import samplefarm
 import store
 from govaudit import pipeline
 from govaudit.cliopts import parse_date, ranged
-from govaudit.commands.terminal import console, exit_if_crawl_errors, print_probe_tally, run_audit
+from govaudit.commands.terminal import console, exit_if_errors, print_probe_tally, run_audit
 
 
 @click.command()
@@ -69,7 +69,7 @@ def demo(out, as_of, timeout, db, recheck, monitor, serve_port):
         runs.append(_demo_recheck(out_dir, port, as_of, db, timeout))
     if serve_port is not None:
         demo_serve(db, out_dir, port, as_of, timeout, serve_port)
-    exit_if_crawl_errors(store.connect(db), [run.id for run in runs])
+    exit_if_errors(store.connect(db), [run.id for run in runs])
 
 
 def demo_serve(db, out_dir: Path, port: int, as_of, timeout, serve_port: int) -> None:

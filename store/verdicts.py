@@ -81,6 +81,13 @@ def failed_sites(engine: Engine, score_run_id: int) -> set[str]:
             VerdictRow.score_run_id == score_run_id, VerdictRow.qualified.is_(False))))
 
 
+def noted_sites(engine: Engine, score_run_id: int, prefix: str) -> list[str]:
+    """Codes of the sites whose verdict in a score run has a note starting with prefix, sorted."""
+    with Session(engine) as s:
+        return sorted(set(s.scalars(select(VerdictRow.site_code).where(
+            VerdictRow.score_run_id == score_run_id, VerdictRow.note.startswith(prefix)))))
+
+
 def verdict_rows(engine: Engine, score_run_id: int, sites=()) -> list[VerdictRow]:
     """A score run's verdict rows (only these sites', when given)."""
     with Session(engine, expire_on_commit=False) as s:

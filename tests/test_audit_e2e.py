@@ -444,6 +444,33 @@ def test_a_site_whose_measurement_fails_is_named_and_the_others_scored(audited, 
         {c: strip(v) for c, v in before.items() if c != bad}
 
 
+def test_a_site_left_unmeasured_ends_the_score_command_with_exit_code_3(audited, tmp_path,
+                                                                      monkeypatch):
+    """Scoring errors are ours: like crawl errors, the command names the sites in its last line and
+    exits 3 (a script running audits must not take it for a clean run); the others are scored."""
+    from click.testing import CliRunner
+    from govaudit import measuring
+    from govaudit.cli import cli
+    _, db, _ = audited
+    copy = _store_copy(db, tmp_path / "copy.sqlite")
+    engine = store.connect(copy)
+    bad = sorted(s.code for s in pipeline.registered_sites(engine))[2]
+    engine.dispose()
+    real = measuring.measure_site
+
+    def failing(obs, *args):
+        if obs.site_code == bad:
+            raise ValueError("坏数据")
+        return real(obs, *args)
+    monkeypatch.setattr(measuring, "measure_site", failing)
+    args = ["score", "--as-of", str(samplefarm.AS_OF), "--db", copy]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 3, result.output
+    assert f"注意：评分时有 1 个网站出错，未能评估（原因见各网站的说明）：{bad}（退出码 3）" in result.output
+    monkeypatch.setattr(measuring, "measure_site", real)
+    assert CliRunner().invoke(cli, args).exit_code == 0   # scored again without the fault
+
+
 def test_a_child_that_dies_loses_no_site(audited, tmp_path, monkeypatch):
     """A measuring child killed mid-run (out of memory, kill -9): the sites it had not returned are
     measured in the scoring process, and the results are the same."""

@@ -6,7 +6,7 @@ import click
 import store
 from govaudit import pipeline
 from govaudit.cliopts import as_of_option, db_option
-from govaudit.commands.terminal import (crawl_options, exit_if_crawl_errors, report_options,
+from govaudit.commands.terminal import (crawl_options, exit_if_errors, report_options,
                                         report_settings, ruleset_option, run_audit, scores_option,
                                         terms_option)
 
@@ -37,4 +37,4 @@ def audit(register, as_of, out, rulesets, scores, overrides, terms, sites, timeo
                          workers=workers, allow_net=allow_net, full=full or None,
                          trust_ca=trust_ca),
                     notices=notices, settings=settings, scores=scores, terms=terms, evidence=evidence)
-    exit_if_crawl_errors(store.connect(db), [run.id])
+    exit_if_errors(store.connect(db), [run.id])

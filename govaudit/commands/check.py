@@ -6,7 +6,7 @@ import click
 import store
 from govaudit import selfcheck
 from govaudit.cliopts import allow_net_option, parse_date, ranged
-from govaudit.commands.terminal import console, crawl_sites, exit_if_crawl_errors, notice
+from govaudit.commands.terminal import console, crawl_sites, exit_if_errors, notice
 
 
 @click.command()
@@ -35,7 +35,7 @@ def check(url, name, site_type, code, as_of, ruleset, out, timeout, page_budget,
                              on_site=lambda site: console.print(f"自查：{site.name}  {site.home_url}"))
     _print_check(result)
     console.print(f"报告：{result.report_dir / 'ranking.xlsx'}  {result.report_dir / 'results.json'}")
-    exit_if_crawl_errors(store.connect(result.db), [result.crawl_run.id])
+    exit_if_errors(store.connect(result.db), [result.crawl_run.id])
 
 
 def _print_check(result):

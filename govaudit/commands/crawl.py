@@ -6,7 +6,7 @@ import click
 import store
 from govaudit.cliopts import db_option, ranged
 from govaudit.commands.terminal import (broker_option, crawl_options, crawl_sites,
-                                        exit_if_crawl_errors, queue_option, requeue_option)
+                                        exit_if_errors, queue_option, requeue_option)
 
 
 @click.command()
@@ -34,4 +34,4 @@ def crawl(sites, timeout, per_host, page_budget, workers, allow_net, full, trust
                                               trust_ca=trust_ca), resume, wait,
                       distributed=dict(broker=broker, batch=batch, requeue_after=requeue_after,
                                        queue=queue) if broker else None)
-    exit_if_crawl_errors(engine, [run.id])
+    exit_if_errors(engine, [run.id])

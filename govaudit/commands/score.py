@@ -6,7 +6,7 @@ import click
 import store
 from govaudit import cliopts, pipeline
 from govaudit.cliopts import as_of_option, db_option
-from govaudit.commands.terminal import (exit_if_crawl_errors, notice, print_summary,
+from govaudit.commands.terminal import (exit_if_errors, notice, print_summary,
                                         ruleset_option, scores_option, terms_option)
 from store.runs import score_run
 
@@ -32,5 +32,6 @@ def score(as_of, rulesets, scores, overrides, run_id, terms, db):
                                scores_path=scores, terms_path=terms)
     for sid in sids:
         print_summary(engine, sid)
-    # Verdicts resting on a crawl with errors end like the audit's: the line and exit code 3.
-    exit_if_crawl_errors(engine, [score_run(engine, sids[0]).crawl_run_id])
+    # Verdicts resting on a crawl with errors, or sites it could not measure, end like the audit's:
+    # the lines and exit code 3.
+    exit_if_errors(engine, [score_run(engine, sids[0]).crawl_run_id])

@@ -192,16 +192,28 @@ def run_audit(register, as_of, out, ruleset, overrides, db, sites, crawl_overrid
     return run
 
 
-def exit_if_crawl_errors(engine, run_ids) -> None:
-    """Errors while crawling never end in exit code 0: the last line says so (the sites are
-    marked 抓取不完整 in every output), and the exit code is cliopts.CRAWL_ERRORS."""
+def exit_if_errors(engine, run_ids) -> None:
+    """Errors of ours never end in exit code 0: errors while crawling (the sites are marked
+    抓取不完整 in every output, their conclusions rest on the pages read) or sites the scoring could
+    not measure (未能评估 with the error). The last lines say which; the exit code is
+    cliopts.CRAWL_ERRORS; the reports are written all the same."""
     sites = [sc for run_id in run_ids for sc in pipeline.crawl_error_sites(engine, run_id)]
+    unmeasured = [code for run_id in run_ids for code in pipeline.scoring_error_sites(engine, run_id)]
     if sites:
         err.print(f"[red]注意：[/]抓取时有 {len(sites)} 个网站出错（共 {sum(sc.errors for sc in sites)} 次），"
                   f"这些网站已标为“抓取不完整”，其结论仅依据已抓取的页面："
-                  + "、".join(sc.site_code for sc in sites[:10]) + ("等" if len(sites) > 10 else "")
+                  + _some(sc.site_code for sc in sites)
                   + f"（退出码 {cliopts.CRAWL_ERRORS}）", highlight=False)
+    if unmeasured:
+        err.print(f"[red]注意：[/]评分时有 {len(unmeasured)} 个网站出错，未能评估（原因见各网站的说明）："
+                  + _some(unmeasured) + f"（退出码 {cliopts.CRAWL_ERRORS}）", highlight=False)
+    if sites or unmeasured:
         sys.exit(cliopts.CRAWL_ERRORS)
+
+
+def _some(codes) -> str:
+    codes = list(codes)
+    return "、".join(codes[:10]) + ("等" if len(codes) > 10 else "")
 
 
 def crawl_sites(engine, db, codes, overrides, resume, wait=False, distributed=None):
