@@ -104,12 +104,14 @@ class Policy:
     """crawl.yaml `revisit`: heuristic freshness = fraction × (Date − Last-Modified), capped."""
     fraction: float = 0.1
     max_s: float = 30 * 86400
+    facts_batch: int = 256     # fresh memos' Answers fetched at once (crawler/frontier.FreshFacts)
 
     @classmethod
     def from_config(cls, cfg: dict) -> "Policy":
         block = cfg.get("revisit") or {}
         return cls(max(0.0, float(block.get("heuristic_fraction", 0.1))),
-                   max(0.0, float(block.get("heuristic_max_days", 30))) * 86400)
+                   max(0.0, float(block.get("heuristic_max_days", 30))) * 86400,
+                   max(1, int(block.get("facts_batch", 256))))
 
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.I)

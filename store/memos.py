@@ -104,16 +104,14 @@ def revalidated(engine: Engine, rows: list[dict]) -> None:
             conn.execute(stmt, [{"memo_id": r["id"], "new_date": r["date"], "at": at} for r in rows])
 
 
-def facts_of(engine: Engine, site_code: str, reader: str, ids: set[int]) -> dict[int, bytes]:
-    """The packed facts of these memos of the site, in one query (a re-audit replays most of a
-    site's memos: one query each cost more CPU than the rest of the replay)."""
+def facts_of(engine: Engine, ids: list[int]) -> dict[int, bytes]:
+    """The packed facts of these memos, in one query (a re-audit replays most of a site's memos:
+    one query each cost more CPU than the rest of the replay)."""
     if not ids:
         return {}
-    q = select(PageMemo.id, PageMemo.facts).where(
-        and_(PageMemo.site_code == site_code, PageMemo.reader == reader, PageMemo.always_ask == "",
-             PageMemo.status == 200))
     with engine.connect() as conn:
-        return {i: blob for i, blob in conn.execute(q) if i in ids}
+        return {i: blob for i, blob in conn.execute(
+            select(PageMemo.id, PageMemo.facts).where(PageMemo.id.in_(ids)))}
 
 
 def facts(engine: Engine, memo_id: int) -> bytes | None:

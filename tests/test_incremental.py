@@ -255,3 +255,27 @@ def test_freshness_follows_rfc_9111():
     for other in ({"always_ask": "list"}, {"status": 404}, {"etag": "", "last_modified": ""}):
         changed = revisit.MemoRow(**{**{f: getattr(memo, f) for f in memo.__slots__}, **other})
         assert not revisit.is_fresh(changed, at + timedelta(hours=1), policy)
+
+
+def test_fresh_answers_are_fetched_a_batch_at_a_time_in_memo_order():
+    """A re-audit's fresh memos are not all read at the site's start: a miss reads the needed one
+    and the next unread ones in id order (the order the last crawl stored them), batch at a time;
+    each is given once, then forgotten."""
+    from crawler.frontier import FreshFacts
+    asked: list[list[int]] = []
+
+    def fetch(ids):
+        asked.append(list(ids))
+        return {i: f"answer {i}".encode() for i in ids if i != 7}   # 7: gone from the store
+    facts = FreshFacts([9, 3, 5, 1, 7, 11, 13], fetch, batch=3)
+    assert 5 in facts and 2 not in facts and len(facts) == 7 and asked == []
+    assert facts.pop(3) == b"answer 3" and asked == [[3, 5, 7]] and facts.held() == 1
+    assert facts.pop(5) == b"answer 5" and asked == [[3, 5, 7]] and facts.held() == 0
+    assert facts.pop(1) == b"answer 1" and asked == [[3, 5, 7], [1, 9, 11]]
+    assert 1 not in facts and facts.held() == 2
+    with pytest.raises(KeyError):
+        facts.pop(1)                        # used already
+    with pytest.raises(KeyError):
+        facts.pop(7)                        # fetched, but the store had lost it
+    assert facts.pop(13) == b"answer 13" and asked[-1] == [13] and facts.held() == 2
+    assert sorted(i for i in (9, 11, 13) if i in facts) == [9, 11]

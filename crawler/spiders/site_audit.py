@@ -38,7 +38,7 @@ from crawler.extract import settings as xsettings
 from crawler.extract.encoding import decode_body
 from crawler.extract.page import parse_page
 from crawler.extract.pagetext import page_text
-from crawler.frontier import Limits, SiteState, host_of
+from crawler.frontier import FreshFacts, Limits, SiteState, host_of
 from crawler.offsite import OffsiteChecks
 
 HTML_TYPES = ("text/html", "application/xhtml")
@@ -280,10 +280,11 @@ class SiteAuditSpider(scrapy.Spider):
             st.memos = store.memos.validators(engine, st.code, revisit.reader())
             st.dead = store.memos.failed_links(engine, st.code, self.run_id)
             # The memos fresh now (reckoned once, as the site starts: a site's crawl is minutes,
-            # their lifetimes hours to days) and their Answers, fetched at once.
+            # their lifetimes hours to days); their Answers fetched a batch at a time as used.
             now = datetime.now(timezone.utc)
-            st.facts = store.memos.facts_of(engine, st.code, revisit.reader(), {
-                m.id for m in st.memos.values() if revisit.is_fresh(m, now, self.policy)})
+            st.facts = FreshFacts(
+                (m.id for m in st.memos.values() if revisit.is_fresh(m, now, self.policy)),
+                functools.partial(store.memos.facts_of, engine), self.policy.facts_batch)
 
     def _memo_engine(self):
         if self._memo_store is None:
