@@ -19,10 +19,10 @@ from crawler import progress, shards
 from crawler.interrupts import CrawlerGroup
 from govaudit.review import earlier_sightings
 from govaudit.errors import AuditError
+from govaudit.measuring import Failed, Job, measure_sites
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import serious
-from govaudit.measuring import Failed, Job, measure_sites
 from indicators.assemble import load_probes, probe_window
 from indicators.beijing import beijing
 from indicators.findings import Finding

@@ -409,24 +409,29 @@ def test_sites_measured_in_children_score_as_in_one_process(audited, tmp_path):
     assert got[2] == got[1]
 
 
+def _measuring_fails_on(monkeypatch, code: str) -> None:
+    """measure_site raises ValueError("坏数据") for this one site (forked children inherit it)."""
+    from govaudit import measuring
+    real = measuring.measure_site
+
+    def failing(obs, *args):
+        if obs.site_code == code:
+            raise ValueError("坏数据")
+        return real(obs, *args)
+    monkeypatch.setattr(measuring, "measure_site", failing)
+
+
 def test_a_site_whose_measurement_fails_is_named_and_the_others_scored(audited, tmp_path,
                                                                        monkeypatch):
     """A fault on one site's data (here measure_site raising) says which site, in Chinese, leaves
     that site 未能评估 with the error, and scores every other site as without the fault."""
-    from govaudit import measuring
     _, db, _ = audited
     engine = store.connect(_store_copy(db, tmp_path / "copy.sqlite"))
     before = _scored(engine, pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"],
                                                  workers=1)[0])["verdicts"]
     bad = sorted(before)[3]
     name = {s.code: s.name for s in pipeline.registered_sites(engine)}[bad]
-    real = measuring.measure_site
-
-    def failing(obs, *args):
-        if obs.site_code == bad:
-            raise ValueError("坏数据")
-        return real(obs, *args)
-    monkeypatch.setattr(measuring, "measure_site", failing)
+    _measuring_fails_on(monkeypatch, bad)
     told: list[str] = []
     sid = pipeline.score_many(engine, samplefarm.AS_OF, ["census-2015"], workers=2,
                               notify=told.append)[0]
@@ -449,25 +454,18 @@ def test_a_site_left_unmeasured_ends_the_score_command_with_exit_code_3(audited,
     """Scoring errors are ours: like crawl errors, the command names the sites in its last line and
     exits 3 (a script running audits must not take it for a clean run); the others are scored."""
     from click.testing import CliRunner
-    from govaudit import measuring
     from govaudit.cli import cli
     _, db, _ = audited
     copy = _store_copy(db, tmp_path / "copy.sqlite")
     engine = store.connect(copy)
     bad = sorted(s.code for s in pipeline.registered_sites(engine))[2]
     engine.dispose()
-    real = measuring.measure_site
-
-    def failing(obs, *args):
-        if obs.site_code == bad:
-            raise ValueError("坏数据")
-        return real(obs, *args)
-    monkeypatch.setattr(measuring, "measure_site", failing)
+    _measuring_fails_on(monkeypatch, bad)
     args = ["score", "--as-of", str(samplefarm.AS_OF), "--db", copy]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 3, result.output
     assert f"注意：评分时有 1 个网站出错，未能评估（原因见各网站的说明）：{bad}（退出码 3）" in result.output
-    monkeypatch.setattr(measuring, "measure_site", real)
+    monkeypatch.undo()
     assert CliRunner().invoke(cli, args).exit_code == 0   # scored again without the fault
 
 
