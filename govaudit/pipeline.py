@@ -19,7 +19,7 @@ from crawler import progress, shards
 from crawler.interrupts import CrawlerGroup
 from govaudit.review import earlier_sightings
 from govaudit.errors import AuditError
-from govaudit.measuring import Failed, Job, measure_sites
+from govaudit.measuring import Failed, Job, measure_sites, scanner_fingerprint
 from govaudit.register import read_register
 from govaudit.spotcheck import sample_note
 from indicators import serious
@@ -277,7 +277,7 @@ def score_many(engine: Engine, as_of: date, ruleset_names: Sequence[str],
     known = decisions(engine, [sc.site_code for sc in crawls])
     seen_before = earlier_sightings(engine, [sc.site_code for sc in crawls], as_of, run.id)
     portals = [bool((site := sites.get(sc.site_code)) and site.is_portal) for sc in crawls]
-    job = Job(as_of, taxonomy, overrides, checks, probes, window)
+    job = Job(as_of, taxonomy, overrides, checks, probes, window, scanner_fingerprint(checks))
     keys = measurement_keys(taxonomy)
     for sc, portal, measured in zip(crawls, portals,
                                     measure_sites(engine, crawls, portals, job, workers)):

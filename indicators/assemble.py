@@ -80,6 +80,7 @@ def assemble(obs: SiteObservations, rows: CrawlRows, taxonomy: dict,
                                    sources=[row["source_url"]] if row["source_url"] else []))
     for url, data in rows.page_texts:
         (obs.attachments if data.get("attachment") else obs.pages)[url] = PageText.from_dict(data)
+    obs.records = rows.page_digests
     obs.checks = dict(rows.checks)
     for row in rows.online_links:
         obs.online_links.append(OnlineLink(url=row["url"], text=row["text"],

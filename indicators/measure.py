@@ -11,6 +11,7 @@ from indicators.guides import missing_elements
 from indicators.interaction import interaction, publishing
 from indicators.links import dead_links
 from indicators.observations import SiteObservations
+from indicators.pagescan import PageScan
 from indicators.presence import column_presence
 from indicators.online import online_systems
 from indicators.a11y import accessibility
@@ -63,9 +64,12 @@ def measure(obs: SiteObservations, as_of: date, taxonomy: dict | None = None,
 
 
 def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = None,
-                 checks: TextChecks | None = None) -> tuple[dict, list[Finding], dict | None]:
+                 checks: TextChecks | None = None,
+                 scans: dict[str, PageScan] | None = None) -> tuple[dict, list[Finding], dict | None]:
     """Measurements (DOMAIN.md results.json keys), the findings behind them and the site's
     reply-rate table (None when there is no readable board or the site was not crawled).
+    scans: every page's and attachment's text scans (pagescan.scan_pages with `checks`' scanners),
+    else the pages are scanned here.
 
     Availability comes from the probes, whether or not the crawl reached the site; a site the crawl
     could not reach has every other value None (not 0)."""
@@ -85,8 +89,10 @@ def measure_site(obs: SiteObservations, as_of: date, taxonomy: dict | None = Non
     present, presence_findings = column_presence(obs, taxonomy, as_of)
     guides, guide_findings = missing_elements(obs, checks.guides)
     search, search_findings = site_search(obs)
-    serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars)
-    personal, personal_findings = personal_data(obs, checks.personal, as_of)
+    serious, serious_findings = serious_errors(obs, checks.terms, checks.spam, checks.snippet_chars,
+                                               scans)
+    numbers = None if scans is None else {url: scan.numbers for url, scan in scans.items()}
+    personal, personal_findings = personal_data(obs, checks.personal, as_of, numbers)
     marks, mark_findings = identity(obs, checks.identity)
     secure, https_findings = https(obs.checks.get("https"))
     access, a11y_findings = accessibility(obs, obs.checks.get("a11y"), checks.a11y)

@@ -142,6 +142,8 @@ class SiteObservations:
     probes: list[ProbeObs] = field(default_factory=list)   # availability checks in the window
     pages: dict[str, PageText] = field(default_factory=dict)   # page URL → what it says
     attachments: dict[str, PageText] = field(default_factory=dict)   # attachment URL → its text
+    records: dict[str, str] = field(default_factory=dict)   # page or attachment URL → digest of
+                                                            # its stored text record (the store's)
     checks: dict[str, dict] = field(default_factory=dict)   # site checks after the crawl: kind →
                                                             # result (crawler/sitechecks.py)
     online_links: list[OnlineLink] = field(default_factory=list)

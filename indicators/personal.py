@@ -13,11 +13,11 @@ number is kept either: with most digits shown, a hash of a phone number gives th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from indicators.findings import Finding
-from indicators.observations import SiteObservations
+from indicators.observations import PageText, SiteObservations
 
 MEASURE, MASKED = "personal_data_leaks", "personal_data_masked"
 KEYS = [MEASURE, MASKED]
@@ -80,19 +80,26 @@ def id_check_digit(first17: str) -> str:
 def valid_id(number: str, cfg: dict, today: date | None = None) -> bool:
     """GB 11643: a province code, a real birth date not in the future, and (18 digits) the check
     digit; the 15-digit form of before 1999 has no check digit and a two-digit year (19xx)."""
+    born = id_birth(number, cfg)
+    return born is not None and born <= (today or date.today())
+
+
+def id_birth(number: str, cfg: dict) -> date | None:
+    """The birth date of a valid ID number whatever the date today (valid_id without its last
+    check), else None."""
     if int(number[:2]) not in set(cfg["regions"]):
-        return False
+        return None
     if len(number) == 18:
         birth = number[6:14]
         if id_check_digit(number[:17]) != number[17].upper():
-            return False
+            return None
     else:
         birth = "19" + number[6:12]
     try:
         born = date(int(birth[:4]), int(birth[4:6]), int(birth[6:8]))
     except ValueError:
-        return False
-    return cfg.get("earliest_birth_year", 1900) <= born.year and born <= (today or date.today())
+        return None
+    return born if cfg.get("earliest_birth_year", 1900) <= born.year else None
 
 
 def luhn(number: str) -> bool:
@@ -103,37 +110,67 @@ def luhn(number: str) -> bool:
     return total % 10 == 0
 
 
-def find_numbers(text: str, cfg: dict, today: date | None = None) -> list[Hit]:
-    """Every valid ID, mobile or bank card number in clear in (normalised) text, in order.
-    A digit run is one number only: an 18-digit run that is a valid ID is not also a card."""
-    hits: list[Hit] = []
-    taken: list[tuple[int, int]] = []
+@dataclass
+class Numbers:
+    """Where a (normalised) text holds numbers, whatever the as-of date: the valid ID numbers (one
+    born after the as-of date is no ID yet), mobile and card numbers (one in an ID's digits is no
+    card: numbers_on decides both) and masked numbers. Spans only, never digits: indicators.pagescan
+    keeps these in the store for a page that has not changed."""
+    ids: list[tuple[int, int]] = field(default_factory=list)
+    mobiles: list[tuple[int, int]] = field(default_factory=list)
+    cards: list[tuple[int, int]] = field(default_factory=list)
+    masked: list[tuple[int, int]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.ids or self.mobiles or self.cards or self.masked)
+
+
+def numbers_in(text: str, cfg: dict) -> Numbers:
+    """The numbers of a normalised text."""
+    found = Numbers(masked=[m.span() for m in _MASKED.finditer(text)
+                            if len(m.group(0)) in _MASKED_LENGTHS])
     for m in _ID.finditer(text):
-        if valid_id(m.group(1), cfg["id_card"], today):
-            hits.append(Hit("id_card", m.group(1).upper(), m.start(1), m.end(1)))
-            taken.append(m.span(1))
+        if id_birth(m.group(1), cfg["id_card"]) is not None:
+            found.ids.append(m.span(1))
     prefixes = {str(p) for p in cfg["mobile"]["prefixes"]}
     for m in _MOBILE.finditer(text):
         if m.group(1) in prefixes:
-            hits.append(Hit("mobile", "".join(m.groups()), m.start(), m.end()))
+            found.mobiles.append(m.span())
     low, high = cfg["bank_card"]["lengths"]
     starts = tuple(str(p) for p in cfg["bank_card"]["prefixes"])
     for m in _CARD.finditer(text):
         n = m.group(1)
-        if low <= len(n) <= high and n.startswith(starts) and luhn(n) \
-                and not any(a <= m.start() < b for a, b in taken):
-            hits.append(Hit("bank_card", n, m.start(), m.end()))
+        if low <= len(n) <= high and n.startswith(starts) and luhn(n):
+            found.cards.append(m.span(1))
+    return found
+
+
+def numbers_on(found: Numbers, text: str, cfg: dict, today: date | None = None) -> list[Hit]:
+    """The numbers in clear in `text` (the one `found` was read from) on `today`, in order: what
+    find_numbers gives."""
+    today = today or date.today()
+    hits = [Hit("id_card", text[s:e].upper(), s, e) for s, e in found.ids
+            if id_birth(text[s:e], cfg["id_card"]) <= today]
+    taken = [(h.start, h.end) for h in hits]
+    hits += [Hit("mobile", text[s:e].replace("-", "").replace(" ", ""), s, e)
+             for s, e in found.mobiles]
+    hits += [Hit("bank_card", text[s:e], s, e) for s, e in found.cards
+             if not any(a <= s < b for a, b in taken)]
     return sorted(hits, key=lambda h: h.start)
+
+
+def find_numbers(text: str, cfg: dict, today: date | None = None) -> list[Hit]:
+    """Every valid ID, mobile or bank card number in clear in (normalised) text, in order.
+    A digit run is one number only: an 18-digit run that is a valid ID is not also a card."""
+    return numbers_on(numbers_in(text, cfg), text, cfg, today)
 
 
 def masked_numbers(text: str) -> list[str]:
     """Masked numbers as written (138****1234): personal data published the way it should be."""
-    out = []
-    for m in _MASKED.finditer(text):
-        length = len(m.group(0))
-        if length in (11, 15, 16, 17, 18, 19):
-            out.append(m.group(0))
-    return out
+    return [m.group(0) for m in _MASKED.finditer(text) if len(m.group(0)) in _MASKED_LENGTHS]
+
+
+_MASKED_LENGTHS = (11, 15, 16, 17, 18, 19)
 
 
 def allowed(text: str, hit: Hit, cfg: dict) -> bool:
@@ -162,9 +199,15 @@ def _mask_runs(text: str) -> str:
     return _DIGIT_RUN.sub(lambda m: mask(m.group(0), "id_card"), text)
 
 
-def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None) -> tuple[dict, list[Finding]]:
+def page_numbers(page: PageText, cfg: dict) -> Numbers:
+    return numbers_in(normalise(f"{page.title} {page.text}"), cfg)
+
+
+def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None,
+              found: dict[str, Numbers] | None = None) -> tuple[dict, list[Finding]]:
     """The two measurements and one finding per distinct number in clear, shown at the homepage
-    or else the first page (pages before attachments, then by URL), like serious errors."""
+    or else the first page (pages before attachments, then by URL), like serious errors.
+    found: page_numbers of pages and attachments by URL (indicators.pagescan), else scanned here."""
     places = [(url, page, "网页") for url, page in
               sorted(obs.pages.items(), key=lambda kv: (kv[0] != obs.home_url, kv[0]))]
     places += [(url, page, "附件") for url, page in sorted(obs.attachments.items())]
@@ -172,9 +215,12 @@ def scan_site(obs: SiteObservations, cfg: dict, today: date | None = None) -> tu
     masked: set[str] = set()
     around = int(cfg.get("snippet_chars", 12))
     for url, page, where in places:
+        numbers = found[url] if found is not None else page_numbers(page, cfg)
+        if not numbers:
+            continue
         text = normalise(f"{page.title} {page.text}")
-        masked.update(masked_numbers(text))
-        hits = find_numbers(text, cfg, today)
+        masked.update(text[s:e] for s, e in numbers.masked)
+        hits = numbers_on(numbers, text, cfg, today)
         for hit in hits:
             if allowed(text, hit, cfg):
                 continue

@@ -12,12 +12,16 @@ matching it.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from indicators.findings import Finding
 from indicators.observations import PageText, SiteObservations
 from indicators.spam import PLACE, SpamScanner
 from indicators.termscan import HOW, TermScanner
+
+if TYPE_CHECKING:
+    from indicators.pagescan import PageScan
 
 MEASURE = "serious_errors"
 MISSTATEMENTS, HACKED, UNHANDLED = "serious_misstatements", "hacked_pages", "hacked_pages_unhandled"
@@ -35,12 +39,16 @@ def _snippet(text: str, start: int, end: int, around: int) -> str:
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
 
 
-def misspelt_terms(obs: SiteObservations, scanner: TermScanner, around: int) -> list[Finding]:
-    """One finding per misspelling (a title shows on its list page, homepage and article alike)."""
+def misspelt_terms(obs: SiteObservations, scanner: TermScanner, around: int,
+                   scans: dict[str, PageScan] | None = None) -> list[Finding]:
+    """One finding per misspelling (a title shows on its list page, homepage and article alike).
+    scans: what indicators.pagescan found on each page, else the pages are scanned here."""
     seen: dict[tuple[str, str], list] = {}
     for url, page in _pages_in_order(obs):
-        for place, text in (("网页标题", page.title), ("正文", page.text)):
-            for hit in scanner.scan(text):
+        title_hits, text_hits = (scans[url].terms if scans is not None
+                                 else (scanner.scan(page.title), scanner.scan(page.text)))
+        for place, text, hits in (("网页标题", page.title, title_hits), ("正文", page.text, text_hits)):
+            for hit in hits:
                 snippet = _snippet(text, hit.start, hit.end, around)
                 entry = seen.setdefault((hit.found, hit.term), [url, page.title, hit, place, snippet,
                                                                 set()])
@@ -56,11 +64,13 @@ def misspelt_terms(obs: SiteObservations, scanner: TermScanner, around: int) -> 
     return findings
 
 
-def hacked_pages(obs: SiteObservations, scanner: SpamScanner) -> list[Finding]:
+def hacked_pages(obs: SiteObservations, scanner: SpamScanner,
+                 scans: dict[str, PageScan] | None = None) -> list[Finding]:
     own = urlsplit(obs.home_url).hostname or ""
     seen: dict[tuple, list] = {}
     for url, page in _pages_in_order(obs):
-        verdict = scanner.scan(page, own)
+        verdict = (scanner.verdict(scans[url].spam, own) if scans is not None
+                   else scanner.scan(page, own))
         if not scanner.is_hacked(verdict):
             continue
         key = (verdict.top_term(), tuple(sorted({h.detail for h in verdict.hits
@@ -93,9 +103,10 @@ def _spam_evidence(verdict, most: int = 6) -> str:
 
 
 def serious_errors(obs: SiteObservations, terms: TermScanner, spam: SpamScanner,
-                   around: int) -> tuple[dict, list[Finding]]:
-    """The four serious-error measurements (KEYS) and their findings, before any review."""
-    findings = misspelt_terms(obs, terms, around) + hacked_pages(obs, spam)
+                   around: int, scans: dict[str, PageScan] | None = None) -> tuple[dict, list[Finding]]:
+    """The four serious-error measurements (KEYS) and their findings, before any review.
+    scans: each page's indicators.pagescan.PageScan (None: scanned here)."""
+    findings = misspelt_terms(obs, terms, around, scans) + hacked_pages(obs, spam, scans)
     return recount(findings), findings
 
 

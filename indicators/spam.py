@@ -26,6 +26,7 @@ class SpamHit:
     category: str
     points: float         # weight × place weight
     detail: str = ""      # the hiding technique, or the link URL
+    link_host: str | None = None   # a hidden link's host (its URL's hit is not counted on that site)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class SpamScanner:
     def __init__(self, lexicon: dict | None = None, settings: dict | None = None):
         lexicon = lexicon or config.load_yaml("services/spam_terms.yaml")
         s = settings or config.load_yaml("services/serious.yaml")["spam"]
+        self.lexicon, self.settings = lexicon, s    # what the scan is a function of (pagescan)
         self.weights, self.threshold = s["weights"], s["threshold"]
         self.window = s["negation_window"]
         self._terms = ahocorasick.Automaton()
@@ -87,13 +89,18 @@ class SpamScanner:
             hits.append(SpamHit(place, word, category, weight * self.weights[place], detail))
         return hits
 
-    def _url_hits(self, url: str, place: str) -> list[SpamHit]:
+    def _url_hits(self, url: str, place: str, link_host: str | None = None) -> list[SpamHit]:
         parts = urlsplit(url)
         where = ((parts.hostname or "") + parts.path + "?" + parts.query).lower()
-        return [SpamHit(place, word, category, weight * self.weights[place], url)
+        return [SpamHit(place, word, category, weight * self.weights[place], url, link_host)
                 for _, _, (word, category, weight) in self._find(self._urls, where)]
 
     def scan(self, page: PageText, own_host: str = "") -> SpamVerdict:
+        return self.verdict(self.page_hits(page), own_host)
+
+    def page_hits(self, page: PageText) -> list[SpamHit]:
+        """Every hit of a page, whatever site it is on (so indicators.pagescan can keep them for
+        an unchanged page): a hidden link's URL hit carries the link's host, for verdict()."""
         hits = self._hits(page.title, "title", negate=True)
         hits += self._hits(page.keywords, "keywords", negate=True)
         hits += self._hits(page.text, "visible", negate=True)
@@ -103,9 +110,14 @@ class SpamScanner:
         for seg in page.hidden:
             hits += self._hits(seg.text, "hidden", f"{seg.how} 的 <{seg.tag}>")
             for _, href in seg.links:
-                if own_host and (urlsplit(href).hostname or "") == own_host:
-                    continue
-                hits += self._url_hits(href, "hidden")
+                hits += self._url_hits(href, "hidden", urlsplit(href).hostname or "")
+        return hits
+
+    def verdict(self, hits: list[SpamHit], own_host: str = "") -> SpamVerdict:
+        """The page's verdict on the site at own_host: a hidden link to the site itself is no
+        injected link."""
+        if own_host:
+            hits = [h for h in hits if h.link_host != own_host]
         return SpamVerdict(sum(h.points for h in hits), hits)
 
     def is_hacked(self, verdict: SpamVerdict) -> bool:

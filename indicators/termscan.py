@@ -153,8 +153,10 @@ class TermScanner:
                  settings: dict | None = None):
         settings = settings or config.load_yaml("services/serious.yaml")["terms"]
         self.terms = list(dict.fromkeys(terms))
+        self.settings = settings
         exact = set(self.terms)
         allowed = set(allowed) - exact
+        self.allowed = sorted(allowed)
         auto = ahocorasick.Automaton()
         for t in exact:
             auto.add_word(t, (_EXACT, t, t, ""))

@@ -10,8 +10,7 @@ from sqlalchemy.engine import Engine, RowMapping
 
 from store.schema import (Base, Column, ColumnFind, GatedPage, HomePage, Item, Link, Message,
                           OnlineLink, Page, PageContent, Probe, SearchCheck, SiteCheck,
-                          SiteCrawl,
-                          unpack_text)
+                          SiteCrawl, record_digest, unpack_text)
 
 
 @dataclass
@@ -26,6 +25,7 @@ class CrawlRows:
     columns: list[RowMapping]
     links: list[RowMapping]
     page_texts: list[tuple[str, dict]]           # (URL, PageText as a dict)
+    page_digests: dict[str, str]                 # URL → record_digest of its stored record
     online_links: list[RowMapping]
     searches: list[RowMapping]                   # the homepage's search box tried (0 or 1 row)
     checks: dict[str, dict]                      # kind → result (store.SiteCheck)
@@ -38,6 +38,8 @@ def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
         return conn.execute(select(model.__table__).where(model.site_crawl_id == sc)
                             .order_by(model.id)).mappings().all()
     with engine.connect() as conn:
+        texts = conn.execute(select(PageContent.url, PageContent.data)
+                             .where(PageContent.site_crawl_id == sc).order_by(PageContent.id)).all()
         return CrawlRows(
             page_dates=dict(conn.execute(select(Page.url, Page.pub_date).where(
                 Page.site_crawl_id == sc, Page.pub_date.is_not(None))).all()),
@@ -48,9 +50,8 @@ def crawl_rows(engine: Engine, site_crawl_id: int) -> CrawlRows:
             gates=dict(conn.execute(select(GatedPage.url, GatedPage.reason)
                                     .where(GatedPage.site_crawl_id == sc)).all()),
             columns=rows(conn, Column), links=rows(conn, Link),
-            page_texts=[(url, unpack_text(blob)) for url, blob in conn.execute(
-                select(PageContent.url, PageContent.data).where(PageContent.site_crawl_id == sc)
-                .order_by(PageContent.id))],
+            page_texts=[(url, unpack_text(blob)) for url, blob in texts],
+            page_digests={url: record_digest(blob) for url, blob in texts},
             online_links=rows(conn, OnlineLink), searches=rows(conn, SearchCheck),
             checks=dict(conn.execute(select(SiteCheck.kind, SiteCheck.data)
                                      .where(SiteCheck.site_crawl_id == sc)).all()))

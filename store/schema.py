@@ -6,6 +6,7 @@ compared and any later stage can be re-run alone on what an earlier one stored.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from datetime import date, datetime, timezone
@@ -247,6 +248,25 @@ def pack_text(data: dict) -> bytes:
 
 def unpack_text(blob: bytes) -> dict:
     return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def record_digest(blob: bytes) -> str:
+    """A stored text record's identity: the same bytes, the same page text (PageScanRow's key)."""
+    return hashlib.sha256(blob).hexdigest()
+
+
+class PageScanRow(Base):
+    """What the score-time text scans found on a page text record (indicators.pagescan, as JSON),
+    by the record's digest and a fingerprint of the scanners (their code and configuration): a
+    re-audit finding the page unchanged does not scan it again. Not a crawl's row: any crawl
+    storing the same record uses it."""
+    __tablename__ = "page_scans"
+    __table_args__ = (UniqueConstraint("scanners", "digest"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scanners: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
 
 class OnlineLink(CrawlObservation, Base):
