@@ -4,6 +4,7 @@ The CLI is a thin layer over these; tests call them too. Each reads what the pre
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -688,6 +689,7 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
     results-<ruleset id>.json (the same shape) and its own ranking sheet."""
     from reports.charts import write_charts
     from reports.files import gather_evidence
+    from reports.forked import forked
     from reports.notices import write_notices
     from reports.ranking_xlsx import write_ranking
     from reports.results_json import write_results
@@ -703,13 +705,20 @@ def write_reports(engine: Engine, out_dir: str | Path, score_run_id: int | None 
             stale.unlink()
     for other in report.others:
         write_results(other, out / results_name(other.ruleset_id))
-    report.charts = write_charts(report, out / "charts")
     gather_evidence(report, out)                 # the screenshots, beside the notices
-    if notices:
-        report.notices = write_notices(report, out)
+
+    def letters():
+        written = write_notices(report, out)
         if recheck is not None:
             from reports.recheck_notice import write_recheck_notices
-            report.notices += write_recheck_notices(report, out)
+            written += write_recheck_notices(report, out)
+        return written
+    # The notices in a child process while the charts are drawn here: the workbook embeds both
+    # (the charts' files, the notices' list). A writer's error is raised here all the same.
+    with forked(letters) if notices else nullcontext() as written:
+        report.charts = write_charts(report, out / "charts")
+        if notices:
+            report.notices = written()
     write_ranking(report, out / "ranking.xlsx")
     return out
 

@@ -409,6 +409,26 @@ def test_sites_measured_in_children_score_as_in_one_process(audited, tmp_path):
     assert got[2] == got[1]
 
 
+def test_a_notice_failing_in_the_child_fails_write_reports_as_before(audited, tmp_path, monkeypatch):
+    """The notices are written in a forked child while the charts are drawn (reports.forked): an
+    error there leaves write_reports with its class and words, after the charts, before the
+    workbook, as when they were written one after another in this process."""
+    from reports import notices
+    from reports.workdays import CalendarError
+
+    def fails(*args):
+        raise CalendarError("整改期限算到 2031 年")
+    monkeypatch.setattr(notices, "build_notice", fails)
+    _, db, _ = audited
+    engine = store.connect(_store_copy(db, tmp_path / "copy.sqlite"))
+    with pytest.raises(CalendarError) as caught:
+        pipeline.write_reports(engine, tmp_path / "out")
+    engine.dispose()
+    assert str(caught.value) == "整改期限算到 2031 年"
+    assert list((tmp_path / "out" / "charts").glob("*.png"))
+    assert not (tmp_path / "out" / "ranking.xlsx").exists()
+
+
 def _measuring_fails_on(monkeypatch, code: str) -> None:
     """measure_site raises ValueError("坏数据") for this one site (forked children inherit it)."""
     from govaudit import measuring
