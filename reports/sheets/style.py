@@ -132,6 +132,10 @@ LINE_PT = 15     # one line of 11-point text
 def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     """Row heights for wrapped text: spreadsheets do not grow a row to fit when they open a file."""
     alignments = ws.parent._alignments   # c.alignment, read by index without its proxy
+    # `c.coordinate in ws.merged_cells` parsed every range's and the cell's coordinates for each
+    # cell: the merged cells are gathered once. The widths are read once a column.
+    merged = {cell for cells in ws.merged_cells.ranges for cell in cells.cells}
+    widths: dict[int, float] = {}
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for c in row:
@@ -139,9 +143,11 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
                 continue
             if not c._style:                 # what reading c.alignment does to a bare cell
                 c._style = StyleArray()
-            if not alignments[c._style.alignmentId].wrap_text or c.coordinate in ws.merged_cells:
+            if not alignments[c._style.alignmentId].wrap_text or (c.row, c.column) in merged:
                 continue
-            width = ws.column_dimensions[c.column_letter].width or 8.43
+            width = widths.get(c.column)
+            if width is None:
+                width = widths[c.column] = ws.column_dimensions[c.column_letter].width or 8.43
             text = str(c.value)
             lines = max(lines, sum(-(-max(display_width(part), 1) // max(int(width) - 1, 1))
                                    for part in text.split("\n")))
