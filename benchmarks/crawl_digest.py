@@ -71,6 +71,8 @@ def _canon(value):
             return "blob:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
     if isinstance(value, dict):
         return {str(k): _canon(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):   # a NamedTuple record, as a dataclass
+        return {"@": type(value).__name__, **{f: _canon(getattr(value, f)) for f in value._fields}}
     if isinstance(value, (list, tuple)):
         return [_canon(v) for v in value]
     if isinstance(value, (set, frozenset)):

@@ -9,6 +9,7 @@ import zlib
 from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -75,7 +76,8 @@ class SiteState:
     asked: int = 0       # pages and link checks sent to the site
     replayed: int = 0    # memos used without asking (fresh: crawler/revisit.py)
     dead: set = field(default_factory=set)    # targets the last crawl found at fault
-    facts: "FreshFacts | dict" = field(default_factory=dict)   # fresh memos' packed Answers, until used
+    facts: "FreshFacts" = field(default_factory=lambda: _NO_FACTS)   # fresh memos' packed Answers, until used
+    asked_facts: "FreshFacts" = field(default_factory=lambda: _NO_FACTS)   # the others', for their 304s
 
     def __post_init__(self) -> None:
         if not self.hosts:
@@ -157,10 +159,11 @@ class SiteState:
         self.columns.clear()
         self.memos = {}
         self.dead = set()
-        self.facts = {}
+        self.facts = self.asked_facts = _NO_FACTS
         self.seen_skips = set()
 
 
+@lru_cache(maxsize=4096)   # every link of every page is asked whether it is the site's own
 def host_of(url: str) -> str:
     try:
         parts = urlsplit(url)
@@ -210,3 +213,15 @@ class FreshFacts:
             self._fetched.update(self._fetch(ids))   # a failed read leaves them to be read again
             del self._unfetched[at:at + self._batch]
         return self._fetched.pop(memo_id)
+
+    def discard(self, memo_id: int) -> None:
+        """The memo's Answer will not be needed (its page changed): never fetched, or let go."""
+        if memo_id in self._unused:
+            self._unused.remove(memo_id)
+            if self._fetched.pop(memo_id, None) is None:
+                at = bisect_left(self._unfetched, memo_id)
+                if at < len(self._unfetched) and self._unfetched[at] == memo_id:
+                    del self._unfetched[at]
+
+
+_NO_FACTS = FreshFacts((), lambda ids: {}, 1)   # a full crawl's, and a finished site's: empty

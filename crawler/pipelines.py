@@ -195,7 +195,8 @@ class StorePipeline:
 
 def _text_safe(row: dict) -> dict:
     """Crawled text may hold NUL characters, which PostgreSQL text columns refuse."""
-    return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in row.items()}
+    return {k: v.replace("\x00", "") if isinstance(v, str) and "\x00" in v else v
+            for k, v in row.items()}
 
 
 def _dedupe(kind: type, rows: list[dict]) -> list[dict]:

@@ -201,7 +201,7 @@ def pack(answer: Answer) -> bytes:
     # put back, instead of copying every field of it.
     read.text, read.links = b"", None
     try:
-        rest = _deflate((answer, [(k.url, k.text, k.kind, k.tag) for k in links]))
+        rest = _deflate((answer, list(map(tuple, links))))
     finally:
         read.text, read.links = text, links
     return _PACKED + len(text).to_bytes(4, "big") + text + rest
@@ -221,7 +221,7 @@ def unpack(blob: bytes) -> Answer:
     if answer.read is not None:
         from crawler.extract.links import Link
         answer.read.text = blob[5:5 + size]
-        answer.read.links = [Link(*row) for row in links]
+        answer.read.links = list(map(Link._make, links))
     return answer
 
 
