@@ -279,3 +279,13 @@ def test_fresh_answers_are_fetched_a_batch_at_a_time_in_memo_order():
         facts.pop(7)                        # fetched, but the store had lost it
     assert facts.pop(13) == b"answer 13" and asked[-1] == [13] and facts.held() == 2
     assert sorted(i for i in (9, 11, 13) if i in facts) == [9, 11]
+    # A page that changed lets its memo's Answer go, fetched or not: never fetched afterwards.
+    facts.discard(9)
+    assert 9 not in facts and facts.held() == 1
+    with pytest.raises(KeyError):
+        facts.pop(9)
+    unread = FreshFacts([20, 21, 22], fetch, batch=3)
+    unread.discard(21)
+    assert unread.pop(20) == b"answer 20" and asked[-1] == [20, 22] and unread.held() == 1
+    unread.discard(99)                      # not one of its memos: nothing happens
+    assert len(unread) == 1
