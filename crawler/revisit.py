@@ -229,6 +229,12 @@ class _Unpickler(pickle.Unpickler):
     """Only the crawler's own record types and plain values: a shared store (PostgreSQL) is not
     trusted to run code in the crawler."""
     def find_class(self, module, name):
+        found = _ALLOWED.get((module, name))   # ~5 a memo: looked up once a process, not each time
+        if found is None:
+            found = _ALLOWED[module, name] = self._allowed(module, name)
+        return found
+
+    def _allowed(self, module, name):
         if (module, name) in (("datetime", "date"), ("builtins", "frozenset"), ("builtins", "set")):
             return super().find_class(module, name)
         if module.startswith("crawler.extract.") or module == __name__:
@@ -236,3 +242,6 @@ class _Unpickler(pickle.Unpickler):
             if isinstance(found, type):   # a record type, never a function to call
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not a crawler record")
+
+
+_ALLOWED: dict[tuple[str, str], type] = {}
