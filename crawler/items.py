@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 
 
 @dataclass(slots=True)
@@ -14,7 +15,12 @@ class Record:
 
     def rows(self) -> list[dict]:
         """The record's rows for its table: its fields but the site (the pipeline adds the crawl)."""
-        return [{f.name: getattr(self, f.name) for f in fields(self) if f.name != "site"}]
+        return [{name: getattr(self, name) for name in _stored_fields(type(self))}]
+
+
+@lru_cache(maxsize=None)   # dataclasses.fields() on every record cost more than the row itself
+def _stored_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind) if f.name != "site")
 
 
 @dataclass(slots=True)
