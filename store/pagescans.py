@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.engine import Engine
 
 from store.engine import insert_ignore
@@ -13,13 +13,15 @@ from store.schema import PageScanRow
 _CHUNK = 500   # digests a query: well under SQLite's and PostgreSQL's bound parameters
 
 
-def scans_of(engine: Engine, scanners: str, digests: Iterable[str]) -> dict[str, dict]:
-    """digest → the kept scan data of those records scanned by `scanners` (the others are absent)."""
+def scans_of(engine: Engine, scanners: str, digests: Iterable[str]) -> dict[str, str]:
+    """digest → the kept scan data, as JSON text, of those records scanned by `scanners` (the others
+    are absent). Text, not parsed: most pages have the same scan (nothing found), parsed once."""
     wanted = sorted(set(digests))
-    out: dict[str, dict] = {}
+    out: dict[str, str] = {}
+    data = cast(PageScanRow.data, Text)
     with engine.connect() as conn:
         for i in range(0, len(wanted), _CHUNK):
-            out.update(conn.execute(select(PageScanRow.digest, PageScanRow.data).where(
+            out.update(conn.execute(select(PageScanRow.digest, data).where(
                 PageScanRow.scanners == scanners,
                 PageScanRow.digest.in_(wanted[i:i + _CHUNK]))).all())
     return out
