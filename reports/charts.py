@@ -8,6 +8,7 @@ is checked against the font first, and a missing one stops with a message instea
 from __future__ import annotations
 
 import importlib.util
+import math
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -190,21 +191,37 @@ def problems_by_rule(report: AuditReport, path: Path) -> Path | None:
     return _save(fig, path)
 
 
-def pass_rate_history(report: AuditReport, path: Path) -> Path | None:
-    """Pass rate per region at each audit of the same sites; only once there are two audits."""
-    if len(report.history) < 2:
-        return None
+def history_lines(report: AuditReport) -> tuple[dict[str, list[float]], str]:
+    """The pass-rate history chart's lines, region → pass rate (%, NaN where none was judged) at
+    each audit, and its title: every region, or beyond report.settings.history_regions the ones
+    with the lowest rate at the latest audit (ties and regions not judged then: by name). A line
+    and a legend entry each: a hundred of them ran the legend off the picture."""
     region = {sr.verdict.site_code: region_group(site_attr(sr.site, "region")) for sr in report.sites}
-    regions = sorted(set(region.values()))
-    labels = [a.label or a.as_of.isoformat() for a in report.history]
-    title, yl = "各地区合格率变化（历次抽查）", "合格率"
-    fig = _figure([title, yl, "监测时间点", *regions, *labels])
-    ax = fig.subplots()
-    for name in regions:
+    lines = {}
+    for name in sorted(set(region.values())):
         rates = []
         for a in report.history:
             judged = [q for c, q in a.qualified.items() if region.get(c) == name and q is not None]
             rates.append(100 * sum(judged) / len(judged) if judged else float("nan"))
+        lines[name] = rates
+    title, most = "各地区合格率变化（历次抽查）", report.settings.history_regions
+    if len(lines) <= most:
+        return lines, title
+    latest = sorted(lines, key=lambda n: (math.isnan(lines[n][-1]), lines[n][-1], n))[:most]
+    return ({n: lines[n] for n in lines if n in latest},
+            f"{title[:-1]}；合格率最低的 {most} 个地区，共 {len(lines)} 个）")
+
+
+def pass_rate_history(report: AuditReport, path: Path) -> Path | None:
+    """Pass rate per region at each audit of the same sites; only once there are two audits."""
+    if len(report.history) < 2:
+        return None
+    lines, title = history_lines(report)
+    labels = [a.label or a.as_of.isoformat() for a in report.history]
+    yl = "合格率"
+    fig = _figure([title, yl, "监测时间点", *lines, *labels])
+    ax = fig.subplots()
+    for name, rates in lines.items():
         ax.plot(range(len(labels)), rates, marker="o", label=name)
     # audits by position, not by date: two audits may share a monitoring point (a re-check)
     ax.set_xticks(range(len(labels)), labels)

@@ -45,6 +45,7 @@ class ReportConfig:
     workdays: frozenset[date]
     reply: str
     chart_regions: int                   # most regions the pass-rate-by-region chart draws
+    history_regions: int                 # most regions (lines) the pass-rate history chart draws
     fonts: dict[str, list[str]] = field(default_factory=dict)
     name_software: bool = False          # say in 检查方式 that govaudit did the checking
 
@@ -125,9 +126,11 @@ def _parse(d: dict, where: str) -> ReportConfig:
     days = d.get("deadline_working_days")
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         fail("deadline_working_days", f"应为正整数（工作日数），实际为 {days!r}")
-    chart_regions = d.get("chart_regions")
-    if not isinstance(chart_regions, int) or isinstance(chart_regions, bool) or chart_regions < 1:
-        fail("chart_regions", f"应为正整数（图中最多画的地区数），实际为 {chart_regions!r}")
+    def most_regions(key: str) -> int:
+        value = d.get(key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            fail(key, f"应为正整数（图中最多画的地区数），实际为 {value!r}")
+        return value
     notice_date = d.get("notice_date")
     if notice_date is not None and not isinstance(notice_date, date):
         fail("notice_date", f"应为日期 YYYY-MM-DD 或留空，实际为 {notice_date!r}")
@@ -142,4 +145,5 @@ def _parse(d: dict, where: str) -> ReportConfig:
         issuing_office=text("issuing_office"), notice_date=notice_date, contact=text("contact"),
         selection=text("selection"), method=text("method"), group_by=group_by, grades=grades,
         deadline_working_days=days, holidays=dates("holidays"), workdays=dates("workdays"),
-        reply=text("reply"), chart_regions=chart_regions, fonts=fonts, name_software=name_software)
+        reply=text("reply"), chart_regions=most_regions("chart_regions"),
+        history_regions=most_regions("history_regions"), fonts=fonts, name_software=name_software)

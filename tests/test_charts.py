@@ -97,3 +97,29 @@ def test_no_font_at_all_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(charts, "MPLFONTS_FILE", "fonts/absent.otf")
     with pytest.raises(charts.ChartError, match="找不到可显示中文的字体"):
         charts.cjk_font.__wrapped__()
+
+
+def test_history_chart_beyond_history_regions_draws_the_lowest_at_the_latest_audit(tmp_path):
+    """More regions than history_regions: one line each for the regions with the lowest pass rate
+    at the latest audit (a region not judged then comes last), and the title says how many in all
+    (a hundred lines had run the legend off the picture)."""
+    import copy
+    import dataclasses
+    report = make_report()
+    regions = {"4401000001": "甲区", "4401000002": "乙区", "4401000003": "丙区"}
+    for sr in report.sites:
+        sr.site = dataclasses.replace(sr.site, region=regions[sr.verdict.site_code])
+    codes = ["4401000001", "4401000002", "4401000003"]
+    report.history = [AuditSnapshot(dt.date(2026, 8, 22), dict(zip(codes, (False, True, True)))),
+                      AuditSnapshot(dt.date(2026, 11, 22), dict(zip(codes, (True, False, None))))]
+    lines, title = charts.history_lines(report)
+    assert title == "各地区合格率变化（历次抽查）"
+    assert {n: r[0] for n, r in lines.items()} == {"丙区": 100.0, "乙区": 100.0, "甲区": 0.0}
+    report.settings = copy.copy(report.settings)
+    report.settings.history_regions = 2
+    lines, title = charts.history_lines(report)
+    assert title == "各地区合格率变化（历次抽查；合格率最低的 2 个地区，共 3 个）"
+    assert {n: r for n, r in lines.items()} == {"甲区": [0.0, 100.0], "乙区": [100.0, 0.0]}
+    report.settings.history_regions = 1
+    assert list(charts.history_lines(report)[0]) == ["乙区"]
+    assert charts.pass_rate_history(report, tmp_path / "h.png").is_file()

@@ -80,6 +80,9 @@ def test_report_config_errors_name_the_file_and_key(tmp_path):
     bad.write_text("chart_regions: 0\n", encoding="utf-8")
     with pytest.raises(ReportConfigError, match=r"my.yaml：chart_regions 应为正整数"):
         load_report_config(bad)
+    bad.write_text("history_regions: true\n", encoding="utf-8")
+    with pytest.raises(ReportConfigError, match=r"my.yaml：history_regions 应为正整数"):
+        load_report_config(bad)
     bad.write_text("grades:\n  - {name: 优秀}\n", encoding="utf-8")
     with pytest.raises(ReportConfigError, match=r"grades 第 1 项应写成"):
         load_report_config(bad)
