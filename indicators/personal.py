@@ -127,8 +127,7 @@ class Numbers:
 
 def numbers_in(text: str, cfg: dict) -> Numbers:
     """The numbers of a normalised text."""
-    found = Numbers(masked=[m.span() for m in _MASKED.finditer(text)
-                            if len(m.group(0)) in _MASKED_LENGTHS])
+    found = Numbers(masked=_masked_spans(text))
     for m in _ID.finditer(text):
         if id_birth(m.group(1), cfg["id_card"]) is not None:
             found.ids.append(m.span(1))
@@ -167,10 +166,11 @@ def find_numbers(text: str, cfg: dict, today: date | None = None) -> list[Hit]:
 
 def masked_numbers(text: str) -> list[str]:
     """Masked numbers as written (138****1234): personal data published the way it should be."""
-    return [m.group(0) for m in _MASKED.finditer(text) if len(m.group(0)) in _MASKED_LENGTHS]
+    return [text[s:e] for s, e in _masked_spans(text)]
 
 
-_MASKED_LENGTHS = (11, 15, 16, 17, 18, 19)
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _MASKED.finditer(text) if len(m.group(0)) in (11, 15, 16, 17, 18, 19)]
 
 
 def allowed(text: str, hit: Hit, cfg: dict) -> bool:
