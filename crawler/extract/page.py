@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from . import settings
 from .urls import resolve
 
 GUIDELINE_META = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType",
@@ -43,7 +44,6 @@ _TOKEN_ROLES: list[tuple[str, re.Pattern[str]]] = [
         r"^(header|head|top|topbar|masthead|banner|logo|site[-_]?head(er)?|page[-_]?head(er)?|"
         r"head[-_]?(box|wrap|er|main|con|top|\d)|top[-_]?(box|wrap|bar|main|con|head|\d))$")),
 ]
-_ROLE_PATTERNS = dict(_TOKEN_ROLES)
 # Sidebar names that real sites also give to content columns ("left" holds news blocks on many
 # homepages): furniture only when the element holds no dated entries.
 _AMBIGUOUS_SIDEBAR = re.compile(r"^(left|sub|lm|leftbox|left[-_]box|sub[-_]?left|left[-_]?con)$|[-_]left\d?$")
@@ -70,6 +70,7 @@ _CRUMB_MAX_CHARS = 200   # a breadcrumb is one short line; a block this long is 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Furniture guard: a wrapper holding most of the page (<div id="page">) is not furniture.
 _MAX_FURNITURE_SHARE = 0.6
+_UNGUARDED_ROLES = ("breadcrumb", "nav", "script")   # roles given whatever the share
 
 EMPTY: frozenset[str] = frozenset()
 _RECORD = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|(.*?))\s*</record>", re.S | re.I)
@@ -143,8 +144,31 @@ _EMPTY_DOC = b"<html><head></head><body></body></html>"
 
 
 @lru_cache(maxsize=4096)
-def _token_matches(role: str, token: str) -> bool:
-    return bool(_ROLE_PATTERNS[role].search(token))
+def _token_hits(names: str) -> tuple[tuple[str, bool], ...]:
+    """The roles the class/id tokens in names match, in Page._token_role's order (role, then
+    token), each with whether its token is an ambiguous sidebar name. A site repeats the same
+    few class names on every page: matched once, not once per element."""
+    tokens = names.lower().split()
+    named = [_token_roles(tok) for tok in tokens]
+    return tuple((role, role == "sidebar" and bool(_AMBIGUOUS_SIDEBAR.search(tok)))
+                 for role, _ in _TOKEN_ROLES for tok, roles in zip(tokens, named) if role in roles)
+
+
+@lru_cache(maxsize=4096)
+def _token_roles(token: str) -> frozenset[str]:
+    """The roles one class/id token matches (an id unique to its element still shares its
+    class names' answers)."""
+    return frozenset(role for role, pattern in _TOKEN_ROLES if pattern.search(token))
+
+
+@lru_cache(maxsize=1024)
+def _tag_kind(tag: str) -> tuple[str | None, bool, bool, bool, bool]:
+    """What role tests an element of this tag can pass (_role_of's, worked out once a tag):
+    (its tag role, a table row, may be named by class/id, may be an unnamed breadcrumb, may be a
+    menu list)."""
+    low = tag.lower()
+    return (_TAG_ROLES.get(low), low == "tr", low not in _NO_TOKEN_ROLE_TAGS,
+            low not in _NO_LABEL_TAGS, tag in _MENU_LIST_TAGS)
 
 
 # text_of's answers for the page parsed last: several extractors (and role assignment) ask for the
@@ -180,6 +204,11 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+def _size(el: etree._Element) -> int:
+    """Nodes in el's subtree, el included (elements, comments, processing instructions)."""
+    return len(list(el.iter()))   # the list filled in C: no Python step per node
+
+
 def _holds_titles(el: etree._Element) -> bool:
     """Whether el links several article-length titles (a pager's links are 1 2 3 / 下一页)."""
     long = 0
@@ -195,7 +224,6 @@ def _menu_row(tr: etree._Element) -> bool:
     """A table row built as a menu bar (older county sites): enough cells that each hold one short
     undated link, the other cells only spacer images (thresholds: config/crawl.yaml extract)."""
     cells = [c for c in tr if c.tag in ("td", "th")]
-    from . import settings
     min_cells, max_label = settings.get("menu_row_min_cells"), settings.get("menu_label_max_chars")
     if len(cells) < min_cells:
         return False
@@ -226,7 +254,6 @@ def _menu_list(el: etree._Element) -> bool:
     link and nothing else (thresholds: config/crawl.yaml extract)."""
     if el.tag not in _MENU_LIST_TAGS:
         return False
-    from . import settings
     min_cells, max_label = settings.get("menu_row_min_cells"), settings.get("menu_label_max_chars")
     entries = 0
     for child in el:
@@ -315,8 +342,8 @@ def _first_text(el: etree._Element) -> str | None:
     return None
 
 
-_TEXTS_WITH_LABEL = etree.XPath('.//text()[contains(., "置")]')
-_LINKS_TO_HOME = etree.XPath('.//a[contains(., "首页")]')
+# descendant:: rather than .// (descendant-or-self::node()/child::…): the same nodes, one step.
+_TEXTS_WITH_LABEL = etree.XPath('descendant::text()[contains(., "置")]')
 
 
 def _crumb_candidates(root: etree._Element) -> set:
@@ -324,8 +351,7 @@ def _crumb_candidates(root: etree._Element) -> set:
     nodes and links that make one, so that _role_of tests only these (exactly the same answers):
     a 当前位置 label (BREADCRUMB_LABEL needs 位置; _first_text is el's own text, a child's tail or
     an inline child's text, so one text node inside el holds its 置), or a 首页 link inside el
-    (_unlabelled_crumb starts with one as el's child, _nested_trail with el's first link; a link's
-    XPath string value is its text_of)."""
+    (_unlabelled_crumb starts with one as el's child, _nested_trail with el's first link)."""
     found: set = set()
 
     def climb(el) -> None:
@@ -336,10 +362,27 @@ def _crumb_candidates(root: etree._Element) -> set:
     for text in _TEXTS_WITH_LABEL(root):
         owner = text.getparent()
         climb(owner.getparent() if text.is_tail and owner is not None else owner)
-    for a in _LINKS_TO_HOME(root):
-        if _HOME_LINK_TEXT.match(text_of(a)):
+    # Every link's text_of is read by the extractors anyway (links, columns, lists): joined here
+    # once for all, not again by XPath for the 首页 test.
+    for a in root.iter("a"):
+        text = text_of(a)
+        if "首页" in text and _HOME_LINK_TEXT.match(text):
             climb(a.getparent())
     return found
+
+
+class _Resolutions(dict):
+    """href → urls.resolve(href, base) for one page, resolved when first asked for (__missing__:
+    no KeyError raised and caught; a fifth of a page's askings are first ones)."""
+    __slots__ = ("base",)
+
+    def __init__(self, base: str):
+        super().__init__({None: None})
+        self.base = base
+
+    def __missing__(self, href: str | None) -> str | None:
+        url = self[href] = resolve(href, self.base)
+        return url
 
 
 class Page:
@@ -359,7 +402,7 @@ class Page:
             tree = None
         self.tree = tree if tree is not None else etree.fromstring(_EMPTY_DOC, _PARSER)
         self._raw = html or ""
-        self._resolved: dict[str | None, str | None] = {None: None}
+        self._resolved: _Resolutions | None = None   # made on the first resolve()
         self._roles: dict[etree._Element, frozenset[str]] = {}
         self._own: dict[etree._Element, str] = {}    # element → the role it has itself
         body = self.tree.find("body")
@@ -421,22 +464,24 @@ class Page:
         return [el for el, r in self._own.items() if r == role]
 
     def _assign_roles(self, root: etree._Element, inherited: frozenset[str]) -> None:
-        total = max(1, sum(1 for _ in root.iter()))
         crumbs = _crumb_candidates(root)
+        total = 0   # nodes under root, counted when a furniture guard first needs it
         cache: dict[frozenset[str], frozenset[str]] = {}
         own, all_roles = self._own, self._roles
         get = all_roles.get
         for el in root.iter(etree.Element):   # document order: a parent's roles come first
-            tag = el.tag
             roles = inherited if el is root else get(el.getparent(), EMPTY)
-            low = tag.lower()
+            kind = _tag_kind(el.tag)
+            tag_role, row, named, labelled, menu = kind
             # Most elements can have no role at all (_role_of's tests, cheapest first): no tag
             # role, no class or id to read one from, no breadcrumb inside, no menu row or list.
-            if low in _TAG_ROLES or low == "tr" \
-                    or low not in _NO_TOKEN_ROLE_TAGS and (el.get("class") or el.get("id")) \
-                    or low not in _NO_LABEL_TAGS and el in crumbs \
-                    or tag in _MENU_LIST_TAGS and "header" in roles:
-                role = self._role_of(el, total, roles, crumbs)
+            if tag_role or row or named and (el.get("class") or el.get("id")) \
+                    or labelled and el in crumbs or menu and "header" in roles:
+                role = self._role_of(el, kind, roles, crumbs)
+                if role and role not in _UNGUARDED_ROLES:
+                    total = total or max(1, _size(root))
+                    if _size(el) > _MAX_FURNITURE_SHARE * total:
+                        role = None
                 if role:
                     own[el] = role
                     if role not in roles:
@@ -445,45 +490,39 @@ class Page:
             if roles:
                 all_roles[el] = roles
 
-    def _role_of(self, el: etree._Element, total: int, inherited: frozenset[str],
+    def _role_of(self, el: etree._Element, kind: tuple, inherited: frozenset[str],
                  crumbs: set) -> str | None:
-        """el's own role; crumbs: the elements that may be an unnamed breadcrumb
-        (_crumb_candidates)."""
-        tag = el.tag.lower()
-        role = _TAG_ROLES.get(tag)
+        """el's own role before the furniture-share guard; kind: _tag_kind(el.tag); crumbs: the
+        elements that may be an unnamed breadcrumb (_crumb_candidates)."""
+        role, row, named, labelled, _ = kind
         if role == "script":
             return role
-        if role is None and tag not in _NO_TOKEN_ROLE_TAGS:
-            tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower().split()
-            if tokens:
-                role = self._token_role(el, tokens)
+        if role is None and named:
+            hits = _token_hits((el.get("class") or "") + " " + (el.get("id") or ""))
+            if hits:
+                role = self._token_role(el, hits)
         if role == "breadcrumb" and len(_collapse(text_of(el))) >= _CRUMB_MAX_CHARS:
             role = None   # <div class="wz-con"> holding the article: named like a crumb, not one
-        if role is None and tag not in _NO_LABEL_TAGS and el in crumbs:
+        if role is None and labelled and el in crumbs:
             first = _first_text(el)
             if (first and BREADCRUMB_LABEL.match(first)
                     or _unlabelled_crumb(el) or _nested_trail(el, self.resolve, self.url)) \
                     and len(_collapse(text_of(el))) < _CRUMB_MAX_CHARS:
                 role = "breadcrumb"
-        if role is None and (tag == "tr" and _menu_row(el)
+        if role is None and (row and _menu_row(el)
                              or "header" in inherited and _menu_list(el)):
             role = "nav"
-        if role and role not in ("breadcrumb", "nav") \
-                and sum(1 for _ in el.iter()) > _MAX_FURNITURE_SHARE * total:
-            return None
         return role
 
     @staticmethod
-    def _token_role(el: etree._Element, tokens: list[str]) -> str | None:
-        for role, pattern in _TOKEN_ROLES:
-            for tok in tokens:
-                if _token_matches(role, tok):
-                    if role == "sidebar" and _AMBIGUOUS_SIDEBAR.search(tok) \
-                            and _HAS_DATE.search(text_of(el)):
-                        continue
-                    if role == "paging" and _holds_titles(el):
-                        continue   # <div class="section page"> wrapping news blocks: not a pager
-                    return role
+    def _token_role(el: etree._Element, hits: tuple[tuple[str, bool], ...]) -> str | None:
+        """The first role a class/id token names (_token_hits) that el's content does not deny."""
+        for role, ambiguous in hits:
+            if ambiguous and _HAS_DATE.search(text_of(el)):
+                continue   # a "left" column holding dated entries: content, not a sidebar
+            if role == "paging" and _holds_titles(el):
+                continue   # <div class="section page"> wrapping news blocks: not a pager
+            return role
         return None
 
     def hidden(self, el: etree._Element) -> bool:
@@ -502,11 +541,10 @@ class Page:
     # ---- URLs ---------------------------------------------------------------------------
     def resolve(self, href: str | None) -> str | None:
         """urls.resolve against the page's base, memoised: several extractors ask for the same hrefs."""
-        try:
-            return self._resolved[href]
-        except KeyError:
-            url = self._resolved[href] = resolve(href, self.base_url)
-            return url
+        memo = self._resolved
+        if memo is None:
+            memo = self._resolved = _Resolutions(self.base_url)
+        return memo[href]
 
     # ---- Hanweb datastore ----------------------------------------------------------------
     def _find_datastores(self) -> list[Datastore]:
@@ -518,7 +556,7 @@ class Page:
                 found += [Datastore(records, None, None, unit or None, script)
                           for unit, records in parse_init_data(text) if records]
                 continue
-            if "<datastore" not in text.lower():
+            if not _DATASTORE_TAG.search(text):   # "<datastore" in text.lower(), no copy made
                 continue
             records, nextgroup, total = parse_datastore_text(text)
             cid = None
@@ -546,6 +584,11 @@ class Page:
     def iter_elements(self, *tags: str):
         """Body elements in document order, with Hanweb datastore records in place of their script;
         tags: only elements of these tags (a script standing for records still gives its records)."""
+        if not self.datastores:   # most pages: lxml's own walk, no Python step per element
+            return self.body.iter(*tags) if tags else self.body.iter(etree.Element)
+        return self._iter_with_records(tags)
+
+    def _iter_with_records(self, tags: tuple[str, ...]):
         by_script = {ds.script: ds for ds in self.datastores if ds.script is not None}
         orphans = [ds for ds in self.datastores if ds.script is None]
         if tags and by_script:
@@ -616,5 +659,4 @@ class Page:
 def parse_page(html: str, url: str) -> Page:
     """Parse a decoded HTML page once; every extractor takes the result. An oversized page is
     parsed up to extract.max_page_chars (real pages are far smaller; adversarial ones are not)."""
-    from . import settings
     return Page(html[:settings.get("max_page_chars")], url)
