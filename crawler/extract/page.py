@@ -342,16 +342,16 @@ def _first_text(el: etree._Element) -> str | None:
     return None
 
 
-# descendant:: rather than .// (descendant-or-self::node()/child::…): the same nodes, one step.
-_TEXTS_WITH_LABEL = etree.XPath('descendant::text()[contains(., "置")]')
+_NOT_ELEMENTS = (etree._Comment, etree._ProcessingInstruction, etree._Entity)
 
 
-def _crumb_candidates(root: etree._Element) -> set:
+def _crumb_candidates(root: etree._Element, nodes: list) -> set:
     """The elements under root that can be an unnamed breadcrumb at all, found from the few text
     nodes and links that make one, so that _role_of tests only these (exactly the same answers):
     a 当前位置 label (BREADCRUMB_LABEL needs 位置; _first_text is el's own text, a child's tail or
-    an inline child's text, so one text node inside el holds its 置), or a 首页 link inside el
-    (_unlabelled_crumb starts with one as el's child, _nested_trail with el's first link)."""
+    an inline child's text, so one text inside el holds its 置), or a 首页 link inside el
+    (_unlabelled_crumb starts with one as el's child, _nested_trail with el's first link).
+    nodes: list(root.iter())."""
     found: set = set()
 
     def climb(el) -> None:
@@ -359,9 +359,15 @@ def _crumb_candidates(root: etree._Element) -> set:
             found.add(el)
             el = el.getparent()
 
-    for text in _TEXTS_WITH_LABEL(root):
-        owner = text.getparent()
-        climb(owner.getparent() if text.is_tail and owner is not None else owner)
+    # Each node's text and tail read here cost less than an XPath contains() test of every text
+    # node; a comment's or processing instruction's own text is no text node.
+    for node in nodes:
+        text = node.text
+        if text and "置" in text and not isinstance(node, _NOT_ELEMENTS):
+            climb(node)
+        text = node.tail
+        if text and "置" in text and node is not root:
+            climb(node.getparent())
     # Every link's text_of is read by the extractors anyway (links, columns, lists): joined here
     # once for all, not again by XPath for the 首页 test.
     for a in root.iter("a"):
@@ -464,8 +470,9 @@ class Page:
         return [el for el, r in self._own.items() if r == role]
 
     def _assign_roles(self, root: etree._Element, inherited: frozenset[str]) -> None:
-        crumbs = _crumb_candidates(root)
-        total = 0   # nodes under root, counted when a furniture guard first needs it
+        nodes = list(root.iter())   # their proxies live through the walks: none made twice
+        crumbs = _crumb_candidates(root, nodes)
+        total = max(1, len(nodes))
         cache: dict[frozenset[str], frozenset[str]] = {}
         own, all_roles = self._own, self._roles
         get = all_roles.get
@@ -478,10 +485,9 @@ class Page:
             if tag_role or row or named and (el.get("class") or el.get("id")) \
                     or labelled and el in crumbs or menu and "header" in roles:
                 role = self._role_of(el, kind, roles, crumbs)
-                if role and role not in _UNGUARDED_ROLES:
-                    total = total or max(1, _size(root))
-                    if _size(el) > _MAX_FURNITURE_SHARE * total:
-                        role = None
+                if role and role not in _UNGUARDED_ROLES \
+                        and _size(el) > _MAX_FURNITURE_SHARE * total:
+                    role = None
                 if role:
                     own[el] = role
                     if role not in roles:
@@ -633,7 +639,7 @@ class Page:
         body, get = self.body, self._roles.get
         main: list[str] = []
         whole: list[str] = []
-        for el in body.iter():
+        for el in list(body.iter()):   # proxies kept through the walk: a tail's parent made once
             text = el.text
             if text and isinstance(el.tag, str):
                 roles = get(el)
