@@ -49,6 +49,15 @@ CASES = {
 <p>办理时间：<!-- x -->工作日 9:00-17:00</p><div><p>联系电话：123</p><p>联系地址：某路1号</p></div>
 <h4>监督投诉</h4><p>""" + "很长的段落" * 60 + """</p><p><b>备注：</b>无</p>
 </body></html>"""),
+"classes_named": ("http://www.d.gov.cn/", """<html><head><style>.hide{display:none}
+#pop{visibility:hidden} div.gone, .x .y {display:none}</style></head><body>
+<div class="hidebar">子串不算</div><div class="a hide b">整词<a href="http://h.example.com/">h</a></div>
+<p id="popup">长名不算</p><p id="pop">弹出</p><span class="gone">类名</span>
+<div class="HIDE">大写不算</div><script class="hide">var s = 1;</script><p>可见</p></body></html>"""),
+"classes_many": ("http://www.e.gov.cn/", "<html><head><style>"
+                 + " ".join(f".h{i}{{display:none}}" for i in range(20)) + """</style></head><body>
+<div class="h3">三</div><div class="h30">三十不算</div><p id="h1">编号不算</p><p class="h19 z">十九</p>
+<p>可见</p></body></html>"""),
 "marks": ("http://www.c.gov.cn/", """<html><head><meta name="keywords" content="政府,公开">
 <meta name="description" content="描述"><meta name="SiteName" content="某县人民政府">
 <meta name="SiteDomain" content="www.c.gov.cn"></head><body>
@@ -135,3 +144,23 @@ def test_identity_marks_and_meta():
     assert got['keywords'] == '政府,公开 描述'
     assert got['meta'] == {'SiteDomain': 'www.c.gov.cn', 'SiteName': '某县人民政府'}
     assert got['text'] == '我要纠错 关怀版 普通'
+
+
+def test_hiding_classes_match_whole_class_tokens_and_ids():
+    url, html = CASES['classes_named']
+    got = page_text(parse_page(html, url)).to_dict()
+    assert got['hidden'] == [{'how': 'display:none（.hide）', 'links': [['h', 'http://h.example.com/']],
+                              'tag': 'div', 'text': '整词h'},
+                             {'how': 'visibility:hidden（#pop）', 'links': [], 'tag': 'p',
+                              'text': '弹出'},
+                             {'how': 'display:none（.gone）', 'links': [], 'tag': 'span',
+                              'text': '类名'}]
+    assert got['text'] == '子串不算 长名不算 大写不算 可见'
+
+
+def test_many_hiding_classes():
+    url, html = CASES['classes_many']
+    got = page_text(parse_page(html, url)).to_dict()
+    assert got['hidden'] == [{'how': 'display:none（.h3）', 'links': [], 'tag': 'div', 'text': '三'},
+                             {'how': 'display:none（.h19）', 'links': [], 'tag': 'p', 'text': '十九'}]
+    assert got['text'] == '三十不算 编号不算 可见'

@@ -52,12 +52,17 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "dt", "th"}
 _ENUMERATOR = re.compile(r"^[\s（(]*([一二三四五六七八九十]+|\d+)[、.．)）]")
 _LINE_TAGS = frozenset(("p", "li", "div", "dd", "span", "td"))
 _BLOCK_TAGS = frozenset(("p", "div", "li", "table", "ul", "dl", "tr"))
-_NOT_SHOWN = "self::script or self::style or self::noscript or self::template or self::head"
+_NOT_SHOWN_TAGS = frozenset(("script", "style", "noscript", "template", "head"))
+_NOT_SHOWN = " or ".join(f"self::{tag}" for tag in sorted(_NOT_SHOWN_TAGS))
+# nested (whether the body holds noscript/template/head) → its text nodes in document order,
+# not-shown blocks left out, as plain strings (a "smart" string, which can name its parent, costs a
+# Python object more per node). Without those blocks the parent test is enough (script and style
+# hold text only) and 3-4× faster than the ancestors'.
 # descendant::text(), not .//text() (descendant-or-self::node()/child::text()): the same nodes in
 # the same order, which libxml2 finds in two thirds of the time.
-_VISIBLE_TEXTS = etree.XPath(f"descendant::text()[not(ancestor::*[{_NOT_SHOWN}])]")
-# The same, 3-4× faster, when the body holds no noscript/template/head: script and style hold text only.
-_TEXTS_OUTSIDE_SCRIPTS = etree.XPath("descendant::text()[not(parent::script or parent::style)]")
+_PLAIN_TEXTS = {
+    False: etree.XPath("descendant::text()[not(parent::script or parent::style)]", smart_strings=False),
+    True: etree.XPath(f"descendant::text()[not(ancestor::*[{_NOT_SHOWN}])]", smart_strings=False)}
 
 
 def _maybe_hidden(classed: bool, nested: bool) -> etree.XPath:
@@ -74,11 +79,6 @@ def _maybe_hidden(classed: bool, nested: bool) -> etree.XPath:
 
 _MAYBE_HIDDEN = {(classed, nested): _maybe_hidden(classed, nested)
                  for classed in (False, True) for nested in (False, True)}
-# The same two as plain strings, for a page with nothing hidden (most): a "smart" string, which
-# can name its parent, costs a Python object more per text node and is only needed to leave
-# hidden subtrees out.
-_PLAIN_TEXTS = {False: etree.XPath(_TEXTS_OUTSIDE_SCRIPTS.path, smart_strings=False),
-                True: etree.XPath(_VISIBLE_TEXTS.path, smart_strings=False)}
 
 
 def _collapse(text: str) -> str:
@@ -174,14 +174,13 @@ def page_text(page: Page) -> PageText:
     # sit in a not-shown block other than script and style.
     nested = next(page.body.iterdescendants("noscript", "template", "head"), None) is not None
     hidden, roots, inside = _hidden_segments(page, nested)
+    outbound, marks = _links_and_marks(page, roots, inside)
     meta = page.meta_all
     keywords = " ".join(v for k, v in meta.items() if k.lower() in ("keywords", "description"))
     return PageText(title=page.title or "", keywords=keywords[:1000],
-                    text=_visible_text(page, nested, roots, inside), hidden=hidden,
-                    outbound=_outbound(page, roots, inside),
-                    pairs=labelled_fields(page, inside),
-                    meta={k: v[:MAX_VALUE] for k, v in page.meta.items()},
-                    marks=identity_marks(page))
+                    text=_visible_text(page, nested, roots), hidden=hidden,
+                    outbound=outbound, pairs=labelled_fields(page, inside),
+                    meta={k: v[:MAX_VALUE] for k, v in page.meta.items()}, marks=marks)
 
 
 def _hidden_segments(page: Page, nested: bool) -> tuple[list[Hidden], set, set]:
@@ -208,72 +207,81 @@ def _hidden_segments(page: Page, nested: bool) -> tuple[list[Hidden], set, set]:
     return hidden, roots, inside
 
 
-def _visible_text(page: Page, nested: bool, roots: set, inside: set) -> str:
+def _visible_text(page: Page, nested: bool, roots: set) -> str:
     """Text nodes in document order, scripts, styles and hidden subtrees left out (an element's
     tail is outside it), collapsed."""
-    if not inside:
-        parts = _PLAIN_TEXTS[nested](page.body)
-    else:
-        # A text is left out when its element is inside a hidden subtree; a tail (text of the
-        # parent) when its element is inside one but not the root: no climb to the parent.
-        parts = [t for t in (_VISIBLE_TEXTS if nested else _TEXTS_OUTSIDE_SCRIPTS)(page.body)
-                 if (el := t.getparent()) not in inside or (t.is_tail and el in roots)]
+    parts = _texts_outside(page.body, roots) if roots else _PLAIN_TEXTS[nested](page.body)
     return _collapse(" ".join(parts))[:MAX_TEXT]
 
 
-def _outbound(page: Page, roots: set, inside: set) -> list[list[str]]:
-    """Visible links to other hosts: [text, href], a few per page. A link hidden itself is kept;
-    one inside a hidden block is not."""
+def _texts_outside(body, roots: set) -> list[str]:
+    """The texts of body in document order but those inside roots (hidden subtrees) and not-shown
+    blocks: one walk stepping over those subtrees whole, a fifth faster than asking every text
+    node of an XPath answer for its parent."""
+    parts = []
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event == "start":
+            if node in roots or node.tag in _NOT_SHOWN_TAGS:
+                walker.skip_subtree()   # its "end" still comes: its tail is outside it
+            elif node.text:
+                parts.append(node.text)
+        elif node is not body and node.tail:   # an element's end, a comment, a processing instruction
+            parts.append(node.tail)
+    return parts
+
+
+def _links_and_marks(page: Page, roots: set, inside: set) -> tuple[list[list[str]], list[list[str]]]:
+    """The visible links to other hosts ([text, href], a few per page; a link hidden itself is
+    kept, one inside a hidden block is not) and the links and images that may be identity marks
+    (党政机关网站标识, 找错 entry, 关怀版 …: [text or alt, href or src], a few per page, matched by
+    config/identity.yaml's mark_candidates), from one walk over the links and images, each link's
+    address resolved once for both."""
     parts = urlsplit(page.url)
     host = parts.hostname or ""
     # A link to the page's own host:port (most are) is passed without parsing its address.
     own = (f"http://{parts.netloc}/", f"https://{parts.netloc}/")
-    outbound = []
-    for a in page.body.iter("a"):
-        if len(outbound) >= MAX_LINKS:
-            break
-        href = page.resolve(a.get("href"))
-        if not href or href.startswith(own) or _hostname(href) == host:
-            continue
-        if a in inside and a not in roots:
-            continue
-        outbound.append([_collapse(text_of(a))[:100], href])
-    return outbound
-
-
-def identity_marks(page: Page) -> list[list[str]]:
-    """Links and images that may be identity marks (党政机关网站标识, 找错 entry, 关怀版 …): [text or
-    alt, href or src], a few per page, matched by config/identity.yaml's mark_candidates."""
-    wanted = _mark_candidates()
-    literal = _literal_marks()
-    out = []
+    wanted, literal = _mark_candidates(), _literal_marks()
+    outbound: list[list[str]] = []
+    marks: list[list[str]] = []
     for el in page.body.iter("a", "img"):
         link = el.tag == "a"
-        if not link:
-            if next(el.iterancestors("a"), None) is not None:
-                continue   # counted with its link
-        elif literal and len(el) == 0:
-            # A bare link (most are): its text is el.text alone, no image inside. The candidates
-            # hold no whitespace, so they match the text + target below only if they match one of
-            # the two: a link that matches neither is passed without building its text.
-            if not (wanted.search(el.text or "") or wanted.search(page.resolve(el.get("href")) or "")):
-                continue
-        imgs = list(el.iter("img"))   # an image's own iter gives itself
-        alts = " ".join(i.get("alt") or "" for i in imgs)
-        text = _collapse(f"{text_of(el) if link else ''} {alts}")[:MAX_VALUE]
-        target = page.resolve(el.get("href") if link else el.get("src")) or ""
-        srcs = " ".join(i.get("src") or "" for i in imgs)
-        if wanted.search(f"{text} {target} {srcs}"):
-            out.append([text, target])
-            if len(out) >= MAX_MARKS:
+        href = page.resolve(el.get("href")) if link else None
+        if link and len(outbound) < MAX_LINKS and href and not href.startswith(own) \
+                and _hostname(href) != host and not (el in inside and el not in roots):
+            outbound.append([_collapse(text_of(el))[:100], href])
+        if len(marks) >= MAX_MARKS:
+            if len(outbound) >= MAX_LINKS:
                 break
-    return out
+            continue
+        # A bare link (most are): its text is el.text alone, no image inside. The candidates hold
+        # no whitespace, so they match the text + target _mark joins only if they match one of
+        # the two: a link that matches neither is passed without building its text.
+        if link and literal and len(el) == 0 \
+                and not (wanted.search(el.text or "") or wanted.search(href or "")):
+            continue
+        if mark := _mark(el, link, href, page, wanted):
+            marks.append(mark)
+    return outbound, marks
+
+
+def _mark(el, link: bool, href: str | None, page: Page, wanted) -> list[str] | None:
+    """[text or alt, href or src] of a link (href: its address resolved) or an image outside one
+    when mark_candidates matches them, else None."""
+    if not link and next(el.iterancestors("a"), None) is not None:
+        return None   # counted with its link
+    imgs = list(el.iter("img"))   # an image's own iter gives itself
+    alts = " ".join(i.get("alt") or "" for i in imgs)
+    text = _collapse(f"{text_of(el) if link else ''} {alts}")[:MAX_VALUE]
+    target = (href if link else page.resolve(el.get("src"))) or ""
+    srcs = " ".join(i.get("src") or "" for i in imgs)
+    return [text, target] if wanted.search(f"{text} {target} {srcs}") else None
 
 
 @lru_cache(maxsize=1)
 def _literal_marks() -> bool:
     """Whether mark_candidates is an alternation of plain words without whitespace (it is), which
-    can only match inside one of the parts identity_marks joins with spaces."""
+    can only match inside one of the parts _mark joins with spaces."""
     return bool(re.fullmatch(r"[^\\\s.^$*+?{}\[\]()|]+(?:\|[^\\\s.^$*+?{}\[\]()|]+)*",
                              _mark_candidates().pattern))
 
