@@ -23,6 +23,7 @@ _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|bt|caption|lmmc|lanmu")
 _NOT_PROSE = frozenset({"nav", "footer", "friend", "script", "header"})
 _FURNITURE = frozenset({"nav", "footer", "friend", "script", "header", "breadcrumb", "paging",
                         "sidebar"})
+_MENUS = frozenset({"nav", "footer", "friend", "script"})   # no content block's 更多 link there
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # The address of a list or channel page (…/, list.shtml, index_1.html, redirect_firstChannel),
 # not of an article.
@@ -95,6 +96,10 @@ def is_app_session(url: str) -> bool:
 
 
 def is_more_text(text: str) -> bool:
+    # Every MORE_TEXTS word holds 多 or an m (only 'm' and 'M' lower to one): most link texts have
+    # neither and need no stripping.
+    if "多" not in text and "m" not in text and "M" not in text:
+        return False
     return _MORE_STRIP.sub("", text).lower() in MORE_TEXTS
 
 
@@ -118,15 +123,25 @@ def _is_home_link(page, url: str, text: str) -> bool:
     if norm.lower() in HOME_TEXTS or (text and norm in _site_names(page)):
         return True
     parts = urlsplit(url)
-    home = urlsplit(page.url)
-    same_host = parts.netloc.lower() == home.netloc.lower()
+    home_host, home_key = _home_of(page)
+    same_host = parts.netloc.lower() == home_host
     # The logo: a link named like a site (…人民政府, …政务网) to this host's top level (/portal/)
     if same_host and len(norm) >= 5 and SITE_NAME_TAIL.search(norm) \
             and "/" not in parts.path.strip("/"):
         return True
     if same_host and _HOME_PATH.fullmatch(parts.path or "/"):
         return True
-    return canonical_url(url) == canonical_url(page.url)
+    return canonical_url(url) == home_key
+
+
+def _home_of(page) -> tuple[str, str]:
+    """The page's own host (lower-case) and canonical URL, read once per page: every link
+    is_home_link judges is compared with them."""
+    home = page.__dict__.get("_home_of")
+    if home is None:
+        home = page.__dict__["_home_of"] = (urlsplit(page.url).netloc.lower(),
+                                            canonical_url(page.url))
+    return home
 
 
 def _site_names(page) -> frozenset[str]:
@@ -268,8 +283,7 @@ def more_links(page, source: str = "more") -> list[ColumnLink]:
     seen: set[str] = set()
     anchors_by_url: dict[str, str] | None = None     # built only when a 更多 link needs it
     for a in page.body.iter("a"):
-        roles = page.roles(a)
-        if {"nav", "footer", "friend", "script"} & roles:
+        if _MENUS & page.roles(a):
             continue
         if not is_more_text(_visible_label(a)):
             continue
@@ -307,18 +321,21 @@ def heading_links(page, source: str = "more") -> list[ColumnLink]:
     out: list[ColumnLink] = []
     seen: set[str] = set()
     for a in page.body.iter("a"):
-        if {"nav", "footer", "friend", "script", "header", "breadcrumb", "paging",
-                "sidebar"} & page.roles(a):
+        if _FURNITURE & page.roles(a):
             continue
         url = page.resolve(a.get("href"))
+        if not url or url in seen or link_kind(url, "a") != "page":
+            continue
         text = link_text(a)
-        path = urlsplit(url or "").path
-        if not url or url in seen or link_kind(url, "a") != "page" or not _heading_ok(text) \
-                or date_from_url(url) or is_home_link(page, url, text) or _is_tool(text) \
-                or (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)) or page.hidden(a):
+        if not _heading_ok(text) or date_from_url(url) or is_home_link(page, url, text) \
+                or _is_tool(text):
+            continue
+        parts = urlsplit(url)   # split only for the links that got this far
+        path = parts.path
+        if (_ARTICLE_FILE.search(path) and not LIST_PAGE.search(path)) or page.hidden(a):
             continue
         short = len(_norm(text)) <= settings.get("column_link_max_chars") \
-            and not urlsplit(url).query and not _PUNCT.search(text)
+            and not parts.query and not _PUNCT.search(text)
         if not (_in_heading(a) or LIST_PAGE.search(path) or short) \
                 or _FOOTER_TEXT.search(text) or _dated_entry(page, a, text):
             continue

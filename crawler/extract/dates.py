@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from lxml import etree
 
+from .page import text_of   # memoised per element: the same headings are read again
+
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 _SEP = r"\s*[-/.]\s*"
@@ -118,12 +120,15 @@ _URL_PATTERNS = [
 _URL_MONTH = re.compile(r"/((?:19|20)\d{2})(\d{2})/")
 
 
+_SCHEME_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
+
+
 @lru_cache(maxsize=8192)   # asked for every link by several column extractors
 def date_from_url(url: str | None) -> date | None:
     """The publication date a CMS wrote into the article URL, or None."""
     if not url:
         return None
-    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url, flags=re.I).split("#", 1)[0]
+    path = _SCHEME_HOST.sub("", url).split("#", 1)[0]
     for pattern in _URL_PATTERNS:
         for m in pattern.finditer(path):
             d = make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -217,10 +222,14 @@ def title_element(page):
     if cached is not False:
         return cached
     found = None
+    holding: dict[str, list] = {}   # candidates often start alike (a title and its first part)
     for cand in _title_candidates(page):
         if _NOT_XML.search(cand[:4]):
             continue   # no page text holds it: lxml's parser drops these characters
-        for text in _TEXTS_HOLDING(page.tree, s=cand[:4]):
+        texts = holding.get(cand[:4])
+        if texts is None:
+            texts = holding[cand[:4]] = _TEXTS_HOLDING(page.tree, s=cand[:4])
+        for text in texts:
             el = text.getparent()
             if el is None:
                 continue
@@ -229,7 +238,7 @@ def title_element(page):
             for _ in range(4):
                 if el is None or el.tag in ("body", "html"):
                     break
-                shown = _norm("".join(el.itertext()))
+                shown = _norm(text_of(el))
                 if shown == cand:
                     break
                 if len(shown) > len(cand):
@@ -254,7 +263,7 @@ def _first_heading(page):
     """The page's first content heading (<h1>–<h3>, outside furniture and links): the title of an
     article whose <title> and metas name only the site (old county CMSs)."""
     for el in page.body.iter("h1", "h2", "h3"):
-        text = _norm("".join(el.itertext()))
+        text = _norm(text_of(el))
         if _TITLE_MIN <= len(text) <= 80 and not page.roles(el) and not page.hidden(el) \
                 and not SITE_NAME_TAIL.search(text) and el.find(".//a") is None \
                 and not any(anc.tag == "a" for anc in el.iterancestors()):

@@ -120,8 +120,15 @@ def canonical_url(url: str, session_params: Iterable[str] = ()) -> str:
     return _canonical(url, tuple(session_params))
 
 
+# An address already in canonical form: lower-case http(s) scheme and ASCII host, no port, user,
+# query, fragment or ;params, a path of characters quote() keeps (most menu and pager links).
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9.-]*[a-z0-9-]/[A-Za-z0-9/%:@!$&'()*+,=._~-]*")
+
+
 @lru_cache(maxsize=4096)   # menus repeat on every page of a site: the same URLs come back often
 def _canonical(url: str, session_params: tuple[str, ...]) -> str:
+    if _ALREADY_CANONICAL.fullmatch(url):
+        return url   # what the steps below would rebuild, character for character
     url = url.strip()
     try:
         parts = urlsplit(url)

@@ -50,28 +50,27 @@ def _title_of(a) -> str:
     return text or title or link_text(a)
 
 
-def _is_pinned(entry, title_link) -> bool:
-    for el in entry.iter():
-        if not isinstance(el.tag, str):
-            continue
-        tokens = ((el.get("class") or "") + " " + (el.get("id") or "")).lower().split()
-        if el is entry and any(_PIN_CLASS.match(t) for t in tokens):
+def _is_pinned(entry, title_link, outside: str) -> bool:
+    """outside: _text_outside(entry, title_link), which the caller reads anyway."""
+    tokens = ((entry.get("class") or "") + " " + (entry.get("id") or "")).lower().split()
+    if any(_PIN_CLASS.match(t) for t in tokens):
+        return True
+    for img in entry.iter("img"):
+        if "置顶" in ((img.get("alt") or "") + (img.get("title") or "")):
             return True
-        if el.tag == "img" and "置顶" in ((el.get("alt") or "") + (el.get("title") or "")):
-            return True
-    return "置顶" in _text_outside(entry, title_link) or \
-        bool(_PIN_LABEL.match(" ".join(text_of(title_link).split())))
+    return "置顶" in outside or bool(_PIN_LABEL.match(" ".join(text_of(title_link).split())))
 
 
 def _text_outside(entry, skip) -> str:
     """The entry's text without the title link's own text (where the date sits)."""
     parts: list[str] = []
+    under = set(skip.iter())   # skip and what it holds: no walk up to the root per element
     for el in entry.iter():
         if not isinstance(el.tag, str):
             if el.tail:
                 parts.append(el.tail)
             continue
-        inside = el is skip or any(p is skip for p in el.iterancestors())
+        inside = el in under
         if el.text and not inside:
             parts.append(el.text)
         if el is not entry and el.tail and not (el is not skip and inside):
@@ -97,9 +96,9 @@ def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
         title = " ".join(title.replace(" ".join(text_of(shown).split()), " ", 1).split()) or title
     if not title or is_more_text(title) or _NEIGHBOUR.match(title):
         return None
-    pinned = _is_pinned(entry, a)
-    title = _PIN_LABEL.sub("", title) if pinned else title
     outside = _text_outside(entry, a)
+    pinned = _is_pinned(entry, a, outside)
+    title = _PIN_LABEL.sub("", title) if pinned else title
     if _CRUMB_ROW.match(outside) or _NEIGHBOUR.match(outside):
         return None   # a breadcrumb (the title link its last crumb), or 上一篇/下一篇 under an article
     d, partial, date_text = find_date_match(outside)

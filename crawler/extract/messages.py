@@ -49,8 +49,9 @@ def status_of(text: str) -> str:
     return ""
 
 
-def _labels(kind: str) -> list[str]:
-    return sorted(_lexicon()["labels"][kind], key=len, reverse=True)
+@lru_cache(maxsize=16)   # asked for on every article and list page
+def _labels(kind: str) -> tuple[str, ...]:
+    return tuple(sorted(_lexicon()["labels"][kind], key=len, reverse=True))
 
 
 def _norm(text: str) -> str:
@@ -161,8 +162,10 @@ def board_rows(page) -> list[MessageRow]:
 
 
 # ---- detail page --------------------------------------------------------------------------------
-def _after_label(text: str, labels: list[str], colon: str = r"[:：]") -> str | None:
+def _after_label(text: str, labels: tuple[str, ...], colon: str = r"[:：]") -> str | None:
     for label in labels:
+        if label not in text:
+            continue   # most pages hold none of the labels: no pattern to match
         m = re.search(re.escape(label) + r"\s*" + colon + r"\s*", text)
         if m:
             return text[m.end():m.end() + 40]
@@ -172,10 +175,12 @@ def _after_label(text: str, labels: list[str], colon: str = r"[:：]") -> str | 
 _YEAR_FIRST = re.compile(r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}年")
 
 
-def _date_after(text: str, labels: list[str]) -> date | None:
+def _date_after(text: str, labels: tuple[str, ...]) -> date | None:
     """The date written right after a label: 留言时间：2026-07-08, or a letter drawn as a table
     whose label cell has no colon (留言时间 | 2026-07-08)."""
     for label in labels:
+        if label not in text:
+            continue   # most pages hold none of the labels: no pattern to match
         for m in re.finditer(re.escape(label) + r"\s*[:：]?\s*", text):
             rest = text[m.end():m.end() + 40]
             if _YEAR_FIRST.match(rest) and (d := parse_date(rest)):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 import config
@@ -25,7 +26,12 @@ def _phrases() -> tuple[str, ...]:
 
 def _phrase_in(text: str, phrases: tuple[str, ...]) -> str | None:
     low = text.lower()
-    return next((p for p in phrases if p.lower() in low), None)
+    return next((p for p, lowered in _lowered(phrases) if lowered in low), None)
+
+
+@lru_cache(maxsize=8)   # a few lexicons, each asked on every page
+def _lowered(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((p, p.lower()) for p in phrases)
 
 
 def not_found_phrase(page) -> str | None:

@@ -40,6 +40,17 @@ class DataproxyRequest:
     end: int
 
 
+# A file name urljoin would put as it is beside the page (no /, ?, #, ;, : or spaces in it).
+_PLAIN_NAME = re.compile(r"[\w-][\w.-]*")
+
+
+def _joiner(page_url: str):
+    """urljoin(page_url, name) for the many numbered names of one pager: a plain name is only
+    appended to the page's directory, found once."""
+    directory = urljoin(page_url, "x")[:-1]
+    return lambda name: directory + name if _PLAIN_NAME.fullmatch(name) else urljoin(page_url, name)
+
+
 def _scripts(page) -> list[str]:
     return [s.text for s in page.tree.iter("script") if s.text]
 
@@ -68,10 +79,11 @@ def _trs_pages(page, scripts: list[str]) -> list[str]:
             strs = [a for a in args[ints[1] + 1:] if not a.strip().isdigit()]
             base, ext = (strs + ["index", "html"])[:2] if len(strs) < 2 else strs[:2]
             base, ext = base.strip() or "index", ext.strip().lstrip(".") or "html"
+            join = _joiner(page.url)
             for n in range(min(total, 10000)):
                 if n != current:    # the page itself, whatever its address (…/zwyw/ is index.html)
                     name = f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"
-                    out.append(urljoin(page.url, name))
+                    out.append(join(name))
     return out
 
 
@@ -84,8 +96,9 @@ def _inline_trs_pages(page, scripts: list[str]) -> list[str]:
         if not target or not count:
             continue
         base, ext = target.group(1), target.group(2)
+        join = _joiner(page.url)
         for n in range(min(int(count.group(1)), 10000)):
-            out.append(urljoin(page.url, f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"))
+            out.append(join(f"{base}.{ext}" if n == 0 else f"{base}_{n}.{ext}"))
     return out
 
 
@@ -97,8 +110,8 @@ def _query_pages(page) -> list[str]:
     current = _page_numbers(here.query)
     for a in page.body.iter("a"):
         url = page.resolve(a.get("href"))
-        if not url:
-            continue
+        if not url or "?" not in url:
+            continue   # no query, no page number (the fragment is resolved away)
         parts = urlsplit(url)
         if parts.netloc.lower() != here.netloc.lower() or parts.path.rsplit("/", 1)[0] != here_dir:
             continue
@@ -117,7 +130,10 @@ def _page_numbers(query: str) -> dict[str, int]:
 def _next_links(page) -> list[str]:
     out = []
     for a in page.body.iter("a"):
-        text = _NEXT_STRIP.sub("", text_of(a)) or _NEXT_STRIP.sub("", a.get("title") or "")
+        label, title = text_of(a), a.get("title") or ""
+        if "页" not in label and "页" not in title:
+            continue   # every _NEXT_TEXTS word holds 页: no stripping needed to tell
+        text = _NEXT_STRIP.sub("", label) or _NEXT_STRIP.sub("", title)
         if text in _NEXT_TEXTS:
             url = page.resolve(a.get("href"))
             if url:
