@@ -60,6 +60,8 @@ def link_kind(url: str, tag: str = "a") -> str:
 
 def _named_file(text: str) -> bool:
     """A link text naming a file: 附件1：申请表.docx, 下载(2019年预算.xls)."""
+    if "." not in text:
+        return False   # no extension named: most link texts, no pattern run
     m = _TEXT_FILE.search(text)
     return m is not None and "." + m.group(1).lower() in ATTACHMENT_EXT
 

@@ -88,10 +88,14 @@ def _item_from_entry(entry, resolver) -> tuple[ListItem, bool] | None:
             anchors.append((a, url))
     if not anchors or len(anchors) > MAX_LINKS_PER_ROW:
         return None
-    # The title link is the one with the longest text (category labels like [通知公告] are short).
-    a, url = max(anchors, key=lambda au: len(_title_of(au[0])))
+    # The title link is the one with the longest text (category labels like [通知公告] are short;
+    # the first of equals), each title read once.
+    a, url, title = anchors[0][0], anchors[0][1], _title_of(anchors[0][0])
+    for other, other_url in anchors[1:]:
+        other_title = _title_of(other)
+        if len(other_title) > len(title):
+            a, url, title = other, other_url, other_title
     shown = date_child(a)   # <a><span>标题</span><em>2017-10-13</em></a>
-    title = _title_of(a)
     if shown is not None:
         title = " ".join(title.replace(" ".join(text_of(shown).split()), " ", 1).split()) or title
     if not title or is_more_text(title) or _NEIGHBOUR.match(title):
