@@ -194,9 +194,13 @@ class StorePipeline:
 
 
 def _text_safe(row: dict) -> dict:
-    """Crawled text may hold NUL characters, which PostgreSQL text columns refuse."""
-    return {k: v.replace("\x00", "") if isinstance(v, str) and "\x00" in v else v
-            for k, v in row.items()}
+    """Crawled text may hold NUL characters, which PostgreSQL text columns refuse. Rare: a row
+    without any is kept as it is (every stored row passes here), not copied."""
+    for v in row.values():
+        if isinstance(v, str) and "\x00" in v:
+            return {k: v.replace("\x00", "") if isinstance(v, str) and "\x00" in v else v
+                    for k, v in row.items()}
+    return row
 
 
 def _dedupe(kind: type, rows: list[dict]) -> list[dict]:

@@ -29,7 +29,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,10 +92,26 @@ STALE = object()
 def context(meta: dict) -> str:
     """The memo key's second half for a request's meta (see the module's docstring)."""
     if meta["role"] == "check":
-        key = ("check", meta.get("read_text") or "")
-    else:
-        key = (meta["role"], bool(meta.get("list_url")), sorted(map(repr, meta.get("row_shapes") or ())),
-               bool(meta.get("column_app")), meta.get("parse", True))
+        return _check_context(meta.get("read_text") or "")
+    shapes = meta.get("row_shapes")
+    return _page_context(meta["role"], bool(meta.get("list_url")),
+                         tuple(sorted(map(repr, shapes))) if shapes else (),
+                         bool(meta.get("column_app")), meta.get("parse", True))
+
+
+# Asked for every page and link check scheduled, with a handful of distinct keys a crawl: each
+# hashed once. The key hashed is the one memos were always stored under (the shapes a list).
+@lru_cache(maxsize=1024)
+def _check_context(read_text: str) -> str:
+    return _hashed(("check", read_text))
+
+
+@lru_cache(maxsize=1024)
+def _page_context(role: str, listed: bool, shapes: tuple, app: bool, parse) -> str:
+    return _hashed((role, listed, list(shapes), app, parse))
+
+
+def _hashed(key: tuple) -> str:
     return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
 
 
@@ -219,10 +235,17 @@ def unpack(blob: bytes) -> Answer:
     if not isinstance(answer, Answer):
         raise pickle.UnpicklingError("not a memo's answer")
     if answer.read is not None:
-        from crawler.extract.links import Link
         answer.read.text = blob[5:5 + size]
-        answer.read.links = list(map(Link._make, links))
+        answer.read.links = list(map(_link(), links))
     return answer
+
+
+@lru_cache(maxsize=1)
+def _link():
+    """Link from a stored tuple (~15 a page): what Link._make does, without its Python frame (the
+    tuples were Links, packed by this reader)."""
+    from crawler.extract.links import Link   # imported late: the watch loads no extractor
+    return partial(tuple.__new__, Link)
 
 
 class _Unpickler(pickle.Unpickler):

@@ -12,6 +12,8 @@ import functools
 import re
 import secrets
 from collections import deque
+from itertools import chain
+from operator import attrgetter
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -42,6 +44,7 @@ from crawler.frontier import FreshFacts, Limits, SiteState, host_of
 from crawler.offsite import OffsiteChecks
 
 HTML_TYPES = ("text/html", "application/xhtml")
+_URL = attrgetter("url")   # of a Link or a ColumnLink
 RETRY_PRIORITY = -100   # a retry goes to the back of the queue: "tried once more later in the crawl"
 # What one download leaves in a request's meta, dropped before the request is sent again.
 _DOWNLOAD_META = ("download_slot", "download_latency", "redirect_urls", "redirect_times",
@@ -116,6 +119,9 @@ class SiteAuditSpider(scrapy.Spider):
         self.cfg = crawl_cfg
         self.limits = Limits.from_config(crawl_cfg)
         self.session_params = tuple(crawl_cfg.get("session_params", ()))
+        # Every link of every page (replayed ones too) is canonicalised, several times: bound once.
+        self._canonical = functools.partial(xlinks.canonical_url,
+                                            session_params=self.session_params)
         self.pace = pace.PaceConfig.from_config(crawl_cfg)
         self.max_active = self.pace.start     # grown by _pace while the machine has room
         self.requests_per_site = max(1, int(crawl_cfg["requests_queued_per_site"]))
@@ -211,8 +217,8 @@ class SiteAuditSpider(scrapy.Spider):
                             or (self._online(st, meta) and not answer.system_checked)
                             or (bool(st.fingerprint) and answer.fingerprint is None)):
             return False
-        if read is not None and st.dead and any(
-                self._canonical(x.url) in st.dead for x in (*read.links, *read.columns)):
+        if read is not None and st.dead and not st.dead.isdisjoint(
+                map(self._canonical, map(_URL, chain(read.links, read.columns)))):
             return False
         meta.update(_key=key, _memo=memo, _replay=answer)
         st.released += 1        # as if sent: its callback's _settles takes it back
@@ -703,11 +709,14 @@ class SiteAuditSpider(scrapy.Spider):
             # An online system (在线申报, 办件查询 …): checked like any link, and its 200 answer must
             # not be a login/system error page (see _outcome).
             yield rec.Online(st.code, url, text[:200], source)
-        if url in st.links:
-            st.links[url]["online"] = st.links[url].get("online") or online
-            if on_home and not st.links[url]["on_home"]:
-                st.links[url]["on_home"] = True
-            yield from self._shallower(st, url, depth)
+        known = st.links.get(url)
+        if known is not None:
+            known["online"] = known.get("online") or online
+            if on_home and not known["on_home"]:
+                known["on_home"] = True
+            first = known.get("depth")
+            if first is not None and depth < first:   # most links are met again no nearer home
+                yield from self._shallower(st, url, depth)
             return
         internal = st.is_internal(url)
         link_kind = kind if (internal or kind == "attachment") else "external"
@@ -998,9 +1007,6 @@ class SiteAuditSpider(scrapy.Spider):
                             replayed=st.replayed)
 
     # ---- helpers ------------------------------------------------------------------------
-    def _canonical(self, url: str) -> str:
-        return xlinks.canonical_url(url, self.session_params)
-
     def _parse(self, response):
         """Parse an HTML response once per request (cached on the response object)."""
         if "_page" in response.meta:
