@@ -73,18 +73,24 @@ def pg_url():
     admin.dispose()
 
 
+@pytest.fixture
+def pg_store(pg_url):
+    """The session's PostgreSQL database, emptied: each test starts from an empty store (a crawl
+    another test left there would make this test's crawl of the same site incremental)."""
+    from sqlalchemy import create_engine
+    from store import Base
+    engine = create_engine(pg_url)
+    Base.metadata.drop_all(engine)
+    engine.dispose()
+    return pg_url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """The same store tests on a SQLite file and on PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
-    url = request.getfixturevalue("pg_url")
-    from sqlalchemy import create_engine
-    from store import Base
-    engine = create_engine(url)
-    Base.metadata.drop_all(engine)   # each test starts from an empty store
-    engine.dispose()
-    return url
+    return request.getfixturevalue("pg_store")
 
 
 @pytest.fixture(scope="session")

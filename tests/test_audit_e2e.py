@@ -216,9 +216,9 @@ def test_notices_and_charts(audited, truth):
     assert columns.max_row - 3 == sum(len(t.get("columns") or []) for t in truth["sites"].values())
 
 
-def test_same_audit_on_postgresql_gives_same_results(audited, farm, pg_url, tmp_path):
+def test_same_audit_on_postgresql_gives_same_results(audited, farm, pg_store, tmp_path):
     _, _, sqlite_results = audited
-    assert run_audit(farm, tmp_path, pg_url) == sqlite_results
+    assert run_audit(farm, tmp_path, pg_store) == sqlite_results
 
 
 def test_crawl_is_polite_to_every_host(audited, farm):

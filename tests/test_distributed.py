@@ -45,14 +45,6 @@ def broker():
     client.close()
 
 
-@pytest.fixture
-def pg_store(pg_url):
-    engine = create_engine(pg_url)
-    store.Base.metadata.drop_all(engine)
-    engine.dispose()
-    return pg_url
-
-
 def _worker(broker: str, queue: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "govaudit.cli", "worker", "--broker", broker,
                              "--queue", queue, "--concurrency", "2", "--allow-net", "127.0.0.0/8",
