@@ -716,7 +716,7 @@ class SiteAuditSpider(scrapy.Spider):
                 known["on_home"] = True
             first = known.get("depth")
             if first is not None and depth < first:   # most links are met again no nearer home
-                yield from self._shallower(st, url, depth)
+                yield from self._shallower(st, url, known, depth)
             return
         internal = st.is_internal(url)
         link_kind = kind if (internal or kind == "attachment") else "external"
@@ -761,18 +761,15 @@ class SiteAuditSpider(scrapy.Spider):
         yield self._req(st, url, self.on_check, "check", target=url, kind=link_kind, shared=shared,
                         read_text=read if read in self.reading.get("extensions", ()) else "")
 
-    def _shallower(self, st: SiteState, url: str, depth: int):
-        """A page met again nearer the homepage than when it was first scheduled. How a page is
-        first discovered must not decide whether it is read: an article first reached through a
-        long chain of 上一篇/下一篇 links lies beyond max_depth and is only checked, and what links
-        from it is cut at that depth too. So once the site has had pages cut by depth, a page found
+    def _shallower(self, st: SiteState, url: str, known: dict, depth: int):
+        """A page met again nearer the homepage than when it was first scheduled (known: its
+        st.links record, whose depth _schedule found greater). How a page is first discovered must
+        not decide whether it is read: an article first reached through a long chain of
+        上一篇/下一篇 links lies beyond max_depth and is only checked, and what links from it is cut
+        at that depth too. So once the site has had pages cut by depth, a page found
         at a smaller depth is fetched and read again at that depth (not counted twice in the
         budget); its stored row takes the smaller depth, and its links are scheduled from there."""
-        info = st.links[url]
-        first = info.get("depth")
-        if first is None or depth >= first:
-            return
-        info["depth"] = depth
+        known["depth"] = depth
         if depth > self.limits.max_depth:
             return
         if st.depth_cut:
